@@ -1,0 +1,251 @@
+/**
+ * The one write path: every mutation (appendEvents, the typed mutations, the
+ * importer, the demo) goes through `CommandService.appendEvents`.
+ *
+ * read the stream → fold → decide (domain invariants, due deadlines) →
+ * append with the folded revision as the expected revision → wait, bounded,
+ * until the projector has applied it (read-your-writes).
+ *
+ * The append always names the revision `decide` saw, so a concurrent writer
+ * can never slip an event between the check and the write. When the caller gave
+ * no `expectedVersion` ("any"), a lost race is retried against the new state;
+ * when it did, the race is the caller's CONFLICT. Inside one process, writes
+ * to one relationship are queued, so races only happen between processes
+ * (API replicas, the CLI).
+ */
+import { randomUUID } from 'node:crypto';
+import { decide } from '../domain/decide.js';
+import type { CourtshipEvent, StoredEvent } from '../domain/events.js';
+import { fold } from '../domain/fold.js';
+import type { Rules } from '../domain/rules.js';
+import { initialState, type RelationshipState } from '../domain/state.js';
+import { parseEventInput } from '../domain/validation.js';
+import { decodeRecorded, RELATIONSHIP_ID_PATTERN, streamIdFor, TENANT_PATTERN, toNewEvent } from '../projections/envelope.js';
+import { encodePosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { deadlineEventId } from './deadline-id.js';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { ReadSide, RelationshipRow } from './read-side.js';
+
+export interface EventInput {
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly actor: string;
+  readonly data?: unknown;
+  readonly eventId?: string | null;
+  readonly metadata?: unknown;
+}
+
+export interface AppendEventsInput {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  /** The version the caller last saw; omitted means "any". */
+  readonly expectedVersion?: number | null;
+  readonly events: readonly EventInput[];
+}
+
+export interface AppendEventsResult {
+  /** The relationship with the appended events applied. */
+  readonly row: RelationshipRow;
+  /** Global position of the last event appended (or found, on an idempotent retry). */
+  readonly position: bigint;
+  /** True when every event id was already in the stream and nothing was written. */
+  readonly replayed: boolean;
+}
+
+export const MAX_EVENTS_PER_APPEND = 1000;
+const MAX_METADATA_BYTES = 16 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RETRIES_ON_RACE = 5;
+
+export interface CommandServiceDeps {
+  readonly store: EventStore;
+  readonly readSide?: ReadSide;
+  readonly clock: Clock;
+  readonly rules: Rules;
+  /** How long a write waits for the projector before answering from its own fold. */
+  readonly consistencyTimeoutMs?: number;
+}
+
+interface Prepared {
+  readonly event: CourtshipEvent;
+  readonly id: string | null;
+  readonly metadata: Record<string, unknown> | null;
+}
+
+export class CommandService {
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: CommandServiceDeps) {}
+
+  async appendEvents(input: AppendEventsInput): Promise<AppendEventsResult> {
+    checkIds(input.tenant, input.relationshipId);
+    const prepared = prepare(input.events);
+    const streamId = streamIdFor(input.tenant, input.relationshipId);
+    return this.queue.run(streamId, () => this.appendPrepared(input, prepared, streamId));
+  }
+
+  private async appendPrepared(input: AppendEventsInput, prepared: Prepared[], streamId: string): Promise<AppendEventsResult> {
+    const expected = input.expectedVersion ?? null;
+    if (expected !== null && (!Number.isInteger(expected) || expected < -1)) {
+      throw new InputError('expectedVersion must be an integer ≥ -1 (-1: the relationship must not exist yet)', 'expectedVersion', 'INVALID_VERSION');
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      const recorded = await this.deps.store.readStream(streamId);
+      const stored = recorded.map(toStored);
+      const state = fold(stored, undefined, initialState(input.relationshipId));
+
+      const retry = findRetry(recorded, prepared);
+      if (retry) return { row: this.row(input.tenant, input.relationshipId, state, retry.position), position: retry.position, replayed: true };
+
+      if (expected !== null && expected !== state.version) {
+        throw new ConflictError(input.relationshipId, expected, state.version);
+      }
+      if (state.phase === null && prepared[0]!.event.type !== 'RelationshipOpened') {
+        throw new NotFoundError('relationship', input.relationshipId);
+      }
+
+      const toAppend = decide(
+        { relationshipId: input.relationshipId, events: prepared.map((p) => p.event) },
+        state,
+        { now: this.deps.clock.now(), rules: this.deps.rules },
+      );
+      const newEvents = matchIds(toAppend, prepared).map(({ event, id, metadata }) =>
+        toNewEvent(id ?? deadlineOrRandomId(streamId, event), input.tenant, input.relationshipId, event, metadata),
+      );
+
+      try {
+        const result = await this.deps.store.append(streamId, newEvents, state.version < 0 ? 'no_stream' : state.version);
+        const next = fold(
+          toAppend.map((event, i) => ({ event, revision: state.version + 1 + i })),
+          undefined,
+          state,
+        );
+        await this.settle(result.position);
+        return { row: this.row(input.tenant, input.relationshipId, next, result.position), position: result.position, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        const current = error.actualRevision ?? -1;
+        if (expected !== null || attempt >= RETRIES_ON_RACE) {
+          throw new ConflictError(input.relationshipId, expected, current);
+        }
+      }
+    }
+  }
+
+  /** Read-your-writes: the projector has applied `position` before we answer, within a bound. */
+  private async settle(position: bigint): Promise<void> {
+    if (!this.deps.readSide) return;
+    try {
+      await this.deps.readSide.waitFor(position, this.deps.consistencyTimeoutMs ?? 5000);
+    } catch {
+      // The write is durable; the answer below comes from our own fold, so it
+      // still reflects it. Later reads may lag until the projector catches up.
+    }
+  }
+
+  private row(tenant: string, id: string, state: RelationshipState, position: bigint): RelationshipRow {
+    const projected = this.deps.readSide?.getRelationship(tenant, id);
+    if (projected && projected.state.version >= state.version) return projected;
+    return { tenant, id, state, position };
+  }
+}
+
+function toStored(recorded: RecordedEvent): StoredEvent {
+  const decoded = decodeRecorded(recorded);
+  if (!decoded) throw new Error(`event ${recorded.id} in ${recorded.streamId} is not a relationship event`);
+  return { event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) };
+}
+
+function checkIds(tenant: string, relationshipId: string): void {
+  if (!TENANT_PATTERN.test(tenant)) {
+    throw new InputError(`tenant "${tenant}" is not a valid tenant id`, 'tenant', 'INVALID_TENANT');
+  }
+  if (typeof relationshipId !== 'string' || !RELATIONSHIP_ID_PATTERN.test(relationshipId)) {
+    throw new InputError(
+      'relationshipId must be 1–128 characters of letters, digits and _ . : ~ @ + -',
+      'relationshipId',
+      'INVALID_RELATIONSHIP_ID',
+    );
+  }
+}
+
+function prepare(events: readonly EventInput[]): Prepared[] {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InputError('events must hold at least one event', 'events', 'EMPTY_BATCH');
+  }
+  if (events.length > MAX_EVENTS_PER_APPEND) {
+    throw new InputError(`events holds ${events.length} events; at most ${MAX_EVENTS_PER_APPEND} per append`, 'events', 'BATCH_TOO_LARGE');
+  }
+  const seen = new Set<string>();
+  return events.map((input, index) => {
+    const event = parseEventInput(input, index);
+    const id = input.eventId ?? null;
+    if (id !== null) {
+      if (typeof id !== 'string' || !UUID.test(id)) {
+        throw new InputError(`events[${index}].eventId must be a UUID`, `events[${index}].eventId`, 'INVALID_EVENT_ID', index);
+      }
+      if (seen.has(id.toLowerCase())) {
+        throw new InputError(`events[${index}].eventId repeats an earlier event of this batch`, `events[${index}].eventId`, 'DUPLICATE_EVENT_ID', index);
+      }
+      seen.add(id.toLowerCase());
+    }
+    return { event, id: id?.toLowerCase() ?? null, metadata: checkMetadata(input.metadata, index) };
+  });
+}
+
+function checkMetadata(metadata: unknown, index: number): Record<string, unknown> | null {
+  if (metadata === undefined || metadata === null) return null;
+  const field = `events[${index}].metadata`;
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InputError(`${field} must be a JSON object`, field, 'INVALID_METADATA', index);
+  }
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    throw new InputError(`${field} is larger than ${MAX_METADATA_BYTES} bytes`, field, 'METADATA_TOO_LARGE', index);
+  }
+  return metadata as Record<string, unknown>;
+}
+
+/**
+ * An idempotent retry: every event of the batch carries an id already in the
+ * stream. A batch that repeats only some ids is refused: it is neither the
+ * same request nor a new one.
+ */
+function findRetry(recorded: readonly RecordedEvent[], prepared: readonly Prepared[]): { position: bigint } | null {
+  const ids = prepared.map((p) => p.id);
+  if (ids.some((id) => id === null) || recorded.length === 0) return null;
+  const byId = new Map(recorded.map((r) => [r.id.toLowerCase(), r]));
+  const found = ids.map((id) => byId.get(id!));
+  if (found.every((r) => r === undefined)) return null;
+  const missing = found.findIndex((r) => r === undefined);
+  if (missing >= 0) {
+    throw new InputError(
+      `events[${missing}].eventId is new, but other events of this batch were already appended: retry the exact same batch`,
+      `events[${missing}].eventId`,
+      'PARTIAL_RETRY',
+      missing,
+    );
+  }
+  return { position: found.reduce((max, r) => (r!.position > max ? r!.position : max), 0n) };
+}
+
+/** `decide` returns the incoming events (same objects, same order) with due deadlines inserted between them. */
+function matchIds(toAppend: readonly CourtshipEvent[], prepared: readonly Prepared[]): Prepared[] {
+  let next = 0;
+  return toAppend.map((event) => {
+    const incoming = prepared[next];
+    if (incoming && incoming.event === event) {
+      next++;
+      return incoming;
+    }
+    return { event, id: null, metadata: null };
+  });
+}
+
+function deadlineOrRandomId(streamId: string, event: CourtshipEvent): string {
+  if (event.type === 'DeadlineReached') return deadlineEventId(streamId, event.data.rule, event.data.deadline);
+  return randomUUID();
+}
+

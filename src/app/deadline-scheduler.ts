@@ -1,0 +1,170 @@
+/**
+ * Records time-based transitions (neglect, left at the altar or moved on by
+ * silence, contract lapse) when their instant comes, as `DeadlineReached`
+ * events in the relationship's stream (docs/ARCHITECTURE.md).
+ *
+ * - It keeps each relationship's next deadline in a min-heap, updated from
+ *   the projector after every batch, and arms one timer for the earliest.
+ * - When a deadline is due it appends one `DeadlineReached` (actor SYSTEM,
+ *   occurredAt = the deadline instant, even when the server was down then)
+ *   with the expected revision of the state it was computed from, and an
+ *   event id derived from the stream, rule and instant. Replicas racing on
+ *   one store therefore write it once: the loser gets a conflict (or an
+ *   idempotent success) and drops it. The projector then brings the new
+ *   state, whose next deadline (if already due, the next link of a chain) is
+ *   scheduled in turn; every replica's projector announces the change to its
+ *   own subscribers.
+ *
+ * Start it once the projector has caught up: deadlines computed from a stale
+ * state are refused by the expected revision, which is safe but wasted work.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from './clock.js';
+import type { ReadSide, RelationshipRow } from './read-side.js';
+import { deadlineEvent, nextDeadline, type Deadline } from '../domain/deadlines.js';
+import type { Rules } from '../domain/rules.js';
+import { DeadlineQueue } from '../projections/deadline-queue.js';
+import { streamIdFor, toNewEvent } from '../projections/envelope.js';
+import { WrongExpectedRevisionError, type EventStore } from '../store/port.js';
+
+/** What the scheduler needs from the read side. */
+export interface DeadlineSource extends Pick<ReadSide, 'getRelationship' | 'onApplied'> {
+  /** Every relationship of every tenant. */
+  relationships(): Iterable<RelationshipRow>;
+}
+
+export interface DeadlineSchedulerLogger {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface DeadlineSchedulerOptions {
+  readonly store: EventStore;
+  readonly source: DeadlineSource;
+  readonly clock: Clock;
+  readonly rules: Rules;
+  /** Wait before retrying a deadline whose append failed for another reason than a conflict. */
+  readonly retryDelayMs?: number;
+  readonly logger?: DeadlineSchedulerLogger;
+}
+
+const DEFAULT_RETRY_DELAY_MS = 5000;
+
+export class DeadlineScheduler {
+  private readonly queue = new DeadlineQueue();
+  private readonly inFlight = new Set<Promise<void>>();
+  private unsubscribe: (() => void) | null = null;
+  private timer: { at: number; cancel: () => void } | null = null;
+  private running = false;
+
+  constructor(private readonly options: DeadlineSchedulerOptions) {}
+
+  /** Number of relationships with a pending deadline. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** The earliest pending deadline instant (epoch ms), if any. */
+  get nextDueAt(): number | null {
+    return this.queue.peek()?.at ?? null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.options.source.onApplied(({ events }) => {
+      for (const event of events) this.schedule(event.tenant, event.relationshipId);
+      this.arm();
+    });
+    for (const row of this.options.source.relationships()) this.index(row);
+    this.arm();
+  }
+
+  /** Stops scheduling and waits for appends already under way. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.timer?.cancel();
+    this.timer = null;
+    await Promise.all([...this.inFlight]);
+  }
+
+  private schedule(tenant: string, id: string): void {
+    const row = this.options.source.getRelationship(tenant, id);
+    if (row) this.index(row);
+  }
+
+  private index(row: RelationshipRow): void {
+    this.queue.set(keyOf(row.tenant, row.id), nextDeadline(row.state, this.options.rules)?.at ?? null);
+  }
+
+  /** One timer, for the earliest deadline; re-armed only when that instant changes. */
+  private arm(): void {
+    if (!this.running) return;
+    const at = this.queue.peek()?.at;
+    if (this.timer?.at === at) return;
+    this.timer?.cancel();
+    this.timer = at === undefined ? null : { at, cancel: this.options.clock.setTimer(at, () => this.fire()) };
+  }
+
+  private fire(): void {
+    this.timer = null;
+    if (!this.running) return;
+    const now = this.options.clock.now();
+    for (let due = this.queue.popDue(now); due; due = this.queue.popDue(now)) {
+      const [tenant, id] = splitKey(due.key);
+      const row = this.options.source.getRelationship(tenant, id);
+      const deadline = row ? nextDeadline(row.state, this.options.rules) : null;
+      if (!row || !deadline) continue;
+      if (deadline.at > now) {
+        this.queue.set(due.key, deadline.at);
+        continue;
+      }
+      const recording = this.record(row, deadline).finally(() => this.inFlight.delete(recording));
+      this.inFlight.add(recording);
+    }
+    this.arm();
+  }
+
+  private async record(row: RelationshipRow, deadline: Deadline): Promise<void> {
+    const { store, logger } = this.options;
+    const streamId = streamIdFor(row.tenant, row.id);
+    const event = toNewEvent(deadlineEventId(streamId, deadline), row.tenant, row.id, deadlineEvent(deadline));
+    try {
+      await store.append(streamId, [event], row.state.version);
+    } catch (error) {
+      // Someone wrote first (another replica, or a client): the projector brings their state.
+      if (error instanceof WrongExpectedRevisionError) return;
+      logger?.error(
+        { err: error, tenant: row.tenant, relationshipId: row.id, rule: deadline.rule },
+        'recording a deadline failed; retrying',
+      );
+      if (!this.running) return;
+      // Unless the projector has meanwhile brought a newer state, which was indexed afresh.
+      const key = keyOf(row.tenant, row.id);
+      if (!this.queue.has(key)) {
+        this.queue.set(key, this.options.clock.now() + (this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS));
+        this.arm();
+      }
+    }
+  }
+}
+
+/**
+ * A UUID (version 8, RFC 9562: custom) from the stream, rule and instant, so
+ * every replica proposes the same event id for the same deadline.
+ */
+export function deadlineEventId(streamId: string, deadline: Deadline): string {
+  const hex = createHash('sha256').update(`${streamId}\u0000${deadline.rule}\u0000${deadline.at}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function keyOf(tenant: string, id: string): string {
+  return `${tenant}\u0000${id}`;
+}
+
+function splitKey(key: string): [string, string] {
+  const separator = key.indexOf('\u0000');
+  return [key.slice(0, separator), key.slice(separator + 1)];
+}

@@ -1,0 +1,166 @@
+/**
+ * What the read side offers the API, the CLI and the subscriptions.
+ *
+ * The projector (src/projections) implements `ReadSide`; the GraphQL resolvers
+ * (src/graphql) and the command service (src/app/commands.ts) use it. Times are
+ * epoch milliseconds; positions are bigint inside and opaque strings outside.
+ */
+import type { RelationshipState } from '../domain/state.js';
+import type { Phase, RiskFlag } from '../domain/events.js';
+
+/* ---------------------------------------------------------------- filters */
+/** One operator object per field, as frontends know them (Prisma/Hasura style). */
+export interface StringFilter {
+  eq?: string;
+  ne?: string;
+  in?: string[];
+  notIn?: string[];
+  contains?: string;
+  /** true: the field is null/absent; false: it is set. */
+  isNull?: boolean;
+}
+export interface EnumFilter<T extends string> {
+  eq?: T;
+  ne?: T;
+  in?: T[];
+  notIn?: T[];
+}
+export interface NumberFilter {
+  eq?: number;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  isNull?: boolean;
+}
+/** Bounds are epoch milliseconds. */
+export type TimeFilter = NumberFilter;
+
+export type DecayStatus = 'IMPROVING' | 'STABLE' | 'DECAYING';
+
+export interface RelationshipFilter {
+  id?: StringFilter;
+  accountName?: StringFilter;
+  phase?: EnumFilter<Phase>;
+  segment?: StringFilter;
+  owner?: StringFilter;
+  source?: StringFilter;
+  cycle?: NumberFilter;
+  /** Decay status now (or as of the query instant); relationships before marriage have none. */
+  decayStatus?: EnumFilter<DecayStatus> & { isNull?: boolean };
+  /** Current cycle's time to proposal, in days (fractional). */
+  timeToProposalDays?: NumberFilter;
+  timeToMarriageDays?: NumberFilter;
+  /** occurredAt of the relationship's last event. */
+  updatedAt?: TimeFilter;
+  /** occurredAt of the RelationshipOpened event. */
+  openedAt?: TimeFilter;
+  phaseSince?: TimeFilter;
+  /** Relationships carrying (some / all of) these risk flags. */
+  flags?: { has?: RiskFlag; hasAny?: RiskFlag[]; hasAll?: RiskFlag[]; isEmpty?: boolean };
+  and?: RelationshipFilter[];
+  or?: RelationshipFilter[];
+  not?: RelationshipFilter;
+}
+
+export type RelationshipOrderField =
+  | 'ID'
+  | 'ACCOUNT_NAME'
+  | 'PHASE'
+  | 'PHASE_SINCE'
+  | 'UPDATED_AT'
+  | 'OPENED_AT'
+  | 'TIME_TO_PROPOSAL'
+  | 'DECAY_SCORE';
+export interface RelationshipOrder {
+  field: RelationshipOrderField;
+  direction: 'ASC' | 'DESC';
+}
+
+/* ------------------------------------------------------------- read rows */
+export interface RelationshipRow {
+  readonly tenant: string;
+  readonly id: string;
+  /** Fold of the recorded events (deadlines included once recorded). */
+  readonly state: RelationshipState;
+  /** Global position of the last event applied to this relationship. */
+  readonly position: bigint;
+}
+
+export interface Page<T> {
+  readonly items: readonly { cursor: string; node: T }[];
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+  readonly totalCount: number;
+}
+
+export interface PhaseChangeRecord {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  readonly from: Phase | null;
+  readonly to: Phase;
+  readonly at: number;
+  readonly cycle: number;
+  readonly cause:
+    | { kind: 'EVENT'; eventType: string; revision: number; position: string }
+    | { kind: 'DEADLINE'; rule: string; revision: number; position: string };
+  /** Position of the event that caused it; the change's cursor is derived from it. */
+  readonly position: bigint;
+}
+
+export interface LoggedEvent {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  readonly position: bigint;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: number;
+  readonly actor: 'VENDOR' | 'PROSPECT' | 'SYSTEM';
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown> | null;
+  readonly recordedAt: number;
+}
+
+export interface EventLogFilter {
+  types?: string[];
+  actors?: ('VENDOR' | 'PROSPECT' | 'SYSTEM')[];
+  relationshipIds?: string[];
+  occurredFrom?: number;
+  occurredTo?: number;
+}
+
+/* ------------------------------------------------------------ the port */
+export interface ReadSide {
+  /** Position of the last event the projector applied (null before any). */
+  checkpoint(): bigint | null;
+  /** Resolves once the projector has applied `position` (or rejects after `timeoutMs`). */
+  waitFor(position: bigint, timeoutMs?: number): Promise<void>;
+
+  getRelationship(tenant: string, id: string): RelationshipRow | null;
+  /** Batched lookup for DataLoader; same order as `ids`, null where unknown. */
+  getRelationships(tenant: string, ids: readonly string[]): (RelationshipRow | null)[];
+  /**
+   * A page of relationships after `after` (an opaque cursor from a previous page),
+   * filtered and ordered as of instant `at` (filters on decay status, flags and
+   * durations are evaluated at that instant).
+   */
+  listRelationships(
+    tenant: string,
+    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+  ): Page<RelationshipRow>;
+
+  /** The tenant's slice of the global log, in log order, after a position. */
+  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent>;
+  /** One relationship's events by revision (cursor = revision). */
+  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent>;
+
+  /** Phase changes after a position, in order (for resumable subscriptions). */
+  listPhaseChanges(
+    tenant: string,
+    query: { after?: bigint; first: number; relationshipId?: string; phases?: Phase[] },
+  ): PhaseChangeRecord[];
+
+  /** Live notifications, emitted after the projector commits a batch. Returns an unsubscribe function. */
+  onApplied(listener: (batch: { phaseChanges: PhaseChangeRecord[]; events: LoggedEvent[]; checkpoint: bigint }) => void): () => void;
+}

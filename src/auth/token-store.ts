@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { generateToken, generateTokenId, hashToken, looksLikeToken } from './secret.js';
+import { assertTenant, isScope, type Scope } from './scopes.js';
+
+/** A token as it may be shown: never the secret, never its hash. */
+export interface TokenInfo {
+  readonly id: string;
+  readonly tenant: string;
+  readonly scopes: readonly Scope[];
+  readonly label: string | null;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** Who is calling, once a bearer token has been verified. */
+export interface Principal {
+  readonly tokenId: string;
+  readonly tenant: string;
+  readonly scopes: readonly Scope[];
+}
+
+export interface CreatedToken {
+  /** The bearer secret: shown once to the operator, not recoverable afterwards. */
+  readonly token: string;
+  readonly info: TokenInfo;
+}
+
+export const BOOTSTRAP_TENANT = 'default';
+export const AUTH_DATABASE_FILE = 'auth.sqlite';
+
+interface TokenRow {
+  id: string;
+  tenant: string;
+  scopes: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tokens (
+  id         TEXT PRIMARY KEY,
+  tenant     TEXT NOT NULL,
+  scopes     TEXT NOT NULL,
+  hash       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  label      TEXT
+)`;
+
+/**
+ * API tokens in `<dataDir>/auth.sqlite`, stored as sha256 hashes. The server
+ * and the `courtship token` CLI open the same file (WAL mode lets them work
+ * side by side); every request is checked against it, so a revocation takes
+ * effect on the next request without any cache to invalidate.
+ */
+export class TokenStore {
+  private readonly revokedListeners = new Set<(tokenId: string) => void>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** Where the tokens live, for the startup banner. */
+    readonly file: string,
+  ) {}
+
+  static open(dataDir: string): TokenStore {
+    mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, AUTH_DATABASE_FILE);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // The CLI and the server may write at the same moment; wait rather than fail.
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    return new TokenStore(db, file);
+  }
+
+  create(request: { tenant: string; scopes: readonly Scope[]; label?: string | null }): CreatedToken {
+    assertTenant(request.tenant);
+    if (request.scopes.length === 0 || !request.scopes.every(isScope)) throw new Error('a token needs at least one scope');
+    const token = generateToken();
+    const row: TokenRow = {
+      id: generateTokenId(),
+      tenant: request.tenant,
+      scopes: request.scopes.join(','),
+      label: request.label ?? null,
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    };
+    this.db
+      .prepare('INSERT INTO tokens (id, tenant, scopes, hash, created_at, label) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(row.id, row.tenant, row.scopes, hashToken(token), row.created_at, row.label);
+    return { token, info: toInfo(row) };
+  }
+
+  /**
+   * On the very first start there is no token at all, so nobody could call the
+   * API: create an admin token for the default tenant. Returns null when any
+   * token (even a revoked one) exists. Atomic, so two processes starting
+   * together create at most one.
+   */
+  ensureBootstrapToken(): CreatedToken | null {
+    return this.db
+      .transaction((): CreatedToken | null => {
+        const { count } = this.db.prepare('SELECT count(*) AS count FROM tokens').get() as { count: number };
+        if (count > 0) return null;
+        return this.create({ tenant: BOOTSTRAP_TENANT, scopes: ['admin'], label: 'created at first start' });
+      })
+      .immediate();
+  }
+
+  list(): TokenInfo[] {
+    const rows = this.db
+      .prepare('SELECT id, tenant, scopes, label, created_at, revoked_at FROM tokens ORDER BY created_at, id')
+      .all() as TokenRow[];
+    return rows.map(toInfo);
+  }
+
+  /** Revokes a token; returns null when no token has this id. Revoking twice keeps the first date. */
+  revoke(id: string): TokenInfo | null {
+    const now = new Date().toISOString();
+    const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes;
+    const row = this.db
+      .prepare('SELECT id, tenant, scopes, label, created_at, revoked_at FROM tokens WHERE id = ?')
+      .get(id) as TokenRow | undefined;
+    if (row === undefined) return null;
+    if (changed > 0) this.emitRevoked(id);
+    return toInfo(row);
+  }
+
+  /** The principal behind a bearer secret, or null when it is unknown or revoked. */
+  verify(token: string): Principal | null {
+    if (!looksLikeToken(token)) return null;
+    const row = this.db
+      .prepare('SELECT id, tenant, scopes FROM tokens WHERE hash = ? AND revoked_at IS NULL')
+      .get(hashToken(token)) as Pick<TokenRow, 'id' | 'tenant' | 'scopes'> | undefined;
+    return row === undefined ? null : { tokenId: row.id, tenant: row.tenant, scopes: splitScopes(row.scopes) };
+  }
+
+  isActive(tokenId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(tokenId) !== undefined;
+  }
+
+  /** Called with the token id whenever a token is revoked (here, or by another process once watched). */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  /**
+   * Notices revocations made by other processes (the CLI) by polling SQLite's
+   * `data_version`, which changes only when another connection commits, so an
+   * idle poll costs one pragma. Returns a function that stops watching.
+   */
+  watchRevocations(intervalMs: number): () => void {
+    const revokedIds = () =>
+      new Set((this.db.prepare('SELECT id FROM tokens WHERE revoked_at IS NOT NULL').all() as { id: string }[]).map((r) => r.id));
+    let known = revokedIds();
+    let version = this.dataVersion();
+    const unsubscribe = this.onRevoked((id) => known.add(id));
+    const timer = setInterval(() => {
+      const current = this.dataVersion();
+      if (current === version) return;
+      version = current;
+      const now = revokedIds();
+      const fresh = [...now].filter((id) => !known.has(id));
+      known = now;
+      for (const id of fresh) this.emitRevoked(id);
+    }, intervalMs);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
+  }
+
+  close(): void {
+    this.revokedListeners.clear();
+    this.db.close();
+  }
+
+  private dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  private emitRevoked(tokenId: string): void {
+    for (const listener of [...this.revokedListeners]) listener(tokenId);
+  }
+}
+
+function splitScopes(text: string): Scope[] {
+  return text.split(',').filter(isScope);
+}
+
+function toInfo(row: TokenRow): TokenInfo {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    scopes: splitScopes(row.scopes),
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment (twelve-factor), is checked once at
+ * startup, and is passed down as a plain object: nothing below reads
+ * `process.env` itself.
+ */
+
+const onOff = z.enum(['on', 'off']);
+
+export const DEFAULT_DATA_DIR = './data';
+
+/** The data directory alone, for tools (the CLI) that need nothing else from the environment. */
+export function resolveDataDir(env: NodeJS.ProcessEnv, cwd: string, override?: string): string {
+  return path.resolve(cwd, override ?? (env.COURTSHIP_DATA_DIR || DEFAULT_DATA_DIR));
+}
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const environment = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+    /** 0.0.0.0 so that a container's port mapping works; put a proxy in front to restrict. */
+    HOST: z.string().min(1).default('0.0.0.0'),
+    COURTSHIP_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+    COURTSHIP_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+    EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+    NODE_ENV: z.string().optional(),
+    COURTSHIP_IDE: onOff.optional(),
+    COURTSHIP_INTROSPECTION: onOff.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Largest accepted HTTP request body, in bytes (1 MiB). */
+    COURTSHIP_BODY_LIMIT: positiveInt(1024 * 1024),
+    /** Deepest accepted selection nesting; the standard introspection query needs 13. */
+    COURTSHIP_MAX_DEPTH: positiveInt(15),
+    /** Largest accepted query cost (see src/server/limits/cost.ts). */
+    COURTSHIP_MAX_COST: positiveInt(5_000),
+    /** How long shutdown waits for in-flight requests and subscriptions before cutting them. */
+    COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  })
+  .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
+    message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
+    path: ['EVENTSTORE_CONNECTION_STRING'],
+  });
+
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data directory (event store file, auth database). */
+  readonly dataDir: string;
+  readonly store: 'sqlite' | 'eventstoredb';
+  readonly eventStoreConnectionString: string | undefined;
+  /** The raw NODE_ENV, or undefined when unset. */
+  readonly nodeEnv: string | undefined;
+  /** Stack traces and internal messages reach clients only in development. */
+  readonly development: boolean;
+  readonly ide: boolean;
+  readonly introspection: boolean;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly shutdownGraceMs: number;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads and checks the settings; throws SettingsError naming every bad variable. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Settings {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  // The IDE and introspection are developer conveniences: on unless this is production.
+  const production = e.NODE_ENV === 'production';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolveDataDir({}, cwd, e.COURTSHIP_DATA_DIR),
+    store: e.COURTSHIP_STORE,
+    eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
+    nodeEnv: e.NODE_ENV,
+    development: e.NODE_ENV === 'development',
+    ide: e.COURTSHIP_IDE === undefined ? !production : e.COURTSHIP_IDE === 'on',
+    introspection: e.COURTSHIP_INTROSPECTION === undefined ? !production : e.COURTSHIP_INTROSPECTION === 'on',
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.COURTSHIP_BODY_LIMIT,
+    maxDepth: e.COURTSHIP_MAX_DEPTH,
+    maxCost: e.COURTSHIP_MAX_COST,
+    shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
+  };
+}

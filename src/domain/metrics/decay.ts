@@ -1,0 +1,108 @@
+/**
+ * The decay trend of a marriage (docs/DECAY.md): a health score for each week
+ * ending at T, the least-squares slope of the last weeks, a status, and the
+ * drivers that explain the latest score.
+ */
+import type { RelationshipState } from '../state.js';
+import { DECAY_SIGNALS, type DecayRules, type DecaySignal } from './decay-rules.js';
+import { signalHealth, type SignalHealth } from './decay-signals.js';
+import { WEEK_MS } from './duration.js';
+import { currentMarriage } from './marriage.js';
+
+export type DecayStatus = 'IMPROVING' | 'STABLE' | 'DECAYING';
+
+export interface WeeklyScore {
+  /** Epoch ms: the instant the week ends, at which it is scored. */
+  readonly endsAt: number;
+  /** 0..100, rounded to 2 decimals. */
+  readonly score: number;
+}
+
+export interface DecayDriver {
+  readonly signal: DecaySignal;
+  /** Points this signal takes off a perfect 100 in the latest week (≥ 0, 2 decimals). */
+  readonly impact: number;
+}
+
+export interface DecayTrend {
+  readonly status: DecayStatus;
+  /** Least-squares slope of the weekly scores, points per week (2 decimals). */
+  readonly slope: number;
+  /** The latest week's score. */
+  readonly score: number;
+  /** Sorted by impact, largest first; ties in the signals' documented order. */
+  readonly drivers: DecayDriver[];
+  /** Oldest first; only weeks ending after the signing; at most `trendWeeks`. */
+  readonly weeks: WeeklyScore[];
+}
+
+/**
+ * The trend at T, or null when the current cycle has not reached marriage.
+ * After a divorce, the trend is the one the marriage ended with (scored at
+ * the divorce instant): that is what the analysts' decay cohorts compare.
+ */
+export function decayTrend(state: RelationshipState, T: number, rules: { decay: DecayRules }): DecayTrend | null {
+  const marriage = currentMarriage(state);
+  if (marriage === null) return null;
+  const decay = rules.decay;
+  const latest = marriage.endedAt === null ? T : Math.min(T, marriage.endedAt);
+  const points = normalisedWeights(decay);
+
+  const weeks: WeeklyScore[] = [];
+  const healthByWeek: SignalHealth[] = [];
+  for (let k = decay.trendWeeks - 1; k >= 0; k--) {
+    const endsAt = latest - k * WEEK_MS;
+    if (endsAt < marriage.signedAt) continue;
+    const health = signalHealth(state, marriage, endsAt, decay);
+    healthByWeek.push(health);
+    weeks.push({ endsAt, score: round2(scoreOf(health, points)) });
+  }
+  const latestHealth = healthByWeek[healthByWeek.length - 1]!;
+  const slope = round2(leastSquaresSlope(healthByWeek.map((h) => scoreOf(h, points))));
+  return {
+    status: slope <= -decay.slopeThreshold ? 'DECAYING' : slope >= decay.slopeThreshold ? 'IMPROVING' : 'STABLE',
+    slope,
+    score: weeks[weeks.length - 1]!.score,
+    drivers: drivers(latestHealth, points),
+    weeks,
+  };
+}
+
+/** Each signal's share of 100 points. */
+function normalisedWeights(decay: DecayRules): Record<DecaySignal, number> {
+  const total = DECAY_SIGNALS.reduce((sum, signal) => sum + decay.weights[signal], 0);
+  return Object.fromEntries(DECAY_SIGNALS.map((signal) => [signal, (100 * decay.weights[signal]) / total])) as Record<
+    DecaySignal,
+    number
+  >;
+}
+
+function scoreOf(health: SignalHealth, points: Record<DecaySignal, number>): number {
+  return DECAY_SIGNALS.reduce((sum, signal) => sum + points[signal] * health[signal], 0);
+}
+
+function drivers(health: SignalHealth, points: Record<DecaySignal, number>): DecayDriver[] {
+  return DECAY_SIGNALS.map((signal) => ({ signal, impact: round2(points[signal] * (1 - health[signal])) })).sort(
+    (a, b) => b.impact - a.impact || DECAY_SIGNALS.indexOf(a.signal) - DECAY_SIGNALS.indexOf(b.signal),
+  );
+}
+
+/** Slope of y over x = 0, 1, 2… (one step per week); 0 with fewer than two points. */
+export function leastSquaresSlope(ys: readonly number[]): number {
+  const n = ys.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = ys.reduce((sum, y) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
+}
+
+function round2(x: number): number {
+  const rounded = Math.round(x * 100) / 100;
+  return rounded === 0 ? 0 : rounded;
+}

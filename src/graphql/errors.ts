@@ -1,0 +1,145 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { WrongExpectedRevisionError } from '../store/port.js';
+
+/**
+ * The error codes clients may branch on (`extensions.code`). Anything else a
+ * resolver throws reaches the client as INTERNAL_SERVER_ERROR with a generic
+ * message: internals (SQL, file paths, stack traces) never leave the server
+ * outside development.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The server is shutting down; retry against another instance or later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes Apollo and graphql-ws produce for malformed requests; their messages are safe to show. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode), ...REQUEST_ERROR_CODES]);
+
+export interface BadUserInputDetails {
+  /** Path of the offending input, e.g. `events[2].data.questionId`. */
+  readonly field?: string;
+  /** Machine-readable reason, e.g. `QUESTION_NOT_ASKED`. */
+  readonly reason?: string;
+  /** Index of the offending item in a list input. */
+  readonly index?: number;
+}
+
+export function badUserInput(message: string, details: BadUserInputDetails = {}): GraphQLError {
+  return coded(message, ErrorCode.BAD_USER_INPUT, { ...details });
+}
+
+export function notFound(message: string): GraphQLError {
+  return coded(message, ErrorCode.NOT_FOUND);
+}
+
+/** `currentVersion` is null when the relationship does not exist yet. */
+export function conflict(currentVersion: number | null, message?: string): GraphQLError {
+  return coded(
+    message ?? `the relationship is at version ${currentVersion === null ? 'none (it does not exist)' : currentVersion}`,
+    ErrorCode.CONFLICT,
+    { currentVersion },
+  );
+}
+
+export function unauthenticated(message = 'a valid bearer token is required: send "Authorization: Bearer <token>"'): GraphQLError {
+  return coded(message, ErrorCode.UNAUTHENTICATED);
+}
+
+export function forbidden(message: string, details: { requiredScope?: string } = {}): GraphQLError {
+  return coded(message, ErrorCode.FORBIDDEN, { ...details });
+}
+
+/** A request over a server limit; says which limit, the limit and what was asked for. */
+export function tooComplex(measure: 'depth' | 'cost', limit: number, actual: number): GraphQLError {
+  return coded(`query ${measure} ${actual} exceeds the limit of ${limit}`, ErrorCode.QUERY_TOO_COMPLEX, {
+    measure,
+    limit,
+    actual,
+  });
+}
+
+function coded(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * Store errors that mean something to a client, translated once here so that
+ * resolvers can let them propagate.
+ */
+function translateKnown(error: unknown): GraphQLError | undefined {
+  if (error instanceof WrongExpectedRevisionError) return conflict(error.actualRevision);
+  return undefined;
+}
+
+/**
+ * Apollo's and graphql-ws's error formatter. `error` is the original error
+ * (possibly wrapped by graphql-js in a located GraphQLError), `formatted` its
+ * default JSON form.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { development: boolean },
+): GraphQLFormattedError {
+  const original = originalOf(error);
+  const translated = translateKnown(original);
+  const code = translated?.extensions.code ?? codeOf(original) ?? formatted.extensions?.code;
+  const { stacktrace, ...extensions } = { ...formatted.extensions, ...translated?.extensions } as Record<string, unknown>;
+
+  if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return {
+      ...formatted,
+      message: translated?.message ?? formatted.message,
+      extensions: { ...extensions, code, ...(options.development && stacktrace ? { stacktrace } : {}) },
+    };
+  }
+  if (options.development) {
+    return { ...formatted, extensions: { ...extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(stacktrace ? { stacktrace } : {}) } };
+  }
+  return {
+    message: 'Internal server error',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+/** True when the error would reach the client as INTERNAL_SERVER_ERROR, i.e. it deserves a server-side log. */
+export function isUnexpected(error: unknown): boolean {
+  const original = originalOf(error);
+  if (translateKnown(original)) return false;
+  const code = codeOf(original) ?? (error instanceof GraphQLError ? error.extensions.code : undefined);
+  return !(typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR);
+}
+
+/** graphql-js wraps resolver errors (adding path and locations); validation wrappers keep the rule's error too. */
+function originalOf(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError !== undefined && current.originalError !== current) {
+    current = current.originalError;
+  }
+  return current;
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const code = error.extensions.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,53 @@
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { LoggedEvent } from '../../app/read-side.js';
+import { encodePosition } from '../../store/port.js';
+import type { RequestContext } from '../context.js';
+import { EventFilter } from '../inputs/event-filter.js';
+import { toEventLogFilter } from '../inputs/to-read-side.js';
+import type { CourtshipServices } from '../services.js';
+import { EventConnection } from '../types/connections.js';
+import type { Event } from '../types/event.js';
+import { perItem } from './complexity.js';
+import { afterPosition, pageSize } from './paging.js';
+
+@Authorized('read')
+@Resolver()
+export class EventLogResolver {
+  constructor(private readonly services: CourtshipServices) {}
+
+  @Query(() => EventConnection, {
+    complexity: perItem(50),
+    description: "The tenant's events in global log order, for analysts. Cursors are positions and stay valid forever.",
+  })
+  events(
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null,
+    @Ctx() ctx: RequestContext,
+  ): EventConnection {
+    const position = afterPosition(after);
+    const logFilter = toEventLogFilter(filter);
+    const page = this.services.readSide.listEvents(ctx.tenant, {
+      first: pageSize(first),
+      ...(position === undefined ? {} : { after: position }),
+      ...(logFilter === undefined ? {} : { filter: logFilter }),
+    });
+    const edges = page.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}
+
+export function toEvent(logged: LoggedEvent): Event {
+  return {
+    id: logged.eventId,
+    relationshipId: logged.relationshipId,
+    revision: logged.revision,
+    position: encodePosition(logged.position),
+    type: logged.type,
+    occurredAt: logged.occurredAt,
+    actor: logged.actor,
+    data: logged.data,
+    metadata: logged.metadata,
+    recordedAt: logged.recordedAt,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Per-request DataLoaders, so that a list of relationships reads the read side
+ * and the store in batches instead of once per item. They are keyed by the
+ * request's context object, so they live exactly as long as the request and
+ * never serve one request's (or tenant's) data to another.
+ */
+import DataLoader from 'dataloader';
+import type { LoggedEvent, Page, RelationshipRow } from '../../app/read-side.js';
+import type { StoredEvent } from '../../domain/events.js';
+import { decodeRecorded, streamIdFor } from '../../projections/envelope.js';
+import { encodePosition } from '../../store/port.js';
+import type { RequestContext } from '../context.js';
+import type { CourtshipServices } from '../services.js';
+
+export interface RelationshipEventsKey {
+  readonly id: string;
+  readonly afterRevision: number | undefined;
+  readonly first: number;
+}
+
+export interface RequestLoaders {
+  /** The read side's row of a relationship, null when unknown. */
+  readonly relationship: DataLoader<string, RelationshipRow | null>;
+  /** A page of one relationship's events. */
+  readonly relationshipEvents: DataLoader<RelationshipEventsKey, Page<LoggedEvent>, string>;
+  /** A relationship's whole stream from the store, for `asOf` re-folds. */
+  readonly history: DataLoader<string, StoredEvent[]>;
+}
+
+const loadersByRequest = new WeakMap<RequestContext, RequestLoaders>();
+
+export function loadersFor(ctx: RequestContext, services: CourtshipServices): RequestLoaders {
+  let loaders = loadersByRequest.get(ctx);
+  if (loaders === undefined) {
+    loaders = createLoaders(ctx.tenant, services);
+    loadersByRequest.set(ctx, loaders);
+  }
+  return loaders;
+}
+
+function createLoaders(tenant: string, { readSide, store }: CourtshipServices): RequestLoaders {
+  return {
+    relationship: new DataLoader(async (ids) => readSide.getRelationships(tenant, ids)),
+    relationshipEvents: new DataLoader(
+      // The read side has no multi-relationship page query; batching still collapses repeats.
+      async (keys) =>
+        keys.map(({ id, afterRevision, first }) =>
+          readSide.listRelationshipEvents(tenant, id, afterRevision === undefined ? { first } : { afterRevision, first }),
+        ),
+      { cacheKeyFn: ({ id, afterRevision, first }) => `${id}\u0000${afterRevision ?? ''}\u0000${first}` },
+    ),
+    history: new DataLoader(async (ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const recorded = await store.readStream(streamIdFor(tenant, id));
+          return recorded.flatMap((each): StoredEvent[] => {
+            const decoded = decodeRecorded(each);
+            return decoded === null
+              ? []
+              : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
+          });
+        }),
+      ),
+    ),
+  };
+}

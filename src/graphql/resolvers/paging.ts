@@ -1,0 +1,44 @@
+/**
+ * Page sizes and cursors. Global-log cursors are store positions
+ * (`encodePosition`), so they stay valid forever; a relationship's event
+ * cursors are stream revisions, which never change either.
+ */
+import { decodePosition } from '../../store/port.js';
+import { badUserInput } from '../errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Checks a Relay `first` argument: 1 to 100, or BAD_USER_INPUT naming it. */
+export function pageSize(first: number, field = 'first'): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`${field} must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, {
+      field,
+      reason: 'PAGE_SIZE_OUT_OF_RANGE',
+    });
+  }
+  return first;
+}
+
+/** Decodes an `after` cursor of the global log; undefined means from the start. */
+export function afterPosition(after: string | null | undefined, field = 'after'): bigint | undefined {
+  if (after === null || after === undefined) return undefined;
+  const position = decodePosition(after);
+  if (position === null) throw invalidCursor(field);
+  return position;
+}
+
+export function revisionCursor(revision: number): string {
+  return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
+}
+
+/** Decodes an `after` cursor of a relationship's events; undefined means from its first event. */
+export function afterRevision(after: string | null | undefined, field = 'after'): number | undefined {
+  if (after === null || after === undefined) return undefined;
+  const match = after.length <= 32 ? /^r:(0|[1-9][0-9]{0,14})$/.exec(Buffer.from(after, 'base64url').toString('utf8')) : null;
+  if (match === null) throw invalidCursor(field);
+  return Number(match[1]);
+}
+
+function invalidCursor(field: string): Error {
+  return badUserInput(`${field} is not a cursor this API produced`, { field, reason: 'INVALID_CURSOR' });
+}

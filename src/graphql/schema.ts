@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { scopeAuthChecker } from './context.js';
+import { AppendEventsResolver } from './resolvers/append-events.js';
+import { EventLogResolver } from './resolvers/event-log.js';
+import { InteractionsResolver } from './resolvers/interactions.js';
+import { RelationshipEventsResolver } from './resolvers/relationship-events.js';
+import { RelationshipQueries } from './resolvers/relationship-queries.js';
+import { WhoamiResolver } from './resolvers/whoami.js';
+import type { CourtshipServices } from './services.js';
+
+const RESOLVERS = [
+  WhoamiResolver,
+  RelationshipQueries,
+  RelationshipEventsResolver,
+  EventLogResolver,
+  AppendEventsResolver,
+  InteractionsResolver,
+] as const;
+
+export interface CourtshipSchemaOptions {
+  /**
+   * What the resolvers work with. Omit it only to print the schema: executing
+   * an operation on a schema built without services fails.
+   */
+  readonly services?: CourtshipServices;
+}
+
+/** The Courtship GraphQL schema, built from the type-graphql resolvers. */
+export async function buildCourtshipSchema(options: CourtshipSchemaOptions = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker: scopeAuthChecker,
+    container: resolverContainer(options.services),
+    validate: false,
+  });
+}
+
+/** The SDL, sorted so that the committed file only changes when the schema does. */
+export async function printCourtshipSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildCourtshipSchema()))}\n`;
+}
+
+/** One instance per resolver class, each given the services (resolvers hold no request state). */
+function resolverContainer(services: CourtshipServices | undefined): ContainerType {
+  const instances = new Map<Function, unknown>();
+  return {
+    get(resolverClass: new (services: CourtshipServices) => unknown) {
+      let instance = instances.get(resolverClass);
+      if (instance === undefined) {
+        if (services === undefined) throw new Error('this schema was built without services: it can be printed, not executed');
+        instance = new resolverClass(services);
+        instances.set(resolverClass, instance);
+      }
+      return instance;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * What the GraphQL resolvers are given to work with. The server builds one bag
+ * at startup and puts it on every request's context; tests build their own.
+ */
+import type { Clock } from '../app/clock.js';
+import type { CommandService } from '../app/commands.js';
+import type { ReadSide } from '../app/read-side.js';
+import type { Rules } from '../domain/rules.js';
+import type { EventStore } from '../store/port.js';
+
+export interface CourtshipServices {
+  /** The projected read models: every query except `asOf` reads here. */
+  readonly readSide: ReadSide;
+  /** The only write path: validates with the domain and appends to the store. */
+  readonly commands: CommandService;
+  readonly clock: Clock;
+  /** The rules metrics and deadlines are evaluated with. */
+  readonly rules: Rules;
+  /** Read directly only to re-fold a stream for `asOf` (time travel). */
+  readonly store: EventStore;
+}

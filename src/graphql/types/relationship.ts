@@ -1,0 +1,180 @@
+/**
+ * A relationship as the API shows it: a folded state evaluated at an instant.
+ *
+ * The derived view (`describe`) is computed on first use and kept on the
+ * object, so a request computes it once per relationship however many fields
+ * it selects, and not at all when it only asks for the id.
+ */
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { advanceTo } from '../../domain/deadlines.js';
+import type { Phase as PhaseValue, RiskFlag as RiskFlagValue } from '../../domain/events.js';
+import { describe, type RelationshipView } from '../../domain/metrics/view.js';
+import type { Rules } from '../../domain/rules.js';
+import type { RelationshipState } from '../../domain/state.js';
+import { Duration, TimeInPhase } from './duration.js';
+import { Phase, RiskFlag } from './enums.js';
+import { PhaseTransition, TransitionCause } from './history.js';
+import { Decay, Readiness, Responsiveness } from './metrics.js';
+import { OpenQuestion, Stakeholder } from './people.js';
+import { DateTime } from './scalars.js';
+
+/** How the state handed to a Relationship relates to the instant it is shown at. */
+export type Evaluation =
+  /** Recorded facts only (a read model row): deadlines due by the instant still have to be applied. */
+  | 'recorded'
+  /** Already the state as of the instant (`stateAt`). */
+  | 'asOf';
+
+@ObjectType({ description: 'A vendor–customer relationship: its phase, history and health at one instant.' })
+export class Relationship {
+  private cachedView: RelationshipView | undefined;
+
+  constructor(
+    /** The tenant the relationship belongs to, for the fields that read more of it. */
+    readonly tenant: string,
+    private readonly state: RelationshipState,
+    /** Epoch ms: the instant every field describes. */
+    readonly at: number,
+    private readonly rules: Rules,
+    private readonly evaluation: Evaluation,
+  ) {}
+
+  private get view(): RelationshipView {
+    if (this.cachedView === undefined) {
+      const state = this.evaluation === 'recorded' ? advanceTo(this.state, this.at, this.rules).state : this.state;
+      this.cachedView = describe(state, this.at, this.rules);
+    }
+    return this.cachedView;
+  }
+
+  /** Stream revision of the last event this relationship reflects (not a field: see `version`). */
+  get lastRevision(): number {
+    return this.state.version;
+  }
+
+  @Field(() => ID)
+  get id(): string {
+    return this.state.id;
+  }
+
+  @Field(() => String)
+  get accountName(): string {
+    return this.view.accountName ?? '';
+  }
+
+  @Field(() => String, { nullable: true })
+  get segment(): string | null {
+    return this.view.segment;
+  }
+
+  @Field(() => String, { nullable: true })
+  get owner(): string | null {
+    return this.view.owner;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Where the lead came from.' })
+  get source(): string | null {
+    return this.view.source;
+  }
+
+  @Field(() => DateTime)
+  get openedAt(): string | null {
+    return this.view.openedAt;
+  }
+
+  @Field(() => DateTime, { description: 'The instant every field describes: now, or the `asOf` asked for.' })
+  get asOf(): string {
+    return this.view.asOf;
+  }
+
+  @Field(() => Phase)
+  get phase(): PhaseValue | null {
+    return this.view.phase;
+  }
+
+  @Field(() => DateTime)
+  get phaseSince(): string | null {
+    return this.view.phaseSince;
+  }
+
+  @Field(() => Int, { description: 'The courtship cycle, from 1; each reopening starts the next.' })
+  get cycle(): number {
+    return this.view.cycle;
+  }
+
+  @Field(() => Int, { description: 'Stream revision of the last event (0 after the first): pass it as `expectedVersion`.' })
+  get version(): number {
+    return this.view.version;
+  }
+
+  @Field(() => [PhaseTransition], { complexity: 5, description: 'Every phase change, oldest first, with its cause.' })
+  get phaseHistory(): PhaseTransition[] {
+    return this.view.phaseHistory.map((change) => ({ ...change, cause: causeOf(change.cause) }));
+  }
+
+  @Field(() => Duration, { nullable: true, description: "Cycle start → the cycle's first proposal; null until then." })
+  get timeToProposal(): Duration | null {
+    return this.view.timeToProposal;
+  }
+
+  @Field(() => Duration, { nullable: true, description: 'Cycle start → the contract; null until then.' })
+  get timeToMarriage(): Duration | null {
+    return this.view.timeToMarriage;
+  }
+
+  @Field(() => [TimeInPhase], {
+    complexity: 2,
+    description: "Time spent in each phase visited in the current cycle, the current phase counted up to `asOf`. `timeInPhasesOverall` sums every cycle.",
+  })
+  get timeInPhases(): TimeInPhase[] {
+    return this.view.timeInPhases.currentCycle;
+  }
+
+  @Field(() => [TimeInPhase], { complexity: 2, description: 'Time spent in each phase over every cycle.' })
+  get timeInPhasesOverall(): TimeInPhase[] {
+    return this.view.timeInPhases.total;
+  }
+
+  @Field(() => Readiness, { nullable: true, description: 'Proposal readiness; null once the cycle reached marriage.' })
+  get readiness(): Readiness | null {
+    const readiness = this.view.readiness;
+    if (readiness === null) return null;
+    return {
+      ready: readiness.ready,
+      reasons: readiness.reasons.map((reason) => reason.code),
+      messages: readiness.reasons.map((reason) => reason.message),
+    };
+  }
+
+  @Field(() => Responsiveness)
+  get responsiveness(): Responsiveness {
+    const { openQuestions, oldestOpenAge, medianTimeToAnswer } = this.view.responsiveness;
+    return { openQuestions, oldestOpenQuestionAge: oldestOpenAge, medianTimeToAnswer };
+  }
+
+  @Field(() => Decay, { nullable: true, description: 'The health trend; null before marriage.' })
+  get decay(): Decay | null {
+    return this.view.decay;
+  }
+
+  @Field(() => [RiskFlag], { complexity: 1 })
+  get flags(): RiskFlagValue[] {
+    return this.view.flags;
+  }
+
+  @Field(() => [Stakeholder], { complexity: 5 })
+  get stakeholders(): Stakeholder[] {
+    return this.view.stakeholders.map(({ stakeholderId, ...stakeholder }) => ({ id: stakeholderId, ...stakeholder }));
+  }
+
+  @Field(() => [OpenQuestion], { complexity: 5, description: 'Questions waiting for an answer, the oldest first.' })
+  get openQuestions(): OpenQuestion[] {
+    return this.view.openQuestions.map(({ questionId, ...question }) => ({ id: questionId, ...question }));
+  }
+}
+
+function causeOf(cause: RelationshipView['phaseHistory'][number]['cause']): TransitionCause {
+  return cause.kind === 'EVENT'
+    ? { kind: 'EVENT', eventType: cause.eventType, rule: null, revision: cause.revision, position: cause.position ?? null }
+    : { kind: 'DEADLINE', eventType: null, rule: cause.rule as TransitionCause['rule'], revision: null, position: null };
+}

@@ -1,0 +1,90 @@
+/**
+ * The stored shape of a Courtship event, and the stream naming.
+ *
+ * A relationship's stream is `rel-<tenant>-<relationshipId>`; tenant ids never
+ * contain `-`, so the first two dashes split it. In the store an event is
+ * `{ type, data: { occurredAt: ISO, actor, data }, metadata: { tenant,
+ * relationshipId, schemaVersion, metadata? } }` (see docs/ARCHITECTURE.md).
+ */
+import { decodeEvent, encodeEvent, type StoredPayload } from '../domain/codec.js';
+import { DomainError } from '../domain/errors.js';
+import type { CourtshipEvent } from '../domain/events.js';
+import { CURRENT_SCHEMA_VERSION } from '../domain/upcast.js';
+import type { NewEvent, RecordedEvent } from '../store/port.js';
+
+export const TENANT_PATTERN = /^[a-z0-9_]{1,40}$/;
+export const RELATIONSHIP_ID_PATTERN = /^[A-Za-z0-9_.:~@+-]{1,128}$/;
+
+const STREAM_PREFIX = 'rel-';
+
+export function streamIdFor(tenant: string, relationshipId: string): string {
+  return `${STREAM_PREFIX}${tenant}-${relationshipId}`;
+}
+
+/** The stream-id prefix under which every relationship of a tenant lives. */
+export function tenantStreamPrefix(tenant: string): string {
+  return `${STREAM_PREFIX}${tenant}-`;
+}
+
+export function parseStreamId(streamId: string): { tenant: string; relationshipId: string } | null {
+  if (!streamId.startsWith(STREAM_PREFIX)) return null;
+  const dash = streamId.indexOf('-', STREAM_PREFIX.length);
+  if (dash < 0) return null;
+  return { tenant: streamId.slice(STREAM_PREFIX.length, dash), relationshipId: streamId.slice(dash + 1) };
+}
+
+export interface StoredMetadata {
+  tenant: string;
+  relationshipId: string;
+  schemaVersion: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** The store's form of a domain event (instants as ISO strings, via the domain's codec). */
+export function toNewEvent(
+  id: string,
+  tenant: string,
+  relationshipId: string,
+  event: CourtshipEvent,
+  userMetadata?: Record<string, unknown> | null,
+): NewEvent {
+  const encoded = encodeEvent(event);
+  const metadata: StoredMetadata = { tenant, relationshipId, schemaVersion: encoded.schemaVersion };
+  if (userMetadata) metadata.metadata = userMetadata;
+  return { id, type: encoded.type, data: encoded.payload, metadata: metadata as unknown as Record<string, unknown> };
+}
+
+export interface DecodedEvent {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  readonly event: CourtshipEvent;
+  readonly revision: number;
+  readonly position: bigint;
+  readonly userMetadata: Record<string, unknown> | null;
+}
+
+/**
+ * Turns a recorded event into a domain event (upcast to the current schema),
+ * or null when it is not a relationship event or not one this release knows:
+ * such an event is passed over, as `evolve` would ignore it anyway.
+ */
+export function decodeRecorded(recorded: RecordedEvent): DecodedEvent | null {
+  const ids = parseStreamId(recorded.streamId);
+  if (!ids) return null;
+  const metadata = recorded.metadata as Partial<StoredMetadata>;
+  let event: CourtshipEvent;
+  try {
+    event = decodeEvent(recorded.type, recorded.data as StoredPayload, metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION);
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
+  return {
+    tenant: ids.tenant,
+    relationshipId: ids.relationshipId,
+    event,
+    revision: recorded.revision,
+    position: recorded.position,
+    userMetadata: metadata.metadata ?? null,
+  };
+}

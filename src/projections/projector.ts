@@ -1,0 +1,357 @@
+/**
+ * The projector: follows the store's global log and keeps the read models.
+ *
+ * - Events arrive through a catch-up subscription and are applied in batches
+ *   (up to `maxBatch`, or whatever was immediately available).
+ * - A batch is folded off to the side, committed to `read-models.sqlite` in
+ *   one transaction together with the checkpoint, and only then installed in
+ *   memory and announced to listeners. A restart therefore resumes exactly
+ *   after the last committed event: nothing applied twice, nothing skipped.
+ * - On open, the persisted rows are loaded into memory (the snapshot) and the
+ *   subscription continues from the checkpoint.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  EventLogFilter,
+  LoggedEvent,
+  Page,
+  PhaseChangeRecord,
+  ReadSide,
+  RelationshipFilter,
+  RelationshipOrder,
+  RelationshipRow,
+} from '../app/read-side.js';
+import type { Phase } from '../domain/events.js';
+import { defaultRules, type Rules } from '../domain/rules.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
+import { foldBatch, type AppliedBatch } from './batch.js';
+import { ReadModelDb } from './read-model-db.js';
+import {
+  createReadModelFile,
+  openReadModelFile,
+  READ_MODEL_FILE_NAME,
+  removeReadModelFile,
+  rulesFingerprint,
+} from './read-model-schema.js';
+import { listRelationships } from './relationship-query.js';
+import { RelationshipTable } from './relationship-table.js';
+import { eventPage, relationshipEventPage } from './event-pages.js';
+import { PositionWaiters } from './waiters.js';
+
+export interface ProjectorLogger {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface ProjectorOptions {
+  readonly store: EventStore;
+  /** Directory of `read-models.sqlite`. */
+  readonly dataDir: string;
+  /** Rules the metrics and deadlines are evaluated with; a change rebuilds the read models. */
+  readonly rules?: Rules;
+  /** Most events applied in one transaction. */
+  readonly maxBatch?: number;
+  /** Delay before following the log again after a store or disk failure. */
+  readonly retryDelayMs?: number;
+  readonly logger?: ProjectorLogger;
+}
+
+export interface ProjectorLag {
+  /** Last position applied, null before any. */
+  readonly checkpoint: bigint | null;
+  /** Last position in the log, null when the log is empty. */
+  readonly head: bigint | null;
+  readonly caughtUp: boolean;
+}
+
+export type AppliedListener = Parameters<ReadSide['onApplied']>[0];
+
+const DEFAULT_MAX_BATCH = 1000;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+const DEFAULT_WAIT_MS = 5000;
+
+export class Projector implements ReadSide {
+  readonly rules: Rules;
+  /** True when the file was started over at open (new release, new rules, or none yet). */
+  readonly rebuiltAtOpen: boolean;
+  private readonly store: EventStore;
+  private readonly file: string;
+  private readonly fingerprint: string;
+  private readonly maxBatch: number;
+  private readonly retryDelayMs: number;
+  private readonly logger: ProjectorLogger | undefined;
+  private db: ReadModelDb;
+  private table = new RelationshipTable();
+  private position: bigint | null;
+  private readonly waiters = new PositionWaiters();
+  private readonly listeners = new Set<AppliedListener>();
+  private following: Following | null = null;
+  private closed = false;
+
+  constructor(options: ProjectorOptions) {
+    this.store = options.store;
+    this.rules = options.rules ?? defaultRules;
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.logger = options.logger;
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
+    this.fingerprint = rulesFingerprint(this.rules);
+    const opened = openReadModelFile(this.file, this.fingerprint);
+    this.rebuiltAtOpen = opened.rebuilt;
+    this.db = new ReadModelDb(opened.db);
+    this.db.loadInto(this.table);
+    this.position = this.db.checkpoint();
+    if (this.position !== null) this.waiters.reached(this.position);
+  }
+
+  /** Number of relationships held (all tenants). */
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** Starts following the log from the checkpoint. */
+  start(): void {
+    if (this.closed) throw new Error('the projector is closed');
+    if (this.following) return;
+    const following = new Following();
+    following.done = this.follow(following);
+    this.following = following;
+  }
+
+  /** Stops following; what was applied stays applied. */
+  async stop(): Promise<void> {
+    const following = this.following;
+    if (!following) return;
+    await following.stop();
+    this.following = null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Every relationship of every tenant (for the deadline scheduler's start). */
+  relationships(): Iterable<RelationshipRow> {
+    return this.table.all();
+  }
+
+  /** Resolves once the projector has applied everything in the log at the time of the call. */
+  async catchUp(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head !== null) await this.waitFor(head, timeoutMs);
+  }
+
+  async lag(): Promise<ProjectorLag> {
+    const head = await this.store.headPosition();
+    const checkpoint = this.position;
+    return { checkpoint, head, caughtUp: head === null || (checkpoint !== null && checkpoint >= head) };
+  }
+
+  /**
+   * Replays the log up to the current checkpoint into a fresh file, then swaps
+   * it in (the file by an atomic rename, the memory by one assignment) and
+   * follows on from there. Readers keep the old models until the swap.
+   */
+  async rebuild(onProgress?: (applied: number) => void): Promise<void> {
+    const wasFollowing = this.following !== null;
+    await this.stop();
+    try {
+      const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress);
+      // Closing the last connection folds the old WAL into its file; the rename then
+      // replaces that file atomically, so a crash leaves either the old models or the new.
+      this.db.close();
+      for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+      fs.renameSync(`${this.file}.rebuild`, this.file);
+      this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db);
+      this.table = table;
+    } finally {
+      if (wasFollowing && !this.closed) this.start();
+    }
+  }
+
+  /** Folds the log up to `target` into a new file at `file`, closed when returned. */
+  private async replayInto(
+    file: string,
+    target: bigint | null,
+    onProgress: ((applied: number) => void) | undefined,
+  ): Promise<RelationshipTable> {
+    removeReadModelFile(file);
+    const db = new ReadModelDb(createReadModelFile(file, this.fingerprint));
+    const table = new RelationshipTable();
+    try {
+      let after: bigint | undefined;
+      let applied = 0;
+      while (target !== null && (after === undefined || after < target)) {
+        const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
+        if (page.length === 0) break;
+        const batch = foldBatch(table, page);
+        db.commit(batch);
+        for (const row of batch.rows) table.set(row);
+        after = batch.checkpoint;
+        applied += page.length;
+        onProgress?.(applied);
+      }
+    } finally {
+      // Closing the only connection folds the WAL into the file, so a rename moves everything.
+      db.close();
+    }
+    return table;
+  }
+
+  /* ------------------------------------------------------------ ReadSide */
+
+  checkpoint(): bigint | null {
+    return this.position;
+  }
+
+  waitFor(position: bigint, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    return this.waiters.wait(position, this.position, timeoutMs);
+  }
+
+  getRelationship(tenant: string, id: string): RelationshipRow | null {
+    return this.table.get(tenant, id) ?? null;
+  }
+
+  getRelationships(tenant: string, ids: readonly string[]): (RelationshipRow | null)[] {
+    const rows = this.table.ofTenant(tenant);
+    return ids.map((id) => rows.get(id) ?? null);
+  }
+
+  listRelationships(
+    tenant: string,
+    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+  ): Page<RelationshipRow> {
+    return listRelationships(this.table.ofTenant(tenant), query, this.rules);
+  }
+
+  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent> {
+    return eventPage(this.db, tenant, query);
+  }
+
+  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent> {
+    return relationshipEventPage(this.db, tenant, id, query);
+  }
+
+  listPhaseChanges(
+    tenant: string,
+    query: { after?: bigint; first: number; relationshipId?: string; phases?: Phase[] },
+  ): PhaseChangeRecord[] {
+    return this.db.phaseChanges(tenant, query);
+  }
+
+  onApplied(listener: AppliedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /* ------------------------------------------------------------ following */
+
+  private async follow(following: Following): Promise<void> {
+    while (!following.stopped) {
+      const subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
+      following.subscription = subscription;
+      try {
+        await this.consume(subscription, following);
+      } catch (error) {
+        await subscription.stop();
+        if (following.stopped) return;
+        this.logger?.error(
+          { err: error, checkpoint: this.position?.toString() ?? null },
+          'projector failed; following again from its checkpoint',
+        );
+        await following.sleep(this.retryDelayMs);
+      }
+    }
+  }
+
+  /**
+   * Pulls events into a batch; a full batch is applied at once, a partial one
+   * as soon as the subscription has nothing more immediately available.
+   */
+  private async consume(subscription: Subscription, following: Following): Promise<void> {
+    let batch: RecordedEvent[] = [];
+    let failure: unknown;
+    let flushQueued = false;
+    const flush = (): void => {
+      if (batch.length === 0 || failure !== undefined) return;
+      const events = batch;
+      batch = [];
+      try {
+        this.apply(events);
+      } catch (error) {
+        failure = error;
+        // Ends the iteration so the failure surfaces even while the log is idle.
+        void subscription.stop();
+      }
+    };
+    for await (const event of subscription) {
+      if (failure !== undefined || following.stopped) break;
+      batch.push(event);
+      if (batch.length >= this.maxBatch) {
+        flush();
+        // Give requests a turn during a long catch-up.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(() => {
+          flushQueued = false;
+          flush();
+        });
+      }
+    }
+    flush();
+    if (failure !== undefined) throw failure;
+  }
+
+  private apply(events: readonly RecordedEvent[]): void {
+    const batch = foldBatch(this.table, events);
+    this.db.commit(batch);
+    for (const row of batch.rows) this.table.set(row);
+    this.position = batch.checkpoint;
+    this.waiters.reached(batch.checkpoint);
+    this.announce(batch);
+  }
+
+  private announce(batch: AppliedBatch): void {
+    if (this.listeners.size === 0) return;
+    const notice = { phaseChanges: batch.phaseChanges, events: batch.events, checkpoint: batch.checkpoint };
+    for (const listener of this.listeners) {
+      try {
+        listener(notice);
+      } catch (error) {
+        this.logger?.error({ err: error }, 'a read-side listener failed; the projector goes on');
+      }
+    }
+  }
+}
+
+/** One run of following the log, which `stop` ends promptly (even during a retry delay). */
+class Following {
+  subscription: Subscription | null = null;
+  stopped = false;
+  done: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.subscription?.stop();
+    await this.done;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wake = finish;
+    });
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The read-model file: `<dataDir>/read-models.sqlite`, next to the event store.
+ *
+ * Everything in it is derived from the log, so there are no migrations: when
+ * the file's layout (`PRAGMA user_version`) or the rules it was projected
+ * under (their fingerprint) differ from this release's, the file is thrown
+ * away and the projector replays the log into a new one.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Rules } from '../domain/rules.js';
+
+export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
+
+/** Bump on any change below: files of another version are rebuilt, not migrated. */
+export const READ_MODEL_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+  -- One row: the position of the last event applied, written in the same
+  -- transaction as what it covers, so a restart resumes exactly there.
+  CREATE TABLE projector (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    checkpoint        INTEGER,
+    rules_fingerprint TEXT NOT NULL
+  );
+
+  -- The folded state of each relationship (the snapshot loaded at start).
+  CREATE TABLE relationships (
+    tenant   TEXT    NOT NULL,
+    id       TEXT    NOT NULL,
+    state    TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+  ) WITHOUT ROWID;
+
+  -- Every phase change, keyed by the position of the event that caused it
+  -- (seq orders several changes caused by one event).
+  CREATE TABLE phase_changes (
+    tenant          TEXT    NOT NULL,
+    position        INTEGER NOT NULL,
+    seq             INTEGER NOT NULL,
+    relationship_id TEXT    NOT NULL,
+    from_phase      TEXT,
+    to_phase        TEXT    NOT NULL,
+    at              INTEGER NOT NULL,
+    cycle           INTEGER NOT NULL,
+    cause           TEXT    NOT NULL,
+    PRIMARY KEY (tenant, position, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX phase_changes_by_relationship ON phase_changes (tenant, relationship_id, position);
+
+  -- The tenant-scoped slice of the global log, for the events feed and a
+  -- relationship's events, without going back to the store.
+  CREATE TABLE event_log (
+    tenant          TEXT    NOT NULL,
+    position        INTEGER NOT NULL,
+    relationship_id TEXT    NOT NULL,
+    revision        INTEGER NOT NULL,
+    event_id        TEXT    NOT NULL,
+    type            TEXT    NOT NULL,
+    occurred_at     INTEGER NOT NULL,
+    actor           TEXT    NOT NULL,
+    data            TEXT    NOT NULL,
+    metadata        TEXT,
+    recorded_at     INTEGER NOT NULL,
+    PRIMARY KEY (tenant, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX event_log_by_relationship ON event_log (tenant, relationship_id, revision);
+  CREATE INDEX event_log_by_type ON event_log (tenant, type, position);
+`;
+
+/** Identifies the rules a file was projected under. */
+export function rulesFingerprint(rules: Rules): string {
+  return createHash('sha256').update(canonicalJson(rules)).digest('hex');
+}
+
+/**
+ * Opens (or creates) a read-model file ready for this release and these
+ * rules. `rebuilt` tells the caller the file was started over from nothing.
+ */
+export function openReadModelFile(file: string, fingerprint: string): { db: Database.Database; rebuilt: boolean } {
+  if (fs.existsSync(file)) {
+    const db = configure(new Database(file, { timeout: 5000 }));
+    if (isCurrent(db, fingerprint)) return { db, rebuilt: false };
+    db.close();
+    removeReadModelFile(file);
+  }
+  return { db: createReadModelFile(file, fingerprint), rebuilt: true };
+}
+
+/** Creates an empty read-model file (any previous one at `file` must be gone). */
+export function createReadModelFile(file: string, fingerprint: string): Database.Database {
+  const db = configure(new Database(file, { timeout: 5000 }));
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    db.prepare('INSERT INTO projector (id, checkpoint, rules_fingerprint) VALUES (1, NULL, ?)').run(fingerprint);
+    db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+  })();
+  return db;
+}
+
+/** Deletes a read-model file with its WAL companions. */
+export function removeReadModelFile(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+function configure(db: Database.Database): Database.Database {
+  db.pragma('journal_mode = WAL');
+  // A lost tail after a power cut is replayed from the log on the next start:
+  // the checkpoint is committed with the rows it covers, so they stay consistent.
+  db.pragma('synchronous = NORMAL');
+  db.defaultSafeIntegers(true);
+  return db;
+}
+
+function isCurrent(db: Database.Database, fingerprint: string): boolean {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version !== READ_MODEL_SCHEMA_VERSION) return false;
+  const stored = db.prepare('SELECT rules_fingerprint FROM projector WHERE id = 1').pluck().get();
+  return stored === fingerprint;
+}
+
+/** JSON with sorted keys, so that equal rules give equal fingerprints whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,89 @@
+/**
+ * Ordering of relationship lists and their cursors.
+ *
+ * A row's sort key is the tuple of its ordered fields plus its id (the
+ * tie-breaker, so the order is total). A cursor carries that tuple: the next
+ * page is "every row whose key sorts after the cursor's", which stays right
+ * when rows are added or change between pages (keyset pagination). Absent
+ * values sort last in both directions.
+ */
+import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
+import { InputError } from '../app/errors.js';
+import { PHASES, type Phase } from '../domain/events.js';
+import type { RelationshipFacts } from './relationship-facts.js';
+
+export type SortValue = string | number | null;
+export type SortKey = SortValue[];
+
+const DEFAULT_ORDER: readonly RelationshipOrder[] = [{ field: 'ID', direction: 'ASC' }];
+const PHASE_RANK = new Map<Phase, number>(PHASES.map((phase, index) => [phase, index]));
+
+const FIELD_VALUE: Record<RelationshipOrderField, (facts: RelationshipFacts) => SortValue> = {
+  ID: (facts) => facts.row.id,
+  ACCOUNT_NAME: (facts) => facts.row.state.accountName,
+  OPENED_AT: (facts) => facts.row.state.openedAt,
+  PHASE: (facts) => (facts.state.phase === null ? null : PHASE_RANK.get(facts.state.phase)!),
+  PHASE_SINCE: (facts) => facts.state.phaseSince,
+  UPDATED_AT: (facts) => facts.state.lastEventAt,
+  TIME_TO_PROPOSAL: (facts) => facts.timeToProposalDays,
+  DECAY_SCORE: (facts) => facts.decayTrend?.score ?? null,
+};
+
+export class RelationshipOrdering {
+  private readonly order: readonly RelationshipOrder[];
+  private readonly directions: number[];
+  /** Identifies the ordering inside cursors, so a cursor of another ordering is refused. */
+  private readonly signature: string;
+
+  constructor(orderBy: readonly RelationshipOrder[] | undefined) {
+    const order = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_ORDER;
+    const last = order[order.length - 1]!;
+    this.order = last.field === 'ID' ? order : [...order, { field: 'ID', direction: 'ASC' }];
+    this.directions = this.order.map((o) => (o.direction === 'DESC' ? -1 : 1));
+    this.signature = this.order.map((o) => `${o.field}:${o.direction}`).join(',');
+  }
+
+  keyOf(facts: RelationshipFacts): SortKey {
+    return this.order.map((o) => FIELD_VALUE[o.field](facts));
+  }
+
+  compare(a: SortKey, b: SortKey): number {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * this.directions[i]!;
+    }
+    return 0;
+  }
+
+  cursorOf(key: SortKey): string {
+    return Buffer.from(JSON.stringify({ o: this.signature, k: key }), 'utf8').toString('base64url');
+  }
+
+  /** The key in a cursor of this ordering; a BAD_USER_INPUT error otherwise. */
+  parseCursor(cursor: string): SortKey {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      parsed = null;
+    }
+    const { o, k } = (parsed ?? {}) as { o?: unknown; k?: unknown };
+    const valid =
+      o === this.signature &&
+      Array.isArray(k) &&
+      k.length === this.order.length &&
+      k.every((value) => value === null || typeof value === 'string' || typeof value === 'number');
+    if (!valid) {
+      throw new InputError(
+        'after: not a cursor of this list with this ordering; start again without `after`',
+        'after',
+        'INVALID_CURSOR',
+      );
+    }
+    return k as SortKey;
+  }
+}

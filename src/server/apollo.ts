@@ -1,0 +1,92 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../graphql/context.js';
+import { ErrorCode, formatError, isUnexpected } from '../graphql/errors.js';
+import { checkQueryLimits, type QueryLimits } from './limits/index.js';
+
+/** What the HTTP layer learns about a request from inside Apollo's pipeline, for its log line. */
+export interface RequestRecord {
+  operationName?: string;
+  cost?: number;
+  errorCodes?: string[];
+}
+
+export interface ApolloOptions extends QueryLimits {
+  readonly schema: GraphQLSchema;
+  readonly httpServer: HttpServer;
+  readonly logger: Logger;
+  readonly development: boolean;
+  readonly introspection: boolean;
+  readonly shutdownGraceMs: number;
+  /** Filled per request; keyed by the request object Apollo passes through its pipeline. */
+  readonly records: WeakMap<HTTPGraphQLRequest, RequestRecord>;
+}
+
+export function createApollo(options: ApolloOptions): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: options.development,
+    formatError: (formatted, error) => formatError(formatted, error, { development: options.development }),
+    // Explicit, though they are Apollo's defaults: one operation per request, CSRF checks on.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    // Courtship serves its own offline IDE (src/server/ide); Apollo's landing page loads from a CDN.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
+      queryLimitsPlugin(options),
+      requestRecordPlugin(options),
+    ],
+    // Apollo logs its own warnings through console otherwise.
+    logger: options.logger,
+  });
+}
+
+/** Depth and cost limits need the chosen operation and its variables, known once the operation is resolved. */
+function queryLimitsPlugin(limits: QueryLimits & Pick<ApolloOptions, 'records'>): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const check = checkQueryLimits(schema, document, operationName, request.variables, limits);
+          const record = request.http ? limits.records.get(request.http) : undefined;
+          if (record && check) record.cost = check.cost;
+          if (check?.error) {
+            throw new GraphQLError(check.error.message, {
+              extensions: { ...check.error.extensions, http: { status: 400, headers: new HeaderMap() } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+function requestRecordPlugin(options: Pick<ApolloOptions, 'records'>): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ request }) {
+      const record = request.http ? options.records.get(request.http) : undefined;
+      return {
+        async didResolveOperation({ operationName }) {
+          if (record && operationName) record.operationName = operationName;
+        },
+        async didEncounterErrors({ errors, contextValue }) {
+          // The client sees "Internal server error"; the operator needs the real one.
+          for (const error of errors.filter(isUnexpected)) {
+            contextValue.log.error({ err: error.originalError ?? error }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ response }) {
+          if (record === undefined || response.body.kind !== 'single') return;
+          const codes = (response.body.singleResult.errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          record.errorCodes = [...new Set(codes)];
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { TokenStore } from '../auth/token-store.js';
+import type { RequestContext } from '../graphql/context.js';
+import { ErrorCode } from '../graphql/errors.js';
+import type { RequestRecord } from './apollo.js';
+import { authenticate, withHttp401 } from './auth.js';
+import { readBody } from './body.js';
+import { checkReadiness, sendError, sendJson, type ReadinessCheck } from './health.js';
+import { sendIdePage } from './ide/page.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface HttpHandlerOptions {
+  readonly apollo: ApolloServer<RequestContext>;
+  readonly tokens: TokenStore;
+  readonly logger: Logger;
+  readonly records: WeakMap<HTTPGraphQLRequest, RequestRecord>;
+  readonly readiness: ReadinessCheck;
+  readonly isDraining: () => boolean;
+  readonly buildContext: (base: RequestContext) => Promise<RequestContext>;
+  readonly ide: boolean;
+  readonly bodyLimitBytes: number;
+}
+
+/** A client-chosen request id is kept (for tracing across services) only when it is short and plain. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The whole HTTP surface: `/healthz`, `/readyz`, and `/graphql` (the IDE for
+ * browsers, Apollo for everything else). Apollo gets a parsed body; the
+ * checks Apollo leaves to the framework (body size, content type, JSON) are
+ * made here.
+ */
+export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const startedAt = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const record: RequestRecord = {};
+
+    route(options, req, res, url, requestId, record)
+      .catch((error: unknown) => {
+        options.logger.error({ requestId, err: error }, 'request failed');
+        if (!res.headersSent) sendError(res, 500, 'Internal server error', { code: ErrorCode.INTERNAL_SERVER_ERROR });
+        else res.destroy();
+      })
+      .finally(() => {
+        const quiet = url.pathname === '/healthz' || url.pathname === '/readyz';
+        const codes = record.errorCodes ?? [];
+        options.logger[quiet ? 'debug' : 'info'](
+          {
+            requestId,
+            method: req.method,
+            path: url.pathname,
+            status: res.statusCode,
+            operationName: record.operationName ?? null,
+            durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+            outcome: codes.length === 0 && res.statusCode < 400 ? 'ok' : 'error',
+            ...(codes.length > 0 ? { errorCodes: codes } : {}),
+            ...(record.cost !== undefined ? { cost: record.cost } : {}),
+          },
+          'http request',
+        );
+      });
+  };
+}
+
+async function route(
+  options: HttpHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+  record: RequestRecord,
+): Promise<void> {
+  switch (url.pathname) {
+    case '/healthz':
+      return sendJson(res, 200, { status: 'ok' });
+    case '/readyz': {
+      const readiness = await checkReadiness(options.readiness, options.isDraining());
+      return sendJson(res, readiness.ready ? 200 : 503, readiness);
+    }
+    case GRAPHQL_PATH:
+      return graphql(options, req, res, url, requestId, record);
+    default:
+      record.errorCodes = ['NOT_FOUND'];
+      return sendError(res, 404, `nothing at ${url.pathname}: the API is at ${GRAPHQL_PATH}`, { code: 'NOT_FOUND' });
+  }
+}
+
+async function graphql(
+  options: HttpHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+  record: RequestRecord,
+): Promise<void> {
+  if (req.method === 'GET' && wantsHtml(req) && !url.searchParams.has('query')) {
+    if (options.ide) return sendIdePage(res);
+    record.errorCodes = ['NOT_FOUND'];
+    return sendError(res, 404, 'the GraphQL IDE is disabled in production; set COURTSHIP_IDE=on to enable it', {
+      code: 'NOT_FOUND',
+    });
+  }
+
+  let body: unknown;
+  if (req.method === 'POST') {
+    const parsed = await readJsonBody(req, res, options.bodyLimitBytes, record);
+    if (parsed === undefined) return;
+    body = parsed.value;
+    const operationName = (body as { operationName?: unknown }).operationName;
+    if (typeof operationName === 'string') record.operationName = operationName;
+  }
+
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+  options.records.set(httpGraphQLRequest, record);
+
+  const response = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context: async () => {
+      const auth = authenticate(options.tokens, req.headers.authorization);
+      if ('error' in auth) throw withHttp401(auth.error);
+      const { tenant, scopes, tokenId } = auth.principal;
+      return options.buildContext({
+        tenant,
+        scopes,
+        tokenId,
+        requestId,
+        log: options.logger.child({ requestId }),
+        transport: 'http',
+      });
+    },
+  });
+  // Refusals made before Apollo's pipeline (CSRF, authentication) bypass its plugins: read their codes here.
+  if (record.errorCodes === undefined && response.body.kind === 'complete' && (response.status ?? 200) >= 400) {
+    record.errorCodes = errorCodesOf(response.body.string);
+  }
+  await writeResponse(res, response);
+}
+
+/** Returns undefined when a response (400/413/415) was already sent. */
+async function readJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  record: RequestRecord,
+): Promise<{ value: unknown } | undefined> {
+  const refuse = (status: number, code: string, message: string, extensions: Record<string, unknown> = {}) => {
+    record.errorCodes = [code];
+    sendError(res, status, message, { code, ...extensions }, status === 413 ? { connection: 'close' } : {});
+    return undefined;
+  };
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    return refuse(415, 'BAD_REQUEST', 'POST requests must have "Content-Type: application/json"');
+  }
+  const read = await readBody(req, limit);
+  if ('tooLarge' in read) {
+    return refuse(413, ErrorCode.PAYLOAD_TOO_LARGE, `the request body exceeds the limit of ${limit} bytes`, {
+      limit,
+      ...(read.tooLarge.actual !== null ? { actual: read.tooLarge.actual } : {}),
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(read.body.toString('utf8'));
+  } catch {
+    return refuse(400, 'BAD_REQUEST', 'the request body is not valid JSON');
+  }
+  if (Array.isArray(value)) {
+    return refuse(400, 'BAD_REQUEST', 'batched operations are not supported: send one operation per request');
+  }
+  if (value === null || typeof value !== 'object') {
+    return refuse(400, 'BAD_REQUEST', 'the request body must be a JSON object: { "query": "…", "variables": {…} }');
+  }
+  return { value };
+}
+
+function wantsHtml(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').toLowerCase().includes('text/html');
+}
+
+function errorCodesOf(text: string): string[] {
+  try {
+    const parsed = JSON.parse(text) as { errors?: { extensions?: { code?: unknown } }[] };
+    return [...new Set((parsed.errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR)))];
+  } catch {
+    return [ErrorCode.INTERNAL_SERVER_ERROR];
+  }
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}

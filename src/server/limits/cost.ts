@@ -1,0 +1,127 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import type { SelectedOperation } from './operation.js';
+
+/**
+ * type-graphql's `@Field({ complexity })` puts either a number or an
+ * estimator function in `field.extensions.complexity`; the function has the
+ * shape graphql-query-complexity defines.
+ */
+export type ComplexityEstimator = (options: {
+  type: GraphQLCompositeType;
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+  args: Record<string, unknown>;
+  childComplexity: number;
+}) => number | void;
+
+/** A field costs 1 unless it says otherwise. */
+const DEFAULT_FIELD_COST = 1;
+
+/**
+ * Estimated cost of running the operation, before running it:
+ * - a field costs its `complexity` (1 by default) plus what it selects;
+ * - a field with a `first` (or `last`) argument returns up to that many
+ *   items, so what it selects counts that many times (`relationships(first:
+ *   50) { … }` costs 1 + 50 × the cost of one relationship);
+ * - a field whose complexity is an estimator function returns its own total;
+ * - `__typename` is free; fragments on several types all count (an upper bound).
+ * Variables matter (`first: $n`), which is why this runs once the operation
+ * and its variables are known rather than as a plain validation rule.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  { operation, fragments }: SelectedOperation,
+  rawVariables: Record<string, unknown> | undefined,
+): number {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  // Bad variables fail execution with BAD_USER_INPUT; estimate with defaults meanwhile.
+  const variables = coerced.coerced ?? {};
+
+  const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        total += fieldCost(selection, parentType, visiting);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
+        if (type && isCompositeType(type)) total += costOf(selection.selectionSet, type, visiting);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
+        if (fragment && type && isCompositeType(type) && !visiting.has(name)) {
+          total += costOf(fragment.selectionSet, type, new Set([...visiting, name]));
+        }
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (node: FieldNode, parentType: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+    const field = fieldDefinition(schema, parentType, node.name.value);
+    if (field === undefined) return 0; // unknown fields are refused by validation
+    if (field === TypeNameMetaFieldDef) return 0;
+    const args = argumentsOf(field, node, variables);
+    const childType = getNamedType(field.type);
+    const childComplexity =
+      node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType, visiting) : 0;
+
+    const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
+    if (typeof complexity === 'function') {
+      const estimated = complexity({ type: parentType, field, node, args, childComplexity });
+      if (typeof estimated === 'number' && Number.isFinite(estimated)) return estimated;
+    }
+    const own = typeof complexity === 'number' ? complexity : DEFAULT_FIELD_COST;
+    return own + pageSize(args) * childComplexity;
+  };
+
+  const root = schema.getRootType(operation.operation);
+  return root ? costOf(operation.selectionSet, root, new Set()) : 0;
+}
+
+function fieldDefinition(
+  schema: GraphQLSchema,
+  parentType: GraphQLCompositeType,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  if (parentType === schema.getQueryType()) {
+    if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  }
+  return isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[name] : undefined;
+}
+
+function argumentsOf(
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  try {
+    return getArgumentValues(field, node, variables);
+  } catch {
+    return {};
+  }
+}
+
+/** How many items a paginated field may return: its `first` or `last` argument, else one. */
+function pageSize(args: Record<string, unknown>): number {
+  const size = args.first ?? args.last;
+  return typeof size === 'number' && Number.isFinite(size) ? Math.max(0, size) : 1;
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { GraphQLError, subscribe, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { ExecutionResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal, TokenStore } from '../auth/token-store.js';
+import type { RequestContext } from '../graphql/context.js';
+import { ErrorCode, isUnexpected } from '../graphql/errors.js';
+import { authenticate } from './auth.js';
+import { endOnAbort } from './end-on-abort.js';
+import type { QueryLimits } from './limits/index.js';
+import { prepareOperation } from './prepare-operation.js';
+
+/** graphql-ws close codes: 4401 (no valid token) and 4403 (forbidden) are final, clients do not retry. */
+export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, GoingAway: 1001 } as const;
+
+export interface SubscriptionServerOptions extends QueryLimits {
+  readonly httpServer: HttpServer;
+  readonly schema: GraphQLSchema;
+  readonly tokens: TokenStore;
+  readonly logger: Logger;
+  readonly introspection: boolean;
+  readonly buildContext: (base: RequestContext) => Promise<RequestContext>;
+  readonly formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+  /** Interval of WebSocket pings; a peer that does not answer within it is dropped. */
+  readonly keepAliveMs: number;
+}
+
+export interface SubscriptionServer {
+  /** Ends every subscription (clients get `complete`), then closes the sockets with 1001. */
+  drain(graceMs: number): Promise<void>;
+}
+
+interface Operation {
+  readonly requestId: string;
+  readonly operationName: string | undefined;
+  readonly startedAt: number;
+  readonly errorCodes: Set<string>;
+}
+
+/**
+ * graphql-ws on the HTTP server's `/graphql` path. A socket is authenticated
+ * once, by `connectionParams.authorization` in `connection_init`, and the
+ * token is re-checked on every `subscribe`; revoking a token closes its
+ * sockets at once with 4401.
+ */
+export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const { tokens, logger, schema } = options;
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const principals = new WeakMap<WebSocket, Principal>();
+  const socketsByToken = new Map<string, Set<WebSocket>>();
+  const operations = new Map<string, Operation>();
+  const shutdown = new AbortController();
+  let onIdle: (() => void) | undefined;
+
+  const stopListening = tokens.onRevoked((tokenId) => {
+    for (const socket of socketsByToken.get(tokenId) ?? []) socket.close(CloseCode.Unauthorized, 'token revoked');
+  });
+
+  const track = (socket: WebSocket, principal: Principal) => {
+    principals.set(socket, principal);
+    const sockets = socketsByToken.get(principal.tokenId) ?? new Set<WebSocket>();
+    sockets.add(socket);
+    socketsByToken.set(principal.tokenId, sockets);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) socketsByToken.delete(principal.tokenId);
+    });
+  };
+  // graphql-ws operation ids are only unique per socket.
+  const socketIds = new WeakMap<WebSocket, string>();
+  const operationKey = (socket: WebSocket, id: string) => `${socketIds.get(socket)}:${id}`;
+
+  useServer(
+    {
+      onConnect: (ctx) => {
+        const socket = ctx.extra.socket;
+        socketIds.set(socket, randomUUID());
+        if (shutdown.signal.aborted) {
+          socket.close(CloseCode.GoingAway, 'server shutting down');
+          return false;
+        }
+        const params = ctx.connectionParams ?? {};
+        const auth = authenticate(tokens, params.authorization ?? params.Authorization);
+        if ('error' in auth) {
+          socket.close(CloseCode.Unauthorized, auth.error.message);
+          return false;
+        }
+        track(socket, auth.principal);
+        return true;
+      },
+
+      onSubscribe: async (ctx, id, payload) => {
+        const socket = ctx.extra.socket;
+        const principal = principals.get(socket);
+        if (principal === undefined || !tokens.isActive(principal.tokenId)) {
+          socket.close(CloseCode.Unauthorized, 'token revoked');
+          return [new GraphQLError('the bearer token is unknown or revoked', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        }
+        const requestId = randomUUID();
+        const log = logger.child({ requestId });
+        if (shutdown.signal.aborted) {
+          return [new GraphQLError('the server is shutting down', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })];
+        }
+        const prepared = prepareOperation(schema, payload, options);
+        if ('errors' in prepared) {
+          logOperation(log, payload.operationName ?? undefined, 0, codesOf(prepared.errors));
+          return prepared.errors;
+        }
+        const contextValue = await options.buildContext({
+          tenant: principal.tenant,
+          scopes: principal.scopes,
+          tokenId: principal.tokenId,
+          requestId,
+          log,
+          transport: 'ws',
+        });
+        operations.set(operationKey(socket, id), {
+          requestId,
+          operationName: prepared.operationName,
+          startedAt: performance.now(),
+          errorCodes: new Set(),
+        });
+        return {
+          schema,
+          document: prepared.document,
+          operationName: prepared.operationName,
+          variableValues: prepared.variables,
+          contextValue,
+        };
+      },
+
+      subscribe: async (args) => {
+        const result = await subscribe(args);
+        return Symbol.asyncIterator in result ? endOnAbort(result, shutdown.signal) : result;
+      },
+
+      onNext: (ctx, id, _payload, args, result: ExecutionResult) => {
+        if (!result.errors) return undefined;
+        const operation = operations.get(operationKey(ctx.extra.socket, id));
+        reportUnexpected(logger, operation, result.errors);
+        for (const code of codesOf(result.errors)) operation?.errorCodes.add(code);
+        return { ...result, errors: options.formatErrors(result.errors) };
+      },
+
+      onError: (ctx, id, _payload, errors) => {
+        const operation = operations.get(operationKey(ctx.extra.socket, id));
+        reportUnexpected(logger, operation, errors);
+        for (const code of codesOf(errors)) operation?.errorCodes.add(code);
+        return options.formatErrors(errors);
+      },
+
+      onComplete: (ctx, id) => {
+        const key = operationKey(ctx.extra.socket, id);
+        const operation = operations.get(key);
+        if (operation === undefined) return;
+        operations.delete(key);
+        logOperation(
+          logger.child({ requestId: operation.requestId }),
+          operation.operationName,
+          performance.now() - operation.startedAt,
+          [...operation.errorCodes],
+        );
+        if (operations.size === 0) onIdle?.();
+      },
+    },
+    wss,
+    options.keepAliveMs,
+  );
+
+  return {
+    async drain(graceMs) {
+      shutdown.abort();
+      stopListening();
+      const idle = new Promise<void>((resolve) => {
+        if (operations.size === 0) resolve();
+        else onIdle = resolve;
+      });
+      await withTimeout(idle, graceMs);
+      // graphql-ws sends `complete` right after onComplete returns; let those sends queue before the close frames.
+      await new Promise((resolve) => setImmediate(resolve));
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const socket of wss.clients) socket.close(CloseCode.GoingAway, 'server shutting down');
+      if (!(await withTimeout(closed, graceMs))) for (const socket of wss.clients) socket.terminate();
+    },
+  };
+}
+
+function logOperation(log: Logger, operationName: string | undefined, durationMs: number, errorCodes: readonly string[]): void {
+  log.info(
+    {
+      transport: 'ws',
+      operationName: operationName ?? null,
+      durationMs: Math.round(durationMs * 10) / 10,
+      outcome: errorCodes.length === 0 ? 'ok' : 'error',
+      ...(errorCodes.length > 0 ? { errorCodes } : {}),
+    },
+    'graphql operation',
+  );
+}
+
+function reportUnexpected(logger: Logger, operation: Operation | undefined, errors: readonly GraphQLError[]): void {
+  for (const error of errors.filter(isUnexpected)) {
+    logger.error({ requestId: operation?.requestId, err: error.originalError ?? error }, 'unexpected error in a subscription');
+  }
+}
+
+function codesOf(errors: readonly GraphQLError[]): string[] {
+  return [
+    ...new Set(errors.map((error) => (isUnexpected(error) ? ErrorCode.INTERNAL_SERVER_ERROR : String(error.extensions.code)))),
+  ];
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise. */
+async function withTimeout(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The embedded event store: one SQLite file (better-sqlite3), with the same
+ * semantics as EventStoreDB behind the same port.
+ *
+ * Durability: WAL journal. With `synchronous = FULL` (the default) every
+ * acknowledged append has been fsynced and survives a power cut as well as a
+ * killed process. `NORMAL` skips the fsync at each commit (WAL is synced at
+ * checkpoints): still safe against a killed process, but the last commits can
+ * be lost on a power cut or OS crash, in exchange for faster single appends.
+ *
+ * Concurrency: one writing process per file (see `sqlite-lock.ts`); any number
+ * of read-only processes alongside it. Appends are synchronous under the hood,
+ * so within the process the log's order is the order of the `append` calls.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  InvalidAppendError,
+  StoreError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ListStreamsOptions,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './port.js';
+import { Notifier, catchUpSubscription } from './catch-up.js';
+import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
+import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
+import { readLimits, serializeBatch, type SerializedEvent } from './validate.js';
+
+export type SynchronousLevel = 'FULL' | 'NORMAL';
+
+export interface SqliteStoreOptions {
+  /** Directory holding `courtship.db`; created when missing. */
+  readonly dataDir: string;
+  /** See the header comment. Default FULL. */
+  readonly synchronous?: SynchronousLevel;
+  /** Open an existing file for reading only, alongside a writer in another process. */
+  readonly readonly?: boolean;
+}
+
+export const SQLITE_FILE_NAME = 'courtship.db';
+/** How often a read-only process looks for another process's appends, only while a subscriber waits. */
+const READONLY_POLL_MS = 100;
+
+interface EventRow {
+  position: bigint;
+  stream_id: string;
+  revision: bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: bigint;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
+  const file = path.resolve(options.dataDir, SQLITE_FILE_NAME);
+  if (options.readonly) {
+    if (!fs.existsSync(file)) {
+      throw new StoreUnavailableError(`no event store at ${file}: start a writer once to create it`);
+    }
+    return new SqliteEventStore(file, openReader(file), undefined);
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const lock = acquireWriterLock(file);
+  try {
+    return new SqliteEventStore(file, openWriter(file, options.synchronous ?? 'FULL'), lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function openWriter(file: string, synchronous: SynchronousLevel): Database.Database {
+  const db = new Database(file, { timeout: 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  db.defaultSafeIntegers(true);
+  return db;
+}
+
+function openReader(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const version = assertReadable(db, file);
+    if (version !== SCHEMA_VERSION) {
+      throw new StoreError(
+        `${file} has schema version ${version}; open it once for writing with this release to upgrade it`,
+        'SCHEMA_TOO_OLD',
+      );
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  db.defaultSafeIntegers(true);
+  return db;
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  readonly description: string;
+  readonly changes: Notifier;
+  private closed = false;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly statements;
+  private readonly appendBatch: (
+    streamId: string,
+    events: SerializedEvent[],
+    expected: ExpectedRevision,
+  ) => AppendResult;
+
+  constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+    private readonly lock: WriterLock | undefined,
+  ) {
+    this.description = `${file}${lock ? '' : ' (read-only)'}`;
+    const dataVersion = db.prepare('PRAGMA data_version').pluck();
+    let lastDataVersion = dataVersion.get();
+    this.changes = new Notifier(
+      lock
+        ? undefined
+        : {
+            intervalMs: READONLY_POLL_MS,
+            changed: () => {
+              const current = dataVersion.get();
+              if (current === lastDataVersion) return false;
+              lastDataVersion = current;
+              return true;
+            },
+          },
+    );
+    const columns = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+    this.statements = {
+      streamRevision: db.prepare('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
+      eventById: db.prepare('SELECT revision FROM events WHERE stream_id = ? AND event_id = ?').pluck(),
+      idsFrom: db.prepare(
+        'SELECT event_id, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      forwards: db.prepare(
+        `SELECT ${columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      backwards: db.prepare(
+        `SELECT ${columns} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      all: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      streams: db
+        .prepare('SELECT stream_id FROM streams WHERE stream_id >= ? AND stream_id < ? AND stream_id > ? ORDER BY stream_id LIMIT ?')
+        .pluck(),
+      head: db.prepare('SELECT max(position) FROM events').pluck(),
+      ping: db.prepare('SELECT 1').pluck(),
+      insert: lock
+        ? db.prepare(
+            'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+        : undefined,
+      upsertStream: lock
+        ? db.prepare(
+            'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
+          )
+        : undefined,
+    };
+    this.appendBatch = db.transaction((streamId, events, expected) => this.write(streamId, events, expected)).immediate;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
+    const batch = serializeBatch(streamId, events, expectedRevision);
+    this.assertOpen();
+    if (!this.lock) throw new StoreError(`${this.file} is open read-only`, 'READ_ONLY');
+    let result: AppendResult;
+    try {
+      result = this.appendBatch(streamId, batch, expectedRevision);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new InvalidAppendError(
+          `an event id of the batch was already appended to ${streamId} in another batch`,
+          'events',
+        );
+      }
+      throw new StoreUnavailableError(`append to ${this.file} failed: ${(error as Error).message}`, error);
+    }
+    this.changes.notify();
+    return result;
+  }
+
+  /** Runs inside the IMMEDIATE transaction: checks, then writes. */
+  private write(streamId: string, batch: SerializedEvent[], expected: ExpectedRevision): AppendResult {
+    const current = this.currentRevision(streamId);
+    const retry = current === null ? undefined : this.idempotentRetry(streamId, batch, expected, current);
+    if (retry) return retry;
+    assertExpected(streamId, expected, current);
+    const insert = this.statements.insert!;
+    const recordedAt = Date.now();
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of batch) {
+      revision++;
+      position = insert.run(streamId, revision, event.id, event.type, event.data, event.metadata, recordedAt)
+        .lastInsertRowid as bigint;
+    }
+    this.statements.upsertStream!.run(streamId, revision);
+    return { nextRevision: revision, position };
+  }
+
+  /**
+   * EventStoreDB's idempotence: when the batch's first event id is already in
+   * the stream, the batch is a retry if the stream holds exactly these ids from
+   * there on; then the original result is returned and nothing is written.
+   */
+  private idempotentRetry(
+    streamId: string,
+    batch: SerializedEvent[],
+    expected: ExpectedRevision,
+    current: number,
+  ): AppendResult | undefined {
+    const first = this.statements.eventById.get(streamId, batch[0]!.id) as bigint | undefined;
+    if (first === undefined) return undefined;
+    const stored = this.statements.idsFrom.all(streamId, first, batch.length) as {
+      event_id: string;
+      revision: bigint;
+      position: bigint;
+    }[];
+    const same = stored.length === batch.length && stored.every((row, i) => row.event_id === batch[i]!.id);
+    if (!same) {
+      throw new InvalidAppendError(
+        `events[0].id ${batch[0]!.id} was already appended to ${streamId} in a different batch`,
+        'events[0].id',
+      );
+    }
+    const firstRevision = Number(first);
+    const matches =
+      expected === 'any' ||
+      expected === 'stream_exists' ||
+      (expected === 'no_stream' ? firstRevision === 0 : firstRevision === expected + 1);
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, current);
+    const last = stored[stored.length - 1]!;
+    return { nextRevision: Number(last.revision), position: last.position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { direction, fromRevision, maxCount } = readLimits(streamId, options);
+    this.assertOpen();
+    const rows =
+      direction === 'forwards'
+        ? this.statements.forwards.all(streamId, fromRevision ?? 0, maxCount)
+        : this.statements.backwards.all(streamId, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
+    return (rows as EventRow[]).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAfter(options.after, options.maxCount);
+  }
+
+  private async readAfter(after: bigint | undefined, maxCount: number | undefined): Promise<RecordedEvent[]> {
+    if (after !== undefined && typeof after !== 'bigint') {
+      throw new StoreError('readAll: `after` must be a bigint position', 'INVALID_READ');
+    }
+    const limit = readLimits(undefined, { maxCount }).maxCount;
+    this.assertOpen();
+    return (this.statements.all.all(after ?? -1n, limit) as EventRow[]).map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const inner = catchUpSubscription(
+      { readAfter: (after, max) => this.readAfter(after, max), changes: this.changes },
+      options.after,
+    );
+    const subscription: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await inner.stop();
+      },
+      [Symbol.asyncIterator]: () => inner[Symbol.asyncIterator](),
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async streamRevision(streamId: string): Promise<number | null> {
+    readLimits(streamId, {});
+    this.assertOpen();
+    return this.currentRevision(streamId);
+  }
+
+  private currentRevision(streamId: string): number | null {
+    const revision = this.statements.streamRevision.get(streamId) as bigint | undefined;
+    return revision === undefined ? null : Number(revision);
+  }
+
+  async listStreams(options: ListStreamsOptions): Promise<string[]> {
+    const prefix = options.prefix;
+    if (typeof prefix !== 'string') throw new StoreError('listStreams: `prefix` must be a string', 'INVALID_READ');
+    const { maxCount } = readLimits(undefined, { maxCount: options.limit });
+    this.assertOpen();
+    // Stream ids only use ASCII below 0x7f, so `prefix + DEL` bounds every id that starts with prefix.
+    return this.statements.streams.all(prefix, `${prefix}\u007f`, options.after ?? '', maxCount) as string[];
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    this.assertOpen();
+    return (this.statements.head.get() as bigint | null) ?? null;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.closed = true;
+    this.db.close();
+    this.lock?.release();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError(`the event store ${this.file} is closed`);
+  }
+}
+
+function assertExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === null) ||
+    (expected === 'stream_exists' && current !== null) ||
+    expected === current;
+  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(Number(row.recorded_at)),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Input checks shared by every adapter, so that bad input is refused with the
+ * same `InvalidAppendError` (and nothing written) whichever store is behind
+ * the port, before any I/O happens.
+ */
+import {
+  InvalidAppendError,
+  MAX_BATCH_EVENTS,
+  MAX_EVENT_BYTES,
+  StoreError,
+  STREAM_ID_PATTERN,
+  type ExpectedRevision,
+  type NewEvent,
+} from './port.js';
+
+/** An event checked and serialised once, ready for either adapter. */
+export interface SerializedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+const MAX_REVISION = Number.MAX_SAFE_INTEGER;
+
+export function assertStreamId(streamId: unknown, field = 'streamId'): asserts streamId is string {
+  if (typeof streamId !== 'string' || !STREAM_ID_PATTERN.test(streamId)) {
+    throw new InvalidAppendError(
+      `invalid stream id ${JSON.stringify(streamId)}: 1–200 characters among letters, digits and _.:~@+-`,
+      field,
+    );
+  }
+}
+
+export function assertExpectedRevision(expected: unknown): asserts expected is ExpectedRevision {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  if (typeof expected === 'number' && Number.isInteger(expected) && expected >= 0 && expected <= MAX_REVISION) return;
+  throw new InvalidAppendError(
+    `invalid expected revision ${JSON.stringify(expected)}: 'any', 'no_stream', 'stream_exists' or a revision ≥ 0`,
+    'expectedRevision',
+  );
+}
+
+/** Checks a whole batch and serialises it; throws before anything is written. */
+export function serializeBatch(
+  streamId: unknown,
+  events: readonly NewEvent[],
+  expected: unknown,
+): SerializedEvent[] {
+  assertStreamId(streamId);
+  assertExpectedRevision(expected);
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidAppendError('an append needs at least one event', 'events');
+  }
+  if (events.length > MAX_BATCH_EVENTS) {
+    throw new InvalidAppendError(
+      `a batch holds at most ${MAX_BATCH_EVENTS} events, got ${events.length}`,
+      'events',
+    );
+  }
+  const seen = new Set<string>();
+  return events.map((event, index) => {
+    const field = `events[${index}]`;
+    if (typeof event?.id !== 'string' || !UUID_PATTERN.test(event.id)) {
+      throw new InvalidAppendError(`${field}.id must be a UUID, got ${JSON.stringify(event?.id)}`, `${field}.id`);
+    }
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) {
+      throw new InvalidAppendError(`${field}.id ${id} appears twice in the batch`, `${field}.id`);
+    }
+    seen.add(id);
+    if (typeof event.type !== 'string' || !EVENT_TYPE_PATTERN.test(event.type)) {
+      throw new InvalidAppendError(
+        `${field}.type must start with a letter and hold 1–200 letters, digits or _.:-, got ${JSON.stringify(event.type)}`,
+        `${field}.type`,
+      );
+    }
+    const data = toJson(event.data, `${field}.data`);
+    if (event.metadata !== undefined && (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata))) {
+      throw new InvalidAppendError(`${field}.metadata must be an object`, `${field}.metadata`);
+    }
+    const metadata = event.metadata === undefined ? '{}' : toJson(event.metadata, `${field}.metadata`);
+    assertSize(data, metadata, field);
+    return { id, type: event.type, data, metadata };
+  });
+}
+
+function toJson(value: unknown, field: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new InvalidAppendError(`${field} is not JSON-serialisable: ${(error as Error).message}`, field);
+  }
+  if (json === undefined) throw new InvalidAppendError(`${field} is not JSON-serialisable`, field);
+  return json;
+}
+
+function assertSize(data: string, metadata: string, field: string): void {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: skip the exact count for small events.
+  if ((data.length + metadata.length) * 3 <= MAX_EVENT_BYTES) return;
+  const bytes = Buffer.byteLength(data) + Buffer.byteLength(metadata);
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new InvalidAppendError(
+      `${field} is ${bytes} bytes serialised; the limit is ${MAX_EVENT_BYTES} bytes`,
+      field,
+    );
+  }
+}
+
+export interface ReadLimits {
+  readonly direction: 'forwards' | 'backwards';
+  readonly fromRevision: number | undefined;
+  /** -1 when unbounded (SQLite's "no limit"). */
+  readonly maxCount: number;
+}
+
+/** Checks read options; `streamId` is checked too when given. */
+export function readLimits(
+  streamId: unknown,
+  options: { direction?: unknown; fromRevision?: unknown; maxCount?: unknown },
+): ReadLimits {
+  if (streamId !== undefined) {
+    try {
+      assertStreamId(streamId);
+    } catch (error) {
+      throw new StoreError((error as Error).message, 'INVALID_READ');
+    }
+  }
+  const { direction = 'forwards', fromRevision, maxCount } = options;
+  if (direction !== 'forwards' && direction !== 'backwards') {
+    throw new StoreError(`direction must be 'forwards' or 'backwards', got ${JSON.stringify(direction)}`, 'INVALID_READ');
+  }
+  if (fromRevision !== undefined && !isCount(fromRevision, 0)) {
+    throw new StoreError(`fromRevision must be an integer ≥ 0, got ${String(fromRevision)}`, 'INVALID_READ');
+  }
+  if (maxCount !== undefined && !isCount(maxCount, 1)) {
+    throw new StoreError(`maxCount must be an integer ≥ 1, got ${String(maxCount)}`, 'INVALID_READ');
+  }
+  return { direction, fromRevision, maxCount: maxCount ?? -1 };
+}
+
+function isCount(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_REVISION;
+}

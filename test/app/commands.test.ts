@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/app/clock.js';
+import { CommandService, type EventInput } from '../../src/app/commands.js';
+import { deadlineEventId } from '../../src/app/deadline-id.js';
+import { ConflictError, InputError, NotFoundError } from '../../src/app/errors.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { defaultRules } from '../../src/domain/rules.js';
+import { streamIdFor } from '../../src/projections/envelope.js';
+import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const ev = (type: string, occurredAt: string, actor: string, data: unknown = {}, eventId?: string): EventInput => ({
+  type,
+  occurredAt,
+  actor,
+  data,
+  ...(eventId ? { eventId } : {}),
+});
+const opened = ev('RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme Corp' });
+
+describe('the write path', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let clock: ManualClock;
+  let commands: CommandService;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-'));
+    store = openSqliteStore({ dataDir: dir });
+    clock = new ManualClock('2025-06-01T00:00:00Z');
+    commands = new CommandService({ store, clock, rules: defaultRules });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const append = (events: EventInput[], expectedVersion?: number, relationshipId = 'acme') =>
+    commands.appendEvents({ tenant: 'default', relationshipId, expectedVersion, events });
+
+  it('opens a relationship and returns it folded, with the position of the append', async () => {
+    const result = await append([opened, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')]);
+    expect(result.row.state.phase).toBe('ATTRACTION');
+    expect(result.row.state.version).toBe(1);
+    expect(result.position).toBe(await store.headPosition());
+    expect(result.replayed).toBe(false);
+  });
+
+  it('reaches dating once interest is mutual', async () => {
+    await append([opened]);
+    const result = await append([
+      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      ev('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }),
+    ]);
+    expect(result.row.state.phase).toBe('DATING');
+  });
+
+  it('refuses an event for a relationship that was never opened as NOT_FOUND, writing nothing', async () => {
+    await expect(append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')])).rejects.toBeInstanceOf(NotFoundError);
+    expect(await store.headPosition()).toBeNull();
+  });
+
+  it('refuses a wrong expected version with the current version, writing nothing', async () => {
+    await append([opened]);
+    const attempt = append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')], 5);
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    await expect(attempt).rejects.toMatchObject({ currentVersion: 0, expectedVersion: 5 });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
+  });
+
+  it('is all-or-nothing: one bad event refuses the whole batch', async () => {
+    await append([opened]);
+    const attempt = append([
+      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      ev('QuestionAnswered', '2025-01-03T00:00:00Z', 'VENDOR', { questionId: 'never-asked' }),
+    ]);
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    await expect(attempt).rejects.toMatchObject({ code: 'QUESTION_NOT_ASKED', index: 1 });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
+  });
+
+  it('treats the same event ids sent again as a retry: nothing is written twice', async () => {
+    const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
+    const first = await append([{ ...opened, eventId: id }]);
+    const again = await append([{ ...opened, eventId: id }]);
+    expect(again.replayed).toBe(true);
+    expect(again.position).toBe(first.position);
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
+  });
+
+  it('refuses a batch that repeats only some ids of an earlier one', async () => {
+    const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
+    await append([{ ...opened, eventId: id }]);
+    const attempt = append([
+      { ...opened, eventId: id },
+      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, '7a2d2c0f-4a1b-4d66-8b8f-1e6d3a2f9b22'),
+    ]);
+    await expect(attempt).rejects.toMatchObject({ reason: 'PARTIAL_RETRY', field: 'events[1].eventId' });
+  });
+
+  it('names the field of a malformed event id and of an empty batch', async () => {
+    await expect(append([{ ...opened, eventId: 'not-a-uuid' }])).rejects.toMatchObject({ field: 'events[0].eventId' });
+    await expect(append([])).rejects.toBeInstanceOf(InputError);
+    await expect(append([opened], undefined, 'bad id with spaces')).rejects.toMatchObject({ field: 'relationshipId' });
+  });
+
+  it('records a deadline that fell due before a late event, at its exact instant, with a deterministic id', async () => {
+    clock.set('2025-12-01T00:00:00Z');
+    await append([
+      opened,
+      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR'),
+    ]);
+    // 90 days of prospect silence have passed by April: the courtship moved on.
+    const late = await append([ev('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
+    const events = await store.readStream(streamIdFor('default', 'acme'));
+    const deadline = events.find((e) => e.type === 'DeadlineReached');
+    expect(deadline).toBeDefined();
+    const instant = Date.parse('2025-01-02T00:00:00Z') + 90 * DAY;
+    expect((deadline!.data as { occurredAt: string }).occurredAt).toBe(new Date(instant).toISOString());
+    expect(deadline!.id).toBe(deadlineEventId(streamIdFor('default', 'acme'), 'MOVED_ON_SILENCE', instant));
+    expect(late.row.state.phase).toBe('ATTRACTION');
+    expect(late.row.state.cycle).toBe(2);
+  });
+
+  it('lets concurrent writers without an expected version all land', async () => {
+    await append([opened]);
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      append([ev('InteractionLogged', '2025-01-02T00:00:00Z', i % 2 ? 'VENDOR' : 'PROSPECT', { channel: 'EMAIL' })]),
+    );
+    await Promise.all(writes);
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(8);
+  });
+
+  it('lets exactly one of several writers with the same expected version win', async () => {
+    await append([opened]);
+    const writes = Array.from({ length: 6 }, () =>
+      append([ev('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' })], 0),
+    );
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
+    }
+  });
+});

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEADLINE_RULES, type StoredEvent } from '../../src/domain/events.js';
+import { evolve } from '../../src/domain/evolve.js';
+import { fold, stateAt } from '../../src/domain/fold.js';
+import { defaultRules } from '../../src/domain/rules.js';
+import { initialState, type RelationshipState } from '../../src/domain/state.js';
+import { HISTORY_START, historyArbitrary, type History } from './arbitraries.js';
+import { DAY } from './fixtures.js';
+
+const RUNS = { numRuns: 150 };
+const histories = historyArbitrary(80);
+
+/** An instant somewhere in (or just after) the history. */
+const instantIn = (history: History, fraction: number): number => {
+  const last = history.stream.at(-1)!.event.occurredAt;
+  return HISTORY_START + Math.floor((last + 200 * DAY - HISTORY_START) * fraction);
+};
+
+const withoutVersion = (state: RelationshipState) => ({ ...state, version: 0 });
+
+describe('folding valid histories', () => {
+  it('the generator produces histories that reach every phase', () => {
+    const phases = new Set<string>();
+    fc.assert(
+      fc.property(histories, (history) => {
+        for (const change of fold(history.stream).phaseHistory) phases.add(change.to);
+      }),
+      RUNS,
+    );
+    expect([...phases].sort()).toEqual(
+      ['ATTRACTION', 'CHEATING', 'DATING', 'DIVORCED', 'EXCLUSIVE', 'LEFT_AT_ALTAR', 'MARRIED', 'MOVED_ON', 'NEGLECTED', 'PROPOSED'],
+    );
+  });
+
+  it('never throws, reading the facts or replaying the rules', () =>
+    fc.assert(
+      fc.property(histories, (history) => {
+        fold(history.stream);
+        fold(history.stream, defaultRules);
+      }),
+      RUNS,
+    ));
+
+  it('never moves phase history backwards in time', () =>
+    fc.assert(
+      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
+        for (const state of [fold(history.stream), stateAt(history.stream, instantIn(history, fraction), defaultRules)]) {
+          state.phaseHistory.forEach((change, i) => {
+            if (i > 0) expect(change.at).toBeGreaterThanOrEqual(state.phaseHistory[i - 1]!.at);
+            if (i > 0) expect(change.cycle).toBeGreaterThanOrEqual(state.phaseHistory[i - 1]!.cycle);
+          });
+        }
+      }),
+      RUNS,
+    ));
+
+  it('gives every transition a cause that exists: a stored event of that type, or a deadline rule', () =>
+    fc.assert(
+      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
+        const check = (state: RelationshipState, deadlinesRecorded: boolean) => {
+          for (const change of state.phaseHistory) {
+            if (change.cause.kind === 'EVENT') {
+              const revision = change.cause.revision!;
+              expect(revision).toBeGreaterThanOrEqual(0);
+              expect(revision).toBeLessThanOrEqual(state.version);
+              const source = history.stream[revision]!.event;
+              expect(source.type).toBe(change.cause.eventType);
+              expect(source.occurredAt).toBe(change.at);
+            } else {
+              expect(DEADLINE_RULES).toContain(change.cause.rule);
+              if (deadlinesRecorded) {
+                const rule = change.cause.rule;
+                expect(
+                  history.stream.some(({ event }) => event.type === 'DeadlineReached' && event.data.rule === rule && event.occurredAt === change.at),
+                ).toBe(true);
+              }
+            }
+          }
+        };
+        check(fold(history.stream), true);
+        check(stateAt(history.stream, instantIn(history, fraction), defaultRules), false);
+      }),
+      RUNS,
+    ));
+
+  it('as of T, the full stream says what the stream said at T (deadlines recorded later included)', () =>
+    fc.assert(
+      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
+        const until = instantIn(history, fraction);
+        // The stream as it stood at T: only the batches appended by then. A deadline that fell
+        // due before T may have been recorded after T, by a later batch.
+        const then: StoredEvent[] = [];
+        for (const batch of history.batches) {
+          if (batch.at > until) break;
+          for (const event of batch.events) then.push({ event, revision: then.length });
+        }
+        const fromFull = stateAt(history.stream, until, defaultRules, initialState(history.id));
+        const fromThen = stateAt(then, until, defaultRules, initialState(history.id));
+        expect(withoutVersion(fromFull)).toEqual(withoutVersion(fromThen));
+      }),
+      RUNS,
+    ));
+
+  it('replaying under the rules the stream was written with reads exactly the recorded facts', () =>
+    fc.assert(
+      fc.property(histories, (history) => {
+        expect(fold(history.stream, defaultRules)).toEqual(fold(history.stream));
+      }),
+      RUNS,
+    ));
+
+  it('folds the same in one pass or in chunks, as a projector resuming from a checkpoint does', () =>
+    fc.assert(
+      fc.property(
+        histories.chain((history) =>
+          fc.tuple(fc.constant(history), fc.uniqueArray(fc.nat({ max: history.stream.length }), { maxLength: 5 })),
+        ),
+        ([history, cuts]) => {
+          const bounds = [0, ...[...cuts].sort((a, b) => a - b), history.stream.length];
+          let state = initialState(history.id);
+          for (let i = 1; i < bounds.length; i++) state = fold(history.stream.slice(bounds[i - 1], bounds[i]), undefined, state);
+          expect(state).toEqual(fold(history.stream, undefined, initialState(history.id)));
+        },
+      ),
+      RUNS,
+    ));
+
+  it('evolves immutably: event by event on frozen states gives what the in-place fold gives', () =>
+    fc.assert(
+      fc.property(histories, (history) => {
+        let state = deepFreeze(initialState(history.id));
+        for (const { event, revision } of history.stream) state = deepFreeze(evolve(state, event, { revision }));
+        expect(state).toEqual(fold(history.stream, undefined, initialState(history.id)));
+      }),
+      RUNS,
+    ));
+
+  it('keeps the state JSON-serialisable', () =>
+    fc.assert(
+      fc.property(histories, (history) => {
+        const state = fold(history.stream);
+        expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      }),
+      RUNS,
+    ));
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
