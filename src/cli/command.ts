@@ -22,6 +22,12 @@ export interface Command {
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }
 
+/** A registry line: the command's name and how to load it. */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Command>;
+}
+
 /** Bad arguments: the CLI prints the message and a pointer to `--help`, and exits with 2. */
 export class UsageError extends Error {
   constructor(

@@ -1,5 +1,11 @@
-import type { Command } from './command.js';
-import { tokenCommand } from './commands/token.js';
+import type { CommandEntry } from './command.js';
 
-/** Every `courtship <command>`, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tokenCommand];
+/**
+ * Every `courtship <command>`, in the order `--help` lists them. A command's
+ * module is imported only when it runs, so `courtship token …` does not pay
+ * for loading the GraphQL schema or the store.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'token', load: async () => (await import('./commands/token.js')).tokenCommand },
+  { name: 'schema', load: async () => (await import('./commands/schema.js')).schemaCommand },
+];

@@ -1,25 +1,30 @@
-import type { Command, CommandIo } from './command.js';
+import type { Command, CommandEntry, CommandIo } from './command.js';
 import { UsageError } from './command.js';
 
 /**
  * Dispatches `courtship <command> [args]`. Exit codes: 0 done, 1 the command
  * failed, 2 bad usage (unknown command, bad or missing arguments).
  */
-export async function runCli(argv: readonly string[], commands: readonly Command[], io: CommandIo): Promise<number> {
+export async function runCli(argv: readonly string[], registry: readonly CommandEntry[], io: CommandIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined) {
-    io.stderr.write(globalHelp(commands));
+    io.stderr.write(globalHelp(await Promise.all(registry.map((entry) => entry.load()))));
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? args[0] : undefined;
-    const command = topic === undefined ? undefined : commands.find((c) => c.name === topic);
-    if (topic !== undefined && command === undefined) return unknownCommand(topic, io);
-    io.stdout.write(command ? command.help : globalHelp(commands));
+    if (topic === undefined) {
+      io.stdout.write(globalHelp(await Promise.all(registry.map((entry) => entry.load()))));
+      return 0;
+    }
+    const entry = registry.find((c) => c.name === topic);
+    if (entry === undefined) return unknownCommand(topic, io);
+    io.stdout.write((await entry.load()).help);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) return unknownCommand(name, io);
+  const entry = registry.find((c) => c.name === name);
+  if (entry === undefined) return unknownCommand(name, io);
+  const command = await entry.load();
   // `--help` anywhere before a `--` asks for help rather than running anything.
   const beforeSeparator = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (beforeSeparator.includes('--help') || beforeSeparator.includes('-h')) {

@@ -53,8 +53,9 @@ const SCHEMA = `
   -- The tenant-scoped slice of the global log, for the events feed and a
   -- relationship's events, without going back to the store.
   CREATE TABLE event_log (
+    -- Global positions are unique, so the log appends at the end of the table.
+    position        INTEGER PRIMARY KEY,
     tenant          TEXT    NOT NULL,
-    position        INTEGER NOT NULL,
     relationship_id TEXT    NOT NULL,
     revision        INTEGER NOT NULL,
     event_id        TEXT    NOT NULL,
@@ -63,11 +64,12 @@ const SCHEMA = `
     actor           TEXT    NOT NULL,
     data            TEXT    NOT NULL,
     metadata        TEXT,
-    recorded_at     INTEGER NOT NULL,
-    PRIMARY KEY (tenant, position)
-  ) WITHOUT ROWID;
+    recorded_at     INTEGER NOT NULL
+  );
+  -- Type, actor and time filters scan the tenant's feed: an index per filter
+  -- would slow every write for rarer reads.
+  CREATE INDEX event_log_by_tenant ON event_log (tenant, position);
   CREATE INDEX event_log_by_relationship ON event_log (tenant, relationship_id, revision);
-  CREATE INDEX event_log_by_type ON event_log (tenant, type, position);
 `;
 
 /** Identifies the rules a file was projected under. */

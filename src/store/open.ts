@@ -3,7 +3,6 @@
  * receives an `EventStore` and never knows which one it talks to.
  */
 import type { EventStore } from './port.js';
-import { openEventStoreDb } from './eventstoredb.js';
 import { openSqliteStore, type SynchronousLevel } from './sqlite.js';
 
 export interface StoreSettings {
@@ -21,6 +20,8 @@ export async function openStore(settings: StoreSettings): Promise<EventStore> {
     if (!settings.eventStoreConnectionString) {
       throw new Error('EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb');
     }
+    // Loaded only when chosen: the gRPC client is heavy and the embedded default never needs it.
+    const { openEventStoreDb } = await import('./eventstoredb.js');
     return openEventStoreDb(settings.eventStoreConnectionString);
   }
   return openSqliteStore({ dataDir: settings.dataDir, synchronous: settings.sqliteSynchronous });

@@ -54,12 +54,12 @@ const READONLY_POLL_MS = 100;
 interface EventRow {
   position: bigint;
   stream_id: string;
-  revision: bigint;
+  revision: number;
   event_id: string;
   type: string;
   data: string;
   metadata: string;
-  recorded_at: bigint;
+  recorded_at: number;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
@@ -146,7 +146,8 @@ export class SqliteEventStore implements EventStore {
             },
           },
     );
-    const columns = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
+    // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
+    const columns = 'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
     this.statements = {
       streamRevision: db.prepare('SELECT revision FROM streams WHERE stream_id = ?').pluck(),
       eventById: db.prepare('SELECT revision FROM events WHERE stream_id = ? AND event_id = ?').pluck(),
@@ -288,7 +289,17 @@ export class SqliteEventStore implements EventStore {
         this.subscriptions.delete(subscription);
         await inner.stop();
       },
-      [Symbol.asyncIterator]: () => inner[Symbol.asyncIterator](),
+      [Symbol.asyncIterator]: () => {
+        const iterator = inner[Symbol.asyncIterator]();
+        // `break` in a for-await calls return(): forget the subscription then too.
+        return {
+          next: () => iterator.next(),
+          return: async () => {
+            await subscription.stop();
+            return { done: true, value: undefined };
+          },
+        };
+      },
     };
     this.subscriptions.add(subscription);
     return subscription;
@@ -350,11 +361,11 @@ function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
     streamId: row.stream_id,
-    revision: Number(row.revision),
+    revision: row.revision,
     position: row.position,
     type: row.type,
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
-    recordedAt: new Date(Number(row.recorded_at)),
+    recordedAt: new Date(row.recorded_at),
   };
 }

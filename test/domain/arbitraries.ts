@@ -89,7 +89,7 @@ export const HISTORY_START = Date.UTC(2025, 0, 1);
 const NOW = Date.UTC(2100, 0, 1);
 
 export function historyArbitrary(maxEvents = 60, rules: Rules = defaultRules): fc.Arbitrary<History> {
-  return fc.array(intent, { minLength: 0, maxLength: maxEvents }).map((intents) => realize(intents, rules));
+  return fc.array(intent, { minLength: 0, maxLength: maxEvents, size: 'max' }).map((intents) => realize(intents, rules));
 }
 
 function realize(intents: readonly Intent[], rules: Rules): History {

@@ -8,14 +8,21 @@ import { initialState, type RelationshipState } from '../../src/domain/state.js'
 import { HISTORY_START, historyArbitrary, type History } from './arbitraries.js';
 import { DAY } from './fixtures.js';
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: 100 };
 const histories = historyArbitrary(80);
 
-/** An instant somewhere in (or just after) the history. */
-const instantIn = (history: History, fraction: number): number => {
-  const last = history.stream.at(-1)!.event.occurredAt;
-  return HISTORY_START + Math.floor((last + 200 * DAY - HISTORY_START) * fraction);
-};
+/**
+ * A history and an instant to look at it: often exactly at, or just around, one
+ * of its events (where deadlines and transitions sit), otherwise anywhere from
+ * its start to 200 days after its last event.
+ */
+const historyAndInstant: fc.Arbitrary<[History, number]> = histories.chain((history) => {
+  const times = history.stream.map(({ event }) => event.occurredAt);
+  const last = times.at(-1)!;
+  const near = fc.tuple(fc.constantFrom(...times), fc.constantFrom(-1, 0, 1)).map(([t, d]) => t + d);
+  const anywhere = fc.integer({ min: HISTORY_START, max: last + 200 * DAY });
+  return fc.tuple(fc.constant(history), fc.oneof(near, anywhere));
+});
 
 const withoutVersion = (state: RelationshipState) => ({ ...state, version: 0 });
 
@@ -26,7 +33,8 @@ describe('folding valid histories', () => {
       fc.property(histories, (history) => {
         for (const change of fold(history.stream).phaseHistory) phases.add(change.to);
       }),
-      RUNS,
+      // A fixed seed: this checks the generator's reach, not a law, so it must not depend on luck.
+      { numRuns: 150, seed: 20250101 },
     );
     expect([...phases].sort()).toEqual(
       ['ATTRACTION', 'CHEATING', 'DATING', 'DIVORCED', 'EXCLUSIVE', 'LEFT_AT_ALTAR', 'MARRIED', 'MOVED_ON', 'NEGLECTED', 'PROPOSED'],
@@ -44,8 +52,8 @@ describe('folding valid histories', () => {
 
   it('never moves phase history backwards in time', () =>
     fc.assert(
-      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
-        for (const state of [fold(history.stream), stateAt(history.stream, instantIn(history, fraction), defaultRules)]) {
+      fc.property(historyAndInstant, ([history, until]) => {
+        for (const state of [fold(history.stream), stateAt(history.stream, until, defaultRules)]) {
           state.phaseHistory.forEach((change, i) => {
             if (i > 0) expect(change.at).toBeGreaterThanOrEqual(state.phaseHistory[i - 1]!.at);
             if (i > 0) expect(change.cycle).toBeGreaterThanOrEqual(state.phaseHistory[i - 1]!.cycle);
@@ -57,7 +65,7 @@ describe('folding valid histories', () => {
 
   it('gives every transition a cause that exists: a stored event of that type, or a deadline rule', () =>
     fc.assert(
-      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
+      fc.property(historyAndInstant, ([history, until]) => {
         const check = (state: RelationshipState, deadlinesRecorded: boolean) => {
           for (const change of state.phaseHistory) {
             if (change.cause.kind === 'EVENT') {
@@ -79,15 +87,14 @@ describe('folding valid histories', () => {
           }
         };
         check(fold(history.stream), true);
-        check(stateAt(history.stream, instantIn(history, fraction), defaultRules), false);
+        check(stateAt(history.stream, until, defaultRules), false);
       }),
       RUNS,
     ));
 
   it('as of T, the full stream says what the stream said at T (deadlines recorded later included)', () =>
     fc.assert(
-      fc.property(histories, fc.double({ min: 0, max: 1, noNaN: true }), (history, fraction) => {
-        const until = instantIn(history, fraction);
+      fc.property(historyAndInstant, ([history, until]) => {
         // The stream as it stood at T: only the batches appended by then. A deadline that fell
         // due before T may have been recorded after T, by a later batch.
         const then: StoredEvent[] = [];

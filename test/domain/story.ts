@@ -11,15 +11,15 @@ import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
 import type { CourtshipEvent, StoredEvent } from '../../src/domain/events.js';
 import { fold, stateAt } from '../../src/domain/fold.js';
 import { defaultRules, type Rules } from '../../src/domain/rules.js';
-import { initialState, type PhaseChange, type RelationshipState } from '../../src/domain/state.js';
+import { initialState, type PhaseChange, type RelationshipState, type TransitionCause } from '../../src/domain/state.js';
 import { at } from './fixtures.js';
 
 /** A clock far enough ahead that no story event is "in the future". */
 export const STORY_NOW = at('2030-01-01');
 
 export type Expectation = Partial<RelationshipState> & {
-  /** The last phase change, partially. */
-  lastChange?: Partial<PhaseChange>;
+  /** The last phase change, partially (its cause too). */
+  lastChange?: Partial<Omit<PhaseChange, 'cause'>> & { cause?: Partial<TransitionCause> };
 };
 
 export interface Outcome {

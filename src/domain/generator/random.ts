@@ -33,23 +33,25 @@ export function mulberry32(seed: number): Random {
       if (items.length === 0) throw new RangeError('pick needs at least one item');
       return items[Math.floor(next() * items.length)];
     },
-    // Two passes with for…in and no arrays: the generator draws this on every step.
-    weighted: (weights) => {
-      let total = 0;
-      for (const key in weights) total += weights[key];
-      let roll = next() * total;
-      let last: (typeof weights extends Readonly<Record<infer K, number>> ? K : never) | undefined;
-      for (const key in weights) {
-        if (weights[key] <= 0) continue;
-        last = key;
-        roll -= weights[key];
-        if (roll < 0) return key;
-      }
-      if (last === undefined) throw new RangeError('weighted needs at least one positive weight');
-      return last;
-    },
+    weighted: (weights) => weightedPick(weights, next()),
   };
   return random;
+}
+
+/** Two passes with for…in and no arrays: the generator draws this on every step. */
+function weightedPick<K extends string>(weights: Readonly<Record<K, number>>, uniform: number): K {
+  let total = 0;
+  for (const key in weights) total += weights[key];
+  let roll = uniform * total;
+  let last: K | undefined;
+  for (const key in weights) {
+    if (weights[key] <= 0) continue;
+    last = key;
+    roll -= weights[key];
+    if (roll < 0) return key;
+  }
+  if (last === undefined) throw new RangeError('weighted needs at least one positive weight');
+  return last;
 }
 
 /** Derives an independent seed for one relationship, so relationship i does not depend on how many draws i-1 made. */

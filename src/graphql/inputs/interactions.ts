@@ -229,7 +229,12 @@ export const INTERACTIONS: readonly Interaction[] = [
   },
 ];
 
-/** The fields every interaction input has, whatever the event (not a GraphQL type itself). */
+/**
+ * The fields every interaction input has, whatever the event. type-graphql
+ * inherits fields only from a registered type; this one is never referenced,
+ * so it stays out of the schema.
+ */
+@InputType('InteractionInputBase')
 export abstract class InteractionInputBase {
   @Field(() => ID)
   relationshipId!: string;

@@ -21,7 +21,7 @@ export class EventLogResolver {
   })
   events(
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
     @Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null,
     @Ctx() ctx: RequestContext,
   ): EventConnection {

@@ -18,7 +18,7 @@ export class RelationshipEventsResolver {
   })
   async events(
     @Root() relationship: Relationship,
-    @Arg('first', () => Int, { defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RelationshipEventConnection> {

@@ -43,7 +43,7 @@ export class RelationshipQueries {
   async relationships(
     @Arg('filter', () => RelationshipFilter, { nullable: true }) filter: RelationshipFilter | null,
     @Arg('orderBy', () => [RelationshipOrder], { nullable: true }) orderBy: RelationshipOrder[] | null,
-    @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
     @Ctx() ctx: RequestContext,

@@ -20,9 +20,12 @@ export const slowGate = {
   },
 };
 
-/** Resolves once a listener for `event` is registered (a subscription has reached its source). */
-export function listening(emitter: EventEmitter, event: string): Promise<void> {
-  if (emitter.listenerCount(event) > 0) return Promise.resolve();
+/**
+ * Resolves when the next listener for `event` is registered, i.e. when a
+ * subscription started after this call has reached its source. Call it before
+ * anything is awaited after subscribing.
+ */
+export function nextListener(emitter: EventEmitter, event: string): Promise<void> {
   return new Promise((resolve) => {
     const onNew = (name: string | symbol) => {
       if (name !== event) return;
@@ -104,7 +107,17 @@ let built: Promise<GraphQLSchema> | undefined;
 
 export function testSchema(): Promise<GraphQLSchema> {
   built ??= import('type-graphql').then(({ buildSchema }) =>
-    buildSchema({ resolvers: [TestResolver], authChecker: scopeAuthChecker }),
+    buildSchema({
+      resolvers: [TestResolver],
+      authChecker: scopeAuthChecker,
+      // type-graphql insists on a PubSub once a schema has subscriptions; `ping` brings its own source.
+      pubSub: {
+        publish: () => undefined,
+        subscribe: () => {
+          throw new Error('the test schema uses no pub/sub topics');
+        },
+      },
+    }),
   );
   return built;
 }

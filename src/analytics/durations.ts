@@ -1,0 +1,76 @@
+/**
+ * Time to proposal and time to marriage as distributions (count, mean,
+ * median, p75, p90, in seconds), overall and per group. Each relationship
+ * contributes its current cycle's duration as the domain computes it
+ * (`timeToProposal` / `timeToMarriage`); one that has not got there yet is
+ * left out, not counted as zero.
+ */
+import type { Duration } from '../domain/metrics/duration.js';
+import { timeToMarriage, timeToProposal } from '../domain/metrics/durations.js';
+import type { Rules } from '../domain/rules.js';
+import type { RelationshipState } from '../domain/state.js';
+import { cohort, groupKey, type AnalyticsScope, type GroupBy } from './cohort.js';
+import { distributionOf, type Distribution } from './distribution.js';
+
+export interface DistributionGroup {
+  /** The segment, owner or cohort month (YYYY-MM); null for relationships without one. */
+  readonly key: string | null;
+  readonly stats: Distribution;
+}
+
+export interface DurationStats {
+  readonly overall: Distribution;
+  /** Sorted by key, the null group last; empty when grouped by NONE. */
+  readonly groups: DistributionGroup[];
+}
+
+export function timeToProposalStats(
+  states: Iterable<RelationshipState>,
+  scope: AnalyticsScope,
+  rules: Rules,
+  groupBy: GroupBy = 'NONE',
+): DurationStats {
+  return durationStats(states, scope, rules, groupBy, timeToProposal);
+}
+
+export function timeToMarriageStats(
+  states: Iterable<RelationshipState>,
+  scope: AnalyticsScope,
+  rules: Rules,
+  groupBy: GroupBy = 'NONE',
+): DurationStats {
+  return durationStats(states, scope, rules, groupBy, timeToMarriage);
+}
+
+function durationStats(
+  states: Iterable<RelationshipState>,
+  scope: AnalyticsScope,
+  rules: Rules,
+  groupBy: GroupBy,
+  measure: (state: RelationshipState) => Duration | null,
+): DurationStats {
+  const overall: number[] = [];
+  const byGroup = new Map<string | null, number[]>();
+  for (const member of cohort(states, scope, rules)) {
+    const duration = measure(member.state);
+    if (duration === null) continue;
+    overall.push(duration.seconds);
+    if (groupBy === 'NONE') continue;
+    const key = groupKey(member, groupBy);
+    let values = byGroup.get(key);
+    if (values === undefined) byGroup.set(key, (values = []));
+    values.push(duration.seconds);
+  }
+  const keys = [...byGroup.keys()].sort(compareKeys);
+  return {
+    overall: distributionOf(overall),
+    groups: keys.map((key) => ({ key, stats: distributionOf(byGroup.get(key)!) })),
+  };
+}
+
+function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { systemClock } from '../../app/clock.js';
+import { CommandService, MAX_EVENTS_PER_APPEND } from '../../app/commands.js';
+import { DomainError } from '../../domain/errors.js';
+import { defaultRules } from '../../domain/rules.js';
+import { InputError, NotFoundError } from '../../app/errors.js';
+import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
+import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
+import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
+import { parseLine, reasonOf } from '../lib/import-line.js';
+import { readLines } from '../lib/lines.js';
+import { startProgress } from '../lib/progress.js';
+
+const HELP = `Usage: courtship import FILE.ndjson [options]
+
+Appends events from an NDJSON file, one event per line:
+  {"relationshipId":"acme","type":"RelationshipOpened","occurredAt":"2025-01-06T09:00:00Z",
+   "actor":"VENDOR","data":{"accountName":"Acme Corp"},"eventId":"<uuid, optional>","metadata":{}}
+(the format \`courtship export\` writes; a line may also name its "tenant").
+
+Every line is checked with the API's rules before anything is written. A
+relationship with any bad line gets nothing written; every bad line is
+reported with its line number and reason, and the exit code is 1.
+
+Idempotent: a line's eventId (or, without one, an id derived from the tenant,
+the relationship, the line's text and its ordinal among that relationship's
+lines) is never written twice, so re-running a file after an interruption
+writes only what is missing.
+
+Options:
+${STORE_OPTIONS_HELP}
+
+Example:
+  npx courtship export --out backup.ndjson
+  COURTSHIP_DATA_DIR=./fresh npx courtship import backup.ndjson
+`;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'append events from an NDJSON file (validated, idempotent)',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseOptions('import', args, storeOptions, { min: 1, max: 1 });
+    const file = path.resolve(io.cwd, positionals[0]!);
+    const tenant = tenantOption(values.tenant, 'import');
+    const settings = settingsFor(io, 'import', values['data-dir']);
+    let size: number;
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw new UsageError(`${positionals[0]} is not a file`, 'import');
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`, 'import');
+    }
+    const store = await openCliStore(settings);
+    try {
+      return await importFile({ io, file, size, tenant, commands: new CommandService({ store, clock: systemClock, rules: defaultRules }), plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant) });
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+interface ImportRun {
+  readonly io: CommandIo;
+  readonly file: string;
+  readonly size: number;
+  readonly tenant: string;
+  readonly commands: CommandService;
+  readonly plan: ImportPlan;
+}
+
+async function importFile(run: ImportRun): Promise<number> {
+  const { io, plan } = run;
+  const started = Date.now();
+
+  // Pass 1: check every line; write nothing.
+  const checking = startProgress(io, { label: 'checking', unit: 'bytes', total: run.size });
+  let bytes = 0;
+  let lines = 0;
+  for await (const line of readLines(run.file)) {
+    bytes += line.bytes;
+    checking.update(bytes);
+    if (line.text.trim() === '') continue;
+    lines++;
+    const problem = await plan.check(line.number, line.text);
+    if (problem) report(io, problem);
+  }
+  checking.stop();
+  const checked = plan.finishChecking();
+
+  // Pass 2: append the accepted relationships' missing lines, consecutive lines of one relationship per append.
+  const writing = startProgress(io, { label: 'importing', unit: 'lines', total: lines });
+  const ids = new LineIds();
+  let batch: (PlannedLine & { readonly number: number })[] = [];
+  let done = 0;
+  let written = 0;
+  let present = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const events = batch;
+    batch = [];
+    const first = events[0]!;
+    try {
+      const result = await run.commands.appendEvents({
+        tenant: first.tenant,
+        relationshipId: first.relationshipId,
+        events: events.map((line) => ({ ...line.input, eventId: line.eventId })),
+      });
+      if (result.replayed) present += events.length;
+      else written += events.length;
+    } catch (error) {
+      // Checked in pass 1, so only a concurrent writer gets here: report it the same way.
+      if (!(error instanceof DomainError || error instanceof InputError || error instanceof NotFoundError)) throw error;
+      const index = error instanceof DomainError || error instanceof InputError ? (error.index ?? 0) : 0;
+      report(io, plan.refuseWhileWriting(events[index]?.number ?? first.number, first.tenant, first.relationshipId, reasonOf(error)));
+    }
+  };
+  for await (const line of readLines(run.file)) {
+    if (line.text.trim() === '') continue;
+    done++;
+    writing.update(done);
+    const result = parseLine(line.text, run.tenant);
+    if (!result.ok) continue;
+    const ordinal = ids.next(result.line.tenant, result.line.relationshipId);
+    const next = planned(result.line, line.text, ordinal);
+    if (plan.isRefused(next.tenant, next.relationshipId)) continue;
+    if (!plan.shouldWrite(next)) {
+      present++;
+      continue;
+    }
+    const last = batch[batch.length - 1];
+    if (last && (last.tenant !== next.tenant || last.relationshipId !== next.relationshipId || batch.length >= MAX_EVENTS_PER_APPEND)) {
+      await flush();
+    }
+    batch.push({ ...next, number: line.number });
+  }
+  await flush();
+  writing.stop();
+
+  const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+  const refusedLines = plan.problems.length;
+  io.stdout.write(
+    `Imported ${written} events (${Math.round(written / seconds)} events/s); ${present} already present, skipped.\n` +
+      `${checked.relationships} relationships in the file` +
+      (refusedLines === 0 ? '.\n' : `; ${countRefused(plan.problems)} refused with ${refusedLines} bad lines, nothing written for them.\n`),
+  );
+  return refusedLines === 0 ? 0 : 1;
+}
+
+function report(io: CommandIo, problem: LineProblem): void {
+  const about = problem.relationshipId === null ? '' : ` (relationship ${problem.relationshipId})`;
+  io.stderr.write(`line ${problem.line}${about}: ${problem.reason}\n`);
+}
+
+function countRefused(problems: readonly LineProblem[]): number {
+  return new Set(problems.map((p) => p.relationshipId ?? `line ${p.line}`)).size;
+}

@@ -1,0 +1,79 @@
+/**
+ * One import line, checked on its own: JSON, the relationship, and the event
+ * with the API's rules (`parseEventInput`). What needs the relationship's
+ * history (questions asked before, phases, deadlines) is checked by
+ * import-plan.ts.
+ */
+import type { EventInput } from '../../app/commands.js';
+import { DomainError } from '../../domain/errors.js';
+import type { CourtshipEvent } from '../../domain/events.js';
+import { parseEventInput } from '../../domain/validation.js';
+import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../projections/envelope.js';
+
+export interface ParsedLine {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  /** What goes to CommandService.appendEvents, eventId filled in by the caller. */
+  readonly input: EventInput;
+  readonly event: CourtshipEvent;
+}
+
+export type LineResult =
+  | { readonly ok: true; readonly line: ParsedLine }
+  /** `relationshipId` is null when the line does not name one readably. */
+  | { readonly ok: false; readonly tenant: string; readonly relationshipId: string | null; readonly reason: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KNOWN_FIELDS = new Set(['tenant', 'relationshipId', 'type', 'occurredAt', 'actor', 'data', 'eventId', 'metadata']);
+
+export function parseLine(text: string, defaultTenant: string): LineResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return refuse(defaultTenant, null, `not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return refuse(defaultTenant, null, 'expected a JSON object');
+  }
+  const raw = json as Record<string, unknown>;
+  const tenant = raw.tenant === undefined ? defaultTenant : raw.tenant;
+  if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
+    return refuse(defaultTenant, null, 'tenant: expected 1-40 characters among a-z, 0-9 and _');
+  }
+  const relationshipId = raw.relationshipId;
+  if (typeof relationshipId !== 'string' || !RELATIONSHIP_ID_PATTERN.test(relationshipId)) {
+    return refuse(tenant, null, 'relationshipId: expected 1-128 characters of letters, digits and _ . : ~ @ + -');
+  }
+  const unknown = Object.keys(raw).find((key) => !KNOWN_FIELDS.has(key));
+  if (unknown !== undefined) return refuse(tenant, relationshipId, `${unknown}: unknown field`);
+  if (raw.eventId !== undefined && (typeof raw.eventId !== 'string' || !UUID.test(raw.eventId))) {
+    return refuse(tenant, relationshipId, 'eventId: expected a UUID');
+  }
+  if (raw.metadata !== undefined && (typeof raw.metadata !== 'object' || raw.metadata === null || Array.isArray(raw.metadata))) {
+    return refuse(tenant, relationshipId, 'metadata: expected a JSON object');
+  }
+  const input: EventInput = {
+    type: raw.type as string,
+    occurredAt: raw.occurredAt as string,
+    actor: raw.actor as string,
+    data: raw.data,
+    ...(raw.eventId === undefined ? {} : { eventId: (raw.eventId as string).toLowerCase() }),
+    ...(raw.metadata === undefined ? {} : { metadata: raw.metadata }),
+  };
+  try {
+    return { ok: true, line: { tenant, relationshipId, input, event: parseEventInput(input, 0) } };
+  } catch (error) {
+    if (error instanceof DomainError) return refuse(tenant, relationshipId, reasonOf(error));
+    throw error;
+  }
+}
+
+/** A domain error's message without the API's `events[0].` prefix: an import line is one event. */
+export function reasonOf(error: Error): string {
+  return error.message.replace(/^events\[\d+\]\./, '');
+}
+
+function refuse(tenant: string, relationshipId: string | null, reason: string): LineResult {
+  return { ok: false, tenant, relationshipId, reason };
+}

@@ -1,0 +1,62 @@
+/**
+ * Reading the store for the data commands, a page at a time so memory stays
+ * flat however long the log: the global log in order, and the relationships
+ * of a tenant one stream at a time.
+ */
+import type { StoredEvent } from '../../domain/events.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../../projections/envelope.js';
+import { encodePosition, type EventStore, type RecordedEvent } from '../../store/port.js';
+
+const LOG_PAGE = 1000;
+const STREAM_PAGE = 500;
+
+export interface LogEntry {
+  readonly recorded: RecordedEvent;
+  readonly decoded: DecodedEvent;
+}
+
+/** The relationship events of the global log, in log order (one tenant's, or every tenant's when `tenant` is null). */
+export async function* readLog(store: EventStore, tenant: string | null): AsyncGenerator<LogEntry> {
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await store.readAll(after === undefined ? { maxCount: LOG_PAGE } : { after, maxCount: LOG_PAGE });
+    if (page.length === 0) return;
+    for (const recorded of page) {
+      const decoded = decodeRecorded(recorded);
+      if (decoded !== null && (tenant === null || decoded.tenant === tenant)) yield { recorded, decoded };
+    }
+    after = page[page.length - 1]!.position;
+  }
+}
+
+export interface RelationshipStream {
+  readonly id: string;
+  readonly events: StoredEvent[];
+}
+
+/** Every relationship of the tenant with its stream, one at a time, in id order. */
+export async function* readRelationships(store: EventStore, tenant: string): AsyncGenerator<RelationshipStream> {
+  const prefix = tenantStreamPrefix(tenant);
+  let after: string | undefined;
+  for (;;) {
+    const streams = await store.listStreams(after === undefined ? { prefix, limit: STREAM_PAGE } : { prefix, after, limit: STREAM_PAGE });
+    if (streams.length === 0) return;
+    for (const streamId of streams) {
+      const id = streamId.slice(prefix.length);
+      yield { id, events: await readRelationship(store, tenant, id) };
+    }
+    after = streams[streams.length - 1]!;
+  }
+}
+
+export async function readRelationship(store: EventStore, tenant: string, id: string): Promise<StoredEvent[]> {
+  return toStoredEvents(await store.readStream(streamIdFor(tenant, id)));
+}
+
+/** A stream's recorded events as the domain folds them (events this release does not know are passed over). */
+export function toStoredEvents(recorded: readonly RecordedEvent[]): StoredEvent[] {
+  return recorded.flatMap((each): StoredEvent[] => {
+    const decoded = decodeRecorded(each);
+    return decoded === null ? [] : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
+  });
+}

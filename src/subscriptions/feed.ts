@@ -1,0 +1,128 @@
+/**
+ * A resumable feed: "everything after this position, in order, then live",
+ * with no gap and no duplicate at the seam, and a bounded buffer per
+ * subscriber.
+ *
+ * The live listener is attached before the backlog is read, so an item
+ * committed while the backlog is being paged lands in the pending buffer;
+ * anything at or before the last delivered position is dropped there. A
+ * subscriber that does not pull fast enough overflows its buffer: its feed
+ * ends with `FeedOverflowError` (which names the last position it received,
+ * so it can resume from there) and nobody else waits for it.
+ */
+
+export interface FeedSource<T> {
+  /** Items strictly after `after`, in position order, at most `limit`. */
+  backlog(after: bigint | undefined, limit: number): readonly T[];
+  /** Calls `listener` with each committed batch (position order). Returns an unsubscribe function. */
+  listen(listener: (items: readonly T[]) => void): () => void;
+  /** Position of the newest item already committed (where "live only" starts). */
+  head(): bigint | null;
+  positionOf(item: T): bigint;
+  matches(item: T): boolean;
+}
+
+export interface FeedOptions {
+  /** Resume after this position; undefined means live only. */
+  readonly after?: bigint | undefined;
+  /** Pending items a subscriber may fall behind by before it is cut off. */
+  readonly bufferLimit?: number;
+  readonly pageSize?: number;
+}
+
+export class FeedOverflowError extends Error {
+  readonly code = 'SUBSCRIBER_OVERFLOW';
+  constructor(
+    readonly limit: number,
+    /** Position of the last item delivered, to resume from; null when nothing was delivered. */
+    readonly lastDelivered: bigint | null,
+  ) {
+    super(`the subscriber fell more than ${limit} items behind and was disconnected; resubscribe with after = the last cursor it received`);
+    this.name = 'FeedOverflowError';
+  }
+}
+
+export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): AsyncIterableIterator<T> {
+  const bufferLimit = options.bufferLimit ?? 1000;
+  const pageSize = options.pageSize ?? 500;
+  let pending: T[] = [];
+  let overflowed = false;
+  let closed = false;
+  let wake: (() => void) | null = null;
+
+  const unsubscribe = source.listen((items) => {
+    if (closed || overflowed) return;
+    for (const item of items) if (source.matches(item)) pending.push(item);
+    if (pending.length > bufferLimit) {
+      overflowed = true;
+      pending = [];
+    }
+    wake?.();
+  });
+
+  const resuming = options.after !== undefined;
+  /** Everything at or before `last` has been delivered or skipped. */
+  let last: bigint | null = resuming ? (options.after as bigint) : source.head();
+  let delivered: bigint | null = resuming ? (options.after as bigint) : null;
+  let backlogDone = !resuming;
+  let page: T[] = [];
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    wake?.();
+  };
+
+  const take = (item: T): IteratorResult<T> => {
+    delivered = source.positionOf(item);
+    return { value: item, done: false };
+  };
+
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        if (closed) return { value: undefined, done: true };
+        if (overflowed) {
+          close();
+          throw new FeedOverflowError(bufferLimit, delivered);
+        }
+        if (page.length > 0) return take(page.shift()!);
+        if (!backlogDone) {
+          const items = source.backlog(last ?? undefined, pageSize);
+          page = items.filter((item) => source.matches(item));
+          // `last` is the scan watermark: pending items at or before it were seen by the backlog.
+          if (items.length > 0) last = source.positionOf(items[items.length - 1]!);
+          if (items.length < pageSize) backlogDone = true;
+          continue;
+        }
+        while (pending.length > 0) {
+          const item = pending.shift()!;
+          const position = source.positionOf(item);
+          if (last === null || position > last) {
+            last = position;
+            return take(item);
+          }
+        }
+        await new Promise<void>((resolve) => {
+          wake = () => {
+            wake = null;
+            resolve();
+          };
+        });
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      close();
+      return { value: undefined, done: true };
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

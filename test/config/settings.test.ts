@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings, SettingsError } from '../../src/config/settings.js';
+
+describe('settings from the environment', () => {
+  it('default to port 4000, ./data, the SQLite store, IDE and introspection on', () => {
+    expect(loadSettings({}, '/srv/app')).toMatchObject({
+      port: 4000,
+      dataDir: path.resolve('/srv/app/data'),
+      store: 'sqlite',
+      ide: true,
+      introspection: true,
+      development: false,
+      bodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it('turn the IDE and introspection off in production unless asked', () => {
+    expect(loadSettings({ NODE_ENV: 'production' })).toMatchObject({ ide: false, introspection: false });
+    expect(loadSettings({ NODE_ENV: 'production', COURTSHIP_IDE: 'on', COURTSHIP_INTROSPECTION: 'on' })).toMatchObject({
+      ide: true,
+      introspection: true,
+    });
+    expect(loadSettings({ COURTSHIP_IDE: 'off' }).ide).toBe(false);
+  });
+
+  it('show stack traces only when NODE_ENV is development', () => {
+    expect(loadSettings({ NODE_ENV: 'development' }).development).toBe(true);
+    expect(loadSettings({ NODE_ENV: 'test' }).development).toBe(false);
+  });
+
+  it('name every bad variable', () => {
+    let error: unknown;
+    try {
+      loadSettings({ PORT: 'eighty', COURTSHIP_STORE: 'mongo' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as SettingsError).problems).toEqual([expect.stringMatching(/^PORT/), expect.stringMatching(/^COURTSHIP_STORE/)]);
+  });
+
+  it('require a connection string for EventStoreDB', () => {
+    expect(() => loadSettings({ COURTSHIP_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
+    expect(loadSettings({ COURTSHIP_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).store).toBe(
+      'eventstoredb',
+    );
+  });
+});

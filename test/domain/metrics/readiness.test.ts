@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stateAt } from '../../../src/domain/fold.js';
+import { generateHistory } from '../../../src/domain/generator/index.js';
+import { readiness } from '../../../src/domain/metrics/readiness.js';
+import { DAY_MS } from '../../../src/domain/rules.js';
+import { isClosedPhase, type CourtshipEvent } from '../../../src/domain/events.js';
+import { asOf, day, marriedOn, mutualInterest, on, rules, stored } from './timeline.js';
+
+const readinessOn = (events: readonly CourtshipEvent[], d: number) => readiness(asOf(events, d), day(d), rules);
+const codes = (events: readonly CourtshipEvent[], d: number) => readinessOn(events, d)?.reasons.map((r) => r.code);
+
+/** A prospect with nothing left to ask and a supportive family: interest mutual, the CFO (a veto holder) on board. */
+const courted = [
+  ...mutualInterest(),
+  on(3, 'StakeholderIntroduced', 'PROSPECT', { stakeholderId: 'cfo', name: 'Priya Rossi', role: 'DECISION_MAKER', hasVeto: true }),
+  on(4, 'QuestionAsked', 'PROSPECT', { questionId: 'q1', topic: 'FINANCIAL' }),
+  on(6, 'QuestionAnswered', 'VENDOR', { questionId: 'q1' }),
+  on(8, 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'SUPPORTIVE' }),
+];
+
+describe('is it time to pop the question?', () => {
+  it('is ready when interest is mutual, no question is open, the family supports it and the prospect is active', () => {
+    expect(readinessOn(courted, 10)).toEqual({ ready: true, reasons: [] });
+  });
+
+  it('is not ready while only the vendor is interested', () => {
+    expect(codes(courted.slice(0, 2), 3)).toEqual(['INTEREST_NOT_MUTUAL', 'PROSPECT_SILENT']);
+  });
+
+  it('is not ready while the prospect still has a question', () => {
+    const events = [...courted, on(9, 'QuestionAsked', 'PROSPECT', { questionId: 'q2', topic: 'SECURITY' })];
+    expect(codes(events, 10)).toEqual(['OPEN_QUESTIONS']);
+  });
+
+  it('is not ready while a veto holder is merely neutral', () => {
+    const events = [...courted, on(9, 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'NEUTRAL' })];
+    expect(readinessOn(events, 10)?.reasons).toEqual([{ code: 'VETO_NOT_SUPPORTIVE', message: 'Not every veto holder is supportive: Priya Rossi (NEUTRAL).' }]);
+  });
+
+  it('is not ready once the prospect has been quiet for more than 14 days', () => {
+    expect(codes(courted, 8 + 14)).toEqual([]);
+    expect(codes(courted, 8 + 14.01)).toEqual(['PROSPECT_SILENT']);
+  });
+
+  it('no longer applies once married', () => {
+    expect(readinessOn(marriedOn(20), 25)).toBeNull();
+  });
+
+  it('says the relationship is closed after the prospect walked away', () => {
+    const events = [...courted, on(9, 'InterestWithdrawn', 'PROSPECT', {})];
+    expect(codes(events, 10)).toEqual(['RELATIONSHIP_CLOSED']);
+  });
+
+  it('is ready exactly when every condition holds, and then gives no reason, at any instant of any generated history', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (index, fraction) => {
+        const { events } = generateHistory({ seed: 7, relationships: 10_001, start: Date.UTC(2024, 0, 1) }, index);
+        const first = events[0]!.occurredAt;
+        const T = first + Math.floor(fraction * (events[events.length - 1]!.occurredAt + 100 * DAY_MS - first));
+        const state = stateAt(stored(events), T, rules);
+        const result = readiness(state, T, rules);
+        if (result === null) return;
+        const everythingInPlace =
+          !isClosedPhase(state.phase!) &&
+          state.vendorInterested &&
+          state.prospectInterested &&
+          Object.values(state.questions).every((q) => q.answeredAt !== null) &&
+          Object.values(state.stakeholders).every((s) => !s.hasVeto || s.stance === 'SUPPORTIVE') &&
+          T - state.lastProspectActivityAt! <= rules.readinessActivityDays * DAY_MS;
+        expect(result.ready).toBe(everythingInPlace);
+        expect(result.reasons.length === 0).toBe(result.ready);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

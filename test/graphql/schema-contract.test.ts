@@ -1,0 +1,147 @@
+/**
+ * The names frontend teams and integrators build on (shared/PRODUCT.md, "The
+ * GraphQL contract"), checked in the committed SDL they read.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCourtshipSchema } from '../../src/graphql/schema.js';
+
+const sdl = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
+
+function field(typeName: string, fieldName: string): GraphQLField<unknown, unknown> {
+  const type = sdl.getType(typeName);
+  if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+  const found = type.getFields()[fieldName];
+  if (!found) throw new Error(`${typeName}.${fieldName} is missing`);
+  return found;
+}
+
+function signature(typeName: string, fieldName: string): { type: string; args: Record<string, string> } {
+  const f = field(typeName, fieldName);
+  return {
+    type: String(f.type),
+    args: Object.fromEntries(f.args.map((arg: GraphQLArgument) => [arg.name, String(arg.type)])),
+  };
+}
+
+function selection(typeName: string, names: string[]): void {
+  for (const name of names) expect(() => field(typeName, name), `${typeName}.${name}`).not.toThrow();
+}
+
+describe('the GraphQL contract', () => {
+  it('has the DateTime and JSON scalars, and the fixed enums', () => {
+    expect(isScalarType(sdl.getType('DateTime'))).toBe(true);
+    expect(isScalarType(sdl.getType('JSON'))).toBe(true);
+    const values = (name: string) => {
+      const type = sdl.getType(name);
+      if (!isEnumType(type)) throw new Error(`${name} is not an enum`);
+      return type.getValues().map((v) => v.name).sort();
+    };
+    expect(values('Phase')).toEqual(
+      ['ATTRACTION', 'DATING', 'EXCLUSIVE', 'PROPOSED', 'MARRIED', 'NEGLECTED', 'CHEATING', 'DIVORCED', 'MOVED_ON', 'LEFT_AT_ALTAR'].sort(),
+    );
+    expect(values('Actor')).toEqual(['PROSPECT', 'SYSTEM', 'VENDOR']);
+    expect(values('RiskFlag')).toEqual(
+      ['PREMATURE_PROPOSAL', 'SKIPPED_PHASES', 'UNANSWERED_QUESTIONS', 'VETO_OPPOSED', 'GOING_SILENT', 'NEGLECT', 'COMPETITOR_CONTACT'].sort(),
+    );
+    expect(values('CauseKind')).toEqual(['DEADLINE', 'EVENT']);
+    expect(values('DeadlineRule')).toEqual(['ALTAR_SILENCE', 'CONTRACT_LAPSE', 'MOVED_ON_SILENCE', 'NEGLECT']);
+    expect(values('DecayStatus')).toEqual(['DECAYING', 'IMPROVING', 'STABLE']);
+  });
+
+  it('has the queries with their arguments', () => {
+    expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime' } });
+    expect(signature('Query', 'relationships')).toMatchObject({
+      type: 'RelationshipConnection!',
+      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String' },
+    });
+    expect(field('Query', 'relationships').args.find((a) => a.name === 'first')?.defaultValue).toBe(20);
+    expect(signature('Query', 'events')).toMatchObject({ type: 'EventConnection!', args: { after: 'String', first: 'Int' } });
+  });
+
+  it('has Relay connections', () => {
+    selection('RelationshipConnection', ['edges', 'pageInfo', 'totalCount']);
+    selection('RelationshipEdge', ['cursor', 'node']);
+    selection('EventConnection', ['edges', 'pageInfo']);
+    selection('EventEdge', ['cursor', 'node']);
+    selection('PageInfo', ['hasNextPage', 'endCursor']);
+    expect(String(field('RelationshipEdge', 'node').type)).toBe('Relationship!');
+  });
+
+  it('has every Relationship field of the contract', () => {
+    selection('Relationship', [
+      'id', 'accountName', 'segment', 'owner', 'phase', 'phaseSince', 'cycle', 'version', 'phaseHistory',
+      'timeToProposal', 'timeToMarriage', 'readiness', 'decay', 'flags', 'events',
+    ]);
+    expect(String(field('Relationship', 'phase').type)).toBe('Phase!');
+    expect(String(field('Relationship', 'version').type)).toBe('Int!');
+    expect(String(field('Relationship', 'flags').type)).toBe('[RiskFlag!]!');
+    expect(signature('Relationship', 'events').args).toEqual({ first: 'Int', after: 'String' });
+    selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause']);
+    selection('TransitionCause', ['kind', 'eventType', 'rule']);
+    selection('Duration', ['seconds', 'days', 'iso']);
+    selection('Readiness', ['ready', 'reasons']);
+    selection('Decay', ['status', 'slope', 'score', 'drivers']);
+    selection('DecayDriver', ['signal', 'impact']);
+  });
+
+  it('has appendEvents with EventInput', () => {
+    expect(signature('Mutation', 'appendEvents')).toEqual({
+      type: 'AppendResult!',
+      args: { relationshipId: 'ID!', expectedVersion: 'Int', events: '[EventInput!]!' },
+    });
+    selection('AppendResult', ['relationship', 'position']);
+    const input = sdl.getType('EventInput');
+    if (!isInputObjectType(input)) throw new Error('EventInput is not an input type');
+    expect(Object.fromEntries(Object.values(input.getFields()).map((f) => [f.name, String(f.type)]))).toEqual({
+      type: 'String!',
+      occurredAt: 'DateTime!',
+      actor: 'Actor!',
+      data: 'JSON',
+      eventId: 'ID',
+      metadata: 'JSON',
+    });
+  });
+
+  it('has one typed mutation per interaction of the catalog', () => {
+    for (const mutation of [
+      'openRelationship', 'signalInterest', 'logInteraction', 'askQuestion', 'answerQuestion', 'passTest', 'failTest',
+      'engageCompetitor', 'grantExclusivity', 'introduceStakeholder', 'changeStakeholderStance', 'submitProposal',
+      'rejectProposal', 'signContract', 'withdrawInterest', 'openSupportCase', 'closeSupportCase', 'openUpsell',
+      'winUpsell', 'loseUpsell', 'detectCompetitorContact', 'renewContract', 'giveChurnNotice', 'reopenRelationship',
+    ]) {
+      const input = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!`;
+      expect(signature('Mutation', mutation), mutation).toEqual({ type: 'AppendResult!', args: { input } });
+    }
+  });
+});
+
+describe('query cost', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildCourtshipSchema();
+  });
+
+  it('weighs connections by the number of items asked for', () => {
+    const complexityOf = (typeName: string, fieldName: string) => {
+      const type = schema.getType(typeName);
+      if (!isObjectType(type)) throw new Error(typeName);
+      return type.getFields()[fieldName]!.extensions['complexity'];
+    };
+    for (const [typeName, fieldName] of [['Query', 'relationships'], ['Query', 'events'], ['Relationship', 'events']] as const) {
+      const estimate = complexityOf(typeName, fieldName) as (options: { args: object; childComplexity: number }) => number;
+      expect(estimate({ args: { first: 10 }, childComplexity: 3 })).toBeGreaterThan(estimate({ args: { first: 1 }, childComplexity: 3 }));
+    }
+    expect(complexityOf('Relationship', 'phaseHistory')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultRules } from '../../src/domain/rules.js';
+import type { PhaseChangeRecord, RelationshipRow } from '../../src/app/read-side.js';
+import type { Projector } from '../../src/projections/projector.js';
+import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
+import { ProjectionTimeoutError } from '../../src/projections/waiters.js';
+import { days, interest, marriedBy, opened, record, recordGenerated, T0, Workspace } from './helpers.js';
+
+let ws: Workspace;
+beforeEach(() => {
+  ws = new Workspace();
+});
+afterEach(async () => {
+  await ws.cleanup();
+});
+
+function snapshotOf(projector: Projector): Record<string, { state: unknown; position: string }> {
+  const rows = [...projector.relationships()].sort((a, b) => (a.tenant + a.id < b.tenant + b.id ? -1 : 1));
+  return Object.fromEntries(rows.map((row: RelationshipRow) => [`${row.tenant}/${row.id}`, { state: row.state, position: row.position.toString() }]));
+}
+
+function countRows(dir: string, table: string): number {
+  const db = new Database(path.join(ws.dir, dir, READ_MODEL_FILE_NAME), { readonly: true });
+  try {
+    return Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+describe('the projector', () => {
+  it('folds a courtship into its relationship, phase changes and event log', async () => {
+    const head = await record(ws.store, 'acme', 'r1', marriedBy(T0, { accountName: 'Globex' }));
+    const projector = ws.projector();
+    projector.start();
+    await projector.waitFor(head);
+
+    const row = projector.getRelationship('acme', 'r1')!;
+    expect(row.state.phase).toBe('MARRIED');
+    expect(row.state.accountName).toBe('Globex');
+    expect(row.state.version).toBe(4);
+    expect(row.position).toBe(head);
+    expect(projector.listPhaseChanges('acme', { first: 10 }).map((c) => c.to)).toEqual(['DATING', 'PROPOSED', 'MARRIED']);
+    expect(projector.listRelationshipEvents('acme', 'r1', { first: 10 }).items).toHaveLength(5);
+    expect(projector.checkpoint()).toBe(head);
+  });
+
+  it('resumes after a restart from its checkpoint: nothing applied twice, nothing skipped', async () => {
+    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0 + days(1), 'VENDOR')]);
+    const first = ws.projector('models');
+    first.start();
+    await first.catchUp();
+    await first.close();
+
+    // Appended while no projector runs.
+    const head = await record(ws.store, 'acme', 'r1', [interest(T0 + days(2), 'PROSPECT')]);
+    await record(ws.store, 'acme', 'r2', [opened(T0 + days(2))]);
+
+    const second = ws.projector('models');
+    expect(second.rebuiltAtOpen).toBe(false);
+    // The snapshot is there before following resumes.
+    expect(second.getRelationship('acme', 'r1')!.state.version).toBe(1);
+    second.start();
+    await second.catchUp();
+
+    const r1 = second.getRelationship('acme', 'r1')!;
+    expect(r1.state.version).toBe(2);
+    expect(r1.state.phase).toBe('DATING');
+    expect(r1.state.phaseHistory).toHaveLength(1);
+    expect(second.getRelationship('acme', 'r2')).not.toBeNull();
+    expect(second.checkpoint()).toBeGreaterThan(head);
+    await second.close();
+    expect(countRows('models', 'event_log')).toBe(4);
+    expect(countRows('models', 'phase_changes')).toBe(1);
+  });
+
+  it('starts over when the rules it projected under change', async () => {
+    await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    const first = ws.projector('models');
+    first.start();
+    await first.catchUp();
+    await first.close();
+
+    const other = ws.projector('models', { rules: { ...defaultRules, neglectDays: 30 } });
+    expect(other.rebuiltAtOpen).toBe(true);
+    expect(other.checkpoint()).toBeNull();
+    other.start();
+    await other.catchUp();
+    expect(other.getRelationship('acme', 'r1')!.state.phase).toBe('ATTRACTION');
+  });
+
+  it('starts over when the file is from another read-model schema version', async () => {
+    await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    const first = ws.projector('models');
+    first.start();
+    await first.catchUp();
+    await first.close();
+    const db = new Database(path.join(ws.dir, 'models', READ_MODEL_FILE_NAME));
+    db.pragma('user_version = 999');
+    db.close();
+
+    const reopened = ws.projector('models');
+    expect(reopened.rebuiltAtOpen).toBe(true);
+    expect(reopened.size).toBe(0);
+  });
+
+  it('lets a writer wait until its write is readable', async () => {
+    const projector = ws.projector();
+    projector.start();
+    const head = await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    await projector.waitFor(head);
+    expect(projector.getRelationship('acme', 'r1')).not.toBeNull();
+  });
+
+  it('gives up waiting after the timeout when the projector is not following', async () => {
+    const projector = ws.projector();
+    const head = await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    await expect(projector.waitFor(head, 20)).rejects.toBeInstanceOf(ProjectionTimeoutError);
+  });
+
+  it('announces each batch after commit, and survives a listener that throws', async () => {
+    const projector = ws.projector();
+    const seen: PhaseChangeRecord[] = [];
+    projector.onApplied(() => {
+      throw new Error('a broken subscriber');
+    });
+    projector.onApplied((batch) => seen.push(...batch.phaseChanges));
+    projector.start();
+    await projector.waitFor(await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]));
+    const head = await record(ws.store, 'acme', 'r1', [interest(T0 + days(1), 'PROSPECT')]);
+    await projector.waitFor(head);
+    expect(seen.map((c) => [c.relationshipId, c.from, c.to])).toEqual([['r1', 'ATTRACTION', 'DATING']]);
+    expect(seen[0]!.cause).toMatchObject({ kind: 'EVENT', eventType: 'InterestSignaled', revision: 2 });
+    expect(seen[0]!.position).toBe(head);
+  });
+
+  it('reports its lag behind the log', async () => {
+    const projector = ws.projector();
+    const head = await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    expect(await projector.lag()).toEqual({ checkpoint: null, head, caughtUp: false });
+    projector.start();
+    await projector.waitFor(head);
+    expect(await projector.lag()).toEqual({ checkpoint: head, head, caughtUp: true });
+  });
+
+  it('passes over events of streams that are not relationships', async () => {
+    await ws.store.append('other-stream', [{ id: crypto.randomUUID(), type: 'Something', data: {} }]);
+    const head = await record(ws.store, 'acme', 'r1', [opened(T0)]);
+    const projector = ws.projector();
+    projector.start();
+    await projector.waitFor(head);
+    expect(projector.size).toBe(1);
+    expect(fs.existsSync(path.join(ws.dir, 'main', READ_MODEL_FILE_NAME))).toBe(true);
+  });
+});
+
+describe('the projector on a generated history of thousands of relationships', () => {
+  let history: Workspace;
+  beforeAll(async () => {
+    history = new Workspace();
+    await recordGenerated(history.store, 'acme', 1000, 11);
+    await recordGenerated(history.store, 'globex', 1000, 12);
+  }, 180_000);
+  afterAll(async () => {
+    await history.cleanup();
+  });
+
+  it('starts from its snapshot faster than a full replay, with the same result', async () => {
+    const live = history.projector('snapshot');
+    live.start();
+    await live.catchUp(120_000);
+    await live.close();
+
+    const replayStarted = performance.now();
+    const replay = history.projector('replay');
+    replay.start();
+    await replay.catchUp(120_000);
+    const replayMs = performance.now() - replayStarted;
+
+    const snapshotStarted = performance.now();
+    const restarted = history.projector('snapshot');
+    const snapshotMs = performance.now() - snapshotStarted;
+
+    expect(restarted.size).toBe(2000);
+    expect(snapshotOf(restarted)).toEqual(snapshotOf(replay));
+    // Generous bound (the box is noisy): loading rows must cost less than replaying every event.
+    expect(snapshotMs).toBeLessThan(replayMs);
+  }, 180_000);
+
+  it('rebuilds from the log into read models equal to the live ones', async () => {
+    const projector = history.projector('rebuild');
+    projector.start();
+    await projector.catchUp(120_000);
+    const live = snapshotOf(projector);
+    const liveChanges = projector.listPhaseChanges('acme', { first: 1_000_000 });
+    const liveEvents = projector.listEvents('globex', { first: 1_000_000 }).items.map((i) => i.node);
+
+    let progress = 0;
+    await projector.rebuild((applied) => (progress = applied));
+
+    expect(progress).toBeGreaterThan(2000);
+    expect(Object.keys(live)).toHaveLength(2000);
+    expect(liveChanges.length).toBeGreaterThan(1000);
+    expect(snapshotOf(projector)).toEqual(live);
+    expect(projector.listPhaseChanges('acme', { first: 1_000_000 })).toEqual(liveChanges);
+    expect(projector.listEvents('globex', { first: 1_000_000 }).items.map((i) => i.node)).toEqual(liveEvents);
+    // And it keeps following after the swap.
+    const head = await record(history.store, 'acme', 'late', [opened(T0)]);
+    await projector.waitFor(head);
+    expect(projector.getRelationship('acme', 'late')).not.toBeNull();
+  }, 180_000);
+});

@@ -1,0 +1,68 @@
+import { buildSchema, getIntrospectionQuery, parse, type GraphQLObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../../src/config/settings.js';
+import { operationCost } from '../../../src/server/limits/cost.js';
+import { operationDepth } from '../../../src/server/limits/depth.js';
+import { selectOperation } from '../../../src/server/limits/operation.js';
+
+const schema = buildSchema(`
+  type Query { relationships(first: Int = 20): Connection! relationship(id: ID!): Relationship node: Node }
+  type Connection { edges: [Edge!]! totalCount: Int! }
+  type Edge { cursor: String! node: Relationship! }
+  interface Node { id: ID! }
+  type Relationship implements Node { id: ID! phase: String! decay: Decay events(first: Int): [Event!]! }
+  type Decay { score: Float! }
+  type Event { type: String! }
+`);
+/** What type-graphql's `@Field({ complexity })` produces. */
+function setComplexity(type: string, field: string, complexity: unknown): void {
+  const fields = (schema.getType(type) as GraphQLObjectType).getFields();
+  fields[field]!.extensions = { complexity };
+}
+setComplexity('Relationship', 'decay', 25);
+setComplexity('Query', 'relationship', ({ childComplexity }: { childComplexity: number }) => 100 + childComplexity);
+
+const cost = (query: string, variables?: Record<string, unknown>) =>
+  operationCost(schema, selectOperation(parse(query), undefined)!, variables);
+const depth = (query: string) => operationDepth(selectOperation(parse(query), undefined)!);
+
+describe('query cost', () => {
+  it('counts one per field by default', () => {
+    expect(cost('{ relationships(first: 1) { totalCount } }')).toBe(1 + 1);
+  });
+
+  it('multiplies what a page selects by its size', () => {
+    // relationships: 1 + 50 × (edges: 1 + 1 × (node: 1 + (id 1 + phase 1)))
+    expect(cost('{ relationships(first: 50) { edges { node { id phase } } } }')).toBe(1 + 50 * (1 + (1 + 2)));
+  });
+
+  it('uses the argument default when first is not given, and variables when it is', () => {
+    expect(cost('{ relationships { totalCount } }')).toBe(1 + 20);
+    expect(cost('query ($n: Int) { relationships(first: $n) { totalCount } }', { n: 5 })).toBe(1 + 5);
+  });
+
+  it('honours a numeric complexity on a field', () => {
+    expect(cost('{ relationship(id: "1") { decay { score } } }')).toBe(100 + (25 + 1));
+  });
+
+  it('lets an estimator function decide the whole cost of its field', () => {
+    expect(cost('{ relationship(id: "1") { id } }')).toBe(101);
+  });
+
+  it('counts fragments and inline fragments, and not __typename', () => {
+    const query = '{ node { __typename ... on Relationship { ...R } } } fragment R on Relationship { id phase }';
+    expect(cost(query)).toBe(1 + 2);
+  });
+});
+
+describe('query depth', () => {
+  it('is the deepest field nesting, through fragments', () => {
+    expect(depth('{ relationships { totalCount } }')).toBe(2);
+    expect(depth('{ relationships { edges { ...E } } } fragment E on Edge { node { decay { score } } }')).toBe(5);
+  });
+
+  it('lets the standard introspection query through the default limit', () => {
+    const introspection = selectOperation(parse(getIntrospectionQuery()), undefined)!;
+    expect(operationDepth(introspection)).toBeLessThanOrEqual(loadSettings({}).maxDepth);
+  });
+});
