@@ -9,3 +9,4 @@ export { funnel, FUNNEL_PHASES, type Funnel, type FunnelPhase, type FunnelStage 
 export { timeToMarriageStats, timeToProposalStats, type DistributionGroup, type DurationStats } from './durations.js';
 export { decaySummary, type DecaySummary } from './decay.js';
 export { outcomes, UNSPECIFIED_REASON, type OutcomeCount, type ReasonCount } from './outcomes.js';
+export { RulesComparer, type ChangedRelationship, type PhaseMove, type RulesComparison } from './what-if.js';

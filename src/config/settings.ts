@@ -37,6 +37,10 @@ const environment = z
     COURTSHIP_MAX_COST: positiveInt(5_000),
     /** How long shutdown waits for in-flight requests and subscriptions before cutting them. */
     COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
+    /** SQLite durability: FULL survives power loss, NORMAL only process crashes (docs/STORE.md). */
+    COURTSHIP_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    /** A JSON file overriding the default phase and metric rules (src/domain/rules.ts). */
+    COURTSHIP_RULES_FILE: z.string().min(1).optional(),
   })
   .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
     message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
@@ -61,6 +65,9 @@ export interface Settings {
   readonly maxDepth: number;
   readonly maxCost: number;
   readonly shutdownGraceMs: number;
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Absolute path of the rules override file, when set. */
+  readonly rulesFile: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -94,5 +101,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     maxDepth: e.COURTSHIP_MAX_DEPTH,
     maxCost: e.COURTSHIP_MAX_COST,
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
+    sqliteSynchronous: e.COURTSHIP_SQLITE_SYNCHRONOUS,
+    rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
   };
 }

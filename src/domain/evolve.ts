@@ -96,6 +96,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       draft.push('competitorsEngaged', { competitor: event.data.competitor, at: t, cycle: s.cycle });
       break;
     case 'ExclusivityGranted':
+      // The brief moves only DATING to EXCLUSIVE: granted earlier, it is recorded but skips nothing.
       if (s.exclusivityGrantedAt === null) s.exclusivityGrantedAt = t;
       if (s.phase === 'DATING') enterPhase(draft, 'EXCLUSIVE', t, cause);
       break;
@@ -275,7 +276,10 @@ function popTheQuestion(
   if (s.phase !== null && isCourtingPhase(s.phase)) enterPhase(draft, 'PROPOSED', t, cause);
 }
 
-/** → MARRIED on a signed contract; from before PROPOSED it skipped phases. */
+/**
+ * → MARRIED on a signed contract, from any open phase (a new contract also
+ * ends NEGLECTED or CHEATING); from before PROPOSED it skipped phases.
+ */
 function marry(
   draft: Draft,
   data: { contractId: string; value?: number; currency?: string; endsAt?: number },

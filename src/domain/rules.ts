@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 import { decayRulesSchema, defaultDecayRules } from './metrics/decay-rules.js';
+import { defaultFlagRules, flagRulesSchema } from './metrics/flag-rules.js';
 
 const days = z.number().finite().positive();
 
@@ -21,6 +22,8 @@ const rulesSchema = z
     readinessActivityDays: days,
     /** How the decay trend scores health (src/domain/metrics/decay-rules.ts, docs/DECAY.md). */
     decay: decayRulesSchema,
+    /** Thresholds of the risk flags that are not phase rules (src/domain/metrics/flag-rules.ts). */
+    flags: flagRulesSchema,
   })
   .strict();
 
@@ -32,6 +35,7 @@ export const defaultRules: Rules = {
   neglectDays: 60,
   readinessActivityDays: 14,
   decay: defaultDecayRules,
+  flags: defaultFlagRules,
 };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

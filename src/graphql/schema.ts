@@ -7,8 +7,9 @@ import { EventLogResolver } from './resolvers/event-log.js';
 import { InteractionsResolver } from './resolvers/interactions.js';
 import { RelationshipEventsResolver } from './resolvers/relationship-events.js';
 import { RelationshipQueries } from './resolvers/relationship-queries.js';
+import { SubscriptionsResolver } from './resolvers/subscriptions.js';
 import { WhoamiResolver } from './resolvers/whoami.js';
-import type { CourtshipServices } from './services.js';
+import { bindServices, type CourtshipServices } from './services.js';
 
 const RESOLVERS = [
   WhoamiResolver,
@@ -17,7 +18,22 @@ const RESOLVERS = [
   EventLogResolver,
   AppendEventsResolver,
   InteractionsResolver,
+  SubscriptionsResolver,
 ] as const;
+
+/**
+ * type-graphql insists on a pubSub once a schema has subscriptions, but ours
+ * bring their own `subscribe` (resumable feeds over the read side), so no
+ * topic is ever published or subscribed to.
+ */
+const noTopics = {
+  publish(): void {
+    throw new Error('Courtship subscriptions do not use topics');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('Courtship subscriptions do not use topics');
+  },
+};
 
 export interface CourtshipSchemaOptions {
   /**
@@ -29,12 +45,15 @@ export interface CourtshipSchemaOptions {
 
 /** The Courtship GraphQL schema, built from the type-graphql resolvers. */
 export async function buildCourtshipSchema(options: CourtshipSchemaOptions = {}): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     authChecker: scopeAuthChecker,
     container: resolverContainer(options.services),
+    pubSub: noTopics,
     validate: false,
   });
+  if (options.services) bindServices(schema, options.services);
+  return schema;
 }
 
 /** The SDL, sorted so that the committed file only changes when the schema does. */

@@ -19,3 +19,20 @@ export interface CourtshipServices {
   /** Read directly only to re-fold a stream for `asOf` (time travel). */
   readonly store: EventStore;
 }
+
+/**
+ * Subscriptions' `subscribe` functions are static (type-graphql calls them
+ * without a resolver instance); they find the services through the schema
+ * they run in.
+ */
+const servicesBySchema = new WeakMap<object, CourtshipServices>();
+
+export function bindServices(schema: object, services: CourtshipServices): void {
+  servicesBySchema.set(schema, services);
+}
+
+export function servicesOf(schema: object): CourtshipServices {
+  const services = servicesBySchema.get(schema);
+  if (!services) throw new Error('this schema was built without services: it can be printed, not executed');
+  return services;
+}

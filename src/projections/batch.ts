@@ -5,7 +5,6 @@
  * state.
  */
 import type { LoggedEvent, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
-import { encodeEvent } from '../domain/codec.js';
 import { ownedCopy } from '../domain/draft.js';
 import { evolveInPlace } from '../domain/evolve.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
@@ -73,8 +72,7 @@ export function foldBatch(table: RelationshipTable, recorded: readonly RecordedE
       type: event.type,
       occurredAt: event.occurredAt,
       actor: event.actor,
-      // The data as the API takes it (current schema, instants as ISO strings).
-      data: encodeEvent(event).payload.data,
+      data: decoded.data,
       metadata: decoded.userMetadata,
       recordedAt: record.recordedAt.getTime(),
     });

@@ -9,7 +9,7 @@
 import { decodeEvent, encodeEvent, type StoredPayload } from '../domain/codec.js';
 import { DomainError } from '../domain/errors.js';
 import type { CourtshipEvent } from '../domain/events.js';
-import { CURRENT_SCHEMA_VERSION } from '../domain/upcast.js';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '../domain/upcast.js';
 import type { NewEvent, RecordedEvent } from '../store/port.js';
 
 export const TENANT_PATTERN = /^[a-z0-9_]{1,40}$/;
@@ -60,6 +60,8 @@ export interface DecodedEvent {
   readonly event: CourtshipEvent;
   readonly revision: number;
   readonly position: bigint;
+  /** The event's data as the API takes it: current schema, instants as ISO strings. */
+  readonly data: unknown;
   readonly userMetadata: Record<string, unknown> | null;
 }
 
@@ -72,9 +74,11 @@ export function decodeRecorded(recorded: RecordedEvent): DecodedEvent | null {
   const ids = parseStreamId(recorded.streamId);
   if (!ids) return null;
   const metadata = recorded.metadata as Partial<StoredMetadata>;
+  const payload = recorded.data as StoredPayload;
+  const schemaVersion = metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION;
   let event: CourtshipEvent;
   try {
-    event = decodeEvent(recorded.type, recorded.data as StoredPayload, metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION);
+    event = decodeEvent(recorded.type, payload, schemaVersion);
   } catch (error) {
     if (error instanceof DomainError) return null;
     throw error;
@@ -85,6 +89,8 @@ export function decodeRecorded(recorded: RecordedEvent): DecodedEvent | null {
     event,
     revision: recorded.revision,
     position: recorded.position,
+    // Stored data of the current schema is already in the API's form; only older data is re-encoded.
+    data: schemaVersion === SCHEMA_VERSIONS[event.type] ? payload.data : encodeEvent(event).payload.data,
     userMetadata: metadata.metadata ?? null,
   };
 }

@@ -87,6 +87,11 @@ export class Projector implements ReadSide {
   private readonly listeners = new Set<AppliedListener>();
   private following: Following | null = null;
   private closed = false;
+  /**
+   * Whether the loaded checkpoint was checked against the log (see
+   * `startOverIfAheadOfLog`); until then no write counts as readable.
+   */
+  private checkpointVerified = false;
 
   constructor(options: ProjectorOptions) {
     this.store = options.store;
@@ -102,7 +107,6 @@ export class Projector implements ReadSide {
     this.db = new ReadModelDb(opened.db);
     this.db.loadInto(this.table);
     this.position = this.db.checkpoint();
-    if (this.position !== null) this.waiters.reached(this.position);
   }
 
   /** Number of relationships held (all tenants). */
@@ -148,7 +152,8 @@ export class Projector implements ReadSide {
   async lag(): Promise<ProjectorLag> {
     const head = await this.store.headPosition();
     const checkpoint = this.position;
-    return { checkpoint, head, caughtUp: head === null || (checkpoint !== null && checkpoint >= head) };
+    const caughtUp = this.checkpointVerified && (head === null || (checkpoint !== null && checkpoint >= head));
+    return { checkpoint, head, caughtUp };
   }
 
   /**
@@ -164,10 +169,14 @@ export class Projector implements ReadSide {
       // Closing the last connection folds the old WAL into its file; the rename then
       // replaces that file atomically, so a crash leaves either the old models or the new.
       this.db.close();
-      for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
-      fs.renameSync(`${this.file}.rebuild`, this.file);
-      this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db);
-      this.table = table;
+      try {
+        for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+        fs.renameSync(`${this.file}.rebuild`, this.file);
+        this.table = table;
+      } finally {
+        // On a failed swap this reopens the old models, which are still whole.
+        this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db);
+      }
     } finally {
       if (wasFollowing && !this.closed) this.start();
     }
@@ -209,7 +218,7 @@ export class Projector implements ReadSide {
   }
 
   waitFor(position: bigint, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
-    return this.waiters.wait(position, this.position, timeoutMs);
+    return this.waiters.wait(position, this.checkpointVerified ? this.position : null, timeoutMs);
   }
 
   getRelationship(tenant: string, id: string): RelationshipRow | null {
@@ -252,20 +261,46 @@ export class Projector implements ReadSide {
 
   private async follow(following: Following): Promise<void> {
     while (!following.stopped) {
-      const subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
-      following.subscription = subscription;
+      let subscription: Subscription | null = null;
       try {
+        if (!this.checkpointVerified) {
+          await this.startOverIfAheadOfLog();
+          this.checkpointVerified = true;
+          if (this.position !== null) this.waiters.reached(this.position);
+        }
+        subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
+        following.subscription = subscription;
         await this.consume(subscription, following);
       } catch (error) {
-        await subscription.stop();
+        await subscription?.stop();
         if (following.stopped) return;
         this.logger?.error(
           { err: error, checkpoint: this.position?.toString() ?? null },
-          'projector failed; following again from its checkpoint',
+          'projector failed; following the log again from its checkpoint',
         );
         await following.sleep(this.retryDelayMs);
       }
     }
+  }
+
+  /**
+   * A checkpoint past the log's head means these read models were projected
+   * from another store (a wiped or replaced one): they describe nothing in
+   * this log, so they are started over.
+   */
+  private async startOverIfAheadOfLog(): Promise<void> {
+    if (this.position === null) return;
+    const head = await this.store.headPosition();
+    if (head !== null && head >= this.position) return;
+    this.logger?.error(
+      { checkpoint: this.position.toString(), head: head?.toString() ?? null },
+      'the read models are ahead of the event log (another store?); rebuilding them from the log',
+    );
+    this.db.close();
+    removeReadModelFile(this.file);
+    this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint));
+    this.table = new RelationshipTable();
+    this.position = null;
   }
 
   /**

@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { TokenStore } from '../auth/token-store.js';
 import { loadSettings, SettingsError } from '../config/settings.js';
-import { buildCourtshipSchema } from '../graphql/schema.js';
-import { openStore } from '../store/open.js';
 import { startupBanner } from './banner.js';
-import { createServer } from './create-server.js';
+import { startCourtship } from './courtship.js';
 import { createLogger } from './logger.js';
 import { closeOnSignals } from './signals.js';
 
@@ -19,42 +16,23 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: settings.logLevel });
-  const tokens = TokenStore.open(settings.dataDir);
-  const bootstrapToken = tokens.ensureBootstrapToken();
-  const store = await openStore({
-    store: settings.store,
-    dataDir: settings.dataDir,
-    eventStoreConnectionString: settings.eventStoreConnectionString,
-  });
-  const schema = await buildCourtshipSchema();
+  const app = await startCourtship({ settings, logger });
+  closeOnSignals(app.server, logger);
 
-  const server = await createServer({
-    schema,
-    settings,
-    tokens,
-    logger,
-    readiness: async () => {
-      await store.ping();
-      return { ready: true, details: { store: store.kind } };
-    },
-    onClose: [() => store.close(), () => tokens.close()],
-  });
-  closeOnSignals(server, logger);
-
-  logger.info({ url: server.url, store: store.kind, dataDir: settings.dataDir }, 'listening');
+  logger.info({ url: app.server.url, store: app.store.kind, dataDir: settings.dataDir }, 'listening');
   process.stderr.write(
     startupBanner({
-      url: server.url,
+      url: app.server.url,
       ide: settings.ide,
-      store: `${store.kind} (${store.description})`,
+      store: `${app.store.kind} (${app.store.description})`,
       dataDir: settings.dataDir,
-      tokensFile: tokens.file,
-      bootstrapToken,
+      tokensFile: app.tokens.file,
+      bootstrapToken: app.bootstrapToken,
     }),
   );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`courtship: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`courtship: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

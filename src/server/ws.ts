@@ -137,7 +137,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         return Symbol.asyncIterator in result ? endOnAbort(result, shutdown.signal) : result;
       },
 
-      onNext: (ctx, id, _payload, args, result: ExecutionResult) => {
+      onNext: (ctx, id, _payload, _args, result: ExecutionResult) => {
         if (!result.errors) return undefined;
         const operation = operations.get(operationKey(ctx.extra.socket, id));
         reportUnexpected(logger, operation, result.errors);

@@ -76,36 +76,16 @@ describe('courtship token', () => {
   });
 });
 
-describe('bad usage exits with 2 and says what is wrong', () => {
-  it.each([
-    [['token', 'create', '--scopes', 'read'], /--tenant is required/],
-    [['token', 'create', '--tenant', 'acme'], /--scopes is required/],
-    [['token', 'create', '--tenant', 'Acme-Corp', '--scopes', 'read'], /invalid tenant "Acme-Corp"/],
-    [['token', 'create', '--tenant', 'acme', '--scopes', 'read,root'], /unknown scope "root"/],
-    [['token', 'create', '--tenant', 'acme', '--scopes', 'read', '--colour', 'red'], /Unknown option '--colour'/],
-    [['token', 'revoke'], /missing argument/],
-    [['token', 'frobnicate'], /unknown action "frobnicate"/],
-    [['token'], /missing action/],
-    [['tokn'], /unknown command "tokn"/],
-    [[], /Usage: courtship <command>/],
-  ])('courtship %j', (args, message) => {
-    const run = courtship(...args);
+describe('the compiled entry point', () => {
+  it('exits with 2 on bad usage', () => {
+    const run = courtship('tokn');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/unknown command "tokn"/);
   });
-});
 
-describe('help', () => {
   it('--help lists the commands and exits 0', () => {
     const run = courtship('--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\s+token\s+create, list and revoke API tokens$/m);
-  });
-
-  it('a command\'s --help shows its options and exits 0, without running it', () => {
-    const run = courtship('token', 'create', '--help');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/token create --tenant <id> --scopes <list>/);
-    expect(courtship('help', 'token').stdout).toBe(run.stdout);
   });
 });

@@ -184,7 +184,8 @@ describe('filters and pagination', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const { events } = await h.ok<{ events: any }>(query, { after });
+      const result: { events: any } = await h.ok(query, { after });
+      const { events } = result;
       for (const edge of events.edges) {
         expect(edge.cursor).toBe(edge.node.position);
         seen.push(`${edge.node.relationshipId}@${edge.node.revision}`);

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultRules } from '../../src/domain/rules.js';
 import type { PhaseChangeRecord, RelationshipRow } from '../../src/app/read-side.js';
-import type { Projector } from '../../src/projections/projector.js';
+import { Projector } from '../../src/projections/projector.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
 import { ProjectionTimeoutError } from '../../src/projections/waiters.js';
 import { days, interest, marriedBy, opened, record, recordGenerated, T0, Workspace } from './helpers.js';
@@ -105,6 +106,24 @@ describe('the projector', () => {
     const reopened = ws.projector('models');
     expect(reopened.rebuiltAtOpen).toBe(true);
     expect(reopened.size).toBe(0);
+  });
+
+  it('starts over when its checkpoint lies past the end of the log (another store)', async () => {
+    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]);
+    const first = ws.projector('models');
+    first.start();
+    await first.catchUp();
+    await first.close();
+
+    const otherStore = openSqliteStore({ dataDir: path.join(ws.dir, 'other-store') });
+    ws.onCleanup(() => otherStore.close());
+    const head = await record(otherStore, 'acme', 'r9', [opened(T0)]);
+    const projector = new Projector({ store: otherStore, dataDir: path.join(ws.dir, 'models') });
+    ws.onCleanup(() => projector.close());
+    projector.start();
+    await projector.waitFor(head);
+    expect(projector.getRelationship('acme', 'r1')).toBeNull();
+    expect(projector.getRelationship('acme', 'r9')).not.toBeNull();
   });
 
   it('lets a writer wait until its write is readable', async () => {

@@ -89,7 +89,7 @@ async function importFile(run: ImportRun): Promise<number> {
     if (problem) report(io, problem);
   }
   checking.stop();
-  const checked = plan.finishChecking();
+  plan.finishChecking();
 
   // Pass 2: append the accepted relationships' missing lines, consecutive lines of one relationship per append.
   const writing = startProgress(io, { label: 'importing', unit: 'lines', total: lines });
@@ -141,20 +141,17 @@ async function importFile(run: ImportRun): Promise<number> {
   writing.stop();
 
   const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-  const refusedLines = plan.problems.length;
+  const badLines = plan.problems.length;
+  const counts = plan.counts();
   io.stdout.write(
     `Imported ${written} events (${Math.round(written / seconds)} events/s); ${present} already present, skipped.\n` +
-      `${checked.relationships} relationships in the file` +
-      (refusedLines === 0 ? '.\n' : `; ${countRefused(plan.problems)} refused with ${refusedLines} bad lines, nothing written for them.\n`),
+      `${counts.relationships} relationships in the file` +
+      (badLines === 0 ? '.\n' : `; ${badLines} bad lines; ${counts.refused} relationships refused, nothing written for them.\n`),
   );
-  return refusedLines === 0 ? 0 : 1;
+  return badLines === 0 ? 0 : 1;
 }
 
 function report(io: CommandIo, problem: LineProblem): void {
   const about = problem.relationshipId === null ? '' : ` (relationship ${problem.relationshipId})`;
   io.stderr.write(`line ${problem.line}${about}: ${problem.reason}\n`);
-}
-
-function countRefused(problems: readonly LineProblem[]): number {
-  return new Set(problems.map((p) => p.relationshipId ?? `line ${p.line}`)).size;
 }

@@ -69,9 +69,13 @@ export function parseLine(text: string, defaultTenant: string): LineResult {
   }
 }
 
-/** A domain error's message without the API's `events[0].` prefix: an import line is one event. */
+/**
+ * A refusal's message without the API's `events[0]` prefix (an import line is
+ * one event), with the domain's code when it says more than "invalid".
+ */
 export function reasonOf(error: Error): string {
-  return error.message.replace(/^events\[\d+\]\./, '');
+  const message = error.message.replace(/^events\[\d+\](\.| refused: )/, '');
+  return error instanceof DomainError && error.code !== 'INVALID_EVENT' ? `${message} (${error.code})` : message;
 }
 
 function refuse(tenant: string, relationshipId: string | null, reason: string): LineResult {

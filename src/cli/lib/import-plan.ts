@@ -117,14 +117,18 @@ export class ImportPlan {
     return this.problem(line, relationshipId, reason);
   }
 
-  /** Counts for the summary, once the file was checked. Frees the folded states. */
-  finishChecking(): { relationships: number; refused: number } {
-    let refused = 0;
+  /** Frees the folded states once the file was checked: the writing pass needs only the verdicts. */
+  finishChecking(): void {
     for (const tracked of this.tracked.values()) {
       tracked.state = null;
       tracked.seen.clear();
-      if (tracked.refused) refused++;
     }
+  }
+
+  /** Relationships the file names, and how many of them were refused. */
+  counts(): { relationships: number; refused: number } {
+    let refused = 0;
+    for (const tracked of this.tracked.values()) if (tracked.refused) refused++;
     return { relationships: this.tracked.size, refused };
   }
 

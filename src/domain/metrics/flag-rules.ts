@@ -1,7 +1,6 @@
 /**
- * Thresholds of the risk flags that are not phase rules. Meant to be embedded
- * in the core rules as `rules.flags`, like `rules.decay`; until a rules object
- * carries it, the defaults apply.
+ * Thresholds of the risk flags that are not phase rules, embedded in the core
+ * rules as `rules.flags`, like `rules.decay`.
  */
 import { z } from 'zod';
 

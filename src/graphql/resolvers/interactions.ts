@@ -30,7 +30,7 @@ function inputField(field: string): string {
 }
 
 /** The single event an interaction input describes. */
-export function eventOf(interaction: Interaction, input: InteractionInputValues, now: number): EventInput {
+function eventOf(interaction: Interaction, input: InteractionInputValues, now: number): EventInput {
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(interaction.fields)) {
     const value = input[key];

@@ -27,7 +27,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions extends Partial<Pick<CreateServerOptions, 'readiness' | 'onClose' | 'revocationPollMs'>> {
+export interface HarnessOptions extends Partial<Pick<CreateServerOptions, 'readiness' | 'onClose' | 'revocationPollMs' | 'keepAliveMs'>> {
   /** Environment variables for loadSettings (PORT defaults to 0 here). */
   readonly env?: Record<string, string>;
 }
@@ -47,6 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     readiness: options.readiness,
     onClose: options.onClose,
     revocationPollMs: options.revocationPollMs ?? 50,
+    keepAliveMs: options.keepAliveMs,
   });
   const tokenFor = {
     read: tokens.create({ tenant: 'acme', scopes: ['read'] }).token,

@@ -1,0 +1,134 @@
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { RelationshipFilter } from '../../app/read-side.js';
+import type { AnalyticsScope, GroupBy } from '../../analytics/cohort.js';
+import { decaySummary } from '../../analytics/decay.js';
+import { timeToMarriageStats, timeToProposalStats } from '../../analytics/durations.js';
+import { funnel } from '../../analytics/funnel.js';
+import { outcomes } from '../../analytics/outcomes.js';
+import { stateAt } from '../../domain/fold.js';
+import { initialState, type RelationshipState } from '../../domain/state.js';
+import type { RequestContext } from '../context.js';
+import { badUserInput } from '../errors.js';
+import type { CourtshipServices } from '../services.js';
+import { AnalyticsFilter, AnalyticsGroupBy, DecaySummary, DurationStats, Funnel, Outcome } from '../types/analytics.js';
+import { DateTime } from '../types/scalars.js';
+import { loadersFor } from './loaders.js';
+
+/** Rows are read from the read side in pages of this size. */
+const PAGE = 100;
+
+/**
+ * Pipeline analytics for the caller's tenant (docs/ANALYTICS.md): computed
+ * from the read models now, or from every stream re-folded up to `asOf`.
+ */
+@Authorized('read')
+@Resolver()
+export class AnalyticsQueries {
+  constructor(private readonly services: CourtshipServices) {}
+
+  @Query(() => Funnel, { description: 'How many relationships reached each courtship phase, the conversion to the next, and the median time between.' })
+  async funnel(
+    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Funnel> {
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return funnel(states, scope, this.services.rules);
+  }
+
+  @Query(() => DurationStats, { description: "Cycle start → the cycle's first proposal, in seconds." })
+  async timeToProposalStats(
+    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
+    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
+    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DurationStats> {
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return timeToProposalStats(states, scope, this.services.rules, groupBy);
+  }
+
+  @Query(() => DurationStats, { description: 'Cycle start → the contract, in seconds.' })
+  async timeToMarriageStats(
+    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
+    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
+    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DurationStats> {
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return timeToMarriageStats(states, scope, this.services.rules, groupBy);
+  }
+
+  @Query(() => DecaySummary, { description: 'Married relationships by decay status, and the median weeks from signing to the first neglect.' })
+  async decaySummary(
+    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DecaySummary> {
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return decaySummary(states, scope, this.services.rules);
+  }
+
+  @Query(() => [Outcome], { description: 'Courtships that ended, by ending (MOVED_ON, LEFT_AT_ALTAR, DIVORCED) and reason.' })
+  async outcomes(
+    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Outcome[]> {
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return outcomes(states, scope, this.services.rules);
+  }
+
+  /**
+   * The tenant's relationships as they stood at the instant: read-model rows
+   * now; each stream re-folded with `stateAt` for a past instant (the rows
+   * hold what happened since).
+   */
+  private async cohort(
+    ctx: RequestContext,
+    filter: AnalyticsFilter | null,
+    asOf: Date | null,
+  ): Promise<{ states: RelationshipState[]; scope: AnalyticsScope }> {
+    const now = this.services.clock.now();
+    const at = asOf === null || asOf === undefined ? now : pastInstant(asOf, now);
+    const scope = scopeOf(filter, at);
+    const readFilter: RelationshipFilter = {
+      ...(scope.segment == null ? {} : { segment: { eq: scope.segment } }),
+      ...(scope.owner == null ? {} : { owner: { eq: scope.owner } }),
+      ...(at === now ? {} : { openedAt: { lte: at } }),
+    };
+    const states: RelationshipState[] = [];
+    const loaders = loadersFor(ctx, this.services);
+    let after: string | undefined;
+    for (;;) {
+      const page = this.services.readSide.listRelationships(ctx.tenant, {
+        first: PAGE,
+        at,
+        filter: readFilter,
+        ...(after === undefined ? {} : { after }),
+      });
+      for (const { node } of page.items) {
+        if (at === now) states.push(node.state);
+        else states.push(stateAt(await loaders.history.load(node.id), at, this.services.rules, initialState(node.id)));
+      }
+      if (!page.hasNextPage || page.endCursor === null) break;
+      after = page.endCursor;
+    }
+    return { states, scope };
+  }
+}
+
+function scopeOf(filter: AnalyticsFilter | null, at: number): AnalyticsScope {
+  const from = filter?.from?.getTime() ?? null;
+  const to = filter?.to?.getTime() ?? null;
+  if (from !== null && to !== null && from > to) {
+    throw badUserInput('filter.from is after filter.to', { field: 'filter.from', reason: 'EMPTY_RANGE' });
+  }
+  return { at, from, to, segment: filter?.segment ?? null, owner: filter?.owner ?? null };
+}
+
+/** `asOf` is for looking back: the future has not been recorded yet. */
+function pastInstant(asOf: Date, now: number): number {
+  const at = asOf.getTime();
+  if (at > now) throw badUserInput(`asOf ${asOf.toISOString()} is in the future`, { field: 'asOf', reason: 'AS_OF_IN_FUTURE' });
+  return at;
+}

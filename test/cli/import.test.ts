@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { streamIdFor } from '../../src/projections/envelope.js';
+import { Sandbox } from './support/sandbox.js';
+
+const line = (relationshipId: string, type: string, occurredAt: string, actor: string, data: unknown = {}) =>
+  JSON.stringify({ relationshipId, type, occurredAt, actor, data });
+
+const GOOD = [
+  line('acme', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme' }),
+  line('acme', 'InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+  line('acme', 'InterestSignaled', '2025-01-03T00:00:00Z', 'VENDOR'),
+  line('beta', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Beta' }),
+  line('beta', 'InteractionLogged', '2025-01-04T00:00:00Z', 'VENDOR', { channel: 'CALL' }),
+];
+
+describe('courtship import', () => {
+  let sandbox: Sandbox;
+  beforeEach(() => {
+    sandbox = new Sandbox();
+  });
+  afterEach(() => sandbox.cleanup());
+
+  async function streamLength(relationshipId: string): Promise<number | null> {
+    const store = sandbox.store();
+    try {
+      const revision = await store.streamRevision(streamIdFor('default', relationshipId));
+      return revision === null ? null : revision + 1;
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function log(): Promise<string[]> {
+    const store = sandbox.store();
+    try {
+      return (await store.readAll()).map((e) => `${e.streamId} ${e.revision} ${e.type} ${e.id}`);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('appends every line of a clean file and reports it', async () => {
+    const result = await sandbox.run(['import', sandbox.file('good.ndjson', `${GOOD.join('\n')}\n`)]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Imported 5 events');
+    expect(await streamLength('acme')).toBe(3);
+    expect(await streamLength('beta')).toBe(2);
+  });
+
+  it('reports every bad line with its number and reason, and writes nothing for a relationship with a bad line', async () => {
+    const file = sandbox.file(
+      'mixed.ndjson',
+      [
+        line('acme', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme' }), // 1
+        line('delta', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Delta' }), // 2
+        '{not json', // 3
+        line('acme', 'InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'), // 4
+        line('beta', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Beta' }), // 5
+        line('beta', 'QuestionAnswered', '2025-01-02T00:00:00Z', 'VENDOR', { questionId: 'never-asked' }), // 6
+        line('delta', 'InterestSignaled', '2025-01-02T00:00:00Z', 'ROBOT'), // 7
+        '', // 8: blank lines are skipped
+        line('delta', 'InterestSignaled', '2024-12-01T00:00:00Z', 'PROSPECT'), // 9: also bad (backwards), but the domain check stopped at 7
+      ].join('\n'),
+    );
+    const result = await sandbox.run(['import', file]);
+
+    expect(result.code).toBe(1);
+    const reported = result.stderr.trim().split('\n');
+    expect(reported).toHaveLength(3);
+    expect(reported[0]).toMatch(/^line 3: not valid JSON/);
+    expect(reported[1]).toMatch(/^line 6 \(relationship beta\): question "never-asked" was never asked.* \(QUESTION_NOT_ASKED\)$/);
+    expect(reported[2]).toMatch(/^line 7 \(relationship delta\): actor: expected one of VENDOR, PROSPECT, SYSTEM/);
+    expect(result.stdout).toContain('3 bad lines; 2 relationships refused');
+
+    expect(await streamLength('acme')).toBe(2);
+    expect(await streamLength('beta')).toBeNull();
+    expect(await streamLength('delta')).toBeNull();
+  });
+
+  it('reports a bad line found after the relationship’s good ones and still writes none of them', async () => {
+    const file = sandbox.file(
+      'late.ndjson',
+      [...GOOD, line('acme', 'InterestSignaled', '2024-06-01T00:00:00Z', 'PROSPECT')].join('\n'),
+    );
+    const result = await sandbox.run(['import', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^line 6 \(relationship acme\): it occurred at .*before the stream's last event.*\(OCCURRED_AT_BACKWARDS\)/);
+    expect(await streamLength('acme')).toBeNull();
+    expect(await streamLength('beta')).toBe(2);
+  });
+
+  it('is idempotent: running the same file twice writes nothing the second time', async () => {
+    const file = sandbox.file('good.ndjson', GOOD.join('\n'));
+    await sandbox.run(['import', file]);
+    const first = await log();
+    const again = await sandbox.run(['import', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Imported 0 events');
+    expect(again.stdout).toContain('5 already present');
+    expect(await log()).toEqual(first);
+  });
+
+  it('resumes after an interruption: the missing lines only, with the ids a single run would give', async () => {
+    const whole = sandbox.file('whole.ndjson', GOOD.join('\n'));
+    await sandbox.run(['import', whole]);
+    const single = await log();
+
+    const other = new Sandbox();
+    try {
+      const dataDir = other.dataDir('data');
+      await other.run(['import', other.file('part.ndjson', GOOD.slice(0, 2).join('\n'))], dataDir);
+      const resumed = await other.run(['import', other.file('whole.ndjson', GOOD.join('\n'))], dataDir);
+      expect(resumed.stdout).toContain('Imported 3 events');
+      const store = other.store(dataDir);
+      try {
+        const ids = (await store.readAll()).map((e) => `${e.streamId} ${e.revision} ${e.type} ${e.id}`);
+        expect(ids.sort()).toEqual([...single].sort());
+      } finally {
+        await store.close();
+      }
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('refuses bad arguments with exit code 2', async () => {
+    const missing = await sandbox.run(['import']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('courtship import: missing argument');
+
+    const absent = await sandbox.run(['import', 'nope.ndjson']);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain('cannot read nope.ndjson');
+
+    const tenant = await sandbox.run(['import', sandbox.file('x.ndjson', ''), '--tenant', 'Bad-Tenant']);
+    expect(tenant.code).toBe(2);
+    expect(tenant.stderr).toContain('invalid tenant "Bad-Tenant"');
+  });
+});
