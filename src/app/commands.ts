@@ -245,7 +245,7 @@ function matchIds(toAppend: readonly CourtshipEvent[], prepared: readonly Prepar
 }
 
 function deadlineOrRandomId(streamId: string, event: CourtshipEvent): string {
-  if (event.type === 'DeadlineReached') return deadlineEventId(streamId, event.data.rule, event.data.deadline);
+  if (event.type === 'DeadlineReached') return deadlineEventId(streamId, { rule: event.data.rule, at: event.data.deadline });
   return randomUUID();
 }
 

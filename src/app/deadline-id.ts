@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { Deadline } from '../domain/deadlines.js';
 
 /**
- * The event id of a recorded deadline: a UUID (version-5 shaped) derived from
- * the stream, the rule and the deadline instant. Every replica that records the
- * same deadline produces the same id, so even an append without an expected
- * revision cannot record it twice (the store treats it as a retry).
+ * The event id of a recorded deadline: a UUID (version 8, RFC 9562: custom)
+ * from the stream, the rule and the instant. Every replica, and the write path
+ * when it inserts a due deadline before a late event, proposes the same id for
+ * the same deadline, so the store can never hold it twice.
  */
-export function deadlineEventId(streamId: string, rule: string, deadline: number): string {
-  const hash = createHash('sha256').update(`${streamId}\u0000${rule}\u0000${deadline}`).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+export function deadlineEventId(streamId: string, deadline: Pick<Deadline, 'rule' | 'at'>): string {
+  const hex = createHash('sha256').update(`${streamId}\u0000${deadline.rule}\u0000${deadline.at}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -18,8 +18,8 @@
  * Start it once the projector has caught up: deadlines computed from a stale
  * state are refused by the expected revision, which is safe but wasted work.
  */
-import { createHash } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { deadlineEventId } from './deadline-id.js';
 import type { ReadSide, RelationshipRow } from './read-side.js';
 import { deadlineEvent, nextDeadline, type Deadline } from '../domain/deadlines.js';
 import type { Rules } from '../domain/rules.js';
@@ -148,16 +148,6 @@ export class DeadlineScheduler {
       }
     }
   }
-}
-
-/**
- * A UUID (version 8, RFC 9562: custom) from the stream, rule and instant, so
- * every replica proposes the same event id for the same deadline.
- */
-export function deadlineEventId(streamId: string, deadline: Deadline): string {
-  const hex = createHash('sha256').update(`${streamId}\u0000${deadline.rule}\u0000${deadline.at}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function keyOf(tenant: string, id: string): string {

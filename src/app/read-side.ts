@@ -150,6 +150,17 @@ export interface ReadSide {
     query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
   ): Page<RelationshipRow>;
 
+  /**
+   * The same page as the pipeline stood at a past instant: every relationship
+   * of the tenant is replayed from its stream up to `at` (those not yet opened
+   * are left out), then filtered and ordered like `listRelationships`. Costs a
+   * stream read per relationship: meant for analysts, not for boards.
+   */
+  listRelationshipsAsOf(
+    tenant: string,
+    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+  ): Promise<Page<RelationshipRow>>;
+
   /** The tenant's slice of the global log, in log order, after a position. */
   listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent>;
   /** One relationship's events by revision (cursor = revision). */

@@ -1,95 +1,119 @@
 /**
- * Embedded store benchmark: append (batched and single) and full-log read
- * rates of the SQLite event store, each next to raw better-sqlite3 doing the
- * same inserts and select+parse on the same machine, in the same run, with the
- * same durability setting. Run with `npm run bench:store`, or directly:
- * `node dist/bench/store.js [--events N]`.
+ * Store section: batched and single-event appends and the full-log read of
+ * Courtship's embedded store, each next to raw better-sqlite3 doing the same
+ * inserts and select+parse, and next to the Emmett SQLite store (the peer) on
+ * the same events, with the same durability (WAL, synchronous=FULL).
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { NewEvent } from '../store/port.js';
 import { openSqliteStore, type SynchronousLevel } from '../store/sqlite.js';
+import { openEmmett } from './emmett.js';
+import { rate } from './measure.js';
+import type { BenchRow } from './report.js';
+import { workloadStreams } from './workload.js';
 
 export interface StoreBenchOptions {
-  /** Events appended in the batched phase (and read back). Default 100,000. */
-  readonly events?: number;
-  /** Events per batch. Default 100. */
+  /** Events appended in the batched phase (and read back). */
+  readonly events: number;
+  /** Directory for the three databases; removed by the caller. */
+  readonly dir: string;
   readonly batchSize?: number;
-  /** Appends of one event each in the single phase. Default 1,000. */
+  /** Appends of one event each in the single phase. */
   readonly singles?: number;
   readonly synchronous?: SynchronousLevel;
 }
 
-export interface StoreBenchRow {
-  readonly name: string;
-  /** Events per second. */
-  readonly store: number;
-  readonly raw: number;
-  /** store / raw. */
-  readonly ratio: number;
-}
-
+const SECTION = 'store';
 const STREAMS = 1_000;
+const READ_PAGE = 10_000;
 
-export async function runStoreBench(options: StoreBenchOptions = {}): Promise<StoreBenchRow[]> {
-  const total = options.events ?? 100_000;
+export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRow[]> {
   const batchSize = options.batchSize ?? 100;
-  const singles = options.singles ?? 1_000;
+  const singles = options.singles ?? Math.min(1_000, options.events);
   const synchronous = options.synchronous ?? 'FULL';
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-bench-store-'));
+  const events = generatedEvents(options.events + singles);
+  const batches = chunk(events.slice(0, options.events), batchSize);
+  const singleEvents = chunk(events.slice(options.events), 1);
+  const total = options.events + singles;
+
+  const raw = openRaw(path.join(options.dir, 'raw.db'), synchronous);
+  const store = openSqliteStore({ dataDir: path.join(options.dir, 'store'), synchronous });
+  const emmett = openEmmett(path.join(options.dir, 'emmett.db'));
   try {
-    const batches = makeBatches(total, batchSize);
-    const singleEvents = makeBatches(singles, 1);
-
-    // Phases alternate raw and store so that both see the same machine noise.
-    const raw = openRaw(path.join(dir, 'raw.db'), synchronous);
-    const store = openSqliteStore({ dataDir: path.join(dir, 'store'), synchronous });
-
-    const rawBatched = rate(total, () => batches.forEach((batch, i) => raw.insertBatch(`s-${i % STREAMS}`, batch)));
-    const storeBatched = await rateAsync(total, async () => {
+    // Phases alternate raw, store and peer so that all three see the same machine noise.
+    const rawBatched = await rate(options.events, () => batches.forEach((b, i) => raw.insertBatch(`s-${i % STREAMS}`, b)));
+    const storeBatched = await rate(options.events, async () => {
       for (let i = 0; i < batches.length; i++) await store.append(`s-${i % STREAMS}`, batches[i]!);
     });
-    const rawSingle = rate(singles, () => singleEvents.forEach((batch, i) => raw.insertBatch(`one-${i % STREAMS}`, batch)));
-    const storeSingle = await rateAsync(singles, async () => {
+    const emmettBatched = await rate(options.events, async () => {
+      for (let i = 0; i < batches.length; i++) await emmett.append(`s-${i % STREAMS}`, batches[i]!);
+    });
+    const rawSingle = await rate(singles, () => singleEvents.forEach((b, i) => raw.insertBatch(`one-${i % STREAMS}`, b)));
+    const storeSingle = await rate(singles, async () => {
       for (let i = 0; i < singleEvents.length; i++) await store.append(`one-${i % STREAMS}`, singleEvents[i]!);
     });
-    const rawRead = rate(total + singles, () => raw.readAll());
-    const storeRead = await rateAsync(total + singles, async () => {
+    const emmettSingle = await rate(singles, async () => {
+      for (let i = 0; i < singleEvents.length; i++) await emmett.append(`one-${i % STREAMS}`, singleEvents[i]!);
+    });
+    const rawRead = await rate(total, () => raw.readAll());
+    const storeRead = await rate(total, async () => {
       let after: bigint | undefined;
       for (;;) {
-        const page = await store.readAll({ after, maxCount: 10_000 });
+        const page = await store.readAll({ after, maxCount: READ_PAGE });
         if (page.length === 0) break;
         after = page[page.length - 1]!.position;
       }
     });
-    raw.close();
-    await store.close();
+    const emmettRead = await rate(total, () => emmett.readAll(READ_PAGE));
 
+    const appendGoal = (r: number, e: number) => ({ text: '≥ 50 % of raw and ≥ 1.5× Emmett', met: r >= 0.5 && e >= 1.5 });
     return [
-      row(`append, batches of ${batchSize}`, storeBatched, rawBatched),
-      row('append, one event per call', storeSingle, rawSingle),
-      row('read the full log (select + parse)', storeRead, rawRead),
-    ];
+      row(`append, batches of ${batchSize}`, storeBatched, 'raw better-sqlite3', rawBatched, appendGoal(storeBatched / rawBatched, storeBatched / emmettBatched)),
+      row(`append, batches of ${batchSize}`, storeBatched, 'Emmett SQLite', emmettBatched),
+      row('append, one event per call', storeSingle, 'raw better-sqlite3', rawSingle),
+      row('append, one event per call', storeSingle, 'Emmett SQLite', emmettSingle),
+      row('read the full log (select + parse)', storeRead, 'raw select + JSON.parse', rawRead),
+      row('read the full log (select + parse)', storeRead, 'Emmett SQLite', emmettRead),
+    ].map((r) => ({ ...r, note: r.goal ? `synchronous=${synchronous}, WAL for all three; ${fmtCount(total)} events` : undefined }));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    raw.close();
+    emmett.close();
+    await store.close();
   }
 }
 
-export function formatStoreBench(rows: readonly StoreBenchRow[], synchronous: SynchronousLevel = 'FULL'): string {
-  const lines = [
-    `| embedded store (synchronous=${synchronous}) | store events/s | raw better-sqlite3 events/s | store / raw |`,
-    '| --- | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.store)} | ${fmt(r.raw)} | ${(r.ratio * 100).toFixed(0)} % |`),
-  ];
-  return lines.join('\n');
+function row(name: string, store: number, baselineName: string, baseline: number, goal?: BenchRow['goal']): BenchRow {
+  return {
+    section: SECTION,
+    name,
+    courtship: { value: store, unit: 'events/s' },
+    baseline: { name: baselineName, value: baseline, unit: 'events/s' },
+    ...(goal ? { goal } : {}),
+  };
+}
+
+/** The workload's events in store shape, in log order. */
+function generatedEvents(count: number): NewEvent[] {
+  const out: NewEvent[] = [];
+  for (const stream of workloadStreams({ events: count })) out.push(...stream.stored);
+  return out.slice(0, count);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function fmtCount(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** Same row shape as the store writes, in a table with no index but the key. */
 function openRaw(file: string, synchronous: SynchronousLevel) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
@@ -119,55 +143,4 @@ function openRaw(file: string, synchronous: SynchronousLevel) {
     },
     close: () => db.close(),
   };
-}
-
-/** Events shaped like Courtship's: a domain envelope in data, tenant and ids in metadata. */
-function makeBatches(total: number, batchSize: number): NewEvent[][] {
-  const batches: NewEvent[][] = [];
-  for (let n = 0; n < total; n += batchSize) {
-    batches.push(
-      Array.from({ length: Math.min(batchSize, total - n) }, (_, i) => ({
-        id: randomUUID(),
-        type: 'InteractionLogged',
-        data: {
-          occurredAt: new Date(Date.UTC(2025, 0, 1) + (n + i) * 60_000).toISOString(),
-          actor: (n + i) % 2 ? 'VENDOR' : 'PROSPECT',
-          data: { channel: 'MEETING', purpose: 'quarterly business review' },
-        },
-        metadata: { tenant: 'bench', relationshipId: `r${(n / batchSize) % STREAMS}`, schemaVersion: 1 },
-      })),
-    );
-  }
-  return batches;
-}
-
-function rate(count: number, run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return count / seconds(start);
-}
-
-async function rateAsync(count: number, run: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run();
-  return count / seconds(start);
-}
-
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-function row(name: string, store: number, raw: number): StoreBenchRow {
-  return { name, store, raw, ratio: store / raw };
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const eventsFlag = process.argv.indexOf('--events');
-  const events = eventsFlag > 0 ? Number(process.argv[eventsFlag + 1]) : undefined;
-  const synchronous = process.env.COURTSHIP_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
-  console.log(formatStoreBench(await runStoreBench({ events, synchronous }), synchronous));
 }

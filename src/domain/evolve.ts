@@ -69,6 +69,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       if (!(event.data.questionId in s.questions)) {
         draft.put('questions', event.data.questionId, {
           topic: event.data.topic,
+          text: event.data.text ?? null,
           askedAt: t,
           answeredAt: null,
           cycle: s.cycle,

@@ -43,6 +43,8 @@ export interface PhaseChange {
 
 export interface Question {
   topic: Topic;
+  /** The question as the prospect put it, when recorded. */
+  text: string | null;
   askedAt: number;
   answeredAt: number | null;
   cycle: number;

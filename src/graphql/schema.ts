@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { scopeAuthChecker } from './context.js';
+import { AnalyticsQueries } from './resolvers/analytics.js';
 import { AppendEventsResolver } from './resolvers/append-events.js';
 import { EventLogResolver } from './resolvers/event-log.js';
 import { InteractionsResolver } from './resolvers/interactions.js';
@@ -19,6 +20,7 @@ const RESOLVERS = [
   AppendEventsResolver,
   InteractionsResolver,
   SubscriptionsResolver,
+  AnalyticsQueries,
 ] as const;
 
 /**

@@ -24,7 +24,10 @@ import type {
 } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
 import { defaultRules, type Rules } from '../domain/rules.js';
-import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
+import { stateAt } from '../domain/fold.js';
+import { initialState } from '../domain/state.js';
+import { encodePosition, type EventStore, type RecordedEvent, type Subscription } from '../store/port.js';
+import { decodeRecorded, streamIdFor } from './envelope.js';
 import { foldBatch, type AppliedBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
 import {
@@ -235,6 +238,25 @@ export class Projector implements ReadSide {
     query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
   ): Page<RelationshipRow> {
     return listRelationships(this.table.ofTenant(tenant), query, this.rules);
+  }
+
+  async listRelationshipsAsOf(
+    tenant: string,
+    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+  ): Promise<Page<RelationshipRow>> {
+    const then = new Map<string, RelationshipRow>();
+    for (const id of [...this.table.ofTenant(tenant).keys()]) {
+      const recorded = await this.store.readStream(streamIdFor(tenant, id));
+      const events = recorded.flatMap((r) => {
+        const decoded = decodeRecorded(r);
+        return decoded ? [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }] : [];
+      });
+      const state = stateAt(events, query.at, this.rules, initialState(id));
+      if (state.phase === null) continue;
+      const last = recorded.filter((r) => r.revision <= state.version).at(-1);
+      then.set(id, { tenant, id, state, position: last?.position ?? 0n });
+    }
+    return listRelationships(then, query, this.rules);
   }
 
   listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent> {

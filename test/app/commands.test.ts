@@ -121,7 +121,7 @@ describe('the write path', () => {
     expect(deadline).toBeDefined();
     const instant = Date.parse('2025-01-02T00:00:00Z') + 90 * DAY;
     expect((deadline!.data as { occurredAt: string }).occurredAt).toBe(new Date(instant).toISOString());
-    expect(deadline!.id).toBe(deadlineEventId(streamIdFor('default', 'acme'), 'MOVED_ON_SILENCE', instant));
+    expect(deadline!.id).toBe(deadlineEventId(streamIdFor('default', 'acme'), { rule: 'MOVED_ON_SILENCE', at: instant }));
     expect(late.row.state.phase).toBe('ATTRACTION');
     expect(late.row.state.cycle).toBe(2);
   });

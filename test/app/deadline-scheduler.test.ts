@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/app/clock.js';
-import { DeadlineScheduler, deadlineEventId } from '../../src/app/deadline-scheduler.js';
+import { DeadlineScheduler } from '../../src/app/deadline-scheduler.js';
+import { deadlineEventId } from '../../src/app/deadline-id.js';
 import type { PhaseChangeRecord } from '../../src/app/read-side.js';
 import type { Phase } from '../../src/domain/events.js';
 import { defaultRules } from '../../src/domain/rules.js';

@@ -31,6 +31,6 @@ describe('courtship replay', () => {
   it('refuses arguments it does not know with exit code 2', async () => {
     const result = await sandbox.run(['replay', 'now']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unexpected argument');
+    expect(result.stderr).toContain("Unexpected argument 'now'");
   });
 });

@@ -60,7 +60,7 @@ describe('the GraphQL contract', () => {
   });
 
   it('has the queries with their arguments', () => {
-    expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime' } });
+    expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime', consistentWith: 'String' } });
     expect(signature('Query', 'relationships')).toMatchObject({
       type: 'RelationshipConnection!',
       args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String' },

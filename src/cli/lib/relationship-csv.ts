@@ -5,7 +5,7 @@
 import { advanceTo } from '../../domain/deadlines.js';
 import type { StoredEvent } from '../../domain/events.js';
 import { stateAt } from '../../domain/fold.js';
-import { describe, type RelationshipView } from '../../domain/metrics/view.js';
+import type { RelationshipView } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import { csvRow } from './csv.js';

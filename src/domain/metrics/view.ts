@@ -37,6 +37,7 @@ export interface DecayView {
 export interface QuestionView {
   readonly questionId: string;
   readonly topic: Topic;
+  readonly text: string | null;
   readonly askedAt: string;
   readonly age: Duration;
 }
@@ -125,6 +126,7 @@ function openQuestions(state: RelationshipState, T: number): QuestionView[] {
     .map(([questionId, q]) => ({
       questionId,
       topic: q.topic,
+      text: q.text,
       askedAt: formatInstant(q.askedAt),
       age: durationBetween(q.askedAt, T),
     }));

@@ -8,6 +8,7 @@ import type { CourtshipServices } from '../services.js';
 import { EventConnection } from '../types/connections.js';
 import type { Event } from '../types/event.js';
 import { perItem } from './complexity.js';
+import { awaitConsistency } from './consistency.js';
 import { afterPosition, pageSize } from './paging.js';
 
 @Authorized('read')
@@ -19,12 +20,18 @@ export class EventLogResolver {
     complexity: perItem(50),
     description: "The tenant's events in global log order, for analysts. Cursors are positions and stay valid forever.",
   })
-  events(
+  async events(
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
     @Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null,
+    @Arg('consistentWith', () => String, {
+      nullable: true,
+      description: 'A `position` returned by a mutation: wait (at most 5 s) until the feed includes it.',
+    })
+    consistentWith: string | null,
     @Ctx() ctx: RequestContext,
-  ): EventConnection {
+  ): Promise<EventConnection> {
+    await awaitConsistency(this.services, consistentWith);
     const position = afterPosition(after);
     const logFilter = toEventLogFilter(filter);
     const page = this.services.readSide.listEvents(ctx.tenant, {

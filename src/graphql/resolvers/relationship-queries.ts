@@ -10,6 +10,7 @@ import { RelationshipConnection } from '../types/connections.js';
 import { Relationship } from '../types/relationship.js';
 import { DateTime } from '../types/scalars.js';
 import { translatingErrors } from './command-errors.js';
+import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
@@ -27,8 +28,14 @@ export class RelationshipQueries {
     @Arg('id', () => ID) id: string,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Replay the stream up to this past instant.' })
     asOf: Date | null,
+    @Arg('consistentWith', () => String, {
+      nullable: true,
+      description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
+    })
+    consistentWith: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Relationship | null> {
+    await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
     if (asOf !== null && asOf !== undefined) return this.asOf(ctx, id, pastInstant(asOf, now));
     const row = await loadersFor(ctx, this.services).relationship.load(id);
@@ -38,7 +45,7 @@ export class RelationshipQueries {
   @Query(() => RelationshipConnection, {
     complexity: perItem(20),
     description:
-      'A page of relationships. With `asOf`, each node is replayed as of that instant and relationships opened later are left out; the other filters and the order are evaluated on the read model at that instant.',
+      'A page of relationships. With `asOf`, the whole pipeline as it stood then: every relationship is replayed up to that instant (those opened later are left out) before filtering and ordering — an analyst query that reads every stream of the tenant.',
   })
   async relationships(
     @Arg('filter', () => RelationshipFilter, { nullable: true }) filter: RelationshipFilter | null,
@@ -46,42 +53,38 @@ export class RelationshipQueries {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('consistentWith', () => String, {
+      nullable: true,
+      description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
+    })
+    consistentWith: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RelationshipConnection> {
+    await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
-    const at = asOf === null || asOf === undefined ? now : pastInstant(asOf, now);
+    const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, now);
     const readFilter = toRelationshipFilter(filter);
-    const openedByThen = at === now ? readFilter : { and: [readFilter ?? {}, { openedAt: { lte: at } }] };
+    const query = {
+      first: pageSize(first),
+      at: at ?? now,
+      ...(readFilter === undefined ? {} : { filter: readFilter }),
+      ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
+      ...(after === null || after === undefined ? {} : { after }),
+    };
     const page = await translatingErrors(async () =>
-      this.services.readSide.listRelationships(ctx.tenant, {
-        first: pageSize(first),
-        at,
-        ...(openedByThen === undefined ? {} : { filter: openedByThen }),
-        ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
-        ...(after === null || after === undefined ? {} : { after }),
-      }),
+      at === null
+        ? this.services.readSide.listRelationships(ctx.tenant, query)
+        : await this.services.readSide.listRelationshipsAsOf(ctx.tenant, query),
     );
-    const edges = await Promise.all(
-      page.items.map(async ({ cursor, node }) => ({
-        cursor,
-        node:
-          at === now
-            ? new Relationship(ctx.tenant, node.state, now, this.services.rules, 'recorded')
-            : await this.openedAsOf(ctx, node.id, at),
-      })),
-    );
+    const edges = page.items.map(({ cursor, node }) => ({
+      cursor,
+      node: new Relationship(ctx.tenant, node.state, at ?? now, this.services.rules, at === null ? 'recorded' : 'asOf'),
+    }));
     return {
       edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
       totalCount: page.totalCount,
     };
-  }
-
-  /** A relationship the read model lists as opened by `at`: its stream must say so too. */
-  private async openedAsOf(ctx: RequestContext, id: string, at: number): Promise<Relationship> {
-    const relationship = await this.asOf(ctx, id, at);
-    if (relationship === null) throw new Error(`relationship ${id} is listed as opened by ${at} but its stream is not`);
-    return relationship;
   }
 
   private async asOf(ctx: RequestContext, id: string, at: number): Promise<Relationship | null> {

@@ -36,6 +36,9 @@ export class OpenQuestion {
   @Field(() => QuestionTopic)
   topic!: Topic;
 
+  @Field(() => String, { nullable: true, description: 'The question as the prospect put it, when recorded.' })
+  text!: string | null;
+
   @Field(() => DateTime)
   askedAt!: string;
 

@@ -1,0 +1,117 @@
+/**
+ * The HTTP and fan-out baseline: a bare Apollo 5 server in the same node:http
+ * style as Courtship's (read the body, executeHTTPGraphQLRequest, write the
+ * answer), answering a constant, with a graphql-ws server on the same path
+ * whose `ping` subscription receives whatever is POSTed to /publish. No auth,
+ * no store, no limits: what GraphQL over HTTP and WebSockets costs on this
+ * machine before Courtship does any work.
+ *
+ * Run as a child (see child.ts); reports `{ url }`.
+ */
+import http from 'node:http';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { buildSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { forkChild, reportReady, type Child } from './child.js';
+
+export interface BareReady {
+  /** `http://127.0.0.1:<port>/graphql`; POST `/publish` sends its body to every `ping` subscriber. */
+  readonly url: string;
+}
+
+export function startBareServer(): Promise<Child<BareReady>> {
+  return forkChild<BareReady>(fileURLToPath(import.meta.url), {});
+}
+
+const schema = buildSchema(`
+  type Relationship { id: ID!, phase: String! }
+  type Query { hello: String!, relationship(id: ID!): Relationship }
+  type Subscription { ping: String! }
+`);
+
+/** One queue per subscriber: the bare minimum of a pub/sub. */
+const subscribers = new Set<(value: string) => void>();
+
+function pings(): AsyncIterableIterator<{ ping: string }> {
+  const queue: string[] = [];
+  let wake: (() => void) | null = null;
+  const push = (value: string): void => {
+    queue.push(value);
+    wake?.();
+  };
+  subscribers.add(push);
+  const iterator: AsyncIterableIterator<{ ping: string }> = {
+    async next() {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return { value: { ping: queue.shift()! }, done: false };
+    },
+    async return() {
+      subscribers.delete(push);
+      wake?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+const root = {
+  hello: () => 'world',
+  relationship: ({ id }: { id: string }) => ({ id, phase: 'DATING' }),
+};
+
+async function serve(): Promise<void> {
+  const apollo = new ApolloServer({ schema, rootValue: root });
+  await apollo.start();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (req.url === '/publish') {
+        for (const push of subscribers) push(text);
+        res.writeHead(204).end();
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: text ? JSON.parse(text) : undefined },
+          context: async () => ({}),
+        })
+        .then(async (response) => {
+          for (const [name, value] of response.headers) res.setHeader(name, value);
+          res.statusCode = response.status ?? 200;
+          if (response.body.kind === 'complete') return void res.end(response.body.string);
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        })
+        .catch(() => res.writeHead(500).end());
+    });
+  });
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer({ schema, roots: { subscription: { ping: pings } } }, wss);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  reportReady<BareReady>({ url: `http://127.0.0.1:${port}/graphql` }, async () => {
+    await ws.dispose();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await apollo.stop();
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`bare server: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Servers under test run in child processes, so that the load generator in
+ * the bench process and the server each get a core. A child reports itself
+ * ready with one IPC message and shuts down on the message 'close'.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+
+export interface Child<T> {
+  readonly ready: T;
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
+export function forkChild<T>(modulePath: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<Child<T>> {
+  const child = fork(modulePath, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null): void => reject(new Error(`${modulePath} exited with code ${code} before it was ready`));
+    child.once('error', reject);
+    child.once('exit', exited);
+    child.once('message', (ready: T) => {
+      child.off('exit', exited);
+      resolve({ ready, pid: child.pid!, close: () => closeChild(child) });
+    });
+  });
+}
+
+function closeChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.send('close');
+  });
+}
+
+/** Child side: report ready, then run `close` and exit when the parent says so. */
+export function reportReady<T>(ready: T, close: () => Promise<void>): void {
+  process.on('message', (message) => {
+    if (message === 'close') void close().then(() => process.exit(0));
+  });
+  process.send!(ready);
+}

@@ -1,0 +1,148 @@
+/**
+ * HTTP section: autocannon (50 connections, loopback, fixed duration, in this
+ * process) against a Courtship server in a child process, next to a bare
+ * Apollo server in another child answering a constant.
+ */
+import autocannon from 'autocannon';
+import type { BenchRow } from './report.js';
+import { APPEND_EVENTS, post } from './graphql-client.js';
+
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = 1;
+
+export interface HttpBenchOptions {
+  readonly courtship: { readonly url: string; readonly token: string };
+  readonly bareUrl: string;
+  readonly relationshipIds: readonly string[];
+  readonly seconds: number;
+  /** Instant of an event sent now, in the server's time (see graphql-client.ts). */
+  readonly eventTime: () => string;
+}
+
+interface Target {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** A fresh request body per request (autocannon's setupRequest). */
+  readonly body: () => string;
+}
+
+interface Run {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Transport errors, timeouts, non-2xx answers and GraphQL errors. */
+  readonly failures: number;
+  readonly total: number;
+}
+
+const RELATIONSHIP = `query R($id: ID!) { relationship(id: $id) { id accountName phase phaseSince cycle version flags } }`;
+const RELATIONSHIP_AS_OF = `query R($id: ID!, $asOf: DateTime) { relationship(id: $id, asOf: $asOf) { id phase phaseSince cycle version flags } }`;
+const RELATIONSHIPS = `query L($filter: RelationshipFilter) {
+  relationships(first: 50, filter: $filter) { totalCount edges { cursor node { id accountName phase phaseSince } } pageInfo { hasNextPage endCursor } }
+}`;
+/** Write traffic spreads over this many relationships, opened before the run. */
+const APPEND_RELATIONSHIPS = 500;
+
+export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[]> {
+  const json = { 'content-type': 'application/json' };
+  const auth = { ...json, authorization: `Bearer ${options.courtship.token}` };
+  const bare = await measure({ url: options.bareUrl, headers: json, body: () => JSON.stringify({ query: '{ hello }' }) }, options.seconds);
+
+  const ids = cycle(options.relationshipIds);
+  const asOf = new Date(Date.UTC(2022, 6, 1)).toISOString();
+  const courtship = options.courtship.url;
+  const byId = await measure({ url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIP, variables: { id: ids() } }) }, options.seconds);
+  const byIdAsOf = await measure(
+    { url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIP_AS_OF, variables: { id: ids(), asOf } }) },
+    options.seconds,
+  );
+  const filter = { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] }, segment: { eq: 'ENTERPRISE' } };
+  const list = await measure({ url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIPS, variables: { filter } }) }, options.seconds);
+
+  const writeIds = await openForWrites(options);
+  const nextWrite = cycle(writeIds);
+  const append = await measure(
+    {
+      url: courtship,
+      headers: auth,
+      body: () =>
+        JSON.stringify({
+          query: APPEND_EVENTS,
+          variables: { id: nextWrite(), events: [{ type: 'InteractionLogged', actor: 'VENDOR', occurredAt: options.eventTime(), data: { channel: 'EMAIL' } }] },
+        }),
+    },
+    options.seconds,
+  );
+
+  const row = (name: string, run: Run, goal?: BenchRow['goal']): BenchRow => ({
+    section: 'http',
+    name,
+    courtship: { value: run.rps, unit: 'req/s', detail: latency(run) },
+    baseline: { name: 'bare Apollo `{ hello }`', value: bare.rps, unit: 'req/s', detail: latency(bare) },
+    ...(goal ? { goal } : {}),
+    note: `${run.total.toLocaleString('en-US')} requests, ${run.failures} failed (errors, timeouts, non-2xx or GraphQL errors)`,
+  });
+  const byIdRatio = byId.rps / bare.rps;
+  return [
+    row('`relationship(id)`', byId, { text: '≥ 70 % of bare, p99 < 20 ms', met: byIdRatio >= 0.7 && byId.p99 < 20 && byId.failures === 0 }),
+    row('`relationship(id, asOf)`', byIdAsOf),
+    row('`relationships(first: 50, filter)`', list),
+    row('`appendEvents` (1 event)', append),
+  ];
+}
+
+async function measure(target: Target, seconds: number): Promise<Run> {
+  await run(target, WARMUP_SECONDS);
+  return run(target, seconds);
+}
+
+async function run(target: Target, seconds: number): Promise<Run> {
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url: target.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: target.headers,
+        setupRequest: (request) => ({ ...request, body: target.body() }),
+        onResponse: (_status, body) => {
+          if (body.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    total: result.requests.total,
+  };
+}
+
+async function openForWrites(options: HttpBenchOptions): Promise<string[]> {
+  const ids = Array.from({ length: APPEND_RELATIONSHIPS }, (_, i) => `load-${i}`);
+  const { url, token } = options.courtship;
+  for (let i = 0; i < ids.length; i += CONNECTIONS) {
+    await Promise.all(
+      ids.slice(i, i + CONNECTIONS).map((id) =>
+        post(url, token, APPEND_EVENTS, {
+          id,
+          events: [{ type: 'RelationshipOpened', actor: 'VENDOR', occurredAt: options.eventTime(), data: { accountName: `Load ${id}` } }],
+        }),
+      ),
+    );
+  }
+  return ids;
+}
+
+function cycle<T>(items: readonly T[]): () => T {
+  let next = 0;
+  return () => items[next++ % items.length]!;
+}
+
+function latency(run: Run): string {
+  return `p50 ${run.p50} ms · p99 ${run.p99} ms`;
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: Courtship's benchmark report. Every figure is measured next
+ * to a baseline in the same run on the same machine (see bench/README.md for
+ * how to read it); the workload comes from the domain's seeded generator.
+ * Prints a Markdown table and writes bench/results.json.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBareServer } from './bare-server.js';
+import { runDomainBench } from './domain.js';
+import { runFanoutBench } from './fanout.js';
+import { workloadTime } from './graphql-client.js';
+import { runHttpBench } from './http.js';
+import { runImportExportBench } from './import-export.js';
+import { loadLog, type LoadedLog } from './load-log.js';
+import { peakRssOf } from './measure.js';
+import { memoryRows } from './memory.js';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions, type Section } from './options.js';
+import { runProjectorBench } from './projector.js';
+import { formatReport, machine, writeReport, type BenchRow } from './report.js';
+import { startServerProcess } from './server-process.js';
+import { runStoreBench } from './store.js';
+import { FULL_RELATIONSHIPS, WORKLOAD_NOW } from './workload.js';
+
+/** The store section appends this many at most: the peer store's single-event path is slow. */
+const STORE_EVENTS_CAP = 200_000;
+const DOMAIN_EVENTS_CAP = 1_000_000;
+
+async function main(options: BenchOptions): Promise<void> {
+  const startedAt = new Date();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-bench-'));
+  const rows: BenchRow[] = [];
+  const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+  const has = (section: Section): boolean => options.only.has(section);
+  let log: LoadedLog | null = null;
+  try {
+    if (has('store')) {
+      progress('store');
+      rows.push(...(await runStoreBench({ events: Math.min(options.events, STORE_EVENTS_CAP), dir: path.join(dir, 'store') })));
+    }
+    if (has('domain')) {
+      progress('domain');
+      rows.push(...(await runDomainBench({ events: Math.min(options.events, DOMAIN_EVENTS_CAP) })));
+    }
+    const needsLog = (['projector', 'io', 'memory', 'http', 'fanout'] as const).some(has);
+    if (needsLog) {
+      progress(options.full ? `generating ${FULL_RELATIONSHIPS} relationships` : `generating ${options.events} events`);
+      log = await loadLog(path.join(dir, 'log'), options.full ? { relationships: FULL_RELATIONSHIPS } : { events: options.events });
+      progress(`log: ${log.events} events in ${log.relationships} relationships`);
+    }
+    // Export reads the log before anything else writes to it, so its count is the generated one.
+    if (log && has('io')) {
+      progress('import/export');
+      rows.push(...(await runImportExportBench({ dataDir: log.dataDir, dir: path.join(dir, 'io'), events: log.events })));
+    }
+    if (log && has('projector')) {
+      progress('projector');
+      rows.push(...(await runProjectorBench({ dataDir: log.dataDir, events: log.events })));
+    }
+    if (log && (has('memory') || has('http') || has('fanout'))) rows.push(...(await serverSections(options, log, dir, progress)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine: machine(),
+    scale: { mode: options.full ? ('full' as const) : ('quick' as const), events: log?.events ?? options.events, relationships: log?.relationships ?? 0 },
+    rows,
+  };
+  writeReport(path.resolve(options.out), report);
+  process.stdout.write(`${formatReport(report)}\n`);
+}
+
+async function serverSections(options: BenchOptions, log: LoadedLog, dir: string, progress: (m: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const origin = Date.now();
+  const eventTime = workloadTime(WORKLOAD_NOW, origin);
+  let emptyPeak = 0;
+  if (options.only.has('memory')) {
+    progress('memory: empty server');
+    const empty = await startServerProcess(path.join(dir, 'empty'));
+    emptyPeak = peakRssOf(empty.pid) ?? 0;
+    await empty.close();
+  }
+  progress('starting the server on the generated log');
+  const server = await startServerProcess(log.dataDir);
+  const bare = await startBareServer();
+  try {
+    if (options.only.has('memory')) {
+      rows.push(
+        ...memoryRows({ loaded: peakRssOf(server.pid) ?? 0, empty: emptyPeak, relationships: log.relationships, events: log.events, catchUpMs: server.ready.catchUpMs }),
+      );
+    }
+    const courtship = { url: server.ready.url, token: server.ready.token };
+    if (options.only.has('http')) {
+      progress('http');
+      rows.push(...(await runHttpBench({ courtship, bareUrl: bare.ready.url, relationshipIds: log.relationshipIds, seconds: options.seconds, eventTime })));
+    }
+    if (options.only.has('fanout')) {
+      progress('fan-out');
+      rows.push(...(await runFanoutBench({ courtship, bareUrl: bare.ready.url, subscribers: options.subscribers, eventTime })));
+    }
+  } finally {
+    await Promise.all([server.close(), bare.close()]);
+  }
+  return rows;
+}
+
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+  process.stderr.write(`${error.message ? `bench: ${error.message}\n\n` : ''}${USAGE}`);
+  process.exit(error.message ? 2 : 0);
+}
+await main(options);

@@ -1,0 +1,62 @@
+/** Command-line options of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+export const SECTIONS = ['store', 'domain', 'projector', 'io', 'memory', 'http', 'fanout'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  readonly full: boolean;
+  /** Size of the generated log, in events (ignored with --full, which generates 100k relationships). */
+  readonly events: number;
+  readonly only: ReadonlySet<Section>;
+  /** Seconds of each HTTP measurement. */
+  readonly seconds: number;
+  readonly subscribers: number;
+  readonly out: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --full              the full scale: 100k generated relationships (millions of events)
+  --events N          size of the generated log in events (default 300000)
+  --only a,b          sections among ${SECTIONS.join(', ')} (default: all)
+  --seconds N         duration of each HTTP measurement (default 5)
+  --subscribers N     fan-out subscribers (default 1000)
+  --out FILE          results file (default bench/results.json)
+`;
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      full: { type: 'boolean', default: false },
+      events: { type: 'string', default: '300000' },
+      only: { type: 'string' },
+      seconds: { type: 'string', default: '5' },
+      subscribers: { type: 'string', default: '1000' },
+      out: { type: 'string', default: 'bench/results.json' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  const only = values.only === undefined ? SECTIONS : values.only.split(',').map((s) => s.trim());
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new UsageError(`unknown section ${unknown.join(', ')}`);
+  return {
+    full: values.full,
+    events: positive('events', values.events),
+    only: new Set(only as Section[]),
+    seconds: positive('seconds', values.seconds),
+    subscribers: positive('subscribers', values.subscribers),
+    out: values.out,
+  };
+}
+
+export class UsageError extends Error {}
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
+  return n;
+}
