@@ -8,20 +8,40 @@ import type { NewEvent } from '../store/port.js';
 
 export interface EmmettPeer {
   append(streamId: string, events: readonly NewEvent[]): Promise<void>;
+  /** Appends that failed with SQLITE_BUSY and were retried (see `append`). */
+  readonly retries: number;
   /** Reads the whole log in order, pages of `pageSize`, parsed; returns the count. */
   readAll(pageSize: number): Promise<number>;
   close(): void;
 }
 
+const MAX_RETRIES = 5;
+
 export function openEmmett(file: string): EmmettPeer {
   const store = getSQLiteEventStore({ fileName: file });
   let reader: ReturnType<typeof sqliteConnection> | null = null;
+  let retries = 0;
   return {
+    get retries() {
+      return retries;
+    },
+    /**
+     * Emmett 0.38.5 occasionally fails a commit with "SQLITE_BUSY: cannot
+     * commit transaction - SQL statements in progress" with one writer and no
+     * reader; the transaction is rolled back when it closes its connection, so
+     * the append is retried (a few times at most) and the retries are counted.
+     */
     async append(streamId, events) {
-      await store.appendToStream(
-        streamId,
-        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, messageId: e.id } })),
-      );
+      const messages = events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, messageId: e.id } }));
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await store.appendToStream(streamId, messages);
+          return;
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || attempt >= MAX_RETRIES) throw error;
+          retries++;
+        }
+      }
     },
     async readAll(pageSize) {
       reader ??= sqliteConnection({ fileName: file });

@@ -93,7 +93,7 @@ async function rawExportRate(dbFile: string, out: string): Promise<number> {
   }>;
   for (const row of rows) {
     const line = JSON.stringify({ stream: row.stream_id, revision: row.revision, eventId: row.event_id, type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) });
-    if (!stream.write(`${line}\n`)) await new Promise((resolve) => stream.once('drain', resolve));
+    if (!stream.write(`${line}\n`)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
     count++;
   }
   db.close();

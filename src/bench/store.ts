@@ -76,7 +76,11 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
       row('append, one event per call', storeSingle, 'Emmett SQLite', emmettSingle),
       row('read the full log (select + parse)', storeRead, 'raw select + JSON.parse', rawRead),
       row('read the full log (select + parse)', storeRead, 'Emmett SQLite', emmettRead),
-    ].map((r) => ({ ...r, note: r.goal ? `synchronous=${synchronous}, WAL for all three; ${fmtCount(total)} events` : undefined }));
+    ].map((r) =>
+      r.goal
+        ? { ...r, note: `synchronous=${synchronous} for Courtship and raw, Emmett's defaults (WAL); ${fmtCount(total)} events; Emmett commits retried after SQLITE_BUSY: ${emmett.retries}` }
+        : r,
+    );
   } finally {
     raw.close();
     emmett.close();
