@@ -1,28 +1,10 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { Phase as PhaseValue } from '../../domain/events.js';
-import { Phase } from './enums.js';
-import { TransitionCause } from './history.js';
-import { DateTime } from './scalars.js';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { PhaseTransition } from './history.js';
 
 @ObjectType({ description: 'A relationship moved from one phase to another (delivered by `Subscription.phaseChanged`).' })
-export class PhaseChange {
+export class PhaseChange extends PhaseTransition {
   @Field(() => ID)
   relationshipId!: string;
-
-  @Field(() => Phase)
-  from!: PhaseValue;
-
-  @Field(() => Phase)
-  to!: PhaseValue;
-
-  @Field(() => DateTime, { description: "The causing event's occurredAt, or the exact deadline instant." })
-  at!: string;
-
-  @Field(() => Int)
-  cycle!: number;
-
-  @Field(() => TransitionCause)
-  cause!: TransitionCause;
 
   @Field({
     description:

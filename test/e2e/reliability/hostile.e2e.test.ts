@@ -166,8 +166,7 @@ const typedDefect: fc.Arbitrary<[string, (input: Record<string, unknown>) => Rec
   notUuid.map((eventId) => ['bad eventId', (i: Record<string, unknown>) => ({ ...i, eventId })]),
   oversizedText.map((purpose) => ['oversized purpose', (i: Record<string, unknown>) => ({ ...i, purpose })]),
   fc.uuid().map((id) => ['never opened', (i: Record<string, unknown>) => ({ ...i, relationshipId: `new-${id}` })]),
-  fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(k) || !['relationshipId', 'actor', 'channel', 'purpose', 'occurredAt', 'eventId', 'expectedVersion'].includes(k))
-    .map((key) => ['unknown input field', (i: Record<string, unknown>) => ({ ...i, [`x_${key}`]: 1 })]),
+  fc.string({ minLength: 1, maxLength: 10 }).map((key) => ['unknown input field', (i: Record<string, unknown>) => ({ ...i, [`x_${key}`]: 1 })]),
   fc.constant(['read-only token', (i: Record<string, unknown>) => i, 'reader']),
   fc.constant(['no token', (i: Record<string, unknown>) => i, null]),
 );
@@ -181,7 +180,8 @@ const typedCase: fc.Arbitrary<TypedCase> = fc.oneof(
       ...(who === undefined ? {} : { token: who }),
     }),
   ),
-  fc.tuple(referencesNothing, fc.option(typedDefect, { nil: undefined })).map(([{ mutation, fields }, extra]) => ({
+  // A new relationship id would make openRelationship valid: keep these on the target.
+  fc.tuple(referencesNothing, fc.option(typedDefect.filter(([name]) => name !== 'never opened'), { nil: undefined })).map(([{ mutation, fields }, extra]) => ({
     name: `${mutation}${extra ? `: ${extra[0]}` : ''}`,
     mutation,
     input: (extra?.[1] ?? ((i) => i))({ relationshipId: TARGET, occurredAt: '2025-02-20T00:00:00Z', ...fields }),
