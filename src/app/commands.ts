@@ -93,9 +93,7 @@ export class CommandService {
     }
 
     for (let attempt = 0; ; attempt++) {
-      const recorded = await this.deps.store.readStream(streamId);
-      const stored = recorded.map(toStored);
-      const state = fold(stored, undefined, initialState(input.relationshipId));
+      const { state, recorded } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
 
       const retry = findRetry(recorded, prepared);
       if (retry) return { row: this.row(input.tenant, input.relationshipId, state, retry.position), position: retry.position, replayed: true };
@@ -133,6 +131,29 @@ export class CommandService {
         }
       }
     }
+  }
+
+  /**
+   * The stream's current state, and its recorded events when an idempotent
+   * retry must be looked for (only when every event of the batch carries an
+   * id). The stream is read and folded only when it must be: a new stream has
+   * nothing to read, and the projector's row is the same fold when it is at
+   * the stream's revision (its states are never mutated, and `decide` and
+   * `fold` copy what they change).
+   */
+  private async load(
+    tenant: string,
+    relationshipId: string,
+    streamId: string,
+    prepared: readonly Prepared[],
+  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] }> {
+    const needsIds = prepared.every((p) => p.id !== null);
+    const revision = await this.deps.store.streamRevision(streamId);
+    if (revision === null) return { state: initialState(relationshipId), recorded: [] };
+    const projected = this.deps.readSide?.getRelationship(tenant, relationshipId);
+    if (!needsIds && projected && projected.state.version === revision) return { state: projected.state, recorded: [] };
+    const recorded = await this.deps.store.readStream(streamId);
+    return { state: fold(recorded.map(toStored), undefined, initialState(relationshipId)), recorded };
   }
 
   /** Read-your-writes: the projector has applied `position` before we answer, within a bound. */

@@ -17,6 +17,17 @@ export interface EmmettPeer {
 
 const MAX_RETRIES = 5;
 
+/** Emmett prints a failed transaction with console.log before rethrowing it; the report counts it instead. */
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return await run();
+  } finally {
+    console.log = log;
+  }
+}
+
 export function openEmmett(file: string): EmmettPeer {
   const store = getSQLiteEventStore({ fileName: file });
   let reader: ReturnType<typeof sqliteConnection> | null = null;
@@ -35,7 +46,7 @@ export function openEmmett(file: string): EmmettPeer {
       const messages = events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: { ...e.metadata, messageId: e.id } }));
       for (let attempt = 0; ; attempt++) {
         try {
-          await store.appendToStream(streamId, messages);
+          await quietly(() => store.appendToStream(streamId, messages));
           return;
         } catch (error) {
           if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || attempt >= MAX_RETRIES) throw error;

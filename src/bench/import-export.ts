@@ -34,6 +34,7 @@ interface CliRun {
 }
 
 export async function runImportExportBench(options: ImportExportOptions): Promise<BenchRow[]> {
+  fs.mkdirSync(options.dir, { recursive: true });
   const file = path.join(options.dir, 'export.ndjson');
   const exported = await runCli(['export', '--tenant', WORKLOAD_TENANT, '--data-dir', options.dataDir, '--out', file], options.dir);
   const rawExport = await rawExportRate(path.join(options.dataDir, SQLITE_FILE_NAME), path.join(options.dir, 'raw.ndjson'));
@@ -72,7 +73,10 @@ async function runCli(args: string[], cwd: string): Promise<CliRun> {
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
   const seconds = (nowMs() - started) / 1000;
   if (code !== 0) throw new Error(`courtship ${args[0]} exited with ${code}: ${stderr.slice(-2000)}`);
   return { seconds, peakRss: Number(fs.readFileSync(rssFile, 'utf8')) };

@@ -24,8 +24,8 @@ import { startServerProcess } from './server-process.js';
 import { runStoreBench } from './store.js';
 import { FULL_RELATIONSHIPS, WORKLOAD_NOW } from './workload.js';
 
-/** The store section appends this many at most: the peer store's single-event path is slow. */
-const STORE_EVENTS_CAP = 200_000;
+/** The store section appends this many at most: the peer store appends a few thousand events/s, and the section must stay short. */
+const STORE_EVENTS_CAP = 50_000;
 const DOMAIN_EVENTS_CAP = 1_000_000;
 
 async function main(options: BenchOptions): Promise<void> {
@@ -38,7 +38,8 @@ async function main(options: BenchOptions): Promise<void> {
   try {
     if (has('store')) {
       progress('store');
-      rows.push(...(await runStoreBench({ events: Math.min(options.events, STORE_EVENTS_CAP), dir: path.join(dir, 'store') })));
+      rows.push(...(await runStoreBench({ events: Math.min(options.events, STORE_EVENTS_CAP), singles: 500, dir: path.join(dir, 'store') })));
+      fs.rmSync(path.join(dir, 'store'), { recursive: true, force: true });
     }
     if (has('domain')) {
       progress('domain');

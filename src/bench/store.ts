@@ -31,7 +31,7 @@ const READ_PAGE = 10_000;
 
 export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRow[]> {
   const batchSize = options.batchSize ?? 100;
-  const singles = options.singles ?? Math.min(1_000, options.events);
+  const singles = Math.min(options.singles ?? 1_000, options.events);
   const synchronous = options.synchronous ?? 'FULL';
   const events = generatedEvents(options.events + singles);
   const batches = chunk(events.slice(0, options.events), batchSize);

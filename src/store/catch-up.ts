@@ -30,7 +30,7 @@ export interface CatchUpSource {
   onReadError?(error: unknown, attempt: number): number;
 }
 
-const PAGE_SIZE = 512;
+const PAGE_SIZE = 1024;
 
 export function catchUpSubscription(source: CatchUpSource, after?: bigint): Subscription {
   const abort = new AbortController();
@@ -40,6 +40,8 @@ export function catchUpSubscription(source: CatchUpSource, after?: bigint): Subs
   let stopped = false;
   // Serialises concurrent next() calls so that each event is handed out once.
   let queue: Promise<unknown> = Promise.resolve();
+  /** next() calls chained on `queue` and not settled yet. */
+  let waiting = 0;
 
   const done = (): IteratorResult<RecordedEvent> => ({ done: true, value: undefined });
 
@@ -84,7 +86,16 @@ export function catchUpSubscription(source: CatchUpSource, after?: bigint): Subs
 
   const iterator: AsyncIterator<RecordedEvent> = {
     next: () => {
-      const result = queue.then(pull);
+      // Fast path for a catch-up: the page holds the next event and no earlier
+      // call is still waiting, so handing it out now keeps the order and spares
+      // a promise chain per event.
+      if (waiting === 0 && !stopped && index < page.length) {
+        const event = page[index++]!;
+        lastPosition = event.position;
+        return Promise.resolve({ done: false, value: event });
+      }
+      waiting++;
+      const result = queue.then(pull).finally(() => waiting--);
       queue = result.catch(() => undefined);
       return result;
     },

@@ -93,10 +93,15 @@ function inRange(at: number, range: Range): boolean {
 async function exportLog(store: EventStore, tenant: string | null, range: Range, sink: Sink, io: CommandIo): Promise<number> {
   const progress = startProgress(io, { label: 'exporting', unit: 'events' });
   let count = 0;
-  for await (const entry of readLog(store, tenant)) {
-    if (!inRange(entry.decoded.event.occurredAt, range)) continue;
-    await sink.write(`${JSON.stringify(toEventLine(entry, tenant === null))}\n`);
-    progress.update(++count);
+  for await (const page of readLog(store, tenant)) {
+    let text = '';
+    for (const entry of page) {
+      if (!inRange(entry.decoded.event.occurredAt, range)) continue;
+      text += `${JSON.stringify(toEventLine(entry, tenant === null))}\n`;
+      count++;
+    }
+    await sink.write(text);
+    progress.update(count);
   }
   progress.stop();
   return count;

@@ -54,9 +54,17 @@ export const importCommand: Command = {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`, 'import');
     }
-    const store = await openCliStore(settings);
+    const store = await openCliStore(settings, { bulk: true });
     try {
-      return await importFile({ io, file, size, tenant, commands: new CommandService({ store, clock: systemClock, rules: defaultRules }), plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant) });
+      return await importFile({
+        io,
+        file,
+        size,
+        tenant,
+        commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
+        plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant),
+        close: () => store.close(),
+      });
     } finally {
       await store.close();
     }
@@ -70,6 +78,8 @@ interface ImportRun {
   readonly tenant: string;
   readonly commands: CommandService;
   readonly plan: ImportPlan;
+  /** Closes the store, which makes the bulk writes durable: the summary is only printed after. */
+  readonly close: () => Promise<void>;
 }
 
 async function importFile(run: ImportRun): Promise<number> {
@@ -139,6 +149,7 @@ async function importFile(run: ImportRun): Promise<number> {
   }
   await flush();
   writing.stop();
+  await run.close();
 
   const seconds = Math.max(0.001, (Date.now() - started) / 1000);
   const badLines = plan.problems.length;

@@ -32,11 +32,18 @@ export function settingsFor(io: CommandIo, command: string, dataDir: string | un
   }
 }
 
-export async function openCliStore(settings: Settings): Promise<EventStore> {
+/**
+ * `bulk`: the command writes many streams and reports only once the store is
+ * closed (the importer). The embedded store then skips the fsync of each
+ * append and syncs once at close: a crash before the report loses at most
+ * what an idempotent re-run writes again.
+ */
+export async function openCliStore(settings: Settings, options: { bulk?: boolean } = {}): Promise<EventStore> {
   return openStore({
     store: settings.store,
     dataDir: settings.dataDir,
     eventStoreConnectionString: settings.eventStoreConnectionString,
+    sqliteSynchronous: options.bulk ? 'NORMAL' : settings.sqliteSynchronous,
   });
 }
 

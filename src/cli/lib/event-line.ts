@@ -5,7 +5,8 @@
  * API's EventInput with the relationship named on each line.
  */
 import { createHash } from 'node:crypto';
-import { encodeEvent } from '../../domain/codec.js';
+import type { StoredPayload } from '../../domain/codec.js';
+import { formatInstant } from '../../domain/time.js';
 import type { LogEntry } from './log.js';
 
 export interface EventLine {
@@ -19,21 +20,25 @@ export interface EventLine {
   readonly metadata?: Record<string, unknown>;
 }
 
+/** The canonical instant form (`formatInstant`): such a stored string needs no re-encoding. */
+const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
- * A logged event as a line. The payload is re-encoded from the decoded event,
- * so events stored under an older schema version come out in the current one
- * (the one import validates against).
+ * A logged event as a line. The data is the decoded event's data in the
+ * API's form (`DecodedEvent.data`: events stored under an older schema
+ * version come out re-encoded in the current one, the one import validates
+ * against); the stored occurredAt is kept when it is already canonical.
  */
 export function toEventLine(entry: LogEntry, withTenant: boolean): EventLine {
   const { decoded, recorded } = entry;
-  const { payload } = encodeEvent(decoded.event);
+  const stored = (recorded.data as Partial<StoredPayload> | null)?.occurredAt;
   return {
     ...(withTenant ? { tenant: decoded.tenant } : {}),
     relationshipId: decoded.relationshipId,
     type: decoded.event.type,
-    occurredAt: payload.occurredAt,
-    actor: payload.actor,
-    data: payload.data,
+    occurredAt: typeof stored === 'string' && CANONICAL_INSTANT.test(stored) ? stored : formatInstant(decoded.event.occurredAt),
+    actor: decoded.event.actor,
+    data: decoded.data ?? {},
     eventId: recorded.id,
     ...(decoded.userMetadata === null ? {} : { metadata: decoded.userMetadata }),
   };

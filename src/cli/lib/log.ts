@@ -7,7 +7,7 @@ import type { StoredEvent } from '../../domain/events.js';
 import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../../projections/envelope.js';
 import { encodePosition, type EventStore, type RecordedEvent } from '../../store/port.js';
 
-const LOG_PAGE = 1000;
+const LOG_PAGE = 2000;
 const STREAM_PAGE = 500;
 
 export interface LogEntry {
@@ -15,16 +15,22 @@ export interface LogEntry {
   readonly decoded: DecodedEvent;
 }
 
-/** The relationship events of the global log, in log order (one tenant's, or every tenant's when `tenant` is null). */
-export async function* readLog(store: EventStore, tenant: string | null): AsyncGenerator<LogEntry> {
+/**
+ * The relationship events of the global log, in log order (one tenant's, or
+ * every tenant's when `tenant` is null), a page at a time: a consumer that
+ * works per page (the export) pays for one await per page, not per event.
+ */
+export async function* readLog(store: EventStore, tenant: string | null): AsyncGenerator<LogEntry[]> {
   let after: bigint | undefined;
   for (;;) {
     const page = await store.readAll(after === undefined ? { maxCount: LOG_PAGE } : { after, maxCount: LOG_PAGE });
     if (page.length === 0) return;
+    const entries: LogEntry[] = [];
     for (const recorded of page) {
       const decoded = decodeRecorded(recorded);
-      if (decoded !== null && (tenant === null || decoded.tenant === tenant)) yield { recorded, decoded };
+      if (decoded !== null && (tenant === null || decoded.tenant === tenant)) entries.push({ recorded, decoded });
     }
+    yield entries;
     after = page[page.length - 1]!.position;
   }
 }

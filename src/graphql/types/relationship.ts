@@ -1,13 +1,16 @@
 /**
  * A relationship as the API shows it: a folded state evaluated at an instant.
  *
- * The derived view (`describe`) is computed on first use and kept on the
- * object, so a request computes it once per relationship however many fields
- * it selects, and not at all when it only asks for the id.
+ * The state at the instant (deadlines due by then applied) is computed on
+ * first use; plain fields read it directly. The derived metrics (`describe`:
+ * decay trend, readiness, durations…) are computed only when a field needs
+ * them, once per relationship however many such fields a request selects, so
+ * a pipeline board asking for names and phases never pays for decay trends.
  */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { advanceTo } from '../../domain/deadlines.js';
 import type { Phase as PhaseValue, RiskFlag as RiskFlagValue } from '../../domain/events.js';
+import { riskFlags } from '../../domain/metrics/flags.js';
 import { describe, type RelationshipView } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
@@ -28,6 +31,7 @@ export type Evaluation =
 @ObjectType({ description: 'A vendor–customer relationship: its phase, history and health at one instant.' })
 export class Relationship {
   private cachedView: RelationshipView | undefined;
+  private cachedState: RelationshipState | undefined;
 
   constructor(
     /** The tenant the relationship belongs to, for the fields that read more of it. */
@@ -39,11 +43,16 @@ export class Relationship {
     private readonly evaluation: Evaluation,
   ) {}
 
-  private get view(): RelationshipView {
-    if (this.cachedView === undefined) {
-      const state = this.evaluation === 'recorded' ? advanceTo(this.state, this.at, this.rules).state : this.state;
-      this.cachedView = describe(state, this.at, this.rules);
+  /** The state as of `at`. */
+  private get current(): RelationshipState {
+    if (this.cachedState === undefined) {
+      this.cachedState = this.evaluation === 'recorded' ? advanceTo(this.state, this.at, this.rules).state : this.state;
     }
+    return this.cachedState;
+  }
+
+  private get view(): RelationshipView {
+    if (this.cachedView === undefined) this.cachedView = describe(this.current, this.at, this.rules);
     return this.cachedView;
   }
 
@@ -59,52 +68,52 @@ export class Relationship {
 
   @Field(() => String)
   get accountName(): string {
-    return this.view.accountName ?? '';
+    return this.current.accountName ?? '';
   }
 
   @Field(() => String, { nullable: true })
   get segment(): string | null {
-    return this.view.segment;
+    return this.current.segment;
   }
 
   @Field(() => String, { nullable: true })
   get owner(): string | null {
-    return this.view.owner;
+    return this.current.owner;
   }
 
   @Field(() => String, { nullable: true, description: 'Where the lead came from.' })
   get source(): string | null {
-    return this.view.source;
+    return this.current.source;
   }
 
   @Field(() => DateTime)
-  get openedAt(): string | null {
-    return this.view.openedAt;
+  get openedAt(): number | null {
+    return this.current.openedAt;
   }
 
   @Field(() => DateTime, { description: 'The instant every field describes: now, or the `asOf` asked for.' })
-  get asOf(): string {
-    return this.view.asOf;
+  get asOf(): number {
+    return this.at;
   }
 
   @Field(() => Phase)
   get phase(): PhaseValue | null {
-    return this.view.phase;
+    return this.current.phase;
   }
 
   @Field(() => DateTime)
-  get phaseSince(): string | null {
-    return this.view.phaseSince;
+  get phaseSince(): number | null {
+    return this.current.phaseSince;
   }
 
   @Field(() => Int, { description: 'The courtship cycle, from 1; each reopening starts the next.' })
   get cycle(): number {
-    return this.view.cycle;
+    return this.current.cycle;
   }
 
   @Field(() => Int, { description: 'Stream revision of the last event (0 after the first): pass it as `expectedVersion`.' })
   get version(): number {
-    return this.view.version;
+    return this.current.version;
   }
 
   @Field(() => [PhaseTransition], { complexity: 5, description: 'Every phase change, oldest first, with its cause.' })
@@ -159,7 +168,7 @@ export class Relationship {
 
   @Field(() => [RiskFlag], { complexity: 1 })
   get flags(): RiskFlagValue[] {
-    return this.view.flags;
+    return this.cachedView?.flags ?? riskFlags(this.current, this.at, this.rules);
   }
 
   @Field(() => [Stakeholder], { complexity: 5 })

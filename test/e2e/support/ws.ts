@@ -23,7 +23,12 @@ export function wsClient(wsUrl: string, token: string | null): WsClient {
     retryAttempts: 0,
     // Without a handler graphql-ws logs (and rethrows) a failed eager connection.
     onNonLazyError: () => undefined,
-    on: { closed: (event) => void closes.push({ code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }) },
+    on: {
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        closes.push({ code, reason });
+      },
+    },
   });
   return { client, closes, dispose: () => Promise.resolve(client.dispose()) };
 }
