@@ -58,12 +58,18 @@ CREATE TABLE IF NOT EXISTS tokens (
  */
 export class TokenStore {
   private readonly revokedListeners = new Set<(tokenId: string) => void>();
+  /** Prepared once: every request verifies its token, and preparing costs more than the lookup. */
+  private readonly byHash: Database.Statement<[string], Pick<TokenRow, 'id' | 'tenant' | 'scopes'>>;
+  private readonly activeById: Database.Statement<[string]>;
 
   private constructor(
     private readonly db: Database.Database,
     /** Where the tokens live, for the startup banner. */
     readonly file: string,
-  ) {}
+  ) {
+    this.byHash = db.prepare('SELECT id, tenant, scopes FROM tokens WHERE hash = ? AND revoked_at IS NULL');
+    this.activeById = db.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL');
+  }
 
   static open(dataDir: string): TokenStore {
     mkdirSync(dataDir, { recursive: true });
@@ -132,14 +138,12 @@ export class TokenStore {
   /** The principal behind a bearer secret, or null when it is unknown or revoked. */
   verify(token: string): Principal | null {
     if (!looksLikeToken(token)) return null;
-    const row = this.db
-      .prepare('SELECT id, tenant, scopes FROM tokens WHERE hash = ? AND revoked_at IS NULL')
-      .get(hashToken(token)) as Pick<TokenRow, 'id' | 'tenant' | 'scopes'> | undefined;
+    const row = this.byHash.get(hashToken(token));
     return row === undefined ? null : { tokenId: row.id, tenant: row.tenant, scopes: splitScopes(row.scopes) };
   }
 
   isActive(tokenId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(tokenId) !== undefined;
+    return this.activeById.get(tokenId) !== undefined;
   }
 
   /** Called with the token id whenever a token is revoked (here, or by another process once watched). */

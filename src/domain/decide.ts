@@ -11,6 +11,7 @@ import { deadlineEvent, nextDeadline, recordsDeadline } from './deadlines.js';
 import { isClosedPhase, isMarriedPhase, type CourtshipEvent } from './events.js';
 import { DomainError, type DomainErrorCode } from './errors.js';
 import { evolve } from './evolve.js';
+import { entryOf, has } from './records.js';
 import type { Rules } from './rules.js';
 import type { RelationshipState } from './state.js';
 import { formatInstant } from './time.js';
@@ -110,12 +111,12 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       return;
     }
     case 'QuestionAsked':
-      if (event.data.questionId in s.questions) {
+      if (has(s.questions, event.data.questionId)) {
         refuse('DUPLICATE_QUESTION', index, 'data.questionId', `question "${event.data.questionId}" was already asked`);
       }
       return;
     case 'QuestionAnswered': {
-      const question = s.questions[event.data.questionId];
+      const question = entryOf(s.questions, event.data.questionId);
       if (!question) {
         refuse('QUESTION_NOT_ASKED', index, 'data.questionId', `question "${event.data.questionId}" was never asked, so it cannot be answered`);
       }
@@ -130,12 +131,12 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       return;
     }
     case 'StakeholderIntroduced':
-      if (event.data.stakeholderId in s.stakeholders) {
+      if (has(s.stakeholders, event.data.stakeholderId)) {
         refuse('DUPLICATE_STAKEHOLDER', index, 'data.stakeholderId', `stakeholder "${event.data.stakeholderId}" was already introduced`);
       }
       return;
     case 'StakeholderStanceChanged':
-      if (!(event.data.stakeholderId in s.stakeholders)) {
+      if (!has(s.stakeholders, event.data.stakeholderId)) {
         refuse(
           'STAKEHOLDER_UNKNOWN',
           index,
@@ -145,12 +146,12 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       }
       return;
     case 'ProposalSubmitted':
-      if (event.data.proposalId in s.proposals) {
+      if (has(s.proposals, event.data.proposalId)) {
         refuse('DUPLICATE_PROPOSAL', index, 'data.proposalId', `proposal "${event.data.proposalId}" was already submitted`);
       }
       return;
     case 'ProposalRejected': {
-      const proposal = s.proposals[event.data.proposalId];
+      const proposal = entryOf(s.proposals, event.data.proposalId);
       if (!proposal) {
         refuse('PROPOSAL_UNKNOWN', index, 'data.proposalId', `proposal "${event.data.proposalId}" was never submitted, so it cannot be rejected`);
       }
@@ -160,12 +161,12 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       return;
     }
     case 'ContractSigned':
-      if (event.data.contractId in s.contracts) {
+      if (has(s.contracts, event.data.contractId)) {
         refuse('DUPLICATE_CONTRACT', index, 'data.contractId', `contract "${event.data.contractId}" was already signed`);
       }
       return;
     case 'ContractRenewed': {
-      const contract = s.contracts[event.data.contractId];
+      const contract = entryOf(s.contracts, event.data.contractId);
       if (!contract || contract.cycle !== s.cycle) {
         refuse(
           'CONTRACT_UNKNOWN',
@@ -190,12 +191,12 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       }
       return;
     case 'SupportCaseOpened':
-      if (event.data.caseId in s.supportCases) {
+      if (has(s.supportCases, event.data.caseId)) {
         refuse('DUPLICATE_CASE', index, 'data.caseId', `support case "${event.data.caseId}" was already opened`);
       }
       return;
     case 'SupportCaseClosed': {
-      const supportCase = s.supportCases[event.data.caseId];
+      const supportCase = entryOf(s.supportCases, event.data.caseId);
       if (!supportCase) {
         refuse('CASE_UNKNOWN', index, 'data.caseId', `support case "${event.data.caseId}" was never opened, so it cannot be closed`);
       }
@@ -205,13 +206,13 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       return;
     }
     case 'UpsellOpened':
-      if (event.data.opportunityId in s.upsells) {
+      if (has(s.upsells, event.data.opportunityId)) {
         refuse('DUPLICATE_UPSELL', index, 'data.opportunityId', `up-sell opportunity "${event.data.opportunityId}" was already opened`);
       }
       return;
     case 'UpsellWon':
     case 'UpsellLost': {
-      const upsell = s.upsells[event.data.opportunityId];
+      const upsell = entryOf(s.upsells, event.data.opportunityId);
       if (!upsell) {
         refuse(
           'UPSELL_UNKNOWN',

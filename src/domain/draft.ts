@@ -11,6 +11,7 @@
  * Entries (a question, a contract…) are never mutated, only replaced, which is
  * why copying a collection shallowly is enough.
  */
+import { setEntry } from './records.js';
 import type { RelationshipState } from './state.js';
 
 type MapKey = 'questions' | 'stakeholders' | 'proposals' | 'contracts' | 'supportCases' | 'upsells';
@@ -35,7 +36,7 @@ export class Draft {
 
   put<K extends MapKey>(key: K, id: string, entry: EntryOf<K>): void {
     const map = (this.ownsCollections ? this.state[key] : { ...this.state[key] }) as Record<string, EntryOf<K>>;
-    map[id] = entry;
+    setEntry(map, id, entry);
     (this.state[key] as Record<string, EntryOf<K>>) = map;
   }
 

@@ -16,6 +16,7 @@ import {
   type Phase,
 } from './events.js';
 import { Draft } from './draft.js';
+import { entryOf, has } from './records.js';
 import type { CycleMilestones, EventFlag, RelationshipState, TransitionCause } from './state.js';
 
 /** Where an event sits in its stream. Omitted for events that are not stored (virtual deadlines). */
@@ -66,7 +67,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       }
       break;
     case 'QuestionAsked':
-      if (!(event.data.questionId in s.questions)) {
+      if (!has(s.questions, event.data.questionId)) {
         draft.put('questions', event.data.questionId, {
           topic: event.data.topic,
           text: event.data.text ?? null,
@@ -77,7 +78,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       }
       break;
     case 'QuestionAnswered': {
-      const question = s.questions[event.data.questionId];
+      const question = entryOf(s.questions, event.data.questionId);
       if (question && question.answeredAt === null) {
         draft.put('questions', event.data.questionId, { ...question, answeredAt: t });
       }
@@ -102,7 +103,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       if (s.phase === 'DATING') enterPhase(draft, 'EXCLUSIVE', t, cause);
       break;
     case 'StakeholderIntroduced':
-      if (!(event.data.stakeholderId in s.stakeholders)) {
+      if (!has(s.stakeholders, event.data.stakeholderId)) {
         draft.put('stakeholders', event.data.stakeholderId, {
           name: event.data.name,
           role: event.data.role,
@@ -115,7 +116,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       }
       break;
     case 'StakeholderStanceChanged': {
-      const stakeholder = s.stakeholders[event.data.stakeholderId];
+      const stakeholder = entryOf(s.stakeholders, event.data.stakeholderId);
       if (stakeholder) {
         draft.put('stakeholders', event.data.stakeholderId, {
           ...stakeholder,
@@ -129,7 +130,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       popTheQuestion(draft, event.data, t, cause);
       break;
     case 'ProposalRejected': {
-      const proposal = s.proposals[event.data.proposalId];
+      const proposal = entryOf(s.proposals, event.data.proposalId);
       if (!proposal || proposal.rejectedAt !== null) break;
       const reason = event.data.reason ?? null;
       draft.put('proposals', event.data.proposalId, { ...proposal, rejectedAt: t, rejectionReason: reason });
@@ -149,7 +150,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       }
       break;
     case 'SupportCaseOpened':
-      if (!(event.data.caseId in s.supportCases)) {
+      if (!has(s.supportCases, event.data.caseId)) {
         draft.put('supportCases', event.data.caseId, {
           openedAt: t,
           severity: event.data.severity,
@@ -161,14 +162,14 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       if (event.data.scope === 'CANCELLATION_INQUIRY') startCheating(draft, t, cause);
       break;
     case 'SupportCaseClosed': {
-      const supportCase = s.supportCases[event.data.caseId];
+      const supportCase = entryOf(s.supportCases, event.data.caseId);
       if (supportCase && supportCase.closedAt === null) {
         draft.put('supportCases', event.data.caseId, { ...supportCase, closedAt: t });
       }
       break;
     }
     case 'UpsellOpened':
-      if (!(event.data.opportunityId in s.upsells)) {
+      if (!has(s.upsells, event.data.opportunityId)) {
         draft.put('upsells', event.data.opportunityId, {
           openedAt: t,
           status: 'OPEN',
@@ -181,7 +182,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       break;
     case 'UpsellWon':
     case 'UpsellLost': {
-      const upsell = s.upsells[event.data.opportunityId];
+      const upsell = entryOf(s.upsells, event.data.opportunityId);
       if (upsell && upsell.status === 'OPEN') {
         draft.put('upsells', event.data.opportunityId, {
           ...upsell,
@@ -199,7 +200,7 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       startCheating(draft, t, cause);
       break;
     case 'ContractRenewed': {
-      const contract = s.contracts[event.data.contractId];
+      const contract = entryOf(s.contracts, event.data.contractId);
       if (contract) {
         draft.put('contracts', event.data.contractId, {
           ...contract,
@@ -256,7 +257,7 @@ function popTheQuestion(
   cause: TransitionCause,
 ): void {
   const s = draft.state;
-  if (data.proposalId in s.proposals) return;
+  if (has(s.proposals, data.proposalId)) return;
   const beforeMarriage = s.phase !== null && (isCourtingPhase(s.phase) || s.phase === 'PROPOSED');
   const premature =
     beforeMarriage && (s.phase === 'ATTRACTION' || s.phase === 'DATING' || hasOpenQuestions(s) || hasOpposedVeto(s));
@@ -288,7 +289,7 @@ function marry(
   cause: TransitionCause,
 ): void {
   const s = draft.state;
-  if (!(data.contractId in s.contracts)) {
+  if (!has(s.contracts, data.contractId)) {
     draft.put('contracts', data.contractId, {
       signedAt: t,
       value: data.value ?? null,

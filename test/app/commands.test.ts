@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/app/clock.js';
 import { CommandService, type EventInput } from '../../src/app/commands.js';
 import { deadlineEventId } from '../../src/app/deadline-id.js';
 import { ConflictError, InputError, NotFoundError } from '../../src/app/errors.js';
+import type { ReadSide, RelationshipRow } from '../../src/app/read-side.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { streamIdFor } from '../../src/projections/envelope.js';
@@ -145,5 +146,75 @@ describe('the write path', () => {
     for (const o of outcomes.filter((o) => o.status === 'rejected')) {
       expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
     }
+  });
+});
+
+describe('reading only what a write needs', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let streamReads: number;
+  const clock = new ManualClock('2025-06-01T00:00:00Z');
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-reads-'));
+    store = openSqliteStore({ dataDir: dir });
+    streamReads = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = (...args) => {
+      streamReads++;
+      return readStream(...args);
+    };
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A read side holding whatever row it was last given, as the projector would after applying it. */
+  function readSideWith(row: () => RelationshipRow | null): ReadSide {
+    return { getRelationship: () => row(), waitFor: async () => undefined } as unknown as ReadSide;
+  }
+
+  it('does not read a stream that does not exist yet', async () => {
+    const commands = new CommandService({ store, clock, rules: defaultRules });
+    await commands.appendEvents({ tenant: 'default', relationshipId: 'acme', events: [opened] });
+    expect(streamReads).toBe(0);
+  });
+
+  it("folds on from the projector's row when it is at the stream's revision", async () => {
+    let row: RelationshipRow | null = null;
+    const commands = new CommandService({ store, clock, rules: defaultRules, readSide: readSideWith(() => row) });
+    row = (await commands.appendEvents({ tenant: 'default', relationshipId: 'acme', events: [opened] })).row;
+    const result = await commands.appendEvents({
+      tenant: 'default',
+      relationshipId: 'acme',
+      events: [ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
+    });
+    expect(streamReads).toBe(0);
+    expect(result.row.state.version).toBe(1);
+    expect(result.row.state.phase).toBe('ATTRACTION');
+  });
+
+  it("reads the stream when the projector's row lags behind it", async () => {
+    const commands = new CommandService({ store, clock, rules: defaultRules, readSide: readSideWith(() => null) });
+    await commands.appendEvents({ tenant: 'default', relationshipId: 'acme', events: [opened] });
+    const result = await commands.appendEvents({
+      tenant: 'default',
+      relationshipId: 'acme',
+      events: [ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
+    });
+    expect(streamReads).toBe(1);
+    expect(result.row.state.phase).toBe('ATTRACTION');
+  });
+
+  it('reads the stream to recognise a retry when every event carries an id', async () => {
+    let row: RelationshipRow | null = null;
+    const commands = new CommandService({ store, clock, rules: defaultRules, readSide: readSideWith(() => row) });
+    const batch = [{ ...opened, eventId: '8a3f9c7e-1b2d-4e5f-8a9b-0c1d2e3f4a5b' }];
+    const first = await commands.appendEvents({ tenant: 'default', relationshipId: 'acme', events: batch });
+    row = first.row;
+    const retry = await commands.appendEvents({ tenant: 'default', relationshipId: 'acme', events: batch });
+    expect(streamReads).toBe(1);
+    expect(retry).toMatchObject({ replayed: true, position: first.position });
   });
 });

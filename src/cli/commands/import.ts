@@ -8,7 +8,7 @@ import { InputError, NotFoundError } from '../../app/errors.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
-import { parseLine, reasonOf } from '../lib/import-line.js';
+import { readLineInput, reasonOf } from '../lib/import-line.js';
 import { readLines } from '../lib/lines.js';
 import { startProgress } from '../lib/progress.js';
 
@@ -132,7 +132,7 @@ async function importFile(run: ImportRun): Promise<number> {
     if (line.text.trim() === '') continue;
     done++;
     writing.update(done);
-    const result = parseLine(line.text, run.tenant);
+    const result = readLineInput(line.text, run.tenant);
     if (!result.ok) continue;
     const ordinal = ids.next(result.line.tenant, result.line.relationshipId);
     const next = planned(result.line, line.text, ordinal);

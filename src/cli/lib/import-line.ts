@@ -10,23 +10,44 @@ import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
 import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../projections/envelope.js';
 
-export interface ParsedLine {
+/** A line's envelope: which relationship, and the event as the API takes it. */
+export interface LineInput {
   readonly tenant: string;
   readonly relationshipId: string;
   /** What goes to CommandService.appendEvents, eventId filled in by the caller. */
   readonly input: EventInput;
+}
+
+export interface ParsedLine extends LineInput {
   readonly event: CourtshipEvent;
 }
 
-export type LineResult =
-  | { readonly ok: true; readonly line: ParsedLine }
-  /** `relationshipId` is null when the line does not name one readably. */
-  | { readonly ok: false; readonly tenant: string; readonly relationshipId: string | null; readonly reason: string };
+/** `relationshipId` is null when the line does not name one readably. */
+export type LineRefusal = { readonly ok: false; readonly tenant: string; readonly relationshipId: string | null; readonly reason: string };
+
+export type LineResult = { readonly ok: true; readonly line: ParsedLine } | LineRefusal;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KNOWN_FIELDS = new Set(['tenant', 'relationshipId', 'type', 'occurredAt', 'actor', 'data', 'eventId', 'metadata']);
 
 export function parseLine(text: string, defaultTenant: string): LineResult {
+  const read = readLineInput(text, defaultTenant);
+  if (!read.ok) return read;
+  const { tenant, relationshipId, input } = read.line;
+  try {
+    return { ok: true, line: { tenant, relationshipId, input, event: parseEventInput(input, 0) } };
+  } catch (error) {
+    if (error instanceof DomainError) return refuse(tenant, relationshipId, reasonOf(error));
+    throw error;
+  }
+}
+
+/**
+ * The line's JSON and envelope only, without the event's own checks: for the
+ * import's writing pass, whose lines were checked by the first pass and are
+ * checked again by CommandService.
+ */
+export function readLineInput(text: string, defaultTenant: string): { readonly ok: true; readonly line: LineInput } | LineRefusal {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -61,12 +82,7 @@ export function parseLine(text: string, defaultTenant: string): LineResult {
     ...(raw.eventId === undefined ? {} : { eventId: (raw.eventId as string).toLowerCase() }),
     ...(raw.metadata === undefined ? {} : { metadata: raw.metadata }),
   };
-  try {
-    return { ok: true, line: { tenant, relationshipId, input, event: parseEventInput(input, 0) } };
-  } catch (error) {
-    if (error instanceof DomainError) return refuse(tenant, relationshipId, reasonOf(error));
-    throw error;
-  }
+  return { ok: true, line: { tenant, relationshipId, input } };
 }
 
 /**
@@ -78,6 +94,6 @@ export function reasonOf(error: Error): string {
   return error instanceof DomainError && error.code !== 'INVALID_EVENT' ? `${message} (${error.code})` : message;
 }
 
-function refuse(tenant: string, relationshipId: string | null, reason: string): LineResult {
+function refuse(tenant: string, relationshipId: string | null, reason: string): LineRefusal {
   return { ok: false, tenant, relationshipId, reason };
 }

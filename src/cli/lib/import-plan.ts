@@ -18,7 +18,7 @@ import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore } from '../../store/port.js';
 import { streamIdFor } from '../../projections/envelope.js';
 import { derivedEventId } from './event-line.js';
-import { parseLine, reasonOf, type ParsedLine } from './import-line.js';
+import { parseLine, reasonOf, type LineInput, type ParsedLine } from './import-line.js';
 import { toStoredEvents } from './log.js';
 
 export interface LineProblem {
@@ -37,9 +37,7 @@ interface Tracked {
   seen: Set<string>;
 }
 
-export interface PlannedLine extends ParsedLine {
-  readonly eventId: string;
-}
+export type PlannedLine<Line extends LineInput = LineInput> = Line & { readonly eventId: string };
 
 /** Gives every line of a relationship its ordinal and event id, in file order; shared by both passes. */
 export class LineIds {
@@ -53,7 +51,7 @@ export class LineIds {
   }
 }
 
-export function planned(line: ParsedLine, text: string, ordinal: number): PlannedLine {
+export function planned<Line extends LineInput>(line: Line, text: string, ordinal: number): PlannedLine<Line> {
   return { ...line, eventId: line.input.eventId ?? derivedEventId(line.tenant, line.relationshipId, text, ordinal) };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../src/config/settings.js';
 import { operationCost } from '../../../src/server/limits/cost.js';
 import { operationDepth } from '../../../src/server/limits/depth.js';
+import { checkQueryLimits } from '../../../src/server/limits/index.js';
 import { selectOperation } from '../../../src/server/limits/operation.js';
 
 const schema = buildSchema(`
@@ -64,5 +65,23 @@ describe('query depth', () => {
   it('lets the standard introspection query through the default limit', () => {
     const introspection = selectOperation(parse(getIntrospectionQuery()), undefined)!;
     expect(operationDepth(introspection)).toBeLessThanOrEqual(loadSettings({}).maxDepth);
+  });
+});
+
+describe('limits measured once per document', () => {
+  const limits = { maxDepth: 10, maxCost: 1000 };
+
+  it("keeps an operation's cost following its variables when the document is reused", () => {
+    const document = parse('query Page($n: Int) { relationships(first: $n) { totalCount } }');
+    expect(checkQueryLimits(schema, document, 'Page', { n: 5 }, limits)?.cost).toBe(1 + 5);
+    expect(checkQueryLimits(schema, document, 'Page', { n: 500 }, limits)?.cost).toBe(1 + 500);
+    expect(checkQueryLimits(schema, document, 'Page', { n: 5000 }, limits)?.error?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('measures each operation of a document on its own', () => {
+    const document = parse('query Small { relationships(first: 1) { totalCount } } query Large { relationships(first: 900) { totalCount } }');
+    expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
+    expect(checkQueryLimits(schema, document, 'Large', undefined, limits)?.cost).toBe(901);
+    expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
   });
 });
