@@ -6,6 +6,7 @@ import { AnalyticsQueries } from './resolvers/analytics.js';
 import { AppendEventsResolver } from './resolvers/append-events.js';
 import { EventLogResolver } from './resolvers/event-log.js';
 import { InteractionsResolver } from './resolvers/interactions.js';
+import { MaintenanceResolver } from './resolvers/maintenance.js';
 import { RelationshipEventsResolver } from './resolvers/relationship-events.js';
 import { RelationshipQueries } from './resolvers/relationship-queries.js';
 import { SubscriptionsResolver } from './resolvers/subscriptions.js';
@@ -21,6 +22,7 @@ const RESOLVERS = [
   InteractionsResolver,
   SubscriptionsResolver,
   AnalyticsQueries,
+  MaintenanceResolver,
 ] as const;
 
 /**

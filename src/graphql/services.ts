@@ -18,6 +18,13 @@ export interface CourtshipServices {
   readonly rules: Rules;
   /** Read directly only to re-fold a stream for `asOf` (time travel). */
   readonly store: EventStore;
+  /** Operator actions (admin scope); absent where the read models are not this process's to rebuild. */
+  readonly maintenance?: Maintenance;
+}
+
+export interface Maintenance {
+  /** Replays the whole log into fresh read models and swaps them in. */
+  rebuildReadModels(): Promise<{ checkpoint: bigint | null; relationships: number; events: number }>;
 }
 
 /**

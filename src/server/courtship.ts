@@ -58,7 +58,16 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
   const projector = new Projector({ store, dataDir: settings.dataDir, rules, logger: logger.child({ part: 'projector' }) });
   const commands = new CommandService({ store, readSide: projector, clock, rules });
   const scheduler = new DeadlineScheduler({ store, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });
-  const services: CourtshipServices = { readSide: projector, commands, clock, rules, store };
+  const maintenance = {
+    async rebuildReadModels() {
+      let events = 0;
+      await projector.rebuild((applied) => {
+        events = applied;
+      });
+      return { checkpoint: projector.checkpoint(), relationships: projector.size, events };
+    },
+  };
+  const services: CourtshipServices = { readSide: projector, commands, clock, rules, store, maintenance };
   const schema = await buildCourtshipSchema({ services });
 
   let closing = false;

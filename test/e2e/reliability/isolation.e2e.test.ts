@@ -82,7 +82,7 @@ describe('the schema', () => {
       queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }`);
     const names = (type: { fields: { name: string }[] }) => type.fields.map((f) => f.name).sort();
     expect(names(__schema.queryType)).toEqual(QUERIES);
-    expect(names(__schema.mutationType)).toEqual(['appendEvents', ...Object.keys(TYPED_MUTATIONS)].sort());
+    expect(names(__schema.mutationType)).toEqual(['appendEvents', 'rebuildReadModels', ...Object.keys(TYPED_MUTATIONS)].sort());
     expect(names(__schema.subscriptionType)).toEqual(SUBSCRIPTIONS);
   });
 });
@@ -202,6 +202,17 @@ describe('scopes and revocation', () => {
     const append = await gql(server.url, reader, APPEND, { id: 'a-only', events: datingEvents('x', 'y', '2025-02-28').slice(1) });
     expect(codesOf(append)).toEqual(['FORBIDDEN']);
     expect(await server.app.store.headPosition()).toBe(head);
+  });
+
+  it('lets only an admin token rebuild the read models, which come out identical', async () => {
+    const rebuild = 'mutation { rebuildReadModels { checkpoint relationships events } }';
+    const board = '{ relationships(first: 100) { totalCount edges { cursor node { id phase version phaseHistory { to at } flags } } } }';
+    const before = await gqlOk(server.url, tokenA, board);
+    expect(codesOf(await gql(server.url, tokenA, rebuild))).toEqual(['FORBIDDEN']);
+    const admin = server.token('acme', ['admin']);
+    const { rebuildReadModels } = await gqlOk(server.url, admin, rebuild);
+    expect(rebuildReadModels.events).toBeGreaterThan(0);
+    expect(await gqlOk(server.url, tokenA, board)).toEqual(before);
   });
 
   it('refuses a revoked token on its very next request', async () => {
