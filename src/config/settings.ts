@@ -39,6 +39,8 @@ const environment = z
     COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
     /** SQLite durability: FULL survives power loss, NORMAL only process crashes (docs/STORE.md). */
     COURTSHIP_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    /** Comma-separated origins allowed to call the API from a browser, or `*`; none by default. */
+    COURTSHIP_CORS_ORIGINS: z.string().optional(),
     /** A JSON file overriding the default phase and metric rules (src/domain/rules.ts). */
     COURTSHIP_RULES_FILE: z.string().min(1).optional(),
   })
@@ -66,6 +68,8 @@ export interface Settings {
   readonly maxCost: number;
   readonly shutdownGraceMs: number;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Browser origins allowed by CORS; empty: no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
   /** Absolute path of the rules override file, when set. */
   readonly rulesFile: string | undefined;
 }
@@ -102,6 +106,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     maxCost: e.COURTSHIP_MAX_COST,
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
     sqliteSynchronous: e.COURTSHIP_SQLITE_SYNCHRONOUS,
+    corsOrigins: (e.COURTSHIP_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
   };
 }

@@ -15,7 +15,8 @@ import { attachSubscriptionServer } from './ws.js';
 export type ServerSettings = Pick<
   Settings,
   'port' | 'host' | 'development' | 'ide' | 'introspection' | 'bodyLimitBytes' | 'maxDepth' | 'maxCost' | 'shutdownGraceMs'
->;
+> &
+  Partial<Pick<Settings, 'corsOrigins'>>;
 
 export interface CreateServerOptions<TContext extends RequestContext = RequestContext> {
   readonly schema: GraphQLSchema;
@@ -73,6 +74,7 @@ export async function createServer<TContext extends RequestContext = RequestCont
       buildContext,
       ide: settings.ide,
       bodyLimitBytes: settings.bodyLimitBytes,
+      cors: { origins: settings.corsOrigins ?? [] },
     }),
   );
   const subscriptions = attachSubscriptionServer({

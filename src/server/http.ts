@@ -8,6 +8,7 @@ import { ErrorCode } from '../graphql/errors.js';
 import type { RequestRecord } from './apollo.js';
 import { authenticate, withHttp401 } from './auth.js';
 import { readBody } from './body.js';
+import { applyCors, type CorsPolicy } from './cors.js';
 import { checkReadiness, sendError, sendJson, type ReadinessCheck } from './health.js';
 import { sendIdePage } from './ide/page.js';
 
@@ -23,6 +24,8 @@ export interface HttpHandlerOptions {
   readonly buildContext: (base: RequestContext) => Promise<RequestContext>;
   readonly ide: boolean;
   readonly bodyLimitBytes: number;
+  /** Origins allowed to call the API from a browser (none by default). */
+  readonly cors?: CorsPolicy;
 }
 
 /** A client-chosen request id is kept (for tracing across services) only when it is short and plain. */
@@ -42,6 +45,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const record: RequestRecord = {};
+    if (options.cors && applyCors(options.cors, req, res)) return;
 
     route(options, req, res, url, requestId, record)
       .catch((error: unknown) => {
