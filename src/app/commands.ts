@@ -135,7 +135,7 @@ export class CommandService {
 
   /**
    * The stream's current state, and its recorded events when an idempotent
-   * retry must be looked for (only when every event of the batch carries an
+   * retry must be looked for (whenever an event of the batch carries an
    * id). The stream is read and folded only when it must be: a new stream has
    * nothing to read, and the projector's row is the same fold when it is at
    * the stream's revision (its states are never mutated, and `decide` and
@@ -147,7 +147,7 @@ export class CommandService {
     streamId: string,
     prepared: readonly Prepared[],
   ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] }> {
-    const needsIds = prepared.every((p) => p.id !== null);
+    const needsIds = prepared.some((p) => p.id !== null);
     const revision = await this.deps.store.streamRevision(streamId);
     if (revision === null) return { state: initialState(relationshipId), recorded: [] };
     const projected = this.deps.readSide?.getRelationship(tenant, relationshipId);
@@ -230,16 +230,17 @@ function checkMetadata(metadata: unknown, index: number): Record<string, unknown
 }
 
 /**
- * An idempotent retry: every event of the batch carries an id already in the
- * stream. A batch that repeats only some ids is refused: it is neither the
+ * An idempotent retry: every id the batch carries is already in the stream.
+ * A batch that repeats only some of its ids is refused: it is neither the
  * same request nor a new one.
  */
 function findRetry(recorded: readonly RecordedEvent[], prepared: readonly Prepared[]): { position: bigint } | null {
-  const ids = prepared.map((p) => p.id);
-  if (ids.some((id) => id === null) || recorded.length === 0) return null;
+  if (recorded.length === 0 || prepared.every((p) => p.id === null)) return null;
   const byId = new Map(recorded.map((r) => [r.id.toLowerCase(), r]));
-  const found = ids.map((id) => byId.get(id!));
-  if (found.every((r) => r === undefined)) return null;
+  // Events sent without an id cannot be recognised, but a batch lands whole
+  // or not at all: when every id it carries is in the stream, it landed.
+  const found = prepared.map((p) => (p.id === null ? null : byId.get(p.id)));
+  if (found.every((r) => r === null || r === undefined)) return null;
   const missing = found.findIndex((r) => r === undefined);
   if (missing >= 0) {
     throw new InputError(
@@ -249,7 +250,26 @@ function findRetry(recorded: readonly RecordedEvent[], prepared: readonly Prepar
       missing,
     );
   }
-  return { position: found.reduce((max, r) => (r!.position > max ? r!.position : max), 0n) };
+  return { position: endOfBatch(recorded, prepared, found) };
+}
+
+/**
+ * Position of a landed batch's last event. Events after its last id-carrying
+ * one follow it in the stream, with only the deadlines `decide` inserted in
+ * between.
+ */
+function endOfBatch(
+  recorded: readonly RecordedEvent[],
+  prepared: readonly Prepared[],
+  found: readonly (RecordedEvent | null | undefined)[],
+): bigint {
+  const lastWithId = found.findLastIndex((r) => r !== null && r !== undefined);
+  let at = recorded.indexOf(found[lastWithId]!);
+  for (const { event } of prepared.slice(lastWithId + 1)) {
+    do at++;
+    while (at < recorded.length - 1 && recorded[at]!.type === 'DeadlineReached' && event.type !== 'DeadlineReached');
+  }
+  return recorded[Math.min(at, recorded.length - 1)]!.position;
 }
 
 /** `decide` returns the incoming events (same objects, same order) with due deadlines inserted between them. */

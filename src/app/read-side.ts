@@ -122,6 +122,13 @@ export interface LoggedEvent {
   readonly recordedAt: number;
 }
 
+/** One relationship's page of events, as `listRelationshipEvents` takes it. */
+export interface RelationshipEventsRequest {
+  readonly id: string;
+  readonly afterRevision?: number;
+  readonly first: number;
+}
+
 export interface EventLogFilter {
   types?: string[];
   actors?: ('VENDOR' | 'PROSPECT' | 'SYSTEM')[];
@@ -165,6 +172,12 @@ export interface ReadSide {
   listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent>;
   /** One relationship's events by revision (cursor = revision). */
   listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent>;
+  /**
+   * Several relationships' pages at once, for DataLoader: the same pages as
+   * `listRelationshipEvents` would give one by one, in the order of `requests`
+   * (an unknown relationship gets an empty page).
+   */
+  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Page<LoggedEvent>[];
 
   /** Phase changes after a position, in order (for resumable subscriptions). */
   listPhaseChanges(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { generateToken, generateTokenId, hashToken, looksLikeToken } from './secret.js';
 import { assertTenant, isScope, type Scope } from './scopes.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** A token as it may be shown: never the secret, never its hash. */
 export interface TokenInfo {
@@ -50,14 +51,24 @@ CREATE TABLE IF NOT EXISTS tokens (
   label      TEXT
 )`;
 
+/** How long a verified principal may be reused without reading the file (see `verify`). */
+const VERIFIED_TTL_MS = 5_000;
+const VERIFIED_CAPACITY = 10_000;
+
 /**
  * API tokens in `<dataDir>/auth.sqlite`, stored as sha256 hashes. The server
  * and the `courtship token` CLI open the same file (WAL mode lets them work
- * side by side); every request is checked against it, so a revocation takes
- * effect on the next request without any cache to invalidate.
+ * side by side). Every request's token is verified. While revocations are
+ * watched, a verified principal is reused for a few seconds and forgotten the
+ * moment a revocation is seen: a revocation made through this store refuses
+ * the token on its very next request; one committed by another process does
+ * so once the poll sees it (within its interval, one second in the server).
  */
 export class TokenStore {
   private readonly revokedListeners = new Set<(tokenId: string) => void>();
+  private readonly verified = new VerifiedTokens(VERIFIED_TTL_MS, VERIFIED_CAPACITY);
+  /** Active `watchRevocations` pollers: only while one runs can another process's revocation reach the cache. */
+  private watchers = 0;
   /** Prepared once: every request verifies its token, and preparing costs more than the lookup. */
   private readonly byHash: Database.Statement<[string], Pick<TokenRow, 'id' | 'tenant' | 'scopes'>>;
   private readonly activeById: Database.Statement<[string]>;
@@ -127,6 +138,8 @@ export class TokenStore {
   revoke(id: string): TokenInfo | null {
     const now = new Date().toISOString();
     const changed = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes;
+    // Even when another process revoked it first and the poll has not run yet.
+    this.verified.forgetToken(id);
     const row = this.db
       .prepare('SELECT id, tenant, scopes, label, created_at, revoked_at FROM tokens WHERE id = ?')
       .get(id) as TokenRow | undefined;
@@ -135,11 +148,21 @@ export class TokenStore {
     return toInfo(row);
   }
 
-  /** The principal behind a bearer secret, or null when it is unknown or revoked. */
+  /**
+   * The principal behind a bearer secret, or null when it is unknown or
+   * revoked. Without a running `watchRevocations`, every call reads the file:
+   * nothing would tell the cache about another process's revocation.
+   */
   verify(token: string): Principal | null {
     if (!looksLikeToken(token)) return null;
-    const row = this.byHash.get(hashToken(token));
-    return row === undefined ? null : { tokenId: row.id, tenant: row.tenant, scopes: splitScopes(row.scopes) };
+    const hash = hashToken(token);
+    if (this.watchers === 0) return this.lookup(hash);
+    const now = performance.now();
+    const known = this.verified.get(hash, now);
+    if (known !== undefined) return known;
+    const principal = this.lookup(hash);
+    if (principal !== null) this.verified.remember(hash, principal, now);
+    return principal;
   }
 
   isActive(tokenId: string): boolean {
@@ -155,7 +178,9 @@ export class TokenStore {
   /**
    * Notices revocations made by other processes (the CLI) by polling SQLite's
    * `data_version`, which changes only when another connection commits, so an
-   * idle poll costs one pragma. Returns a function that stops watching.
+   * idle poll costs one pragma. Any such commit empties the verified-token
+   * cache before listeners hear of the revocation. Returns a function that
+   * stops watching.
    */
   watchRevocations(intervalMs: number): () => void {
     const revokedIds = () =>
@@ -167,21 +192,33 @@ export class TokenStore {
       const current = this.dataVersion();
       if (current === version) return;
       version = current;
+      this.verified.clear();
       const now = revokedIds();
       const fresh = [...now].filter((id) => !known.has(id));
       known = now;
       for (const id of fresh) this.emitRevoked(id);
     }, intervalMs);
     timer.unref();
+    this.watchers++;
+    let stopped = false;
     return () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       unsubscribe();
+      if (--this.watchers === 0) this.verified.clear();
     };
   }
 
   close(): void {
     this.revokedListeners.clear();
+    this.verified.clear();
     this.db.close();
+  }
+
+  private lookup(hash: string): Principal | null {
+    const row = this.byHash.get(hash);
+    return row === undefined ? null : { tokenId: row.id, tenant: row.tenant, scopes: splitScopes(row.scopes) };
   }
 
   private dataVersion(): number {
@@ -189,6 +226,7 @@ export class TokenStore {
   }
 
   private emitRevoked(tokenId: string): void {
+    this.verified.forgetToken(tokenId);
     for (const listener of [...this.revokedListeners]) listener(tokenId);
   }
 }

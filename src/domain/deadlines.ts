@@ -26,6 +26,16 @@ export interface Deadline {
  * Days are exact multiples of 24 hours.
  */
 export function nextDeadline(state: RelationshipState, rules: Rules): Deadline | null {
+  const due = deadlineOfPhase(state, rules);
+  // Under rules changed after the fact (a shorter silence), a deadline can fall
+  // before events already recorded: history does not go back, so it falls due
+  // at the last event instead. Under unchanged rules this never applies: an
+  // event after a deadline always has the deadline recorded before it.
+  if (due !== null && state.lastEventAt !== null && due.at < state.lastEventAt) return { ...due, at: state.lastEventAt };
+  return due;
+}
+
+function deadlineOfPhase(state: RelationshipState, rules: Rules): Deadline | null {
   const { phase, phaseSince } = state;
   if (phase === null || phaseSince === null) return null;
   switch (phase) {

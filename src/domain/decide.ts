@@ -7,7 +7,7 @@
  * field). Deadlines that fall due before an incoming event are inserted before
  * it, so the log never disagrees with the rules (docs/ARCHITECTURE.md).
  */
-import { deadlineEvent, nextDeadline, recordsDeadline } from './deadlines.js';
+import { deadlineEvent, nextDeadline, recordsDeadline, type Deadline } from './deadlines.js';
 import { isClosedPhase, isMarriedPhase, type CourtshipEvent } from './events.js';
 import { DomainError, type DomainErrorCode } from './errors.js';
 import { evolve } from './evolve.js';
@@ -42,6 +42,7 @@ export function decide(command: AppendCommand, state: RelationshipState, context
     checkTime(event, index, current, context.now);
     checkOpening(event, index, current, command.relationshipId);
     for (let due = nextDeadline(current, context.rules); due !== null && due.at <= event.occurredAt; ) {
+      if (due.at > context.now) refuseAheadOfDeadline(event, index, due, context.now);
       if (recordsDeadline(event, due)) break;
       append(deadlineEvent(due));
       due = nextDeadline(current, context.rules);
@@ -50,6 +51,20 @@ export function decide(command: AppendCommand, state: RelationshipState, context
     append(event);
   });
   return out;
+}
+
+/**
+ * An event dated within the clock-skew allowance but after a deadline that has
+ * not passed yet: recording the deadline now would close the relationship
+ * early, and recording the event without it would put the deadline behind it.
+ */
+function refuseAheadOfDeadline(event: CourtshipEvent, index: number, due: Deadline, now: number): never {
+  return refuse(
+    'OCCURRED_AT_IN_FUTURE',
+    index,
+    'occurredAt',
+    `it occurred at ${formatInstant(event.occurredAt)}, after the ${due.rule} deadline (${formatInstant(due.at)}), which has not passed yet (now is ${formatInstant(now)}); send it once that time has come`,
+  );
 }
 
 function checkTime(event: CourtshipEvent, index: number, s: RelationshipState, now: number): void {

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { WrongExpectedRevisionError } from '../store/port.js';
+import { encodePosition, InvalidAppendError, WrongExpectedRevisionError } from '../store/port.js';
+import { FeedOverflowError } from '../subscriptions/feed.js';
 
 /**
  * The error codes clients may branch on (`extensions.code`). Anything else a
@@ -15,6 +16,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A subscriber fell too far behind and was cut off; resubscribe with `after: lastCursor`. */
+  SUBSCRIBER_OVERFLOW: 'SUBSCRIBER_OVERFLOW',
   /** The server is shutting down; retry against another instance or later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -85,6 +88,18 @@ function coded(message: string, code: ErrorCode, extensions: Record<string, unkn
  */
 function translateKnown(error: unknown): GraphQLError | undefined {
   if (error instanceof WrongExpectedRevisionError) return conflict(error.actualRevision);
+  if (error instanceof InvalidAppendError) {
+    return badUserInput(error.message, { field: error.field, reason: error.code });
+  }
+  if (error instanceof FeedOverflowError) {
+    return new GraphQLError(error.message, {
+      extensions: {
+        code: ErrorCode.SUBSCRIBER_OVERFLOW,
+        limit: error.limit,
+        lastCursor: error.lastDelivered === null ? null : encodePosition(error.lastDelivered),
+      },
+    });
+  }
   return undefined;
 }
 

@@ -23,8 +23,12 @@ export interface CourtshipServices {
 }
 
 export interface Maintenance {
-  /** Replays the whole log into fresh read models and swaps them in. */
-  rebuildReadModels(): Promise<{ checkpoint: bigint | null; relationships: number; events: number }>;
+  /**
+   * Replays the whole log into fresh read models (every tenant's: they share
+   * one file) and swaps them in; a call made while one runs joins it. Answers
+   * with what the caller's tenant may know: its relationship count.
+   */
+  rebuildReadModels(tenant: string): Promise<{ checkpoint: bigint | null; relationships: number }>;
 }
 
 /**

@@ -20,6 +20,7 @@ import type {
   ReadSide,
   RelationshipFilter,
   RelationshipOrder,
+  RelationshipEventsRequest,
   RelationshipRow,
 } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
@@ -39,7 +40,7 @@ import {
 } from './read-model-schema.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
-import { eventPage, relationshipEventPage } from './event-pages.js';
+import { eventPage, relationshipEventPage, relationshipEventPages } from './event-pages.js';
 import { PositionWaiters } from './waiters.js';
 
 export interface ProjectorLogger {
@@ -265,6 +266,10 @@ export class Projector implements ReadSide {
 
   listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent> {
     return relationshipEventPage(this.db, tenant, id, query);
+  }
+
+  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Page<LoggedEvent>[] {
+    return relationshipEventPages(this.db, tenant, requests);
   }
 
   listPhaseChanges(

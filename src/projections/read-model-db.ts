@@ -66,6 +66,21 @@ export class ReadModelDb {
       countRelationshipEvents: db
         .prepare('SELECT count(*) FROM event_log WHERE tenant = ? AND relationship_id = ?')
         .pluck(),
+      // Numbers each relationship's events after the revision from the index
+      // alone, then reads the whole rows of only the first `limit` of each.
+      relationshipEventsMany: db.prepare(
+        `WITH numbered AS (
+           SELECT tenant, position, ROW_NUMBER() OVER (PARTITION BY relationship_id ORDER BY revision) AS n
+           FROM event_log
+           WHERE tenant = ? AND relationship_id IN (SELECT value FROM json_each(?)) AND revision > ?
+         )
+         SELECT ${EVENT_COLUMNS} FROM numbered JOIN event_log USING (tenant, position)
+         WHERE n <= ? ORDER BY relationship_id, revision`,
+      ),
+      countRelationshipEventsMany: db.prepare(
+        `SELECT relationship_id, count(*) AS count FROM event_log
+         WHERE tenant = ? AND relationship_id IN (SELECT value FROM json_each(?)) GROUP BY relationship_id`,
+      ),
     };
     this.commitBatch = db.transaction((batch: AppliedBatch) => this.write(batch));
   }
@@ -149,6 +164,21 @@ export class ReadModelDb {
 
   countRelationshipEvents(tenant: string, id: string): number {
     return Number(this.statements.countRelationshipEvents.get(tenant, id));
+  }
+
+  /** The first `limit` events after `afterRevision` of each relationship in `ids`, by relationship then revision. */
+  relationshipEventsMany(tenant: string, ids: readonly string[], afterRevision: number, limit: number): LoggedEvent[] {
+    const rows = this.statements.relationshipEventsMany.all(tenant, JSON.stringify(ids), afterRevision, limit) as EventLogRow[];
+    return rows.map(toLoggedEvent);
+  }
+
+  /** Number of events of each relationship in `ids` (absent when it has none). */
+  countRelationshipEventsMany(tenant: string, ids: readonly string[]): Map<string, number> {
+    const rows = this.statements.countRelationshipEventsMany.all(tenant, JSON.stringify(ids)) as {
+      relationship_id: string;
+      count: bigint;
+    }[];
+    return new Map(rows.map((row) => [row.relationship_id, Number(row.count)]));
   }
 
   phaseChanges(

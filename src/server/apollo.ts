@@ -1,6 +1,6 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
@@ -35,9 +35,12 @@ export function createApollo(options: ApolloOptions): ApolloServer<RequestContex
     // Explicit, though they are Apollo's defaults: one operation per request, CSRF checks on.
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    // Courtship serves its own offline IDE (src/server/ide); Apollo's landing page loads from a CDN.
     plugins: [
+      // Courtship serves its own offline IDE (src/server/ide); Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // No field declares a cache hint, and the plugin would wrap every resolver to collect them;
+      // the HTTP layer marks every answer `no-store` itself.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       queryLimitsPlugin(options),
       requestRecordPlugin(options),

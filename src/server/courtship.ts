@@ -58,13 +58,16 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
   const projector = new Projector({ store, dataDir: settings.dataDir, rules, logger: logger.child({ part: 'projector' }) });
   const commands = new CommandService({ store, readSide: projector, clock, rules });
   const scheduler = new DeadlineScheduler({ store, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });
+  let rebuilding: Promise<void> | null = null;
   const maintenance = {
-    async rebuildReadModels() {
-      let events = 0;
-      await projector.rebuild((applied) => {
-        events = applied;
+    async rebuildReadModels(tenant: string) {
+      rebuilding ??= projector.rebuild().finally(() => {
+        rebuilding = null;
       });
-      return { checkpoint: projector.checkpoint(), relationships: projector.size, events };
+      await rebuilding;
+      let relationships = 0;
+      for (const row of projector.relationships()) if (row.tenant === tenant) relationships++;
+      return { checkpoint: projector.checkpoint(), relationships };
     },
   };
   const services: CourtshipServices = { readSide: projector, commands, clock, rules, store, maintenance };

@@ -11,6 +11,7 @@ import { readBody } from './body.js';
 import { applyCors, type CorsPolicy } from './cors.js';
 import { checkReadiness, sendError, sendJson, type ReadinessCheck } from './health.js';
 import { sendIdePage } from './ide/page.js';
+import { requestTarget, type RequestTarget } from './request-target.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -28,6 +29,8 @@ export interface HttpHandlerOptions {
   readonly cors?: CorsPolicy;
 }
 
+const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
+
 /** A client-chosen request id is kept (for tracing across services) only when it is short and plain. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -43,7 +46,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestTarget(req.url, SERVED_PATHS);
     const record: RequestRecord = {};
     if (options.cors && applyCors(options.cors, req, res)) return;
 
@@ -78,7 +81,7 @@ async function route(
   options: HttpHandlerOptions,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestTarget,
   requestId: string,
   record: RequestRecord,
 ): Promise<void> {
@@ -101,11 +104,11 @@ async function graphql(
   options: HttpHandlerOptions,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestTarget,
   requestId: string,
   record: RequestRecord,
 ): Promise<void> {
-  if (req.method === 'GET' && wantsHtml(req) && !url.searchParams.has('query')) {
+  if (req.method === 'GET' && wantsHtml(req) && !new URLSearchParams(url.search).has('query')) {
     if (options.ide) return sendIdePage(res);
     record.errorCodes = ['NOT_FOUND'];
     return sendError(res, 404, 'the GraphQL IDE is disabled in production; set COURTSHIP_IDE=on to enable it', {
@@ -204,6 +207,8 @@ function errorCodesOf(text: string): string[] {
 }
 
 async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  // Answers are one tenant's data: no shared cache may keep them (Apollo's cache-control plugin is off).
+  res.setHeader('cache-control', 'no-store');
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {

@@ -92,6 +92,18 @@ describe('the write path', () => {
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
   });
 
+  it('recognises a retry of a batch in which only some events carry an id', async () => {
+    await append([opened]);
+    const batch = [
+      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' }, '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed'),
+      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
+    ];
+    const first = await append(batch);
+    const again = await append(batch);
+    expect(again).toMatchObject({ replayed: true, position: first.position });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(2);
+  });
+
   it('refuses a batch that repeats only some ids of an earlier one', async () => {
     const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
     await append([{ ...opened, eventId: id }]);

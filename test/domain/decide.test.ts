@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
 import { DOMAIN_ERROR_CODES } from '../../src/domain/errors.js';
 import { fold } from '../../src/domain/fold.js';
-import { defaultRules } from '../../src/domain/rules.js';
+import { nextDeadline } from '../../src/domain/deadlines.js';
+import { DAY_MS, defaultRules, parseRules } from '../../src/domain/rules.js';
 import { initialState } from '../../src/domain/state.js';
 import {
   at,
@@ -199,5 +200,43 @@ describe('decide over a batch', () => {
       { now: at('2030-01-01'), rules: defaultRules },
     );
     expect(state).toEqual(snapshot);
+  });
+});
+
+describe('deadlines fall neither early nor behind history', () => {
+  const id = 'rel-1';
+  const history = [opened('2025-01-01'), prospectInterest('2025-01-02')];
+  const silenceEnds = at('2025-01-02') + 90 * DAY_MS;
+  const stateOf = (events: typeof history) =>
+    fold(
+      decide({ relationshipId: id, events }, initialState(id), { now: at('2025-03-01'), rules: defaultRules }).map((event, revision) => ({
+        event,
+        revision,
+      })),
+    );
+
+  it('refuses an event dated, within the clock skew, after a silence deadline that has not passed yet', () => {
+    const now = silenceEnds - 2 * 60_000;
+    const early = { ...vendorInterest('2025-01-03'), occurredAt: silenceEnds + 60_000 };
+    expect(() => decide({ relationshipId: id, events: [early] }, stateOf(history), { now, rules: defaultRules })).toThrow(
+      expect.objectContaining({ code: 'OCCURRED_AT_IN_FUTURE', field: 'events[0].occurredAt' }),
+    );
+  });
+
+  it('refuses to record a deadline before its instant, even when sent exactly', () => {
+    const now = silenceEnds - 2 * 60_000;
+    const forgedEarly = deadlineReached('MOVED_ON_SILENCE', new Date(silenceEnds).toISOString());
+    expect(() => decide({ relationshipId: id, events: [forgedEarly] }, stateOf(history), { now, rules: defaultRules })).toThrow(
+      expect.objectContaining({ code: 'OCCURRED_AT_IN_FUTURE' }),
+    );
+  });
+
+  it('under a shortened silence rule, the deadline falls at the last recorded event, never before it', () => {
+    // A reference call the vendor passed, while still courting one-sidedly (no phase change).
+    const testPassed = { type: 'TestPassed', occurredAt: at('2025-02-20'), actor: 'VENDOR', data: { test: 'reference call' } } as const;
+    const later = [...history, testPassed];
+    const shorter = parseRules({ movedOnSilenceDays: 30 });
+    const due = nextDeadline(stateOf(later), shorter);
+    expect(due).toEqual({ rule: 'MOVED_ON_SILENCE', at: at('2025-02-20') });
   });
 });

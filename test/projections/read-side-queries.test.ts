@@ -175,6 +175,47 @@ describe('the event log', () => {
     expect(projector.listRelationshipEvents('rival', 'g-dating', { first: 10 }).items).toEqual([]);
   });
 
+  it('answers several relationships at once with the pages it gives one by one', () => {
+    const requests = [
+      { id: 'g-married', first: 2 },
+      { id: 'g-dating', first: 2 },
+      { id: 'g-married', afterRevision: 2, first: 10 },
+      { id: 'a-05', first: 2 },
+      { id: 'nobody', first: 2 },
+    ];
+    const pages = projector.listRelationshipEventsMany('acme', requests);
+    const summary = pages.map((page) => ({
+      revisions: page.items.map((item) => item.node.revision),
+      ids: [...new Set(page.items.map((item) => item.node.relationshipId))],
+      hasNextPage: page.hasNextPage,
+      endCursor: page.endCursor,
+      totalCount: page.totalCount,
+    }));
+    expect(summary).toEqual([
+      { revisions: [0, 1], ids: ['g-married'], hasNextPage: true, endCursor: expect.any(String), totalCount: 5 },
+      { revisions: [0, 1], ids: ['g-dating'], hasNextPage: true, endCursor: expect.any(String), totalCount: 3 },
+      { revisions: [3, 4], ids: ['g-married'], hasNextPage: false, endCursor: expect.any(String), totalCount: 5 },
+      { revisions: [0], ids: ['a-05'], hasNextPage: false, endCursor: expect.any(String), totalCount: 1 },
+      { revisions: [], ids: [], hasNextPage: false, endCursor: null, totalCount: 0 },
+    ]);
+    requests.forEach((request, i) => {
+      const alone = projector.listRelationshipEvents('acme', request.id, request);
+      expect(pages[i]!.items).toEqual(alone.items);
+      expect(pages[i]!.endCursor).toBe(alone.endCursor);
+    });
+  });
+
+  it("answers the batched pages within the tenant only", () => {
+    const [rival, unknown] = projector.listRelationshipEventsMany('rival', [
+      { id: 'g-married', first: 10 },
+      { id: 'g-dating', first: 10 },
+    ]);
+    expect(rival!.items.map((item) => [item.node.tenant, item.node.type])).toEqual([['rival', 'RelationshipOpened']]);
+    expect(rival!.totalCount).toBe(1);
+    expect(unknown!.items).toEqual([]);
+    expect(unknown!.totalCount).toBe(0);
+  });
+
   it('lists phase changes after a position, by relationship and target phase', () => {
     const all = projector.listPhaseChanges('acme', { first: 100 });
     expect(all.map((c) => [c.relationshipId, c.to])).toEqual([

@@ -42,11 +42,8 @@ function createLoaders(tenant: string, { readSide, store }: CourtshipServices): 
   return {
     relationship: new DataLoader(async (ids) => readSide.getRelationships(tenant, ids)),
     relationshipEvents: new DataLoader(
-      // The read side has no multi-relationship page query; batching still collapses repeats.
-      async (keys) =>
-        keys.map(({ id, afterRevision, first }) =>
-          readSide.listRelationshipEvents(tenant, id, afterRevision === undefined ? { first } : { afterRevision, first }),
-        ),
+      // Every relationship's page asked for in one tick (a page of relationships) in one read-side call.
+      async (keys) => readSide.listRelationshipEventsMany(tenant, keys),
       { cacheKeyFn: ({ id, afterRevision, first }) => `${id}\u0000${afterRevision ?? ''}\u0000${first}` },
     ),
     history: new DataLoader(async (ids) =>

@@ -14,6 +14,7 @@ import {
   type GraphQLField,
   type GraphQLSchema,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import type { SelectedOperation } from './operation.js';
 
@@ -33,6 +34,16 @@ export type ComplexityEstimator = (options: {
 /** A field costs 1 unless it says otherwise. */
 const DEFAULT_FIELD_COST = 1;
 
+export interface CostEstimate {
+  readonly cost: number;
+  /**
+   * Whether the variables could change the cost: a page size (`first`,
+   * `last`) or an estimator's arguments read one. When false, the estimate
+   * holds for every request running the same operation.
+   */
+  readonly followsVariables: boolean;
+}
+
 /**
  * Estimated cost of running the operation, before running it:
  * - a field costs its `complexity` (1 by default) plus what it selects;
@@ -46,12 +57,24 @@ const DEFAULT_FIELD_COST = 1;
  */
 export function operationCost(
   schema: GraphQLSchema,
-  { operation, fragments }: SelectedOperation,
+  selected: SelectedOperation,
   rawVariables: Record<string, unknown> | undefined,
 ): number {
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  // Bad variables fail execution with BAD_USER_INPUT; estimate with defaults meanwhile.
-  const variables = coerced.coerced ?? {};
+  return estimateCost(schema, selected, rawVariables).cost;
+}
+
+export function estimateCost(
+  schema: GraphQLSchema,
+  { operation, fragments }: SelectedOperation,
+  rawVariables: Record<string, unknown> | undefined,
+): CostEstimate {
+  let followsVariables = false;
+  let variables: Record<string, unknown> | undefined;
+  const coercedVariables = (): Record<string, unknown> => {
+    // Bad variables fail execution with BAD_USER_INPUT; estimate with defaults meanwhile.
+    variables ??= getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}).coerced ?? {};
+    return variables;
+  };
 
   const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
     let total = 0;
@@ -77,22 +100,50 @@ export function operationCost(
     const field = fieldDefinition(schema, parentType, node.name.value);
     if (field === undefined) return 0; // unknown fields are refused by validation
     if (field === TypeNameMetaFieldDef) return 0;
-    const args = argumentsOf(field, node, variables);
+    const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
+    const estimated = typeof complexity === 'function';
+    if (readsVariable(node, estimated ? undefined : PAGE_ARGUMENTS)) followsVariables = true;
+    const args = argumentsOf(field, node, hasVariable(node) ? coercedVariables() : {});
     const childType = getNamedType(field.type);
     const childComplexity =
       node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType, visiting) : 0;
 
-    const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
-    if (typeof complexity === 'function') {
-      const estimated = complexity({ type: parentType, field, node, args, childComplexity });
-      if (typeof estimated === 'number' && Number.isFinite(estimated)) return estimated;
+    if (estimated) {
+      const total = complexity({ type: parentType, field, node, args, childComplexity });
+      if (typeof total === 'number' && Number.isFinite(total)) return total;
     }
     const own = typeof complexity === 'number' ? complexity : DEFAULT_FIELD_COST;
     return own + pageSize(args) * childComplexity;
   };
 
   const root = schema.getRootType(operation.operation);
-  return root ? costOf(operation.selectionSet, root, new Set()) : 0;
+  const cost = root ? costOf(operation.selectionSet, root, new Set()) : 0;
+  return { cost, followsVariables };
+}
+
+/** The arguments `pageSize` reads. */
+const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
+
+/** Whether a variable appears in the field's arguments (only those named, when names are given). */
+function readsVariable(node: FieldNode, names: ReadonlySet<string> | undefined): boolean {
+  return (node.arguments ?? []).some((argument) => (names === undefined || names.has(argument.name.value)) && containsVariable(argument.value));
+}
+
+function hasVariable(node: FieldNode): boolean {
+  return readsVariable(node, undefined);
+}
+
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((field) => containsVariable(field.value));
+    default:
+      return false;
+  }
 }
 
 function fieldDefinition(

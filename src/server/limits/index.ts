@@ -1,6 +1,6 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { tooComplex } from '../../graphql/errors.js';
-import { operationCost } from './cost.js';
+import { estimateCost } from './cost.js';
 import { operationDepth } from './depth.js';
 import { selectOperation, type SelectedOperation } from './operation.js';
 
@@ -20,9 +20,7 @@ export interface LimitCheck {
 interface Measured {
   readonly selected: SelectedOperation | null;
   readonly depth: number;
-  /** Whether the operation declares no variables, so that its cost holds for every request. */
-  readonly fixed: boolean;
-  /** The fixed cost, once walked (only for an operation within the depth limit). */
+  /** The cost, once walked, when no variable can change it (only for an operation within the depth limit). */
   cost?: number;
 }
 
@@ -47,8 +45,10 @@ export function checkQueryLimits(
   if (depth > limits.maxDepth) return { depth, cost: Number.NaN, error: tooComplex('depth', limits.maxDepth, depth) };
   let cost = measured.cost;
   if (cost === undefined) {
-    cost = operationCost(schema, selected, variables);
-    if (measured.fixed) measured.cost = cost;
+    const estimate = estimateCost(schema, selected, variables);
+    cost = estimate.cost;
+    // `relationship(id: $id)` costs the same whatever the id: walk it once.
+    if (!estimate.followsVariables) measured.cost = cost;
   }
   if (cost > limits.maxCost) return { depth, cost, error: tooComplex('cost', limits.maxCost, cost) };
   return { depth, cost, error: null };
@@ -70,8 +70,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operationName: s
   if (!measured) {
     const selected = selectOperation(document, operationName);
     const depth = selected === null ? 0 : operationDepth(selected);
-    const fixed = selected !== null && (selected.operation.variableDefinitions ?? []).length === 0;
-    measured = { selected, depth, fixed };
+    measured = { selected, depth };
     byOperation.set(key, measured);
   }
   return measured;

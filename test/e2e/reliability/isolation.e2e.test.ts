@@ -205,13 +205,14 @@ describe('scopes and revocation', () => {
   });
 
   it('lets only an admin token rebuild the read models, which come out identical', async () => {
-    const rebuild = 'mutation { rebuildReadModels { checkpoint relationships events } }';
+    const rebuild = 'mutation { rebuildReadModels { checkpoint relationships } }';
     const board = '{ relationships(first: 100) { totalCount edges { cursor node { id phase version phaseHistory { to at } flags } } } }';
     const before = await gqlOk(server.url, tokenA, board);
     expect(codesOf(await gql(server.url, tokenA, rebuild))).toEqual(['FORBIDDEN']);
     const admin = server.token('acme', ['admin']);
-    const { rebuildReadModels } = await gqlOk(server.url, admin, rebuild);
-    expect(rebuildReadModels.events).toBeGreaterThan(0);
+    const [first, second] = await Promise.all([gqlOk(server.url, admin, rebuild), gqlOk(server.url, admin, rebuild)]);
+    expect(second).toEqual(first);
+    expect(first.rebuildReadModels.relationships).toBe(before.relationships.totalCount);
     expect(await gqlOk(server.url, tokenA, board)).toEqual(before);
   });
 

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { formatError, isUnexpected } from '../../src/graphql/errors.js';
+import { decodePosition, InvalidAppendError } from '../../src/store/port.js';
+import { FeedOverflowError } from '../../src/subscriptions/feed.js';
+
+/** As graphql-js and graphql-ws hand errors to the formatter: wrapped in a located GraphQLError. */
+function wrapped(original: Error) {
+  const error = new GraphQLError(original.message, { originalError: original, path: ['x'] });
+  return { formatted: error.toJSON(), error };
+}
+
+describe('errors from below reach clients coded, not as internal errors', () => {
+  it('a store refusal of bad input is BAD_USER_INPUT naming the field', () => {
+    const { formatted, error } = wrapped(new InvalidAppendError('event id reused from another batch', 'events[1].id'));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'events[1].id', reason: 'INVALID_APPEND' });
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a subscriber cut off for falling behind learns the code and where to resume', () => {
+    const { formatted, error } = wrapped(new FeedOverflowError(1000, 42n));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toMatchObject({ code: 'SUBSCRIBER_OVERFLOW', limit: 1000 });
+    expect(decodePosition(out.extensions!.lastCursor as string)).toBe(42n);
+    expect(isUnexpected(error)).toBe(false);
+  });
+});
