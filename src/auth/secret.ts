@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 
 /** The visible prefix lets secret scanners and people recognise a Courtship token. */
 const TOKEN_PREFIX = 'cs_';
@@ -15,11 +15,20 @@ export function generateTokenId(): string {
 }
 
 /**
+ * Runs on every request. The one-shot `crypto.hash` (Node ≥ 20.12) is several
+ * times faster than a Hash object; older Node 20 releases fall back to one.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
  * What is stored. A fast hash is enough: the token has 256 bits of entropy, so
  * there is nothing to brute-force, unlike a password.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 export function looksLikeToken(text: string): boolean {

@@ -8,24 +8,50 @@ export type BodyResult = { readonly body: Buffer } | { readonly tooLarge: { read
  * streaming is refused as soon as it does. The rest is discarded (so the
  * client can read the 413), up to a bound, then the socket is dropped.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     discard(req, limit);
-    return { tooLarge: { limit, actual: declared } };
+    return Promise.resolve({ tooLarge: { limit, actual: declared } });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Leaving the loop early must not destroy the socket: the 413 still has to be written.
-  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      discard(req, limit);
-      return { tooLarge: { limit, actual: null } };
+  // Plain listeners rather than `for await`: this runs on every request, and the async iterator costs more.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    function onData(chunk: Buffer): void {
+      size += chunk.length;
+      if (size > limit) {
+        // The socket stays open: the 413 still has to be written.
+        stop();
+        discard(req, limit);
+        resolve({ tooLarge: { limit, actual: null } });
+        return;
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk as Buffer);
-  }
-  return { body: Buffer.concat(chunks, size) };
+    function onEnd(): void {
+      stop();
+      resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+    }
+    function onError(error: Error): void {
+      stop();
+      reject(error);
+    }
+    function onClose(): void {
+      stop();
+      reject(new Error('the client closed the connection before sending the whole body'));
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function discard(req: IncomingMessage, limit: number): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
-import { GraphQLError, subscribe, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { authenticate } from './auth.js';
 import { endOnAbort } from './end-on-abort.js';
 import type { QueryLimits } from './limits/index.js';
 import { prepareOperation } from './prepare-operation.js';
+import { SharedSubscriptions } from './shared-subscribe.js';
 
 /** graphql-ws close codes: 4401 (no valid token) and 4403 (forbidden) are final, clients do not retry. */
 export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, GoingAway: 1001 } as const;
@@ -52,7 +54,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const principals = new WeakMap<WebSocket, Principal>();
   const socketsByToken = new Map<string, Set<WebSocket>>();
   const operations = new Map<string, Operation>();
+  const shared = new SharedSubscriptions();
   const shutdown = new AbortController();
+  // Every open subscription listens for shutdown (endOnAbort): thousands are expected, not a leak.
+  setMaxListeners(0, shutdown.signal);
   let onIdle: (() => void) | undefined;
 
   const stopListening = tokens.onRevoked((tokenId) => {
@@ -133,7 +138,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       },
 
       subscribe: async (args) => {
-        const result = await subscribe(args);
+        // Every operation comes through onSubscribe above, which puts a RequestContext in the args.
+        const result = await shared.subscribe(args as typeof args & { contextValue: RequestContext });
         return Symbol.asyncIterator in result ? endOnAbort(result, shutdown.signal) : result;
       },
 

@@ -86,3 +86,49 @@ describe('the token store', () => {
     stop();
   });
 });
+
+describe('verified tokens while revocations are watched', () => {
+  it('reuses a verified principal until another process commits a change and the poll sees it', async () => {
+    const { token, info } = tokens.create({ tenant: 'acme', scopes: ['read'] });
+    const stop = tokens.watchRevocations(60 * 60 * 1000);
+    expect(tokens.verify(token)?.tokenId).toBe(info.id);
+    const cli = TokenStore.open(dataDir);
+    cli.revoke(info.id);
+    cli.close();
+    // The poll has not run: the principal verified a moment ago still stands.
+    expect(tokens.verify(token)?.tokenId).toBe(info.id);
+    stop();
+    // Without a watcher nothing could tell the cache about the CLI: every call reads the file.
+    expect(tokens.verify(token)).toBeNull();
+  });
+
+  it('refuses a token revoked through this store on its very next verification', () => {
+    const { token, info } = tokens.create({ tenant: 'acme', scopes: ['read'] });
+    const stop = tokens.watchRevocations(60 * 60 * 1000);
+    expect(tokens.verify(token)).not.toBeNull();
+    tokens.revoke(info.id);
+    expect(tokens.verify(token)).toBeNull();
+    stop();
+  });
+
+  it('refuses a token revoked by another process as soon as the poll has seen it', async () => {
+    const { token, info } = tokens.create({ tenant: 'acme', scopes: ['read'] });
+    const stop = tokens.watchRevocations(10);
+    expect(tokens.verify(token)).not.toBeNull();
+    const seen = new Promise<void>((resolve) => tokens.onRevoked((id) => id === info.id && resolve()));
+    const cli = TokenStore.open(dataDir);
+    cli.revoke(info.id);
+    cli.close();
+    await seen;
+    expect(tokens.verify(token)).toBeNull();
+    stop();
+  });
+
+  it('keeps refusing unknown tokens', () => {
+    const stop = tokens.watchRevocations(60 * 60 * 1000);
+    const unknown = 'cs_' + 'A'.repeat(43);
+    expect(tokens.verify(unknown)).toBeNull();
+    expect(tokens.verify(unknown)).toBeNull();
+    stop();
+  });
+});

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenStore } from '../../src/auth/token-store.js';
 import { startHarness, subscribe, type Harness } from './support/harness.js';
 import { nextListener, pings } from './support/schema.js';
 
@@ -43,6 +44,23 @@ describe('calling the API over HTTP', () => {
     const response = await h.post(whoami, { token: 'cs_' + 'A'.repeat(43) });
     expect(response.status).toBe(401);
     expect((await errorOf(response)).extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a token revoked by another process (the CLI) once the revocation poll has seen it', async () => {
+    const { token, info } = h.tokens.create({ tenant: 'acme', scopes: ['read'] });
+    // Verified once, so the server holds it among its recently verified tokens.
+    expect((await h.post(whoami, { token })).status).toBe(200);
+    const seen = new Promise<void>((resolve) => h.tokens.onRevoked((id) => id === info.id && resolve()));
+    const cli = TokenStore.open(h.dataDir);
+    cli.revoke(info.id);
+    cli.close();
+    await seen;
+    expect((await h.post(whoami, { token })).status).toBe(401);
+  });
+
+  it('marks every GraphQL answer as not to be stored by any cache', async () => {
+    expect((await h.post(whoami)).headers.get('cache-control')).toBe('no-store');
+    expect((await h.post({ query: '{ nope }' })).headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses a revoked token on its very next request', async () => {

@@ -1,13 +1,18 @@
 import { buildSchema, getIntrospectionQuery, parse, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../src/config/settings.js';
-import { operationCost } from '../../../src/server/limits/cost.js';
+import { estimateCost, operationCost } from '../../../src/server/limits/cost.js';
 import { operationDepth } from '../../../src/server/limits/depth.js';
 import { checkQueryLimits } from '../../../src/server/limits/index.js';
 import { selectOperation } from '../../../src/server/limits/operation.js';
 
 const schema = buildSchema(`
-  type Query { relationships(first: Int = 20): Connection! relationship(id: ID!): Relationship node: Node }
+  type Query {
+    relationships(first: Int = 20): Connection!
+    relationship(id: ID!): Relationship
+    node: Node
+    search(text: String!, first: Int): [Relationship!]!
+  }
   type Connection { edges: [Edge!]! totalCount: Int! }
   type Edge { cursor: String! node: Relationship! }
   interface Node { id: ID! }
@@ -56,6 +61,24 @@ describe('query cost', () => {
   });
 });
 
+describe('whether the variables can change the cost', () => {
+  const follows = (query: string, variables?: Record<string, unknown>) =>
+    estimateCost(schema, selectOperation(parse(query), undefined)!, variables).followsVariables;
+
+  it('does not when variables only pick what to show', () => {
+    expect(follows('query ($t: String!) { search(text: $t, first: 3) { id } }', { t: 'acme' })).toBe(false);
+  });
+
+  it('does when a variable sets a page size, even inside a fragment', () => {
+    expect(follows('query ($n: Int) { search(text: "a", first: $n) { id } }', { n: 3 })).toBe(true);
+    expect(follows('query ($n: Int) { ...Q } fragment Q on Query { relationships(first: $n) { totalCount } }', { n: 3 })).toBe(true);
+  });
+
+  it("does when a variable reaches an estimator function's arguments", () => {
+    expect(follows('query ($id: ID!) { relationship(id: $id) { id } }', { id: '1' })).toBe(true);
+  });
+});
+
 describe('query depth', () => {
   it('is the deepest field nesting, through fragments', () => {
     expect(depth('{ relationships { totalCount } }')).toBe(2);
@@ -76,6 +99,12 @@ describe('limits measured once per document', () => {
     expect(checkQueryLimits(schema, document, 'Page', { n: 5 }, limits)?.cost).toBe(1 + 5);
     expect(checkQueryLimits(schema, document, 'Page', { n: 500 }, limits)?.cost).toBe(1 + 500);
     expect(checkQueryLimits(schema, document, 'Page', { n: 5000 }, limits)?.error?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('walks an operation whose variables cannot change its cost once, and answers the same cost after', () => {
+    const document = parse('query Find($t: String!) { search(text: $t, first: 4) { id phase } }');
+    expect(checkQueryLimits(schema, document, 'Find', { t: 'a' }, limits)?.cost).toBe(1 + 4 * 2);
+    expect(checkQueryLimits(schema, document, 'Find', { t: 'b' }, limits)?.cost).toBe(1 + 4 * 2);
   });
 
   it('measures each operation of a document on its own', () => {
