@@ -69,6 +69,9 @@ export class TokenStore {
   private readonly verified = new VerifiedTokens(VERIFIED_TTL_MS, VERIFIED_CAPACITY);
   /** Active `watchRevocations` pollers: only while one runs can another process's revocation reach the cache. */
   private watchers = 0;
+  /** data_version when the verified-token cache was last known valid. */
+  private cachedVersion = -1;
+  private dataVersionQuery: Database.Statement | undefined;
   /** Prepared once: every request verifies its token, and preparing costs more than the lookup. */
   private readonly byHash: Database.Statement<[string], Pick<TokenRow, 'id' | 'tenant' | 'scopes'>>;
   private readonly activeById: Database.Statement<[string]>;
@@ -150,13 +153,22 @@ export class TokenStore {
 
   /**
    * The principal behind a bearer secret, or null when it is unknown or
-   * revoked. Without a running `watchRevocations`, every call reads the file:
-   * nothing would tell the cache about another process's revocation.
+   * revoked, at once, even when another process revoked it: a cached
+   * principal is reused only while the file has not changed since it was
+   * cached (SQLite's data_version). Without a running `watchRevocations` (the
+   * CLI), every call reads the file.
    */
   verify(token: string): Principal | null {
     if (!looksLikeToken(token)) return null;
     const hash = hashToken(token);
     if (this.watchers === 0) return this.lookup(hash);
+    // Another process (the CLI) may have revoked a token since the cache was
+    // filled: any commit of theirs changes data_version, one cheap read.
+    const version = this.dataVersion();
+    if (version !== this.cachedVersion) {
+      this.verified.clear();
+      this.cachedVersion = version;
+    }
     const now = performance.now();
     const known = this.verified.get(hash, now);
     if (known !== undefined) return known;
@@ -222,7 +234,8 @@ export class TokenStore {
   }
 
   private dataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    this.dataVersionQuery ??= this.db.prepare('PRAGMA data_version').pluck();
+    return this.dataVersionQuery.get() as number;
   }
 
   private emitRevoked(tokenId: string): void {
