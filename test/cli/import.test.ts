@@ -90,6 +90,18 @@ describe('courtship import', () => {
     expect(await streamLength('beta')).toBe(2);
   });
 
+  it('refuses a relationship whose lines repeat an event id, and writes none of its lines', async () => {
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const withId = (text: string) => JSON.stringify({ ...JSON.parse(text), eventId: id });
+    const file = [withId(GOOD[0]!), withId(GOOD[1]!), ...GOOD.slice(3)].join('\n');
+    const result = await sandbox.run(['import', sandbox.file('repeat.ndjson', `${file}\n`)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 2');
+    expect(result.stderr).toContain('repeats an earlier line');
+    expect(await streamLength('acme')).toBeNull();
+    expect(await streamLength('beta')).toBe(2);
+  });
+
   it('is idempotent: running the same file twice writes nothing the second time', async () => {
     const file = sandbox.file('good.ndjson', GOOD.join('\n'));
     await sandbox.run(['import', file]);
