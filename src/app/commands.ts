@@ -21,7 +21,7 @@ import type { Rules } from '../domain/rules.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import { parseEventInput } from '../domain/validation.js';
 import { decodeRecorded, RELATIONSHIP_ID_PATTERN, streamIdFor, TENANT_PATTERN, toNewEvent } from '../projections/envelope.js';
-import { encodePosition, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../store/port.js';
+import { encodePosition, UUID_PATTERN, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { deadlineEventId } from './deadline-id.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
@@ -56,7 +56,6 @@ export interface AppendEventsResult {
 
 export const MAX_EVENTS_PER_APPEND = 1000;
 const MAX_METADATA_BYTES = 16 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETRIES_ON_RACE = 5;
 
 export interface CommandServiceDeps {
@@ -205,7 +204,7 @@ function prepare(events: readonly EventInput[]): Prepared[] {
     const event = parseEventInput(input, index);
     const id = input.eventId ?? null;
     if (id !== null) {
-      if (typeof id !== 'string' || !UUID.test(id)) {
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
         throw new InputError(`events[${index}].eventId must be a UUID`, `events[${index}].eventId`, 'INVALID_EVENT_ID', index);
       }
       if (seen.has(id.toLowerCase())) {

@@ -1,3 +1,5 @@
+import { TENANT_PATTERN } from '../projections/envelope.js';
+
 /**
  * Scopes are ranked: `admin` implies `write`, which implies `read`. A token
  * that may append events may also read what it appended, and an operator's
@@ -29,8 +31,6 @@ export function parseScopes(text: string): Scope[] {
   return SCOPES.filter((scope) => names.includes(scope));
 }
 
-/** Tenant ids are part of stream ids (`rel-<tenant>-<id>`), so no `-`. */
-export const TENANT_PATTERN = /^[a-z0-9_]{1,40}$/;
 
 export function assertTenant(tenant: string): void {
   if (!TENANT_PATTERN.test(tenant)) {

@@ -8,10 +8,11 @@
  */
 import { decodeEvent, encodeEvent, type StoredPayload } from '../domain/codec.js';
 import { DomainError } from '../domain/errors.js';
-import type { CourtshipEvent } from '../domain/events.js';
+import type { CourtshipEvent, StoredEvent } from '../domain/events.js';
 import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '../domain/upcast.js';
-import type { NewEvent, RecordedEvent } from '../store/port.js';
+import { encodePosition, type NewEvent, type RecordedEvent } from '../store/port.js';
 
+/** Tenant ids are part of stream ids (`rel-<tenant>-<id>`), so no `-`. */
 export const TENANT_PATTERN = /^[a-z0-9_]{1,40}$/;
 export const RELATIONSHIP_ID_PATTERN = /^[A-Za-z0-9_.:~@+-]{1,128}$/;
 
@@ -93,4 +94,12 @@ export function decodeRecorded(recorded: RecordedEvent): DecodedEvent | null {
     data: schemaVersion === SCHEMA_VERSIONS[event.type] ? payload.data : encodeEvent(event).payload.data,
     userMetadata: metadata.metadata ?? null,
   };
+}
+
+/** A stream's recorded events as the domain folds them (events this release does not know are passed over). */
+export function toStoredEvents(recorded: readonly RecordedEvent[]): StoredEvent[] {
+  return recorded.flatMap((each): StoredEvent[] => {
+    const decoded = decodeRecorded(each);
+    return decoded === null ? [] : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
+  });
 }

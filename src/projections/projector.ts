@@ -27,8 +27,8 @@ import type { Phase } from '../domain/events.js';
 import { defaultRules, type Rules } from '../domain/rules.js';
 import { stateAt } from '../domain/fold.js';
 import { initialState } from '../domain/state.js';
-import { encodePosition, type EventStore, type RecordedEvent, type Subscription } from '../store/port.js';
-import { decodeRecorded, streamIdFor } from './envelope.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
+import { streamIdFor, toStoredEvents } from './envelope.js';
 import { foldBatch, type AppliedBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
 import {
@@ -248,11 +248,7 @@ export class Projector implements ReadSide {
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));
-      const events = recorded.flatMap((r) => {
-        const decoded = decodeRecorded(r);
-        return decoded ? [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }] : [];
-      });
-      const state = stateAt(events, query.at, this.rules, initialState(id));
+      const state = stateAt(toStoredEvents(recorded), query.at, this.rules, initialState(id));
       if (state.phase === null) continue;
       const last = recorded.filter((r) => r.revision <= state.version).at(-1);
       then.set(id, { tenant, id, state, position: last?.position ?? 0n });

@@ -157,6 +157,8 @@ export class StoreUnavailableError extends StoreError {
 
 /* --------------------------------------------------------------- limits */
 
+/** Event ids are UUIDs (any version), as EventStoreDB requires. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Stream ids: 1–200 characters, no whitespace or control characters. */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.:~@+-]{1,200}$/;
 /** Largest serialized event (data + metadata), in bytes: EventStoreDB's default max append size is 16 MiB per batch. */

@@ -9,6 +9,7 @@ import {
   MAX_EVENT_BYTES,
   StoreError,
   STREAM_ID_PATTERN,
+  UUID_PATTERN,
   type ExpectedRevision,
   type NewEvent,
 } from './port.js';
@@ -21,7 +22,6 @@ export interface SerializedEvent {
   readonly metadata: string;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 

@@ -1,7 +1,8 @@
-import { parseScopes, TENANT_PATTERN } from '../../auth/scopes.js';
+import { parseScopes } from '../../auth/scopes.js';
 import { TokenStore, type TokenInfo } from '../../auth/token-store.js';
 import { resolveDataDir } from '../../config/settings.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
+import { tenantOption } from '../lib/environment.js';
 
 const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 
@@ -62,9 +63,7 @@ async function create(args: readonly string[], io: CommandIo): Promise<number> {
     label: { type: 'string' },
   });
   if (values.tenant === undefined) throw new UsageError('--tenant is required', 'token');
-  if (!TENANT_PATTERN.test(values.tenant)) {
-    throw new UsageError(`invalid tenant "${values.tenant}": expected 1-40 characters among a-z, 0-9 and _`, 'token');
-  }
+  const tenant = tenantOption(values.tenant, 'token');
   if (values.scopes === undefined) throw new UsageError('--scopes is required (e.g. --scopes read,write)', 'token');
   let scopes;
   try {
@@ -74,7 +73,7 @@ async function create(args: readonly string[], io: CommandIo): Promise<number> {
   }
   const tokens = openTokens(io, values['data-dir']);
   try {
-    const { token, info } = tokens.create({ tenant: values.tenant, scopes, label: values.label ?? null });
+    const { token, info } = tokens.create({ tenant, scopes, label: values.label ?? null });
     // The secret alone on stdout, so that `TOKEN=$(courtship token create …)` works; the rest on stderr.
     io.stdout.write(`${token}\n`);
     io.stderr.write(

@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
 import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../projections/envelope.js';
+import { UUID_PATTERN } from '../../store/port.js';
 
 /** A line's envelope: which relationship, and the event as the API takes it. */
 export interface LineInput {
@@ -27,7 +28,6 @@ export type LineRefusal = { readonly ok: false; readonly tenant: string; readonl
 
 export type LineResult = { readonly ok: true; readonly line: ParsedLine } | LineRefusal;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KNOWN_FIELDS = new Set(['tenant', 'relationshipId', 'type', 'occurredAt', 'actor', 'data', 'eventId', 'metadata']);
 
 export function parseLine(text: string, defaultTenant: string): LineResult {
@@ -68,7 +68,7 @@ export function readLineInput(text: string, defaultTenant: string): { readonly o
   }
   const unknown = Object.keys(raw).find((key) => !KNOWN_FIELDS.has(key));
   if (unknown !== undefined) return refuse(tenant, relationshipId, `${unknown}: unknown field`);
-  if (raw.eventId !== undefined && (typeof raw.eventId !== 'string' || !UUID.test(raw.eventId))) {
+  if (raw.eventId !== undefined && (typeof raw.eventId !== 'string' || !UUID_PATTERN.test(raw.eventId))) {
     return refuse(tenant, relationshipId, 'eventId: expected a UUID');
   }
   if (raw.metadata !== undefined && (typeof raw.metadata !== 'object' || raw.metadata === null || Array.isArray(raw.metadata))) {

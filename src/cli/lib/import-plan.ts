@@ -16,10 +16,9 @@ import { evolveInPlace } from '../../domain/evolve.js';
 import { fold } from '../../domain/fold.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore } from '../../store/port.js';
-import { streamIdFor } from '../../projections/envelope.js';
+import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import { derivedEventId } from './event-line.js';
 import { parseLine, reasonOf, type LineInput, type ParsedLine } from './import-line.js';
-import { toStoredEvents } from './log.js';
 
 export interface LineProblem {
   readonly line: number;

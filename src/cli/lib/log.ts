@@ -4,8 +4,8 @@
  * of a tenant one stream at a time.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../../projections/envelope.js';
-import { encodePosition, type EventStore, type RecordedEvent } from '../../store/port.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, toStoredEvents, type DecodedEvent } from '../../projections/envelope.js';
+import type { EventStore, RecordedEvent } from '../../store/port.js';
 
 const LOG_PAGE = 2000;
 const STREAM_PAGE = 500;
@@ -57,12 +57,4 @@ export async function* readRelationships(store: EventStore, tenant: string): Asy
 
 export async function readRelationship(store: EventStore, tenant: string, id: string): Promise<StoredEvent[]> {
   return toStoredEvents(await store.readStream(streamIdFor(tenant, id)));
-}
-
-/** A stream's recorded events as the domain folds them (events this release does not know are passed over). */
-export function toStoredEvents(recorded: readonly RecordedEvent[]): StoredEvent[] {
-  return recorded.flatMap((each): StoredEvent[] => {
-    const decoded = decodeRecorded(each);
-    return decoded === null ? [] : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
-  });
 }

@@ -12,6 +12,7 @@ import { badUserInput } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
 import { AnalyticsFilter, AnalyticsGroupBy, DecaySummary, DurationStats, Funnel, Outcome } from '../types/analytics.js';
 import { DateTime } from '../types/scalars.js';
+import { pastInstant } from './as-of.js';
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
@@ -126,9 +127,3 @@ function scopeOf(filter: AnalyticsFilter | null, at: number): AnalyticsScope {
   return { at, from, to, segment: filter?.segment ?? null, owner: filter?.owner ?? null };
 }
 
-/** `asOf` is for looking back: the future has not been recorded yet. */
-function pastInstant(asOf: Date, now: number): number {
-  const at = asOf.getTime();
-  if (at > now) throw badUserInput(`asOf ${asOf.toISOString()} is in the future`, { field: 'asOf', reason: 'AS_OF_IN_FUTURE' });
-  return at;
-}

@@ -7,8 +7,7 @@
 import DataLoader from 'dataloader';
 import type { LoggedEvent, Page, RelationshipRow } from '../../app/read-side.js';
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, streamIdFor } from '../../projections/envelope.js';
-import { encodePosition } from '../../store/port.js';
+import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import type { RequestContext } from '../context.js';
 import type { CourtshipServices } from '../services.js';
 
@@ -48,15 +47,7 @@ function createLoaders(tenant: string, { readSide, store }: CourtshipServices): 
     ),
     history: new DataLoader(async (ids) =>
       Promise.all(
-        ids.map(async (id) => {
-          const recorded = await store.readStream(streamIdFor(tenant, id));
-          return recorded.flatMap((each): StoredEvent[] => {
-            const decoded = decodeRecorded(each);
-            return decoded === null
-              ? []
-              : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
-          });
-        }),
+        ids.map(async (id) => toStoredEvents(await store.readStream(streamIdFor(tenant, id)))),
       ),
     ),
   };

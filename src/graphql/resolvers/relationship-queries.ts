@@ -2,7 +2,6 @@ import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { stateAt } from '../../domain/fold.js';
 import { initialState } from '../../domain/state.js';
 import type { RequestContext } from '../context.js';
-import { badUserInput } from '../errors.js';
 import { RelationshipFilter, RelationshipOrder } from '../inputs/relationship-filter.js';
 import { toRelationshipFilter, toRelationshipOrder } from '../inputs/to-read-side.js';
 import type { CourtshipServices } from '../services.js';
@@ -14,6 +13,7 @@ import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
+import { pastInstant } from './as-of.js';
 
 @Authorized('read')
 @Resolver()
@@ -94,11 +94,3 @@ export class RelationshipQueries {
   }
 }
 
-/** `asOf` is for looking back: the future has not been recorded yet. */
-function pastInstant(asOf: Date, now: number): number {
-  const at = asOf.getTime();
-  if (at > now) {
-    throw badUserInput(`asOf ${asOf.toISOString()} is in the future`, { field: 'asOf', reason: 'AS_OF_IN_FUTURE' });
-  }
-  return at;
-}
