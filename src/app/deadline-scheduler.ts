@@ -71,8 +71,8 @@ export class DeadlineScheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.source.onApplied(({ events }) => {
-      for (const event of events) this.schedule(event.tenant, event.relationshipId);
+    this.unsubscribe = this.options.source.onApplied(({ rows }) => {
+      for (const row of rows) this.index(row);
       this.arm();
     });
     for (const row of this.options.source.relationships()) this.index(row);
@@ -87,11 +87,6 @@ export class DeadlineScheduler {
     this.timer?.cancel();
     this.timer = null;
     await Promise.all([...this.inFlight]);
-  }
-
-  private schedule(tenant: string, id: string): void {
-    const row = this.options.source.getRelationship(tenant, id);
-    if (row) this.index(row);
   }
 
   private index(row: RelationshipRow): void {

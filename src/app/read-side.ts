@@ -94,6 +94,14 @@ export interface Page<T> {
   readonly totalCount: number;
 }
 
+/** A page of events; unlike a page of relationships it has no total (counting would read the whole log). */
+export interface EventPage {
+  readonly items: readonly { cursor: string; node: LoggedEvent }[];
+  readonly hasNextPage: boolean;
+  /** Where the next page starts: the last event's cursor, or how far a scan that found too few went. */
+  readonly endCursor: string | null;
+}
+
 export interface PhaseChangeRecord {
   readonly tenant: string;
   readonly relationshipId: string;
@@ -137,6 +145,20 @@ export interface EventLogFilter {
   occurredTo?: number;
 }
 
+/** What the projector announces after each commit. */
+export interface AppliedNotice {
+  readonly phaseChanges: readonly PhaseChangeRecord[];
+  /**
+   * The events applied, in log order; null when they were applied in bulk
+   * (a long catch-up) without being listed: read them from the log.
+   */
+  readonly events: readonly LoggedEvent[] | null;
+  /** Each relationship the batch changed, in its new state. */
+  readonly rows: readonly RelationshipRow[];
+  /** Position of the last event applied. */
+  readonly checkpoint: bigint;
+}
+
 /* ------------------------------------------------------------ the port */
 export interface ReadSide {
   /** Position of the last event the projector applied (null before any). */
@@ -168,16 +190,20 @@ export interface ReadSide {
     query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
   ): Promise<Page<RelationshipRow>>;
 
-  /** The tenant's slice of the global log, in log order, after a position. */
-  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent>;
-  /** One relationship's events by revision (cursor = revision). */
-  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent>;
+  /**
+   * The tenant's slice of the global log, in log order, after a position, up
+   * to the checkpoint. A page may hold fewer events than `first` (and still
+   * have a next page) when its filters matched few of the events it scanned.
+   */
+  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage>;
+  /** One relationship's events by revision (cursor = revision), up to the checkpoint. */
+  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage>;
   /**
    * Several relationships' pages at once, for DataLoader: the same pages as
    * `listRelationshipEvents` would give one by one, in the order of `requests`
    * (an unknown relationship gets an empty page).
    */
-  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Page<LoggedEvent>[];
+  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]>;
 
   /** Phase changes after a position, in order (for resumable subscriptions). */
   listPhaseChanges(
@@ -186,5 +212,5 @@ export interface ReadSide {
   ): PhaseChangeRecord[];
 
   /** Live notifications, emitted after the projector commits a batch. Returns an unsubscribe function. */
-  onApplied(listener: (batch: { phaseChanges: PhaseChangeRecord[]; events: LoggedEvent[]; checkpoint: bigint }) => void): () => void;
+  onApplied(listener: (batch: AppliedNotice) => void): () => void;
 }

@@ -10,22 +10,35 @@ import { evolveInPlace } from '../domain/evolve.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import { encodePosition, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded } from './envelope.js';
+import { toLoggedEvent } from './log-pages.js';
 import type { RelationshipTable } from './relationship-table.js';
 
 export interface AppliedBatch {
   /** Each relationship the batch changed, once, in its final state for the batch. */
   readonly rows: RelationshipRow[];
   readonly phaseChanges: PhaseChangeRecord[];
-  readonly events: LoggedEvent[];
+  /** The batch's events in the feed's form; null when not asked for (nobody listens). */
+  readonly events: LoggedEvent[] | null;
   /** Position of the batch's last event, relationship event or not. */
   readonly checkpoint: bigint;
 }
 
-export function foldBatch(table: RelationshipTable, recorded: readonly RecordedEvent[]): AppliedBatch {
+/** Events as read for a fold; listing them for the feed needs whole recorded events. */
+export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: readonly RecordedEvent[], options?: { listEvents: boolean }): AppliedBatch;
+export function foldBatch(
+  table: Pick<RelationshipTable, 'get'>,
+  recorded: readonly Omit<RecordedEvent, 'id' | 'recordedAt'>[],
+  options: { listEvents: false },
+): AppliedBatch;
+export function foldBatch(
+  table: Pick<RelationshipTable, 'get'>,
+  recorded: readonly Omit<RecordedEvent, 'id' | 'recordedAt'>[],
+  options: { listEvents: boolean } = { listEvents: true },
+): AppliedBatch {
   // Each changed state is copied once per batch, then written in place.
   const working = new Map<string, { tenant: string; id: string; state: RelationshipState; position: bigint | null }>();
   const phaseChanges: PhaseChangeRecord[] = [];
-  const events: LoggedEvent[] = [];
+  const events: LoggedEvent[] | null = options.listEvents ? [] : null;
 
   for (const record of recorded) {
     const decoded = decodeRecorded(record);
@@ -43,12 +56,15 @@ export function foldBatch(table: RelationshipTable, recorded: readonly RecordedE
     if (revision <= state.version) continue;
 
     const historyBefore = state.phaseHistory.length;
-    const encoded = encodePosition(position);
-    evolveInPlace(state, event, { revision, position: encoded });
+    evolveInPlace(state, event, { revision });
     entry.position = position;
 
+    // Encoded only for the (few) events that change the phase.
     for (let i = historyBefore; i < state.phaseHistory.length; i++) {
       const change = state.phaseHistory[i]!;
+      const encoded = encodePosition(position);
+      // The cause as `evolve` records it when given the position (same keys, same order).
+      if (change.cause.kind === 'EVENT') state.phaseHistory[i] = { ...change, cause: { ...change.cause, position: encoded } };
       phaseChanges.push({
         tenant,
         relationshipId,
@@ -63,19 +79,7 @@ export function foldBatch(table: RelationshipTable, recorded: readonly RecordedE
         position,
       });
     }
-    events.push({
-      tenant,
-      relationshipId,
-      position,
-      revision,
-      eventId: record.id,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      actor: event.actor,
-      data: decoded.data,
-      metadata: decoded.userMetadata,
-      recordedAt: record.recordedAt.getTime(),
-    });
+    events?.push(toLoggedEvent(decoded, record as RecordedEvent));
   }
 
   const rows: RelationshipRow[] = [];

@@ -71,7 +71,7 @@ export interface DecodedEvent {
  * or null when it is not a relationship event or not one this release knows:
  * such an event is passed over, as `evolve` would ignore it anyway.
  */
-export function decodeRecorded(recorded: RecordedEvent): DecodedEvent | null {
+export function decodeRecorded(recorded: Omit<RecordedEvent, 'id' | 'recordedAt'>): DecodedEvent | null {
   const ids = parseStreamId(recorded.streamId);
   if (!ids) return null;
   const metadata = recorded.metadata as Partial<StoredMetadata>;

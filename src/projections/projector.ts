@@ -11,10 +11,12 @@
  *   subscription continues from the checkpoint.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type {
+  AppliedNotice,
   EventLogFilter,
-  LoggedEvent,
+  EventPage,
   Page,
   PhaseChangeRecord,
   ReadSide,
@@ -26,7 +28,7 @@ import type {
 import type { Phase } from '../domain/events.js';
 import { defaultRules, type Rules } from '../domain/rules.js';
 import { stateAt } from '../domain/fold.js';
-import { initialState } from '../domain/state.js';
+import { initialState, type RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { streamIdFor, toStoredEvents } from './envelope.js';
 import { foldBatch, type AppliedBatch } from './batch.js';
@@ -40,7 +42,8 @@ import {
 } from './read-model-schema.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
-import { eventPage, relationshipEventPage, relationshipEventPages } from './event-pages.js';
+import { LogPages } from './log-pages.js';
+import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
 import { PositionWaiters } from './waiters.js';
 
 export interface ProjectorLogger {
@@ -55,6 +58,13 @@ export interface ProjectorOptions {
   readonly rules?: Rules;
   /** Most events applied in one transaction. */
   readonly maxBatch?: number;
+  /**
+   * Catching up on a long stretch of the embedded store's log with worker
+   * threads (see parallel-catch-up.ts), or `false` to always fold on this
+   * thread alone. Defaults: one worker per core besides this one (at most 3,
+   * none on a single core), from 20,000 events behind.
+   */
+  readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
   readonly logger?: ProjectorLogger;
@@ -71,6 +81,8 @@ export interface ProjectorLag {
 export type AppliedListener = Parameters<ReadSide['onApplied']>[0];
 
 const DEFAULT_MAX_BATCH = 1000;
+/** One worker per core besides this thread's, which folds a partition too. */
+const DEFAULT_PARALLEL = { workers: Math.min(os.availableParallelism() - 1, 3), minEvents: 20_000, chunkEvents: 100_000 };
 const DEFAULT_RETRY_DELAY_MS = 1000;
 const DEFAULT_WAIT_MS = 5000;
 
@@ -83,11 +95,14 @@ export class Projector implements ReadSide {
   private readonly fingerprint: string;
   private readonly maxBatch: number;
   private readonly retryDelayMs: number;
+  private readonly parallel: { workers: number; minEvents: number; chunkEvents: number } | null;
+  private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
   private db: ReadModelDb;
   private table = new RelationshipTable();
   private position: bigint | null;
   private readonly waiters = new PositionWaiters();
+  private readonly logPages: LogPages;
   private readonly listeners = new Set<AppliedListener>();
   private following: Following | null = null;
   private closed = false;
@@ -102,6 +117,8 @@ export class Projector implements ReadSide {
     this.rules = options.rules ?? defaultRules;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    const parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
+    this.parallel = parallel !== null && parallel.workers >= 1 ? parallel : null;
     this.logger = options.logger;
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
@@ -111,6 +128,7 @@ export class Projector implements ReadSide {
     this.db = new ReadModelDb(opened.db);
     this.db.loadInto(this.table);
     this.position = this.db.checkpoint();
+    this.logPages = new LogPages(this.store, () => (this.checkpointVerified ? this.position : null));
   }
 
   /** Number of relationships held (all tenants). */
@@ -198,10 +216,20 @@ export class Projector implements ReadSide {
     try {
       let after: bigint | undefined;
       let applied = 0;
+      const bulk = target === null ? null : this.bulkCatchUp(table, null, target, null);
+      if (bulk) {
+        for await (const chunk of bulk) {
+          db.commit(chunk.batch);
+          install(table, chunk);
+          after = chunk.batch.checkpoint;
+          applied += chunk.events;
+          onProgress?.(applied);
+        }
+      }
       while (target !== null && (after === undefined || after < target)) {
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
-        const batch = foldBatch(table, page);
+        const batch = foldBatch(table, page, { listEvents: false });
         db.commit(batch);
         for (const row of batch.rows) table.set(row);
         after = batch.checkpoint;
@@ -256,16 +284,16 @@ export class Projector implements ReadSide {
     return listRelationships(then, query, this.rules);
   }
 
-  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Page<LoggedEvent> {
-    return eventPage(this.db, tenant, query);
+  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
+    return this.logPages.events(tenant, query);
   }
 
-  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Page<LoggedEvent> {
-    return relationshipEventPage(this.db, tenant, id, query);
+  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
+    return this.logPages.relationshipEvents(tenant, id, query);
   }
 
-  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Page<LoggedEvent>[] {
-    return relationshipEventPages(this.db, tenant, requests);
+  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]> {
+    return this.logPages.relationshipEventsMany(tenant, requests);
   }
 
   listPhaseChanges(
@@ -291,6 +319,8 @@ export class Projector implements ReadSide {
           this.checkpointVerified = true;
           if (this.position !== null) this.waiters.reached(this.position);
         }
+        await this.catchUpInBulk(following);
+        if (following.stopped) return;
         subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
         following.subscription = subscription;
         await this.consume(subscription, following);
@@ -324,6 +354,51 @@ export class Projector implements ReadSide {
     this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint));
     this.table = new RelationshipTable();
     this.position = null;
+  }
+
+  /** Applies a long stretch of the log with worker threads, when the store and the machine allow it. */
+  private async catchUpInBulk(following: Following): Promise<void> {
+    const head = await this.store.headPosition();
+    const bulk = head === null ? null : this.bulkCatchUp(this.table, this.position, head, following.abort.signal);
+    if (!bulk) return;
+    try {
+      for await (const chunk of bulk) {
+        this.db.commit(chunk.batch);
+        const rows = install(this.table, chunk);
+        this.position = chunk.batch.checkpoint;
+        this.waiters.reached(chunk.batch.checkpoint);
+        this.announce({ phaseChanges: chunk.batch.phaseChanges, events: null, rows, checkpoint: chunk.batch.checkpoint });
+        if (following.stopped) return;
+      }
+    } catch (error) {
+      if (following.stopped) return;
+      // What was committed stays; the rest is folded on this thread, as without workers.
+      this.bulkFailed = true;
+      this.logger?.error({ err: error, checkpoint: this.position?.toString() ?? null }, 'parallel catch-up failed; going on without workers');
+    }
+  }
+
+  /** The chunks of a parallel catch-up from `after` to `upTo` into `table`, or null when it is not worth it (or not possible). */
+  private bulkCatchUp(
+    table: RelationshipTable,
+    after: bigint | null,
+    upTo: bigint,
+    signal: AbortSignal | null,
+  ): AsyncGenerator<CaughtUpChunk> | null {
+    const store = partitionedStoreOf(this.store);
+    const parallel = this.parallel;
+    if (store === null || parallel === null || this.bulkFailed || upTo - (after ?? 0n) < BigInt(parallel.minEvents)) return null;
+    return parallelCatchUp({
+      storeFile: store.file,
+      // Resuming: the workers start from the states committed so far.
+      readModelFile: after === null ? null : this.file,
+      after,
+      upTo,
+      workers: parallel.workers,
+      inline: { store: store.reader, table },
+      chunkSpan: BigInt(parallel.chunkEvents),
+      ...(signal === null ? {} : { signal }),
+    });
   }
 
   /**
@@ -366,17 +441,17 @@ export class Projector implements ReadSide {
   }
 
   private apply(events: readonly RecordedEvent[]): void {
-    const batch = foldBatch(this.table, events);
+    // The feed's form of each event is only built for someone to hand it to.
+    const batch = foldBatch(this.table, events, { listEvents: this.listeners.size > 0 });
     this.db.commit(batch);
     for (const row of batch.rows) this.table.set(row);
     this.position = batch.checkpoint;
     this.waiters.reached(batch.checkpoint);
-    this.announce(batch);
+    this.announce({ phaseChanges: batch.phaseChanges, events: batch.events, rows: batch.rows, checkpoint: batch.checkpoint });
   }
 
-  private announce(batch: AppliedBatch): void {
+  private announce(notice: AppliedNotice): void {
     if (this.listeners.size === 0) return;
-    const notice = { phaseChanges: batch.phaseChanges, events: batch.events, checkpoint: batch.checkpoint };
     for (const listener of this.listeners) {
       try {
         listener(notice);
@@ -391,11 +466,13 @@ export class Projector implements ReadSide {
 class Following {
   subscription: Subscription | null = null;
   stopped = false;
+  readonly abort = new AbortController();
   done: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     this.wake?.();
     await this.subscription?.stop();
     await this.done;
@@ -412,4 +489,14 @@ class Following {
       this.wake = finish;
     });
   }
+}
+
+/** Installs a committed chunk's rows in `table` (parsing the workers' serialised states); returns them all. */
+function install(table: RelationshipTable, chunk: CaughtUpChunk): RelationshipRow[] {
+  const rows = [...chunk.batch.rows];
+  for (const serialized of chunk.batch.serializedRows) {
+    rows.push({ tenant: serialized.tenant, id: serialized.id, state: JSON.parse(serialized.state) as RelationshipState, position: serialized.position });
+  }
+  for (const row of rows) table.set(row);
+  return rows;
 }

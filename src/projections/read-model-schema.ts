@@ -14,7 +14,7 @@ import type { Rules } from '../domain/rules.js';
 export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
 
 /** Bump on any change below: files of another version are rebuilt, not migrated. */
-export const READ_MODEL_SCHEMA_VERSION = 2;
+export const READ_MODEL_SCHEMA_VERSION = 3;
 
 /** WAL size (in 4 KiB pages, 64 MiB) at which SQLite folds it into the file. */
 const WAL_CHECKPOINT_PAGES = 16_384;
@@ -55,31 +55,6 @@ const SCHEMA = `
     PRIMARY KEY (tenant, position, seq)
   ) WITHOUT ROWID;
   CREATE INDEX phase_changes_by_relationship ON phase_changes (tenant, relationship_id, position);
-
-  -- The tenant-scoped slice of the global log, for the events feed and a
-  -- relationship's events, without going back to the store. Clustered on the
-  -- feed's order, so a tenant's feed is one range of the table and the log
-  -- appends at the end of each tenant's range: one B-tree for the rows and
-  -- the feed, and one index for relationship pages.
-  CREATE TABLE event_log (
-    tenant          TEXT    NOT NULL,
-    position        INTEGER NOT NULL,
-    relationship_id TEXT    NOT NULL,
-    revision        INTEGER NOT NULL,
-    event_id        TEXT    NOT NULL,
-    type            TEXT    NOT NULL,
-    occurred_at     INTEGER NOT NULL,
-    actor           TEXT    NOT NULL,
-    data            TEXT    NOT NULL,
-    metadata        TEXT,
-    recorded_at     INTEGER NOT NULL,
-    PRIMARY KEY (tenant, position)
-  ) WITHOUT ROWID;
-  -- Type, actor and time filters scan the tenant's feed: an index per filter
-  -- would slow every write for rarer reads. This one is the costliest write
-  -- of a catch-up (its entries land all over the B-tree), and it is what
-  -- lets a page of relationships read their events in one query.
-  CREATE INDEX event_log_by_relationship ON event_log (tenant, relationship_id, revision);
 `;
 
 /** Identifies the rules a file was projected under. */

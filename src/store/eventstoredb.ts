@@ -51,6 +51,7 @@ import {
   StoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
+  matchesReadAllFilter,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -62,7 +63,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { readLimits, serializeBatch } from './validate.js';
+import { readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 /* ------------------------------------------------- the client, as we use it */
 
@@ -451,6 +452,8 @@ export class EventStoreDbStore implements EventStore {
       throw new StoreError('readAll: `after` must be a bigint position', 'INVALID_READ');
     }
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
+    // Filtered on this side: the client's readAll takes no filter (only its subscriptions do).
+    const filter = readAllFilter(options.filter);
     this.assertOpen();
     const events: RecordedEvent[] = [];
     // One more than needed: the page starts at the (inclusive) `after` event, which is skipped.
@@ -465,7 +468,7 @@ export class EventStoreDbStore implements EventStore {
         cursor = position;
         moved = true;
         const event = toRecordedEvent(resolved);
-        if (event === null) continue;
+        if (event === null || !matchesReadAllFilter(event, filter)) continue;
         events.push(event);
         if (events.length === limit) return events;
       }

@@ -64,6 +64,25 @@ export interface ReadAllOptions {
   /** Exclusive: only events with a position strictly greater are returned. Omit for the start. */
   readonly after?: bigint;
   readonly maxCount?: number;
+  /**
+   * Only events that match (EventStoreDB's server-side filters on `$all`): the
+   * events skipped do not count towards `maxCount`.
+   */
+  readonly filter?: ReadAllFilter;
+}
+
+export interface ReadAllFilter {
+  /** Only events of streams whose id starts with this prefix. */
+  readonly streamPrefix?: string;
+  /** Only events of these types. */
+  readonly eventTypes?: readonly string[];
+}
+
+/** Whether `event` passes `filter` (the adapters filtering on the client side share this). */
+export function matchesReadAllFilter(event: { streamId: string; type: string }, filter: ReadAllFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  if (filter.streamPrefix !== undefined && !event.streamId.startsWith(filter.streamPrefix)) return false;
+  return filter.eventTypes === undefined || filter.eventTypes.includes(event.type);
 }
 
 export interface SubscribeOptions {

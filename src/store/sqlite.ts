@@ -27,6 +27,7 @@ import {
   type ExpectedRevision,
   type ListStreamsOptions,
   type NewEvent,
+  type ReadAllFilter,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -36,7 +37,7 @@ import {
 import { Notifier, catchUpSubscription } from './catch-up.js';
 import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
-import { readLimits, serializeBatch, type SerializedEvent } from './validate.js';
+import { readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -73,6 +74,9 @@ type EventRow = [
 // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
+
+/** A recorded event without what only its readers need (its id, when it was recorded). */
+export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'>;
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const file = path.resolve(options.dataDir, SQLITE_FILE_NAME);
@@ -136,6 +140,8 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
+  private readonly filteredReads = new Map<string, Database.Statement>();
+  private partitionRead: Database.Statement | undefined;
   private readonly appendBatch: (
     streamId: string,
     events: SerializedEvent[],
@@ -281,16 +287,35 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.readAfter(options.after, options.maxCount);
+    return this.readAfter(options.after, options.maxCount, readAllFilter(options.filter));
   }
 
-  private async readAfter(after: bigint | undefined, maxCount: number | undefined): Promise<RecordedEvent[]> {
+  private async readAfter(after: bigint | undefined, maxCount: number | undefined, filter?: ReadAllFilter): Promise<RecordedEvent[]> {
     if (after !== undefined && typeof after !== 'bigint') {
       throw new StoreError('readAll: `after` must be a bigint position', 'INVALID_READ');
     }
     const limit = readLimits(undefined, { maxCount }).maxCount;
     this.assertOpen();
-    return toRecorded(this.statements.all.all(after ?? -1n, limit) as EventRow[]);
+    if (filter === undefined) return toRecorded(this.statements.all.all(after ?? -1n, limit) as EventRow[]);
+    return toRecorded(this.filteredRead(filter).all(after ?? -1n, ...filterParameters(filter), limit) as EventRow[]);
+  }
+
+  /**
+   * One statement per filter shape. The filters are checked row by row along
+   * the log's order (`+stream_id` keeps the planner from walking the stream
+   * index and sorting a whole tenant's events for each page).
+   */
+  private filteredRead(filter: ReadAllFilter): Database.Statement {
+    const key = `${filter.streamPrefix !== undefined}:${filter.eventTypes !== undefined}`;
+    let statement = this.filteredReads.get(key);
+    if (!statement) {
+      let where = 'position > ?';
+      if (filter.streamPrefix !== undefined) where += ' AND +stream_id >= ? AND +stream_id < ?';
+      if (filter.eventTypes !== undefined) where += ' AND type IN (SELECT value FROM json_each(?))';
+      statement = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY position LIMIT ?`).raw();
+      this.filteredReads.set(key, statement);
+    }
+    return statement;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -340,6 +365,38 @@ export class SqliteEventStore implements EventStore {
     return this.statements.streams.all(prefix, `${prefix}\u007f`, options.after ?? '', maxCount) as string[];
   }
 
+  /**
+   * The events in (after, upTo] of one partition of the streams, in log order,
+   * at most `maxCount`, without their ids and recording times (a fold needs
+   * neither): a parallel catch-up gives each worker one partition, and every
+   * stream lies wholly in one (see `streamPartitionSql`).
+   */
+  readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[] {
+    this.assertOpen();
+    const statement = (this.partitionRead ??= this.db
+      .prepare(
+        `SELECT position, stream_id, revision * 1.0, type, data, metadata FROM events
+         WHERE position > ? AND position <= ? AND ${streamPartitionSql('stream_id')} % ? BETWEEN ? AND ?
+         ORDER BY position LIMIT ?`,
+      )
+      .raw());
+    const { modulus, from, to } = partition;
+    const rows = statement.all(range.after ?? -1n, range.upTo, modulus, from, to - 1, range.maxCount) as [
+      bigint,
+      string,
+      number,
+      string,
+      string,
+      string,
+    ][];
+    const events = new Array<FoldableEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      events[i] = { position: row[0], streamId: row[1], revision: row[2], type: row[3], data: JSON.parse(row[4]), metadata: JSON.parse(row[5]) };
+    }
+    return events;
+  }
+
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
     return (this.statements.head.get() as bigint | null) ?? null;
@@ -348,6 +405,16 @@ export class SqliteEventStore implements EventStore {
   async ping(): Promise<void> {
     this.assertOpen();
     this.statements.ping.get();
+  }
+
+  /**
+   * The connection itself, for the bulk paths of sqlite-bulk.ts only (many
+   * appends in one commit, the log as stored text); everything else goes
+   * through the port.
+   */
+  get connection(): Database.Database {
+    this.assertOpen();
+    return this.db;
   }
 
   async close(): Promise<void> {
@@ -375,6 +442,31 @@ function assertExpected(streamId: string, expected: ExpectedRevision, current: n
     (expected === 'stream_exists' && current !== null) ||
     expected === current;
   if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
+}
+
+/** The streams whose `streamPartitionSql` number, modulo `modulus`, lies in [from, to). */
+export interface StreamPartition {
+  readonly modulus: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * A number computed from a stream id (SQL over `column`, which holds one or
+ * builds one) that spreads streams evenly enough over partitions (see
+ * `StreamPartition`): the last two characters and the length, which vary most
+ * across ids.
+ */
+export function streamPartitionSql(column: string): string {
+  return `(unicode(substr(${column}, -1)) + 31 * unicode(substr(${column}, -2, 1)) + 7 * length(${column}))`;
+}
+
+function filterParameters(filter: ReadAllFilter): unknown[] {
+  const parameters: unknown[] = [];
+  // Stream ids only use ASCII below 0x7f, so `prefix + DEL` bounds every id that starts with prefix.
+  if (filter.streamPrefix !== undefined) parameters.push(filter.streamPrefix, `${filter.streamPrefix}\u007f`);
+  if (filter.eventTypes !== undefined) parameters.push(JSON.stringify(filter.eventTypes));
+  return parameters;
 }
 
 function toRecorded(rows: EventRow[]): RecordedEvent[] {

@@ -12,6 +12,7 @@ import {
   UUID_PATTERN,
   type ExpectedRevision,
   type NewEvent,
+  type ReadAllFilter,
 } from './port.js';
 
 /** An event checked and serialised once, ready for either adapter. */
@@ -140,6 +141,21 @@ export function readLimits(
     throw new StoreError(`maxCount must be an integer ≥ 1, got ${String(maxCount)}`, 'INVALID_READ');
   }
   return { direction, fromRevision, maxCount: maxCount ?? -1 };
+}
+
+/** Checks a `readAll` filter; returns it, or undefined when it filters nothing. */
+export function readAllFilter(filter: unknown): ReadAllFilter | undefined {
+  if (filter === undefined) return undefined;
+  if (filter === null || typeof filter !== 'object') throw new StoreError('readAll: `filter` must be an object', 'INVALID_READ');
+  const { streamPrefix, eventTypes } = filter as Record<string, unknown>;
+  if (streamPrefix !== undefined && typeof streamPrefix !== 'string') {
+    throw new StoreError('readAll: `filter.streamPrefix` must be a string', 'INVALID_READ');
+  }
+  if (eventTypes !== undefined && !(Array.isArray(eventTypes) && eventTypes.every((type) => typeof type === 'string'))) {
+    throw new StoreError('readAll: `filter.eventTypes` must be an array of strings', 'INVALID_READ');
+  }
+  if (streamPrefix === undefined && eventTypes === undefined) return undefined;
+  return filter as ReadAllFilter;
 }
 
 function isCount(value: unknown, min: number): value is number {

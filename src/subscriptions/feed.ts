@@ -12,10 +12,17 @@
  */
 
 export interface FeedSource<T> {
-  /** Items strictly after `after`, in position order, at most `limit`. */
-  backlog(after: bigint | undefined, limit: number): readonly T[];
-  /** Calls `listener` with each committed batch (position order). Returns an unsubscribe function. */
-  listen(listener: (items: readonly T[]) => void): () => void;
+  /**
+   * Items strictly after `after`, in position order, at most `limit`; fewer
+   * only when there are no more (up to the head at the time of the call).
+   */
+  backlog(after: bigint | undefined, limit: number): readonly T[] | Promise<readonly T[]>;
+  /**
+   * Calls `listener` with each committed batch (position order), or with null
+   * for a batch whose items were committed without being listed (the feed then
+   * reads them through `backlog`). Returns an unsubscribe function.
+   */
+  listen(listener: (items: readonly T[] | null) => void): () => void;
   /** Position of the newest item already committed (where "live only" starts). */
   head(): bigint | null;
   positionOf(item: T): bigint;
@@ -50,8 +57,15 @@ export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): A
   let closed = false;
   let wake: (() => void) | null = null;
 
+  /** Set when a batch came unlisted: the backlog is read again from the watermark. */
+  let unlisted = false;
   const unsubscribe = source.listen((items) => {
     if (closed || overflowed) return;
+    if (items === null) {
+      unlisted = true;
+      wake?.();
+      return;
+    }
     for (const item of items) if (source.matches(item)) pending.push(item);
     if (pending.length > bufferLimit) {
       overflowed = true;
@@ -88,8 +102,15 @@ export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): A
           throw new FeedOverflowError(bufferLimit, delivered);
         }
         if (page.length > 0) return take(page.shift()!);
+        if (unlisted && backlogDone) {
+          // Everything pending is after what the backlog read before; the new read covers it
+          // too, and the watermark drops what it already delivered.
+          unlisted = false;
+          backlogDone = false;
+        }
         if (!backlogDone) {
-          const items = source.backlog(last ?? undefined, pageSize);
+          const items = await source.backlog(last ?? undefined, pageSize);
+          if (closed) continue;
           page = items.filter((item) => source.matches(item));
           // `last` is the scan watermark: pending items at or before it were seen by the backlog.
           if (items.length > 0) last = source.positionOf(items[items.length - 1]!);

@@ -4,7 +4,21 @@ import { advanceTo } from '../../src/domain/deadlines.js';
 import { describe as describeRelationship } from '../../src/domain/metrics/view.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { Projector } from '../../src/projections/projector.js';
+import { encodedLogLines, storedLogLines, type Range } from '../../src/cli/lib/log-lines.js';
+import { toNewEvent } from '../../src/projections/envelope.js';
+import type { NewEvent } from '../../src/store/port.js';
+import type { SqliteEventStore } from '../../src/store/sqlite.js';
 import { Sandbox } from './support/sandbox.js';
+
+async function text(pages: AsyncGenerator<{ text: string; count: number }>): Promise<{ text: string; count: number }> {
+  let all = '';
+  let count = 0;
+  for await (const page of pages) {
+    all += page.text;
+    count += page.count;
+  }
+  return { text: all, count };
+}
 
 /** Every relationship of the default tenant as the API would show it at `at`, by id. */
 async function readModels(sandbox: Sandbox, dataDir: string, at: number): Promise<Map<string, unknown>> {
@@ -86,6 +100,52 @@ describe('courtship export', () => {
     const lines = later.stdout.trim().split('\n').map((text) => JSON.parse(text) as { occurredAt: string });
     expect(lines.length).toBe(all.filter((l) => l.occurredAt >= middle).length);
     expect(lines.every((l) => l.occurredAt >= middle)).toBe(true);
+  });
+
+  it('copies the stored text into the lines where it can, giving exactly the lines encoding gives', async () => {
+    const store: SqliteEventStore = sandbox.store(sandbox.dataDir('odd'));
+    try {
+      let n = 0;
+      const id = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+      const opened = (tenant: string, rel: string, accountName: string, metadata: Record<string, unknown> | null = null): NewEvent =>
+        toNewEvent(id(), tenant, rel, { type: 'RelationshipOpened', occurredAt: Date.UTC(2025, 0, 1), actor: 'VENDOR', data: { accountName } } as never, metadata);
+      const raw = (type: string, data: unknown, metadata: Record<string, unknown>): NewEvent => ({ id: id(), type, data, metadata });
+      const meta = (rel: string, extra: Record<string, unknown> = {}) => ({ tenant: 'default', relationshipId: rel, schemaVersion: 1, ...extra });
+      await store.append('rel-default-a', [opened('default', 'a', 'Brace } " \\ [é] 😀 {', { note: 'x "quoted" {brace}', list: [1, { b: '}' }] })]);
+      await store.append('rel-default-b', [
+        opened('default', 'b', 'Plain'),
+        // An older schema version: re-encoded.
+        raw('InteractionLogged', { occurredAt: '2025-01-02T00:00:00.000Z', actor: 'PROSPECT', data: { medium: 'CALL' } }, meta('b', { schemaVersion: 0 })),
+        // Not the canonical instant: re-encoded.
+        raw('InteractionLogged', { occurredAt: '2025-01-03T00:00:00Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b')),
+        // A key after data, user metadata null, metadata keys in another order: re-encoded.
+        raw('InteractionLogged', { occurredAt: '2025-01-04T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' }, extra: { x: 1 } }, meta('b')),
+        raw('InteractionLogged', { occurredAt: '2025-01-05T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b', { metadata: null })),
+        raw('InteractionLogged', { occurredAt: '2025-01-06T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, { relationshipId: 'b', tenant: 'default', schemaVersion: 1 }),
+        // A type this release does not know: left out.
+        raw('Mystery', { occurredAt: '2025-01-07T00:00:00.000Z', actor: 'PROSPECT', data: {} }, meta('b')),
+        raw('InteractionLogged', { occurredAt: '2025-01-08T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'CALL' } }, meta('b', { metadata: {} })),
+      ]);
+      await store.append('other-stream', [raw('Thing', { any: 1 }, {})]);
+      await store.append('rel-t2-c', [opened('t2', 'c', 'Other tenant')]);
+
+      const ranges: Range[] = [
+        { from: undefined, to: undefined },
+        { from: Date.UTC(2025, 0, 3), to: Date.UTC(2025, 0, 5) },
+      ];
+      for (const tenant of ['default', 't2', null]) {
+        for (const range of ranges) {
+          const stored = await text(storedLogLines(store, tenant, range));
+          expect(stored).toEqual(await text(encodedLogLines(store, tenant, range)));
+          expect(stored.text.split('\n').filter((l) => l !== '')).toHaveLength(stored.count);
+        }
+      }
+      const everything = await text(storedLogLines(store, null, ranges[0]!));
+      expect(everything.count).toBe(9);
+      expect(everything.text).toContain('"metadata":{"note":"x \\"quoted\\" {brace}","list":[1,{"b":"}"}]}');
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { importInto } from '../../src/cli/commands/import.js';
 import { streamIdFor } from '../../src/projections/envelope.js';
+import type { EventStore } from '../../src/store/port.js';
+import { GroupCommitStore } from '../../src/store/sqlite-bulk.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { Sandbox } from './support/sandbox.js';
 
 const line = (relationshipId: string, type: string, occurredAt: string, actor: string, data: unknown = {}) =>
@@ -134,6 +139,44 @@ describe('courtship import', () => {
     } finally {
       other.cleanup();
     }
+  });
+
+  it('writes the same store through grouped commits (embedded store) as through one append at a time (any store)', async () => {
+    const day = (n: number) => new Date(Date.UTC(2025, 0, 1 + n)).toISOString();
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) lines.push(line(`r${i}`, 'RelationshipOpened', day(0), 'VENDOR', { accountName: `R${i}` }));
+    for (let n = 1; n <= 12; n++) {
+      // Interleaved relationships, one of them refused midway (a backwards instant).
+      for (let i = 0; i < 6; i++) lines.push(line(`r${i}`, 'InteractionLogged', day(i === 3 && n === 7 ? -5 : n), 'PROSPECT', { channel: 'CALL' }));
+    }
+    const half = sandbox.file('half.ndjson', lines.slice(0, 40).join('\n'));
+    const whole = sandbox.file('whole.ndjson', lines.join('\n'));
+
+    const run = async (dataDir: string, bulk: boolean) => {
+      const outputs: string[] = [];
+      for (const file of [half, whole, whole]) {
+        let out = '';
+        const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: {}, cwd: sandbox.dir };
+        const sqlite = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
+        const store: EventStore = bulk ? new GroupCommitStore(sqlite, 5) : sqlite;
+        await importInto(io, file, fs.statSync(file).size, 'default', store);
+        outputs.push(out.replace(/\(\d+ events\/s\)/, ''));
+      }
+      const store = openSqliteStore({ dataDir });
+      try {
+        return { outputs, log: (await store.readAll()).map(({ recordedAt: _, ...rest }) => rest) };
+      } finally {
+        await store.close();
+      }
+    };
+    const single = await run(sandbox.dataDir('single'), false);
+    const grouped = await run(sandbox.dataDir('grouped'), true);
+    expect(grouped).toEqual(single);
+    // r3's first 7 lines landed with the first half; its bad line then stops the rest.
+    expect(single.outputs[1]).toMatch(/^line 46 \(relationship r3\): .*\nImported 32 events ; 33 already present/);
+    expect(single.outputs[2]).toContain('Imported 0 events');
+    expect(single.log.filter((e) => e.streamId === streamIdFor('default', 'r3'))).toHaveLength(7);
+    expect(single.log).toHaveLength(72);
   });
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -120,3 +120,9 @@ export function marriedBy(t: number, data: { accountName?: string; segment?: str
     signed(t + days(3)),
   ];
 }
+
+/** Every row a projector holds, keyed and sorted, for equality checks. */
+export function snapshotOf(projector: Projector): Record<string, { state: unknown; position: string }> {
+  const rows = [...projector.relationships()].sort((a, b) => (a.tenant + a.id < b.tenant + b.id ? -1 : 1));
+  return Object.fromEntries(rows.map((row) => [`${row.tenant}/${row.id}`, { state: row.state, position: row.position.toString() }]));
+}

@@ -8,7 +8,7 @@ import { Projector } from '../../src/projections/projector.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
 import { ProjectionTimeoutError } from '../../src/projections/waiters.js';
-import { days, interest, marriedBy, opened, record, recordGenerated, T0, Workspace } from './helpers.js';
+import { days, interest, marriedBy, opened, record, recordGenerated, snapshotOf, T0, Workspace } from './helpers.js';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -17,11 +17,6 @@ beforeEach(() => {
 afterEach(async () => {
   await ws.cleanup();
 });
-
-function snapshotOf(projector: Projector): Record<string, { state: unknown; position: string }> {
-  const rows = [...projector.relationships()].sort((a, b) => (a.tenant + a.id < b.tenant + b.id ? -1 : 1));
-  return Object.fromEntries(rows.map((row: RelationshipRow) => [`${row.tenant}/${row.id}`, { state: row.state, position: row.position.toString() }]));
-}
 
 function countRows(dir: string, table: string): number {
   const db = new Database(path.join(ws.dir, dir, READ_MODEL_FILE_NAME), { readonly: true });
@@ -45,7 +40,7 @@ describe('the projector', () => {
     expect(row.state.version).toBe(4);
     expect(row.position).toBe(head);
     expect(projector.listPhaseChanges('acme', { first: 10 }).map((c) => c.to)).toEqual(['DATING', 'PROPOSED', 'MARRIED']);
-    expect(projector.listRelationshipEvents('acme', 'r1', { first: 10 }).items).toHaveLength(5);
+    expect((await projector.listRelationshipEvents('acme', 'r1', { first: 10 })).items).toHaveLength(5);
     expect(projector.checkpoint()).toBe(head);
   });
 
@@ -74,7 +69,6 @@ describe('the projector', () => {
     expect(second.getRelationship('acme', 'r2')).not.toBeNull();
     expect(second.checkpoint()).toBeGreaterThan(head);
     await second.close();
-    expect(countRows('models', 'event_log')).toBe(4);
     expect(countRows('models', 'phase_changes')).toBe(1);
   });
 
@@ -215,7 +209,7 @@ describe('the projector on a generated history of thousands of relationships', (
     await projector.catchUp(120_000);
     const live = snapshotOf(projector);
     const liveChanges = projector.listPhaseChanges('acme', { first: 1_000_000 });
-    const liveEvents = projector.listEvents('globex', { first: 1_000_000 }).items.map((i) => i.node);
+    const liveEvents = (await projector.listEvents('globex', { first: 1_000_000 })).items.map((i) => i.node);
 
     let progress = 0;
     await projector.rebuild((applied) => (progress = applied));
@@ -225,7 +219,7 @@ describe('the projector on a generated history of thousands of relationships', (
     expect(liveChanges.length).toBeGreaterThan(1000);
     expect(snapshotOf(projector)).toEqual(live);
     expect(projector.listPhaseChanges('acme', { first: 1_000_000 })).toEqual(liveChanges);
-    expect(projector.listEvents('globex', { first: 1_000_000 }).items.map((i) => i.node)).toEqual(liveEvents);
+    expect((await projector.listEvents('globex', { first: 1_000_000 })).items.map((i) => i.node)).toEqual(liveEvents);
     // And it keeps following after the swap.
     const head = await record(history.store, 'acme', 'late', [opened(T0)]);
     await projector.waitFor(head);

@@ -122,22 +122,22 @@ describe('listing relationships', () => {
 });
 
 describe('the event log', () => {
-  it('pages through the tenant feed in log order and never shows another tenant', () => {
-    const all = projector.listEvents('acme', { first: 1000 });
-    expect(all.totalCount).toBe(5 + 3 + 24);
+  it('pages through the tenant feed in log order and never shows another tenant', async () => {
+    const all = await projector.listEvents('acme', { first: 1000 });
+    expect(all.items).toHaveLength(5 + 3 + 24);
     expect(all.items.every((i) => i.node.tenant === 'acme')).toBe(true);
     const positions = all.items.map((i) => i.node.position);
     expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
 
-    const first = projector.listEvents('acme', { first: 5 });
+    const first = await projector.listEvents('acme', { first: 5 });
     expect(first.hasNextPage).toBe(true);
-    const next = projector.listEvents('acme', { first: 5, after: first.items[4]!.node.position });
+    const next = await projector.listEvents('acme', { first: 5, after: first.items[4]!.node.position });
     expect(next.items[0]!.node.position).toBe(positions[5]);
-    expect(projector.listEvents('rival', { first: 100 }).items.map((i) => i.node.relationshipId)).toEqual(['g-married']);
+    expect((await projector.listEvents('rival', { first: 100 })).items.map((i) => i.node.relationshipId)).toEqual(['g-married']);
   });
 
-  it('filters by type, actor, relationship and occurrence time', () => {
-    const prospectInterest = projector.listEvents('acme', {
+  it('filters by type, actor, relationship and occurrence time', async () => {
+    const prospectInterest = await projector.listEvents('acme', {
       first: 100,
       filter: { types: ['InterestSignaled', 'InteractionLogged'], actors: ['PROSPECT'] },
     });
@@ -145,17 +145,16 @@ describe('the event log', () => {
       ['g-married', 'InterestSignaled'],
       ['g-dating', 'InteractionLogged'],
     ]);
-    expect(prospectInterest.totalCount).toBe(2);
 
-    const married = projector.listEvents('acme', { first: 100, filter: { relationshipIds: ['g-married'] } });
+    const married = await projector.listEvents('acme', { first: 100, filter: { relationshipIds: ['g-married'] } });
     expect(married.items.map((i) => i.node.revision)).toEqual([0, 1, 2, 3, 4]);
 
-    const late = projector.listEvents('acme', { first: 100, filter: { occurredFrom: T0 + 20 * HOUR, occurredTo: T0 + 23 * HOUR } });
+    const late = await projector.listEvents('acme', { first: 100, filter: { occurredFrom: T0 + 20 * HOUR, occurredTo: T0 + 23 * HOUR } });
     expect(late.items.map((i) => i.node.relationshipId)).toEqual(['a-20', 'a-21', 'a-22', 'a-23']);
   });
 
-  it('keeps what was appended: data as the API takes it, actor, times and ids', () => {
-    const opening = projector.listRelationshipEvents('acme', 'g-dating', { first: 1 });
+  it('keeps what was appended: data as the API takes it, actor, times and ids', async () => {
+    const opening = await projector.listRelationshipEvents('acme', 'g-dating', { first: 1 });
     expect(opening.items[0]!.node).toMatchObject({
       type: 'RelationshipOpened',
       actor: 'VENDOR',
@@ -164,18 +163,17 @@ describe('the event log', () => {
       metadata: null,
     });
     expect(opening.hasNextPage).toBe(true);
-    expect(opening.totalCount).toBe(3);
   });
 
-  it('pages through one relationship by revision', () => {
-    const first = projector.listRelationshipEvents('acme', 'g-married', { first: 2 });
-    const rest = projector.listRelationshipEvents('acme', 'g-married', { first: 10, afterRevision: 1 });
+  it('pages through one relationship by revision', async () => {
+    const first = await projector.listRelationshipEvents('acme', 'g-married', { first: 2 });
+    const rest = await projector.listRelationshipEvents('acme', 'g-married', { first: 10, afterRevision: 1 });
     expect([...first.items, ...rest.items].map((i) => i.node.revision)).toEqual([0, 1, 2, 3, 4]);
     expect(rest.hasNextPage).toBe(false);
-    expect(projector.listRelationshipEvents('rival', 'g-dating', { first: 10 }).items).toEqual([]);
+    expect((await projector.listRelationshipEvents('rival', 'g-dating', { first: 10 })).items).toEqual([]);
   });
 
-  it('answers several relationships at once with the pages it gives one by one', () => {
+  it('answers several relationships at once with the pages it gives one by one', async () => {
     const requests = [
       { id: 'g-married', first: 2 },
       { id: 'g-dating', first: 2 },
@@ -183,40 +181,37 @@ describe('the event log', () => {
       { id: 'a-05', first: 2 },
       { id: 'nobody', first: 2 },
     ];
-    const pages = projector.listRelationshipEventsMany('acme', requests);
+    const pages = await projector.listRelationshipEventsMany('acme', requests);
     const summary = pages.map((page) => ({
       revisions: page.items.map((item) => item.node.revision),
       ids: [...new Set(page.items.map((item) => item.node.relationshipId))],
       hasNextPage: page.hasNextPage,
       endCursor: page.endCursor,
-      totalCount: page.totalCount,
     }));
     expect(summary).toEqual([
-      { revisions: [0, 1], ids: ['g-married'], hasNextPage: true, endCursor: expect.any(String), totalCount: 5 },
-      { revisions: [0, 1], ids: ['g-dating'], hasNextPage: true, endCursor: expect.any(String), totalCount: 3 },
-      { revisions: [3, 4], ids: ['g-married'], hasNextPage: false, endCursor: expect.any(String), totalCount: 5 },
-      { revisions: [0], ids: ['a-05'], hasNextPage: false, endCursor: expect.any(String), totalCount: 1 },
-      { revisions: [], ids: [], hasNextPage: false, endCursor: null, totalCount: 0 },
+      { revisions: [0, 1], ids: ['g-married'], hasNextPage: true, endCursor: expect.any(String) },
+      { revisions: [0, 1], ids: ['g-dating'], hasNextPage: true, endCursor: expect.any(String) },
+      { revisions: [3, 4], ids: ['g-married'], hasNextPage: false, endCursor: expect.any(String) },
+      { revisions: [0], ids: ['a-05'], hasNextPage: false, endCursor: expect.any(String) },
+      { revisions: [], ids: [], hasNextPage: false, endCursor: null },
     ]);
-    requests.forEach((request, i) => {
-      const alone = projector.listRelationshipEvents('acme', request.id, request);
+    for (const [i, request] of requests.entries()) {
+      const alone = await projector.listRelationshipEvents('acme', request.id, request);
       expect(pages[i]!.items).toEqual(alone.items);
       expect(pages[i]!.endCursor).toBe(alone.endCursor);
-    });
+    }
   });
 
-  it("answers the batched pages within the tenant only", () => {
-    const [rival, unknown] = projector.listRelationshipEventsMany('rival', [
+  it("answers the batched pages within the tenant only", async () => {
+    const [rival, unknown] = await projector.listRelationshipEventsMany('rival', [
       { id: 'g-married', first: 10 },
       { id: 'g-dating', first: 10 },
     ]);
     expect(rival!.items.map((item) => [item.node.tenant, item.node.type])).toEqual([['rival', 'RelationshipOpened']]);
-    expect(rival!.totalCount).toBe(1);
     expect(unknown!.items).toEqual([]);
-    expect(unknown!.totalCount).toBe(0);
   });
 
-  it('lists phase changes after a position, by relationship and target phase', () => {
+  it('lists phase changes after a position, by relationship and target phase', async () => {
     const all = projector.listPhaseChanges('acme', { first: 100 });
     expect(all.map((c) => [c.relationshipId, c.to])).toEqual([
       ['g-married', 'DATING'],

@@ -203,6 +203,22 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         expect(page.map((e) => e.id)).toEqual([log[2]!.id, log[3]!.id]);
       });
 
+      it('filters the log by stream prefix and event type, counting only matches towards maxCount', async () => {
+        await store.append(stream('x-1'), [event('Kept'), event('Dropped'), event('Kept')]);
+        await store.append(stream('xy-1'), [event('Kept')]);
+        await store.append(stream('y-1'), [event('Kept')]);
+        await store.append(stream('x-2'), [event('Other'), event('Kept')]);
+        const log = await ours();
+        const kept = log.filter((e) => e.streamId.startsWith(stream('x-')) && (e.type === 'Kept' || e.type === 'Other'));
+        const filter = { streamPrefix: stream('x-'), eventTypes: ['Kept', 'Other'] };
+        expect((await store.readAll({ after: start, filter })).map((e) => e.id)).toEqual(kept.map((e) => e.id));
+        const page = await store.readAll({ after: kept[0]!.position, maxCount: 2, filter });
+        expect(page.map((e) => e.id)).toEqual([kept[1]!.id, kept[2]!.id]);
+        const byPrefix = await store.readAll({ after: start, filter: { streamPrefix: stream('x') } });
+        expect(byPrefix.map((e) => e.streamId)).toEqual([stream('x-1'), stream('x-1'), stream('x-1'), stream('xy-1'), stream('x-2'), stream('x-2')]);
+        await expect(store.readAll({ filter: { eventTypes: 'Kept' as never } })).rejects.toThrow(/eventTypes/);
+      });
+
       it('exposes positions as bigint that survive encoding as opaque cursors', async () => {
         const { position } = await store.append(stream('a'), [event()]);
         expect(await store.headPosition()).toBe(position);

@@ -5,8 +5,8 @@ import { defaultRules } from '../../domain/rules.js';
 import type { EventStore } from '../../store/port.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
 import { instantOption, openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
-import { toEventLine } from '../lib/event-line.js';
-import { readLog, readRelationships } from '../lib/log.js';
+import { readRelationships } from '../lib/log.js';
+import { inRange, logLines, type Range } from '../lib/log-lines.js';
 import { startProgress } from '../lib/progress.js';
 import { RELATIONSHIP_CSV_HEADER, relationshipAt, relationshipCsvRow } from '../lib/relationship-csv.js';
 import { openSink, type Sink } from '../lib/sink.js';
@@ -81,26 +81,12 @@ export const exportCommand: Command = {
   },
 };
 
-interface Range {
-  readonly from: number | undefined;
-  readonly to: number | undefined;
-}
-
-function inRange(at: number, range: Range): boolean {
-  return (range.from === undefined || at >= range.from) && (range.to === undefined || at <= range.to);
-}
-
 async function exportLog(store: EventStore, tenant: string | null, range: Range, sink: Sink, io: CommandIo): Promise<number> {
   const progress = startProgress(io, { label: 'exporting', unit: 'events' });
   let count = 0;
-  for await (const page of readLog(store, tenant)) {
-    let text = '';
-    for (const entry of page) {
-      if (!inRange(entry.decoded.event.occurredAt, range)) continue;
-      text += `${JSON.stringify(toEventLine(entry, tenant === null))}\n`;
-      count++;
-    }
-    await sink.write(text);
+  for await (const page of logLines(store, tenant, range)) {
+    await sink.write(page.text);
+    count += page.count;
     progress.update(count);
   }
   progress.stop();

@@ -5,6 +5,8 @@ import { CommandService, MAX_EVENTS_PER_APPEND } from '../../app/commands.js';
 import { DomainError } from '../../domain/errors.js';
 import { defaultRules } from '../../domain/rules.js';
 import { InputError, NotFoundError } from '../../app/errors.js';
+import type { EventStore } from '../../store/port.js';
+import { GroupCommitStore } from '../../store/sqlite-bulk.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
@@ -54,22 +56,29 @@ export const importCommand: Command = {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`, 'import');
     }
-    const store = await openCliStore(settings, { bulk: true });
+    const opened = await openCliStore(settings, { bulk: true });
+    // The embedded store commits many appends at once; any other takes them one by one.
+    const store = GroupCommitStore.over(opened) ?? opened;
     try {
-      return await importFile({
-        io,
-        file,
-        size,
-        tenant,
-        commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
-        plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant),
-        close: () => store.close(),
-      });
+      return await importInto(io, file, size, tenant, store);
     } finally {
       await store.close();
     }
   },
 };
+
+/** Imports the file into the store, which it closes (the summary is printed after: see `ImportRun.close`). */
+export async function importInto(io: CommandIo, file: string, size: number, tenant: string, store: EventStore): Promise<number> {
+  return importFile({
+    io,
+    file,
+    size,
+    tenant,
+    commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
+    plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant),
+    close: () => store.close(),
+  });
+}
 
 interface ImportRun {
   readonly io: CommandIo;
@@ -117,7 +126,14 @@ async function importFile(run: ImportRun): Promise<number> {
       const result = await run.commands.appendEvents({
         tenant: first.tenant,
         relationshipId: first.relationshipId,
-        events: events.map((line) => ({ ...line.input, eventId: line.eventId })),
+        events: events.map(({ input, eventId }) => ({
+          type: input.type,
+          occurredAt: input.occurredAt,
+          actor: input.actor,
+          data: input.data,
+          eventId,
+          metadata: input.metadata,
+        })),
       });
       if (result.replayed) present += events.length;
       else written += events.length;
@@ -145,7 +161,7 @@ async function importFile(run: ImportRun): Promise<number> {
     if (last && (last.tenant !== next.tenant || last.relationshipId !== next.relationshipId || batch.length >= MAX_EVENTS_PER_APPEND)) {
       await flush();
     }
-    batch.push({ ...next, number: line.number });
+    batch.push({ tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number });
   }
   await flush();
   writing.stop();

@@ -21,7 +21,7 @@ export interface EventLine {
 }
 
 /** The canonical instant form (`formatInstant`): such a stored string needs no re-encoding. */
-const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
  * A logged event as a line. The data is the decoded event's data in the

@@ -41,7 +41,9 @@ interface Tracked {
   seen: Set<number>;
 }
 
-export type PlannedLine<Line extends LineInput = LineInput> = Line & { readonly eventId: string };
+export interface PlannedLine extends LineInput {
+  readonly eventId: string;
+}
 
 /** Gives every line of a relationship its ordinal and event id, in file order; shared by both passes. */
 export class LineIds {
@@ -55,8 +57,14 @@ export class LineIds {
   }
 }
 
-export function planned<Line extends LineInput>(line: Line, text: string, ordinal: number): PlannedLine<Line> {
-  return { ...line, eventId: line.input.eventId ?? derivedEventId(line.tenant, line.relationshipId, text, ordinal) };
+/** The line's event id: its own, or one derived from its text and ordinal. */
+export function eventIdOf(line: LineInput, text: string, ordinal: number): string {
+  return line.input.eventId ?? derivedEventId(line.tenant, line.relationshipId, text, ordinal);
+}
+
+export function planned(line: LineInput, text: string, ordinal: number): PlannedLine {
+  // Built field by field: a spread of the line costs more than the rest of the writing pass's bookkeeping.
+  return { tenant: line.tenant, relationshipId: line.relationshipId, input: line.input, eventId: eventIdOf(line, text, ordinal) };
 }
 
 export class ImportPlan {
@@ -84,13 +92,14 @@ export class ImportPlan {
       return this.problem(number, result.relationshipId, result.reason);
     }
     const tracked = await this.track(result.line.tenant, result.line.relationshipId);
-    const line = planned(result.line, text, this.ids.next(result.line.tenant, result.line.relationshipId));
-    const digest = digestOf(line.eventId);
+    const line = result.line;
+    const eventId = eventIdOf(line, text, this.ids.next(line.tenant, line.relationshipId));
+    const digest = digestOf(eventId);
     if (tracked.seen.has(digest)) {
       return this.refuse(tracked, number, line, 'eventId: repeats an earlier line of this relationship');
     }
     tracked.seen.add(digest);
-    if (tracked.present.has(line.eventId) || tracked.state === null) return null;
+    if (tracked.present.has(eventId) || tracked.state === null) return null;
     try {
       const state = tracked.state;
       for (const event of decide({ relationshipId: line.relationshipId, events: [line.event] }, state, { now: this.now, rules: this.rules })) {
@@ -139,7 +148,9 @@ export class ImportPlan {
     const k = key(tenant, relationshipId);
     let tracked = this.tracked.get(k);
     if (tracked === undefined) {
-      const recorded = await this.store.readStream(streamIdFor(tenant, relationshipId));
+      const streamId = streamIdFor(tenant, relationshipId);
+      // A fresh import names streams that do not exist yet: nothing to read.
+      const recorded = (await this.store.streamRevision(streamId)) === null ? [] : await this.store.readStream(streamId);
       tracked = {
         refused: false,
         state: fold(toStoredEvents(recorded), undefined, initialState(relationshipId)),

@@ -7,7 +7,8 @@ import type { StoredEvent } from '../../domain/events.js';
 import { decodeRecorded, streamIdFor, tenantStreamPrefix, toStoredEvents, type DecodedEvent } from '../../projections/envelope.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 
-const LOG_PAGE = 2000;
+/** Events per page of the log. */
+export const LOG_PAGE = 2000;
 const STREAM_PAGE = 500;
 
 export interface LogEntry {

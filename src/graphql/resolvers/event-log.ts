@@ -34,13 +34,14 @@ export class EventLogResolver {
     await awaitConsistency(this.services, consistentWith);
     const position = afterPosition(after);
     const logFilter = toEventLogFilter(filter);
-    const page = this.services.readSide.listEvents(ctx.tenant, {
+    const page = await this.services.readSide.listEvents(ctx.tenant, {
       first: pageSize(first),
       ...(position === undefined ? {} : { after: position }),
       ...(logFilter === undefined ? {} : { filter: logFilter }),
     });
     const edges = page.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    // A page whose filters matched few events may end before `first` with a next page: its endCursor says where the scan stopped.
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
   }
 }
 

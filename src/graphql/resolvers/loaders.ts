@@ -5,7 +5,7 @@
  * never serve one request's (or tenant's) data to another.
  */
 import DataLoader from 'dataloader';
-import type { LoggedEvent, Page, RelationshipRow } from '../../app/read-side.js';
+import type { EventPage, RelationshipRow } from '../../app/read-side.js';
 import type { StoredEvent } from '../../domain/events.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import type { RequestContext } from '../context.js';
@@ -21,7 +21,7 @@ export interface RequestLoaders {
   /** The read side's row of a relationship, null when unknown. */
   readonly relationship: DataLoader<string, RelationshipRow | null>;
   /** A page of one relationship's events. */
-  readonly relationshipEvents: DataLoader<RelationshipEventsKey, Page<LoggedEvent>, string>;
+  readonly relationshipEvents: DataLoader<RelationshipEventsKey, EventPage, string>;
   /** A relationship's whole stream from the store, for `asOf` re-folds. */
   readonly history: DataLoader<string, StoredEvent[]>;
 }

@@ -69,8 +69,9 @@ function relationshipEvents({ args, context, info }: SubscribeData<RelationshipE
   const filter = { relationshipIds: [args.relationshipId] };
   return openFeed<LoggedEvent>(
     {
-      backlog: (after, first) =>
-        readSide.listEvents(tenant, { first, filter, ...(after === undefined ? {} : { after }) }).items.map((item) => item.node),
+      backlog: async (after, first) =>
+        (await readSide.listEvents(tenant, { first, filter, ...(after === undefined ? {} : { after }) })).items.map((item) => item.node),
+      // A batch applied in bulk is not listed: the feed then reads it from the log.
       listen: (deliver) => readSide.onApplied((batch) => deliver(batch.events)),
       head: () => readSide.checkpoint(),
       positionOf: (event) => event.position,

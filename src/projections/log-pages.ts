@@ -1,0 +1,159 @@
+/**
+ * Pages of the event log, read from the store itself: the log is its own read
+ * model. A tenant's feed is `$all` filtered by the tenant's stream prefix (and
+ * the event types, which the store filters too); a relationship's events are
+ * its stream. Neither shows anything past the projector's checkpoint, so the
+ * events a reader sees never run ahead of the relationships it reads.
+ *
+ * Filters the store cannot apply (actor, business time) are applied here, on
+ * at most `ScanLimits.budget` events per page: a page may then hold fewer events
+ * than asked, with `hasNextPage` and an `endCursor` that resumes the scan.
+ */
+import type { EventLogFilter, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
+import { encodePosition, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from './envelope.js';
+
+export interface ScanLimits {
+  /** Most events one page of the feed reads from the store before it answers. */
+  readonly budget: number;
+  /** Events read from the store at a time. */
+  readonly chunk: number;
+}
+
+const DEFAULT_SCAN: ScanLimits = { budget: 10_000, chunk: 1_000 };
+
+export class LogPages {
+  constructor(
+    private readonly store: EventStore,
+    /** The projector's checkpoint: nothing after it is shown. */
+    private readonly visibleUpTo: () => bigint | null,
+    private readonly scan: ScanLimits = DEFAULT_SCAN,
+  ) {}
+
+  /** The tenant's feed after `after`, filtered, in log order. */
+  async events(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
+    const limit = this.visibleUpTo();
+    if (limit === null) return emptyPage(null);
+    const filter = query.filter ?? {};
+    if (filter.relationshipIds !== undefined) return this.eventsOfRelationships(tenant, query.after, query.first, filter, limit);
+    const storeFilter: ReadAllFilter = {
+      streamPrefix: tenantStreamPrefix(tenant),
+      ...(filter.types === undefined ? {} : { eventTypes: filter.types }),
+    };
+    const nodes: LoggedEvent[] = [];
+    let after = query.after;
+    let scanned = 0;
+    for (;;) {
+      const chunk = await this.store.readAll({ filter: storeFilter, maxCount: this.scan.chunk, ...(after === undefined ? {} : { after }) });
+      for (const record of chunk) {
+        if (record.position > limit) return positionPage(nodes, query.first, false, after);
+        after = record.position;
+        scanned++;
+        const logged = loggedEventOf(record, tenant);
+        if (logged !== null && matches(logged, filter)) nodes.push(logged);
+        if (nodes.length > query.first) return positionPage(nodes, query.first, true, after);
+      }
+      if (chunk.length < this.scan.chunk) return positionPage(nodes, query.first, false, after);
+      if (scanned >= this.scan.budget) return positionPage(nodes, query.first, true, after);
+    }
+  }
+
+  /** One relationship's events by revision (cursor = revision). */
+  async relationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
+    const limit = this.visibleUpTo();
+    if (limit === null) return emptyPage(null);
+    const recorded = await this.store.readStream(streamIdFor(tenant, id), {
+      fromRevision: (query.afterRevision ?? -1) + 1,
+      maxCount: query.first + 1,
+    });
+    const visible = recorded.filter((record) => record.position <= limit);
+    const nodes = visible.slice(0, query.first).flatMap((record) => loggedEventOf(record, tenant) ?? []);
+    const items = nodes.map((node) => ({ cursor: encodeRevisionCursor(node.revision), node }));
+    return { items, hasNextPage: visible.length > query.first, endCursor: items.at(-1)?.cursor ?? null };
+  }
+
+  /** Several relationships' pages, in the order of `requests` (an unknown relationship gets an empty page). */
+  relationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]> {
+    return Promise.all(requests.map((request) => this.relationshipEvents(tenant, request.id, request)));
+  }
+
+  /**
+   * The feed restricted to some relationships: their streams, merged by
+   * position (the streams are read whole up to the checkpoint; a relationship
+   * holds tens to hundreds of events).
+   */
+  private async eventsOfRelationships(
+    tenant: string,
+    after: bigint | undefined,
+    first: number,
+    filter: EventLogFilter,
+    limit: bigint,
+  ): Promise<EventPage> {
+    const ids = [...new Set(filter.relationshipIds)];
+    const streams = await Promise.all(ids.map((id) => this.store.readStream(streamIdFor(tenant, id))));
+    const nodes = streams
+      .flat()
+      .filter((record) => record.position <= limit && (after === undefined || record.position > after))
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
+      .flatMap((record) => loggedEventOf(record, tenant) ?? [])
+      .filter((logged) => matches(logged, filter));
+    return positionPage(nodes, first, false, after);
+  }
+}
+
+/** The feed's form of a recorded event, or null when it is not one of `tenant`'s relationship events. */
+export function loggedEventOf(record: RecordedEvent, tenant: string): LoggedEvent | null {
+  const decoded = decodeRecorded(record);
+  return decoded === null || decoded.tenant !== tenant ? null : toLoggedEvent(decoded, record);
+}
+
+export function toLoggedEvent(decoded: DecodedEvent, record: RecordedEvent): LoggedEvent {
+  return {
+    tenant: decoded.tenant,
+    relationshipId: decoded.relationshipId,
+    position: decoded.position,
+    revision: decoded.revision,
+    eventId: record.id,
+    type: decoded.event.type,
+    occurredAt: decoded.event.occurredAt,
+    actor: decoded.event.actor,
+    data: decoded.data,
+    metadata: decoded.userMetadata,
+    recordedAt: record.recordedAt.getTime(),
+  };
+}
+
+/** Opaque cursor of a relationship's event: its revision. */
+export function encodeRevisionCursor(revision: number): string {
+  return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
+}
+
+/** The revision in a cursor made by `encodeRevisionCursor`, or null when it is not one. */
+export function decodeRevisionCursor(cursor: string): number | null {
+  if (cursor.length === 0 || cursor.length > 32) return null;
+  const match = /^r:(0|[1-9][0-9]{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : null;
+}
+
+function matches(event: LoggedEvent, filter: EventLogFilter): boolean {
+  if (filter.types !== undefined && !filter.types.includes(event.type)) return false;
+  if (filter.actors !== undefined && !filter.actors.includes(event.actor)) return false;
+  // Both bounds are inclusive.
+  if (filter.occurredFrom !== undefined && event.occurredAt < filter.occurredFrom) return false;
+  return filter.occurredTo === undefined || event.occurredAt <= filter.occurredTo;
+}
+
+/**
+ * `nodes` may hold one more than `first` (then there is a next page). When the
+ * scan stopped early, `scannedTo` is where the next page resumes.
+ */
+function positionPage(nodes: LoggedEvent[], first: number, scanStoppedEarly: boolean, scannedTo: bigint | undefined): EventPage {
+  const items = nodes.slice(0, first).map((node) => ({ cursor: encodePosition(node.position), node }));
+  const hasNextPage = nodes.length > first || scanStoppedEarly;
+  if (nodes.length > first || !scanStoppedEarly) return { items, hasNextPage, endCursor: items.at(-1)?.cursor ?? null };
+  return { items, hasNextPage, endCursor: scannedTo === undefined ? null : encodePosition(scannedTo) };
+}
+
+function emptyPage(endCursor: string | null): EventPage {
+  return { items: [], hasNextPage: false, endCursor };
+}

@@ -1,0 +1,53 @@
+/**
+ * Folds one partition of the streams over one chunk of the log: what each
+ * thread of a parallel catch-up does (see parallel-catch-up.ts). The states
+ * it starts from are looked up in `table`; the rows it changes are returned,
+ * not written, so the caller decides when they become visible.
+ */
+import type { PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
+import type { FoldableEvent, StreamPartition } from '../store/sqlite.js';
+import { foldBatch } from './batch.js';
+import type { RelationshipTable } from './relationship-table.js';
+
+export interface PartitionReader {
+  readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[];
+}
+
+export interface FoldedChunk {
+  /** Each relationship the chunk changed, in its state at the chunk's end. */
+  readonly rows: RelationshipRow[];
+  /** In log order. */
+  readonly phaseChanges: PhaseChangeRecord[];
+  readonly events: number;
+  /** Position of the partition's last event read (where its next chunk starts). */
+  readonly after: bigint | undefined;
+}
+
+const PAGE = 4096;
+
+export async function foldPartitionChunk(
+  reader: PartitionReader,
+  table: Pick<RelationshipTable, 'get'>,
+  partition: StreamPartition,
+  range: { after: bigint | undefined; upTo: bigint },
+  /** Awaited between pages (the projector's thread gives requests a turn there). */
+  betweenPages?: () => Promise<void>,
+): Promise<FoldedChunk> {
+  const changed = new Map<string, RelationshipRow>();
+  const working = { get: (tenant: string, id: string) => changed.get(`${tenant}\u0000${id}`) ?? table.get(tenant, id) };
+  const phaseChanges: PhaseChangeRecord[] = [];
+  let after = range.after;
+  let events = 0;
+  for (;;) {
+    const page = reader.readPartition({ ...(after === undefined ? {} : { after }), upTo: range.upTo, maxCount: PAGE }, partition);
+    if (page.length === 0) break;
+    events += page.length;
+    const batch = foldBatch(working, page, { listEvents: false });
+    for (const row of batch.rows) changed.set(`${row.tenant}\u0000${row.id}`, row);
+    for (const change of batch.phaseChanges) phaseChanges.push(change);
+    after = batch.checkpoint;
+    if (page.length < PAGE) break;
+    await betweenPages?.();
+  }
+  return { rows: [...changed.values()], phaseChanges, events, after };
+}

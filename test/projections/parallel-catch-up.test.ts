@@ -1,0 +1,120 @@
+/**
+ * A catch-up spread over worker threads gives exactly the read models of the
+ * sequential fold: the same rows (in memory and on disk), the same phase
+ * changes in the same order, the same checkpoint; from nothing, when resuming
+ * from a checkpoint, and in a rebuild. The log interleaves relationships and
+ * holds a stream that is not a relationship, and chunks are small, so streams
+ * cross chunk boundaries.
+ *
+ * The workers run the build (dist/), which `npm test` makes first.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CourtshipEvent } from '../../src/domain/events.js';
+import { generateHistories } from '../../src/domain/generator/index.js';
+import type { Projector } from '../../src/projections/projector.js';
+import { record, snapshotOf, T0, Workspace } from './helpers.js';
+
+const BULK = { workers: 2, minEvents: 1, chunkEvents: 997 };
+let ws: Workspace;
+let middle: bigint;
+
+/** Appends each relationship's history in slices of a few events, round-robin over relationships. */
+async function recordInterleaved(tenant: string, count: number, seed: number): Promise<void> {
+  const histories = [...generateHistories({ seed, relationships: count, start: T0 })].map((h) => ({ id: h.id, events: [...h.events] }));
+  for (let slice = 0; histories.some((h) => h.events.length > 0); slice++) {
+    for (const history of histories) {
+      const events: CourtshipEvent[] = history.events.splice(0, 3 + ((slice + history.id.length) % 5));
+      if (events.length > 0) await record(ws.store, tenant, history.id, events, events[events.length - 1]!.occurredAt);
+    }
+    if (slice === 2) await ws.store.append('other-stream', [{ id: randomUUID(), type: 'Something', data: { slice } }]);
+  }
+}
+
+function phaseChangesOf(projector: Projector): unknown[] {
+  return ['acme', 'globex'].flatMap((tenant) => projector.listPhaseChanges(tenant, { first: 1_000_000 }));
+}
+
+async function caughtUp(name: string, parallel: ConstructorParameters<typeof Projector>[0]['parallel']): Promise<Projector> {
+  const projector = ws.projector(name, { parallel });
+  projector.start();
+  await projector.catchUp(120_000);
+  return projector;
+}
+
+beforeAll(async () => {
+  ws = new Workspace();
+  await recordInterleaved('acme', 150, 31);
+  middle = (await ws.store.headPosition())!;
+  await recordInterleaved('globex', 150, 32);
+}, 120_000);
+afterAll(async () => {
+  await ws.cleanup();
+});
+
+describe('a parallel catch-up', () => {
+  it('gives the sequential fold, row for row and change for change, in memory and on disk', async () => {
+    const sequential = await caughtUp('sequential', false);
+    const parallel = await caughtUp('parallel', BULK);
+    expect(parallel.size).toBe(300);
+    expect(snapshotOf(parallel)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(parallel)).toEqual(phaseChangesOf(sequential));
+    expect(phaseChangesOf(parallel).length).toBeGreaterThan(300);
+    expect(parallel.checkpoint()).toBe(sequential.checkpoint());
+    await parallel.close();
+    // What it committed is what it held.
+    const reopened = ws.projector('parallel', { parallel: false });
+    expect(snapshotOf(reopened)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(reopened)).toEqual(phaseChangesOf(sequential));
+  }, 120_000);
+
+  it('resumes from a checkpoint, starting each worker from the committed states', async () => {
+    const sequential = await caughtUp('resume-sequential', false);
+    // A projector that stopped at the middle of the log…
+    const first = ws.projector('resume', { parallel: false });
+    first.start();
+    await first.waitFor(middle, 60_000);
+    await first.close();
+    // …and catches up the rest with workers.
+    const resumed = await caughtUp('resume', BULK);
+    expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
+  }, 120_000);
+
+  it('rebuilds with workers into the sequential read models, and tells subscribers to read unlisted events from the log', async () => {
+    const sequential = await caughtUp('rebuild-sequential', false);
+    const projector = await caughtUp('rebuild', BULK);
+    const notices: { events: unknown; rows: number }[] = [];
+    projector.onApplied((notice) => notices.push({ events: notice.events, rows: notice.rows.length }));
+    let progress = 0;
+    await projector.rebuild((applied) => (progress = applied));
+    expect(progress).toBeGreaterThan(Number(middle));
+    expect(snapshotOf(projector)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(projector)).toEqual(phaseChangesOf(sequential));
+
+    // A later bulk catch-up (after a restart far behind) announces its chunks without their events.
+    await projector.close();
+    const restarted = ws.projector('bulk-notices', { parallel: BULK });
+    restarted.onApplied((notice) => notices.push({ events: notice.events, rows: notice.rows.length }));
+    restarted.start();
+    await restarted.catchUp(120_000);
+    expect(notices.length).toBeGreaterThan(1);
+    expect(notices.every((notice) => notice.events === null && notice.rows > 0)).toBe(true);
+  }, 120_000);
+});
+
+describe('sharing the streams between threads', () => {
+  it('gives every stream to exactly one thread, this one the smallest share', async () => {
+    const { sharePartitions } = await import('../../src/projections/parallel-catch-up.js');
+    for (const workers of [1, 2, 3]) {
+      const partitions = sharePartitions(workers);
+      expect(partitions).toHaveLength(workers + 1);
+      expect(partitions[0]!.from).toBe(0);
+      for (let i = 1; i < partitions.length; i++) expect(partitions[i]!.from).toBe(partitions[i - 1]!.to);
+      expect(partitions.at(-1)!.to).toBe(partitions[0]!.modulus);
+      const sizes = partitions.map((p) => p.to - p.from);
+      expect(Math.min(...sizes)).toBe(sizes[0]);
+      expect(sizes[0]).toBeGreaterThan(0);
+    }
+  });
+});
