@@ -486,6 +486,20 @@ describe('reading', () => {
     expect(client.readAllCalls.length).toBeGreaterThan(2);
   });
 
+  it('filters the log by stream prefix and type on this side, across pages, counting only matches', async () => {
+    const client = new FakeClient();
+    client.log = Array.from({ length: 2500 }, (_, n) =>
+      recorded(n % 5 === 0 ? `rel-a-${n}` : `rel-b-${n}`, 0, 100 + n * 10, n % 10 === 0 ? 'Kept' : 'Other'),
+    );
+    const { store } = storeWith(client);
+    const kept = client.log.filter((e) => e.event!.streamId.startsWith('rel-a-') && e.event!.type === 'Kept');
+    const filter = { streamPrefix: 'rel-a-', eventTypes: ['Kept'] };
+    expect((await store.readAll({ filter })).map((e) => e.position)).toEqual(kept.map((e) => e.commitPosition));
+    expect((await store.readAll({ filter, maxCount: 3, after: kept[0]!.commitPosition as bigint })).map((e) => e.position)).toEqual(
+      kept.slice(1, 4).map((e) => e.commitPosition),
+    );
+  });
+
   it('finds the head position behind a tail of system events', async () => {
     const client = logWithSystemEvents();
     client.log.push(...Array.from({ length: 250 }, (_, n) => recorded('$stats-node', n + 1, 100 + n, 'StatsCollected')));
