@@ -5,8 +5,10 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context.js';
-import { ErrorCode, formatError, isUnexpected } from '../graphql/errors.js';
+import { ErrorCode } from '../graphql/errors.js';
+import type { KnownQueries } from './known-queries.js';
 import { checkQueryLimits, type QueryLimits } from './limits/index.js';
+import { logUnexpectedErrors, type ErrorFormatting } from './result-errors.js';
 
 /** What the HTTP layer learns about a request from inside Apollo's pipeline, for its log line. */
 export interface RequestRecord {
@@ -24,14 +26,18 @@ export interface ApolloOptions extends QueryLimits {
   readonly shutdownGraceMs: number;
   /** Filled per request; keyed by the request object Apollo passes through its pipeline. */
   readonly records: WeakMap<HTTPGraphQLRequest, RequestRecord>;
+  /** Learns each document Apollo has parsed and validated, for the HTTP layer to run it directly next time. */
+  readonly knownQueries: KnownQueries;
+  /** The error formatting Apollo applies (shared with the HTTP layer's direct path). */
+  readonly errorFormatting: ErrorFormatting;
 }
 
 export function createApollo(options: ApolloOptions): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema: options.schema,
     introspection: options.introspection,
-    includeStacktraceInErrorResponses: options.development,
-    formatError: (formatted, error) => formatError(formatted, error, { development: options.development }),
+    includeStacktraceInErrorResponses: options.errorFormatting.includeStacktraceInErrorResponses,
+    formatError: options.errorFormatting.formatError,
     // Explicit, though they are Apollo's defaults: one operation per request, CSRF checks on.
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -70,19 +76,18 @@ function queryLimitsPlugin(limits: QueryLimits & Pick<ApolloOptions, 'records'>)
   };
 }
 
-function requestRecordPlugin(options: Pick<ApolloOptions, 'records'>): ApolloServerPlugin<RequestContext> {
+function requestRecordPlugin(options: Pick<ApolloOptions, 'records' | 'knownQueries'>): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ request }) {
       const record = request.http ? options.records.get(request.http) : undefined;
       return {
-        async didResolveOperation({ operationName }) {
+        async didResolveOperation({ operationName, source, schema, document }) {
           if (record && operationName) record.operationName = operationName;
+          // Parsed and validated by now (the limits are checked again on every request).
+          if (record && request.extensions === undefined) options.knownQueries.rememberDocument(source, schema, document);
         },
         async didEncounterErrors({ errors, contextValue }) {
-          // The client sees "Internal server error"; the operator needs the real one.
-          for (const error of errors.filter(isUnexpected)) {
-            contextValue.log.error({ err: error.originalError ?? error }, 'unexpected error');
-          }
+          logUnexpectedErrors(errors, contextValue);
         },
         async willSendResponse({ response }) {
           if (record === undefined || response.body.kind !== 'single') return;

@@ -10,6 +10,8 @@ import { formatError } from '../graphql/errors.js';
 import { createApollo, type RequestRecord } from './apollo.js';
 import type { ReadinessCheck } from './health.js';
 import { createHttpHandler, GRAPHQL_PATH } from './http.js';
+import { KnownQueries } from './known-queries.js';
+import type { ErrorFormatting } from './result-errors.js';
 import { attachSubscriptionServer } from './ws.js';
 
 export type ServerSettings = Pick<
@@ -59,7 +61,12 @@ export async function createServer<TContext extends RequestContext = RequestCont
     options.context ? await options.context(base) : base;
   let draining = false;
 
-  const apollo = createApollo({ ...settings, schema, httpServer, logger, records });
+  const errorFormatting: ErrorFormatting = {
+    formatError: (formatted, error) => formatError(formatted, error, { development: settings.development }),
+    includeStacktraceInErrorResponses: settings.development,
+  };
+  const knownQueries = new KnownQueries({ maxDepth: settings.maxDepth, maxCost: settings.maxCost, ...errorFormatting });
+  const apollo = createApollo({ ...settings, schema, httpServer, logger, records, knownQueries, errorFormatting });
   await apollo.start();
 
   httpServer.on(
@@ -69,6 +76,7 @@ export async function createServer<TContext extends RequestContext = RequestCont
       tokens,
       logger,
       records,
+      knownQueries,
       readiness: options.readiness ?? (async () => ({ ready: true, details: {} })),
       isDraining: () => draining,
       buildContext,

@@ -11,6 +11,7 @@ import { readBody } from './body.js';
 import { applyCors, type CorsPolicy } from './cors.js';
 import { checkReadiness, sendError, sendJson, type ReadinessCheck } from './health.js';
 import { sendIdePage } from './ide/page.js';
+import type { KnownQueries, PostBody } from './known-queries.js';
 import { requestTarget, type RequestTarget } from './request-target.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -20,6 +21,8 @@ export interface HttpHandlerOptions {
   readonly tokens: TokenStore;
   readonly logger: Logger;
   readonly records: WeakMap<HTTPGraphQLRequest, RequestRecord>;
+  /** Queries Apollo has already validated, run here without its pipeline. */
+  readonly knownQueries: KnownQueries;
   readonly readiness: ReadinessCheck;
   readonly isDraining: () => boolean;
   readonly buildContext: (base: RequestContext) => Promise<RequestContext>;
@@ -116,13 +119,26 @@ async function graphql(
     });
   }
 
+  const context = async (): Promise<RequestContext> => {
+    const auth = authenticate(options.tokens, req.headers.authorization);
+    if ('error' in auth) throw withHttp401(auth.error);
+    const { tenant, scopes, tokenId } = auth.principal;
+    return options.buildContext(requestContext({ tenant, scopes, tokenId, requestId }, options.logger));
+  };
+
   let body: unknown;
+  const accept = req.headers.accept;
   if (req.method === 'POST') {
     const parsed = await readJsonBody(req, res, options.bodyLimitBytes, record);
     if (parsed === undefined) return;
     body = parsed.value;
     const operationName = (body as { operationName?: unknown }).operationName;
     if (typeof operationName === 'string') record.operationName = operationName;
+    // The body is JSON (application/json), which is also what satisfies Apollo's CSRF prevention.
+    if (!options.isDraining()) {
+      const known = await options.knownQueries.run(body as PostBody, accept, record, context);
+      if (known !== null) return writeResponse(res, known);
+    }
   }
 
   const headers = new HeaderMap();
@@ -132,22 +148,8 @@ async function graphql(
   const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
   options.records.set(httpGraphQLRequest, record);
 
-  const response = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest,
-    context: async () => {
-      const auth = authenticate(options.tokens, req.headers.authorization);
-      if ('error' in auth) throw withHttp401(auth.error);
-      const { tenant, scopes, tokenId } = auth.principal;
-      return options.buildContext({
-        tenant,
-        scopes,
-        tokenId,
-        requestId,
-        log: options.logger.child({ requestId }),
-        transport: 'http',
-      });
-    },
-  });
+  const response = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+  if (req.method === 'POST') options.knownQueries.rememberContentType(accept, response);
   // Refusals made before Apollo's pipeline (CSRF, authentication) bypass its plugins: read their codes here.
   if (record.errorCodes === undefined && response.body.kind === 'complete' && (response.status ?? 200) >= 400) {
     record.errorCodes = errorCodesOf(response.body.string);
@@ -191,6 +193,21 @@ async function readJsonBody(
     return refuse(400, 'BAD_REQUEST', 'the request body must be a JSON object: { "query": "…", "variables": {…} }');
   }
   return { value };
+}
+
+/**
+ * The request's context before `buildContext` adds to it. Its child logger is
+ * made on first use: most requests never log anything but their line.
+ */
+function requestContext(principal: Pick<RequestContext, 'tenant' | 'scopes' | 'tokenId' | 'requestId'>, logger: Logger): RequestContext {
+  let log: Logger | undefined;
+  return {
+    ...principal,
+    transport: 'http',
+    get log() {
+      return (log ??= logger.child({ requestId: principal.requestId }));
+    },
+  };
 }
 
 function wantsHtml(req: IncomingMessage): boolean {
