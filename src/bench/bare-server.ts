@@ -14,6 +14,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { SERVER_NODE_FLAGS } from '../server/runtime-flags.js';
 import { forkChild, reportReady, type Child } from './child.js';
 
 export interface BareReady {
@@ -22,7 +23,8 @@ export interface BareReady {
 }
 
 export function startBareServer(): Promise<Child<BareReady>> {
-  return forkChild<BareReady>(fileURLToPath(import.meta.url), {});
+  // The same V8 flags as Courtship's server: the comparison is of the code, not of the runtime settings.
+  return forkChild<BareReady>(fileURLToPath(import.meta.url), {}, [...SERVER_NODE_FLAGS]);
 }
 
 const schema = buildSchema(`

@@ -46,12 +46,16 @@ const RELATIONSHIPS = `query L($filter: RelationshipFilter) {
 export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[]> {
   const json = { 'content-type': 'application/json' };
   const auth = { ...json, authorization: `Bearer ${options.courtship.token}` };
-  const bare = await measure({ url: options.bareUrl, headers: json, body: () => JSON.stringify({ query: '{ hello }' }) }, options.seconds);
-
   const ids = cycle(options.relationshipIds);
   const asOf = new Date(Date.UTC(2022, 6, 1)).toISOString();
   const courtship = options.courtship.url;
-  const byId = await measure({ url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIP, variables: { id: ids() } }) }, options.seconds);
+  // The goal's pair is measured in alternating rounds: the machines are shared, and a
+  // neighbour's burst during one long run would otherwise decide the ratio.
+  const { bare, courtship: byId, rounds, failures: byIdFailures } = await alternate(
+    { url: options.bareUrl, headers: json, body: () => JSON.stringify({ query: '{ hello }' }) },
+    { url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIP, variables: { id: ids() } }) },
+    options.seconds,
+  );
   const byIdAsOf = await measure(
     { url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIP_AS_OF, variables: { id: ids(), asOf } }) },
     options.seconds,
@@ -89,12 +93,37 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
       (run.firstError ? `; first error: ${run.firstError}` : ''),
   });
   const byIdRatio = byId.rps / bare.rps;
+  const byIdRow = row('`relationship(id)`', byId, { text: '≥ 70 % of bare, p99 < 20 ms', met: byIdRatio >= 0.7 && byId.p99 < 20 && byIdFailures === 0 });
   return [
-    row('`relationship(id)`', byId, { text: '≥ 70 % of bare, p99 < 20 ms', met: byIdRatio >= 0.7 && byId.p99 < 20 && byId.failures === 0 }),
+    { ...byIdRow, note: `the round with the median ratio of ${ROUNDS} alternating rounds (ratios ${rounds.map((r) => r.toFixed(2)).join(', ')}); ${byIdRow.note}` },
     row('`relationship(id, asOf)`', byIdAsOf),
     row('`relationships(first: 50, filter)`', list),
     row('`appendEvents` (1 event, a new relationship)', append),
   ];
+}
+
+const ROUNDS = 3;
+
+/**
+ * `ROUNDS` rounds of the bare server then Courtship, back to back; returns
+ * the round whose ratio is the median one, and every round's ratio.
+ */
+async function alternate(
+  bareTarget: Target,
+  courtshipTarget: Target,
+  seconds: number,
+): Promise<{ bare: Run; courtship: Run; rounds: number[]; failures: number }> {
+  await run(bareTarget, WARMUP_SECONDS);
+  await run(courtshipTarget, WARMUP_SECONDS);
+  const pairs: { bare: Run; courtship: Run; ratio: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bare = await run(bareTarget, seconds);
+    const courtship = await run(courtshipTarget, seconds);
+    pairs.push({ bare, courtship, ratio: courtship.rps / bare.rps });
+  }
+  const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)]!;
+  const failures = pairs.reduce((sum, pair) => sum + pair.courtship.failures, 0);
+  return { bare: median.bare, courtship: median.courtship, rounds: pairs.map((pair) => pair.ratio), failures };
 }
 
 async function measure(target: Target, seconds: number): Promise<Run> {

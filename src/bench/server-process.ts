@@ -15,6 +15,7 @@ import type { Clock } from '../app/clock.js';
 import { loadSettings } from '../config/settings.js';
 import { startCourtship } from '../server/courtship.js';
 import { createLogger } from '../server/logger.js';
+import { SERVER_NODE_FLAGS } from '../server/runtime-flags.js';
 import { forkChild, reportReady, type Child } from './child.js';
 import { WORKLOAD_NOW, WORKLOAD_TENANT } from './workload.js';
 
@@ -30,7 +31,8 @@ export function startServerProcess(dataDir: string, execArgv: string[] = []): Pr
   return forkChild<ServerReady>(
     fileURLToPath(import.meta.url),
     { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' },
-    execArgv,
+    // The flags `npm start` runs the server with.
+    [...SERVER_NODE_FLAGS, ...execArgv],
   );
 }
 

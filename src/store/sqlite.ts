@@ -453,12 +453,15 @@ export interface StreamPartition {
 
 /**
  * A number computed from a stream id (SQL over `column`, which holds one or
- * builds one) that spreads streams evenly enough over partitions (see
- * `StreamPartition`): the last two characters and the length, which vary most
- * across ids.
+ * builds one) that spreads streams evenly over partitions (see
+ * `StreamPartition`): its last three characters in base 10 (ids that are
+ * sequence numbers then fall in turn into every partition) and its length.
  */
 export function streamPartitionSql(column: string): string {
-  return `(unicode(substr(${column}, -1)) + 31 * unicode(substr(${column}, -2, 1)) + 7 * length(${column}))`;
+  return (
+    `(unicode(substr(${column}, -1)) + 10 * unicode(substr(${column}, -2, 1)) + ` +
+    `100 * unicode(substr(${column}, -3, 1)) + 1000 * length(${column}))`
+  );
 }
 
 function filterParameters(filter: ReadAllFilter): unknown[] {
