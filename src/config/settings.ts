@@ -43,6 +43,11 @@ const environment = z
     COURTSHIP_CORS_ORIGINS: z.string().optional(),
     /** A JSON file overriding the default phase and metric rules (src/domain/rules.ts). */
     COURTSHIP_RULES_FILE: z.string().min(1).optional(),
+    /**
+     * Worker threads of a long catch-up on the embedded store (0: this thread
+     * alone); by default one per core beyond the second, at most 3 (docs/ARCHITECTURE.md).
+     */
+    COURTSHIP_CATCH_UP_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   })
   .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
     message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
@@ -72,6 +77,8 @@ export interface Settings {
   readonly corsOrigins: readonly string[];
   /** Absolute path of the rules override file, when set. */
   readonly rulesFile: string | undefined;
+  /** Worker threads for a long catch-up; undefined: the projector's default for this machine. */
+  readonly catchUpWorkers: number | undefined;
 }
 
 export class SettingsError extends Error {
@@ -111,5 +118,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
       .map((origin) => origin.trim())
       .filter((origin) => origin.length > 0),
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
+    catchUpWorkers: e.COURTSHIP_CATCH_UP_WORKERS,
   };
 }

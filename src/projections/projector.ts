@@ -62,7 +62,7 @@ export interface ProjectorOptions {
    * Catching up on a long stretch of the embedded store's log with worker
    * threads (see parallel-catch-up.ts), or `false` to always fold on this
    * thread alone. Defaults: one worker per core besides this one (at most 3,
-   * none on a single core), from 20,000 events behind.
+   * none on one or two cores), from 20,000 events behind.
    */
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Delay before following the log again after a store or disk failure. */
@@ -81,8 +81,17 @@ export interface ProjectorLag {
 export type AppliedListener = Parameters<ReadSide['onApplied']>[0];
 
 const DEFAULT_MAX_BATCH = 1000;
-/** One worker per core besides this thread's, which folds a partition too. */
-const DEFAULT_PARALLEL = { workers: Math.min(os.availableParallelism() - 1, 3), minEvents: 20_000, chunkEvents: 100_000 };
+/**
+ * This thread folds a partition too, so a worker per core beyond it; but none
+ * on two cores: there one worker shortens a catch-up by only about a fifth
+ * (this thread also writes every chunk) while the peak memory of the catch-up
+ * doubles (docs/PERFORMANCE.md).
+ */
+const DEFAULT_PARALLEL = {
+  workers: os.availableParallelism() >= 3 ? Math.min(os.availableParallelism() - 1, 3) : 0,
+  minEvents: 20_000,
+  chunkEvents: 100_000,
+};
 const DEFAULT_RETRY_DELAY_MS = 1000;
 const DEFAULT_WAIT_MS = 5000;
 

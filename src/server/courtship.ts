@@ -55,7 +55,13 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     eventStoreConnectionString: settings.eventStoreConnectionString,
     sqliteSynchronous: settings.sqliteSynchronous,
   });
-  const projector = new Projector({ store, dataDir: settings.dataDir, rules, logger: logger.child({ part: 'projector' }) });
+  const projector = new Projector({
+    store,
+    dataDir: settings.dataDir,
+    rules,
+    logger: logger.child({ part: 'projector' }),
+    ...(settings.catchUpWorkers === undefined ? {} : { parallel: settings.catchUpWorkers === 0 ? false : { workers: settings.catchUpWorkers } }),
+  });
   const commands = new CommandService({ store, readSide: projector, clock, rules });
   const scheduler = new DeadlineScheduler({ store, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });
   let rebuilding: Promise<void> | null = null;

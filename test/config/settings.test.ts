@@ -40,6 +40,14 @@ describe('settings from the environment', () => {
     expect((error as SettingsError).problems).toEqual([expect.stringMatching(/^PORT/), expect.stringMatching(/^COURTSHIP_STORE/)]);
   });
 
+  it('leave the catch-up workers to the projector unless set, and refuse a count that is not one', () => {
+    expect(loadSettings({}).catchUpWorkers).toBeUndefined();
+    expect(loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '0' }).catchUpWorkers).toBe(0);
+    expect(loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '2' }).catchUpWorkers).toBe(2);
+    expect(() => loadSettings({ COURTSHIP_CATCH_UP_WORKERS: 'many' })).toThrow(/COURTSHIP_CATCH_UP_WORKERS/);
+    expect(() => loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '-1' })).toThrow(/COURTSHIP_CATCH_UP_WORKERS/);
+  });
+
   it('require a connection string for EventStoreDB', () => {
     expect(() => loadSettings({ COURTSHIP_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
     expect(loadSettings({ COURTSHIP_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).store).toBe(
