@@ -18,7 +18,9 @@ export class EventLogResolver {
 
   @Query(() => EventConnection, {
     complexity: perItem(50),
-    description: "The tenant's events in global log order, for analysts. Cursors are positions and stay valid forever.",
+    description:
+      "The tenant's events in global log order, for analysts. Cursors are positions and stay valid forever. " +
+      'With a filter on actor or time that matches rarely, a page may hold fewer than `first` events and still have a next page: follow `pageInfo.endCursor`.',
   })
   async events(
     @Arg('after', () => String, { nullable: true }) after: string | null,
