@@ -7,12 +7,12 @@
  * other partitions' rows). The projector's own thread folds one partition
  * (page by page, giving requests a turn between pages) and each worker
  * thread folds another; a worker's states come back serialised, ready for
- * the read-model file. The log is cut into
- * chunks by position; a chunk's results from every worker are merged into one
- * batch (rows, and phase changes in log order) that the projector commits
- * with the chunk's end as its checkpoint, exactly as if it had applied those
- * events one by one. A crash between chunks resumes from the last committed
- * one; an abort stops the workers.
+ * the read-model file. The log is cut into chunks by position; a chunk's
+ * results from every thread are merged into one batch (rows, and phase
+ * changes in log order) that the projector commits with the chunk's end as
+ * its checkpoint, exactly as if it had applied those events one by one. A
+ * crash between chunks resumes from the last committed one; an abort stops
+ * the workers.
  *
  * The result is the sequential fold's, row for row (tested in
  * test/projections/parallel-catch-up.test.ts).
@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
+import type { PhaseChangeRecord } from '../app/read-side.js';
 import type { EventStore } from '../store/port.js';
 import type { StreamPartition } from '../store/sqlite.js';
 import { foldPartitionChunk, type PartitionReader } from './partition-fold.js';
@@ -28,6 +28,7 @@ import type { BatchToWrite, SerializedRow } from './read-model-db.js';
 import type { RelationshipTable } from './relationship-table.js';
 
 const YOUNG_GENERATION_MB = 64;
+/** Divisible by 2, 3, 4 and 5: shares of the streams come out even. */
 const PARTITION_MODULUS = 60;
 
 export interface WorkerTask {
