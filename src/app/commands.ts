@@ -1,6 +1,8 @@
 /**
  * The one write path: every mutation (appendEvents, the typed mutations, the
- * importer, the demo) goes through `CommandService.appendEvents`.
+ * importer, the demo) goes through `CommandService.appendEvents` (the
+ * importer's writing pass through `appendChecked`, the same path for events it
+ * has already run through the schemas).
  *
  * read the stream → fold → decide (domain invariants, due deadlines) →
  * append with the folded revision as the expected revision → wait, bounded,
@@ -54,6 +56,20 @@ export interface AppendEventsResult {
   readonly replayed: boolean;
 }
 
+/** An event checked by `parseEventInput` (its result), with the rest of its input. */
+export interface CheckedEventInput {
+  readonly event: CourtshipEvent;
+  readonly eventId?: string | null;
+  readonly metadata?: unknown;
+}
+
+export interface AppendCheckedInput {
+  readonly tenant: string;
+  readonly relationshipId: string;
+  readonly expectedVersion?: number | null;
+  readonly events: readonly CheckedEventInput[];
+}
+
 export const MAX_EVENTS_PER_APPEND = 1000;
 const MAX_METADATA_BYTES = 16 * 1024;
 const RETRIES_ON_RACE = 5;
@@ -80,12 +96,29 @@ export class CommandService {
 
   async appendEvents(input: AppendEventsInput): Promise<AppendEventsResult> {
     checkIds(input.tenant, input.relationshipId);
-    const prepared = prepare(input.events);
+    const prepared = prepare(input.events, parseEventInput);
     const streamId = streamIdFor(input.tenant, input.relationshipId);
     return this.queue.run(streamId, () => this.appendPrepared(input, prepared, streamId));
   }
 
-  private async appendPrepared(input: AppendEventsInput, prepared: Prepared[], streamId: string): Promise<AppendEventsResult> {
+  /**
+   * `appendEvents` for events whose input already passed `parseEventInput`
+   * (the importer checks every line before it writes any): each event comes
+   * as what that call returned, so the schemas do not run twice on the same
+   * input. Every other check, the decision and the append are the same.
+   */
+  async appendChecked(input: AppendCheckedInput): Promise<AppendEventsResult> {
+    checkIds(input.tenant, input.relationshipId);
+    const prepared = prepare(input.events, (checked) => checked.event);
+    const streamId = streamIdFor(input.tenant, input.relationshipId);
+    return this.queue.run(streamId, () => this.appendPrepared(input, prepared, streamId));
+  }
+
+  private async appendPrepared(
+    input: Omit<AppendEventsInput, 'events'>,
+    prepared: Prepared[],
+    streamId: string,
+  ): Promise<AppendEventsResult> {
     const expected = input.expectedVersion ?? null;
     if (expected !== null && (!Number.isInteger(expected) || expected < -1)) {
       throw new InputError('expectedVersion must be an integer ≥ -1 (-1: the relationship must not exist yet)', 'expectedVersion', 'INVALID_VERSION');
@@ -192,7 +225,11 @@ function checkIds(tenant: string, relationshipId: string): void {
   }
 }
 
-function prepare(events: readonly EventInput[]): Prepared[] {
+/** The batch's checks, with `parse` turning each input into its event (`parseEventInput`, or the result it gave). */
+function prepare<T extends { readonly eventId?: string | null; readonly metadata?: unknown }>(
+  events: readonly T[],
+  parse: (input: T, index: number) => CourtshipEvent,
+): Prepared[] {
   if (!Array.isArray(events) || events.length === 0) {
     throw new InputError('events must hold at least one event', 'events', 'EMPTY_BATCH');
   }
@@ -201,7 +238,7 @@ function prepare(events: readonly EventInput[]): Prepared[] {
   }
   const seen = new Set<string>();
   return events.map((input, index) => {
-    const event = parseEventInput(input, index);
+    const event = parse(input, index);
     const id = input.eventId ?? null;
     if (id !== null) {
       if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {

@@ -9,7 +9,6 @@ import {
   MAX_EVENT_BYTES,
   StoreError,
   STREAM_ID_PATTERN,
-  UUID_PATTERN,
   type ExpectedRevision,
   type NewEvent,
   type ReadAllFilter,
@@ -24,6 +23,29 @@ export interface SerializedEvent {
 }
 
 const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+
+/**
+ * `UUID_PATTERN.test(text)` (port.ts; hex digits of either case, dashes at 8, 13, 18
+ * and 23), character by character: a bulk append tests millions of ids, and
+ * this takes about half the regex's time.
+ */
+export function isUuid(text: string): boolean {
+  if (text.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== DASH) return false;
+    } else if (code >= 128 || HEX_DIGIT[code] === 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const DASH = 45;
+/** 1 at the char codes of 0-9, a-f and A-F. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const digit of '0123456789abcdefABCDEF') HEX_DIGIT[digit.charCodeAt(0)] = 1;
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 
 export function assertStreamId(streamId: unknown, field = 'streamId'): asserts streamId is string {
@@ -64,7 +86,7 @@ export function serializeBatch(
   const seen = new Set<string>();
   return events.map((event, index) => {
     const field = `events[${index}]`;
-    if (typeof event?.id !== 'string' || !UUID_PATTERN.test(event.id)) {
+    if (typeof event?.id !== 'string' || !isUuid(event.id)) {
       throw new InvalidAppendError(`${field}.id must be a UUID, got ${JSON.stringify(event?.id)}`, `${field}.id`);
     }
     const id = event.id.toLowerCase();

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
+import { CommandService } from '../../src/app/commands.js';
 import { importInto } from '../../src/cli/commands/import.js';
 import { streamIdFor } from '../../src/projections/envelope.js';
 import type { EventStore } from '../../src/store/port.js';
@@ -177,6 +178,47 @@ describe('courtship import', () => {
     expect(single.outputs[2]).toContain('Imported 0 events');
     expect(single.log.filter((e) => e.streamId === streamIdFor('default', 'r3'))).toHaveLength(7);
     expect(single.log).toHaveLength(72);
+  });
+
+  it('writes the lines its first pass checked without running the schemas on them again', async () => {
+    const checked = vi.spyOn(CommandService.prototype, 'appendChecked');
+    const full = vi.spyOn(CommandService.prototype, 'appendEvents');
+    try {
+      const result = await sandbox.run(['import', sandbox.file('good.ndjson', `${GOOD.join('\n')}\n`)]);
+      expect(result.code).toBe(0);
+      expect(checked).toHaveBeenCalledTimes(2);
+      expect(full).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('checks every line in full again when the file changed after the first pass read it', async () => {
+    const file = sandbox.file('changing.ndjson', `${GOOD.join('\n')}\n`);
+    // Line 2 turns bad (same length: the first pass reads nothing more) once the first pass has read and accepted it.
+    const changed = [...GOOD];
+    changed[1] = GOOD[1]!.replace('PROSPECT', 'PROSPEKT');
+    const sqlite = openSqliteStore({ dataDir: sandbox.dataDir('data') });
+    let rewritten = false;
+    // The first pass asks the store about each relationship after reading the (small) file whole.
+    const store: EventStore = Object.assign(Object.create(sqlite) as EventStore, {
+      streamRevision: async (streamId: string) => {
+        if (!rewritten) {
+          rewritten = true;
+          fs.writeFileSync(file, `${changed.join('\n')}\n`);
+        }
+        return sqlite.streamRevision(streamId);
+      },
+      close: () => sqlite.close(),
+    });
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, cwd: sandbox.dir };
+    const code = await importInto(io, file, fs.statSync(file).size, 'default', store);
+    expect(rewritten).toBe(true);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^line 2 \(relationship acme\): actor: expected one of [^\n]*\n$/);
+    expect(await streamLength('acme')).toBeNull();
+    expect(await streamLength('beta')).toBe(2);
   });
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -9,9 +9,11 @@ import type { EventStore } from '../../store/port.js';
 import { GroupCommitStore } from '../../store/sqlite-bulk.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
+import { checkedEvent } from '../lib/checked-event.js';
+import { fileVersion } from '../lib/file-version.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
 import { readLineInput, reasonOf } from '../lib/import-line.js';
-import { readLines } from '../lib/lines.js';
+import { readLineBatches } from '../lib/lines.js';
 import { startProgress } from '../lib/progress.js';
 
 const HELP = `Usage: courtship import FILE.ndjson [options]
@@ -69,13 +71,15 @@ export const importCommand: Command = {
 
 /** Imports the file into the store, which it closes (the summary is printed after: see `ImportRun.close`). */
 export async function importInto(io: CommandIo, file: string, size: number, tenant: string, store: EventStore): Promise<number> {
+  // The embedded store has a single writer, this process: when it starts empty, it stays empty until pass 2.
+  const storeIsEmpty = store instanceof GroupCommitStore && (await store.headPosition()) === null;
   return importFile({
     io,
     file,
     size,
     tenant,
     commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
-    plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant),
+    plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant, storeIsEmpty),
     close: () => store.close(),
   });
 }
@@ -95,22 +99,36 @@ async function importFile(run: ImportRun): Promise<number> {
   const { io, plan } = run;
   const started = Date.now();
 
+  // Taken before the first read: while the file still has this version, the
+  // second pass reads the bytes the first one checked.
+  const checkedVersion = fileVersion(run.file);
+
   // Pass 1: check every line; write nothing.
   const checking = startProgress(io, { label: 'checking', unit: 'bytes', total: run.size });
   let bytes = 0;
   let lines = 0;
-  for await (const line of readLines(run.file)) {
-    bytes += line.bytes;
+  for await (const batch of readLineBatches(run.file)) {
+    for (const line of batch) {
+      bytes += line.bytes;
+      if (line.text.trim() === '') continue;
+      lines++;
+      const checked = plan.check(line.number, line.text);
+      const problem = checked instanceof Promise ? await checked : checked;
+      if (problem) report(io, problem);
+    }
     checking.update(bytes);
-    if (line.text.trim() === '') continue;
-    lines++;
-    const problem = await plan.check(line.number, line.text);
-    if (problem) report(io, problem);
   }
   checking.stop();
   plan.finishChecking();
 
   // Pass 2: append the accepted relationships' missing lines, consecutive lines of one relationship per append.
+  // Their events passed the API's schemas in pass 1: while the file is unchanged (checked after every read,
+  // before the lines read are used), they go to CommandService as checked; should it change, every later
+  // append is checked again in full, as CommandService.appendEvents checks any input.
+  let unchanged = true;
+  const checkUnchanged = (): void => {
+    if (unchanged && fileVersion(run.file) !== checkedVersion) unchanged = false;
+  };
   const writing = startProgress(io, { label: 'importing', unit: 'lines', total: lines });
   const ids = new LineIds();
   let batch: (PlannedLine & { readonly number: number })[] = [];
@@ -123,18 +141,24 @@ async function importFile(run: ImportRun): Promise<number> {
     batch = [];
     const first = events[0]!;
     try {
-      const result = await run.commands.appendEvents({
-        tenant: first.tenant,
-        relationshipId: first.relationshipId,
-        events: events.map(({ input, eventId }) => ({
-          type: input.type,
-          occurredAt: input.occurredAt,
-          actor: input.actor,
-          data: input.data,
-          eventId,
-          metadata: input.metadata,
-        })),
-      });
+      const result = unchanged
+        ? await run.commands.appendChecked({
+            tenant: first.tenant,
+            relationshipId: first.relationshipId,
+            events: events.map(({ input, eventId }) => ({ event: checkedEvent(input), eventId, metadata: input.metadata })),
+          })
+        : await run.commands.appendEvents({
+            tenant: first.tenant,
+            relationshipId: first.relationshipId,
+            events: events.map(({ input, eventId }) => ({
+              type: input.type,
+              occurredAt: input.occurredAt,
+              actor: input.actor,
+              data: input.data,
+              eventId,
+              metadata: input.metadata,
+            })),
+          });
       if (result.replayed) present += events.length;
       else written += events.length;
     } catch (error) {
@@ -144,24 +168,26 @@ async function importFile(run: ImportRun): Promise<number> {
       report(io, plan.refuseWhileWriting(events[index]?.number ?? first.number, first.tenant, first.relationshipId, reasonOf(error)));
     }
   };
-  for await (const line of readLines(run.file)) {
-    if (line.text.trim() === '') continue;
-    done++;
+  for await (const lineBatch of readLineBatches(run.file, { afterRead: checkUnchanged })) {
+    for (const line of lineBatch) {
+      if (line.text.trim() === '') continue;
+      done++;
+      const result = readLineInput(line.text, run.tenant);
+      if (!result.ok) continue;
+      const ordinal = ids.next(result.line.tenant, result.line.relationshipId);
+      const next = planned(result.line, line.text, ordinal);
+      if (plan.isRefused(next.tenant, next.relationshipId)) continue;
+      if (!plan.shouldWrite(next)) {
+        present++;
+        continue;
+      }
+      const last = batch[batch.length - 1];
+      if (last && (last.tenant !== next.tenant || last.relationshipId !== next.relationshipId || batch.length >= MAX_EVENTS_PER_APPEND)) {
+        await flush();
+      }
+      batch.push({ tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number });
+    }
     writing.update(done);
-    const result = readLineInput(line.text, run.tenant);
-    if (!result.ok) continue;
-    const ordinal = ids.next(result.line.tenant, result.line.relationshipId);
-    const next = planned(result.line, line.text, ordinal);
-    if (plan.isRefused(next.tenant, next.relationshipId)) continue;
-    if (!plan.shouldWrite(next)) {
-      present++;
-      continue;
-    }
-    const last = batch[batch.length - 1];
-    if (last && (last.tenant !== next.tenant || last.relationshipId !== next.relationshipId || batch.length >= MAX_EVENTS_PER_APPEND)) {
-      await flush();
-    }
-    batch.push({ tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number });
   }
   await flush();
   writing.stop();

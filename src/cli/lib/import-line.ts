@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
 import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../projections/envelope.js';
-import { UUID_PATTERN } from '../../store/port.js';
+import { isUuid } from '../../store/validate.js';
 
 /** A line's envelope: which relationship, and the event as the API takes it. */
 export interface LineInput {
@@ -66,22 +66,27 @@ export function readLineInput(text: string, defaultTenant: string): { readonly o
   if (typeof relationshipId !== 'string' || !RELATIONSHIP_ID_PATTERN.test(relationshipId)) {
     return refuse(tenant, null, 'relationshipId: expected 1-128 characters of letters, digits and _ . : ~ @ + -');
   }
-  const unknown = Object.keys(raw).find((key) => !KNOWN_FIELDS.has(key));
-  if (unknown !== undefined) return refuse(tenant, relationshipId, `${unknown}: unknown field`);
-  if (raw.eventId !== undefined && (typeof raw.eventId !== 'string' || !UUID_PATTERN.test(raw.eventId))) {
+  // The first unknown key in the object's key order (a parsed object has only its own keys).
+  for (const key in raw) {
+    if (!KNOWN_FIELDS.has(key)) return refuse(tenant, relationshipId, `${key}: unknown field`);
+  }
+  const eventId = raw.eventId;
+  if (eventId !== undefined && (typeof eventId !== 'string' || !isUuid(eventId))) {
     return refuse(tenant, relationshipId, 'eventId: expected a UUID');
   }
-  if (raw.metadata !== undefined && (typeof raw.metadata !== 'object' || raw.metadata === null || Array.isArray(raw.metadata))) {
+  const metadata = raw.metadata;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
     return refuse(tenant, relationshipId, 'metadata: expected a JSON object');
   }
-  const input: EventInput = {
+  // The optional keys only when the line has them (as `{ ...a, ...b }` would build it, without the copies).
+  const input: { -readonly [K in keyof EventInput]: EventInput[K] } = {
     type: raw.type as string,
     occurredAt: raw.occurredAt as string,
     actor: raw.actor as string,
     data: raw.data,
-    ...(raw.eventId === undefined ? {} : { eventId: (raw.eventId as string).toLowerCase() }),
-    ...(raw.metadata === undefined ? {} : { metadata: raw.metadata }),
   };
+  if (eventId !== undefined) input.eventId = eventId.toLowerCase();
+  if (metadata !== undefined) input.metadata = metadata;
   return { ok: true, line: { tenant, relationshipId, input } };
 }
 

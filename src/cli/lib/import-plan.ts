@@ -15,10 +15,10 @@ import { DomainError } from '../../domain/errors.js';
 import { evolveInPlace } from '../../domain/evolve.js';
 import { fold } from '../../domain/fold.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import type { EventStore } from '../../store/port.js';
+import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import { derivedEventId } from './event-line.js';
-import { parseLine, reasonOf, type LineInput, type ParsedLine } from './import-line.js';
+import { parseLine, reasonOf, type LineInput, type LineResult, type ParsedLine } from './import-line.js';
 
 export interface LineProblem {
   readonly line: number;
@@ -47,13 +47,21 @@ export interface PlannedLine extends LineInput {
 
 /** Gives every line of a relationship its ordinal and event id, in file order; shared by both passes. */
 export class LineIds {
-  private readonly ordinals = new Map<string, number>();
+  private readonly ordinals = new Map<string, { count: number }>();
+  /** The last relationship's counter: a file's lines mostly come a relationship at a time. */
+  private last: { tenant: string; relationshipId: string; counter: { count: number } } | null = null;
 
   next(tenant: string, relationshipId: string): number {
-    const key = `${tenant}\u0000${relationshipId}`;
-    const ordinal = (this.ordinals.get(key) ?? 0) + 1;
-    this.ordinals.set(key, ordinal);
-    return ordinal;
+    const last = this.last;
+    if (last !== null && last.relationshipId === relationshipId && last.tenant === tenant) return ++last.counter.count;
+    const k = key(tenant, relationshipId);
+    let counter = this.ordinals.get(k);
+    if (counter === undefined) {
+      counter = { count: 0 };
+      this.ordinals.set(k, counter);
+    }
+    this.last = { tenant, relationshipId, counter };
+    return ++counter.count;
   }
 }
 
@@ -70,29 +78,49 @@ export function planned(line: LineInput, text: string, ordinal: number): Planned
 export class ImportPlan {
   readonly problems: LineProblem[] = [];
   private readonly tracked = new Map<string, Tracked>();
+  private lastFound: { tenant: string; relationshipId: string; tracked: Tracked } | null = null;
   private readonly ids = new LineIds();
 
+  /**
+   * `storeIsEmpty`: the store held no event when the import started and no
+   * other process can write to it (the embedded store's single writer is this
+   * one), so no stream needs to be asked for: each starts empty.
+   */
   constructor(
     private readonly store: EventStore,
     private readonly rules: Rules,
     private readonly now: number,
     private readonly defaultTenant: string,
+    private readonly storeIsEmpty = false,
   ) {}
 
-  /** Checks one non-blank line; returns its problem, if any. */
-  async check(number: number, text: string): Promise<LineProblem | null> {
+  /**
+   * Checks one non-blank line; returns its problem, if any. A promise only
+   * when the line names a relationship whose stream must be read first: the
+   * other lines, nearly all of a large file, cost no await.
+   */
+  check(number: number, text: string): LineProblem | null | Promise<LineProblem | null> {
     const result = parseLine(text, this.defaultTenant);
+    const tenant = result.ok ? result.line.tenant : result.tenant;
+    const relationshipId = result.ok ? result.line.relationshipId : result.relationshipId;
+    if (relationshipId === null) return this.checkParsed(number, text, result, null);
+    const tracked = this.lookUp(tenant, relationshipId) ?? (this.storeIsEmpty ? this.startTracking(tenant, relationshipId, []) : undefined);
+    if (tracked !== undefined) return this.checkParsed(number, text, result, tracked);
+    return this.track(tenant, relationshipId).then((read) => this.checkParsed(number, text, result, read));
+  }
+
+  /** `tracked` is null only for a refusal that names no relationship. */
+  private checkParsed(number: number, text: string, result: LineResult, tracked: Tracked | null): LineProblem | null {
     if (!result.ok) {
-      if (result.relationshipId !== null) {
-        const tracked = await this.track(result.tenant, result.relationshipId);
+      if (result.relationshipId !== null && tracked !== null) {
         this.ids.next(result.tenant, result.relationshipId);
         tracked.refused = true;
         tracked.state = null;
       }
       return this.problem(number, result.relationshipId, result.reason);
     }
-    const tracked = await this.track(result.line.tenant, result.line.relationshipId);
     const line = result.line;
+    if (tracked === null) throw new Error(`line ${number} was accepted without its relationship`);
     const eventId = eventIdOf(line, text, this.ids.next(line.tenant, line.relationshipId));
     const digest = digestOf(eventId);
     if (tracked.seen.has(digest)) {
@@ -114,12 +142,21 @@ export class ImportPlan {
 
   /** True when the line's relationship may be written (no bad line) and the line is not already in its stream. */
   shouldWrite(line: PlannedLine): boolean {
-    const tracked = this.tracked.get(key(line.tenant, line.relationshipId));
+    const tracked = this.lookUp(line.tenant, line.relationshipId);
     return tracked !== undefined && !tracked.refused && !tracked.present.has(line.eventId);
   }
 
   isRefused(tenant: string, relationshipId: string): boolean {
-    return this.tracked.get(key(tenant, relationshipId))?.refused ?? false;
+    return this.lookUp(tenant, relationshipId)?.refused ?? false;
+  }
+
+  /** The relationship's record, if tracked; the last one found is kept, as consecutive lines mostly share it. */
+  private lookUp(tenant: string, relationshipId: string): Tracked | undefined {
+    const last = this.lastFound;
+    if (last !== null && last.relationshipId === relationshipId && last.tenant === tenant) return last.tracked;
+    const tracked = this.tracked.get(key(tenant, relationshipId));
+    if (tracked !== undefined) this.lastFound = { tenant, relationshipId, tracked };
+    return tracked;
   }
 
   /** A refusal during the writing pass (a concurrent writer changed the relationship): nothing more is written to it. */
@@ -144,21 +181,23 @@ export class ImportPlan {
     return { relationships: this.tracked.size, refused };
   }
 
+  /** The relationship's record, its stream read from the store the first time. */
   private async track(tenant: string, relationshipId: string): Promise<Tracked> {
-    const k = key(tenant, relationshipId);
-    let tracked = this.tracked.get(k);
-    if (tracked === undefined) {
-      const streamId = streamIdFor(tenant, relationshipId);
-      // A fresh import names streams that do not exist yet: nothing to read.
-      const recorded = (await this.store.streamRevision(streamId)) === null ? [] : await this.store.readStream(streamId);
-      tracked = {
-        refused: false,
-        state: fold(toStoredEvents(recorded), undefined, initialState(relationshipId)),
-        present: new Set(recorded.map((r) => r.id.toLowerCase())),
-        seen: new Set(),
-      };
-      this.tracked.set(k, tracked);
-    }
+    const streamId = streamIdFor(tenant, relationshipId);
+    // A fresh import names streams that do not exist yet: nothing to read.
+    const recorded = (await this.store.streamRevision(streamId)) === null ? [] : await this.store.readStream(streamId);
+    // Another line of the relationship may have started it while the store answered.
+    return this.lookUp(tenant, relationshipId) ?? this.startTracking(tenant, relationshipId, recorded);
+  }
+
+  private startTracking(tenant: string, relationshipId: string, recorded: readonly RecordedEvent[]): Tracked {
+    const tracked: Tracked = {
+      refused: false,
+      state: fold(toStoredEvents(recorded), undefined, initialState(relationshipId)),
+      present: new Set(recorded.map((r) => r.id.toLowerCase())),
+      seen: new Set(),
+    };
+    this.tracked.set(key(tenant, relationshipId), tracked);
     return tracked;
   }
 
