@@ -83,9 +83,9 @@ export type AppliedListener = Parameters<ReadSide['onApplied']>[0];
 const DEFAULT_MAX_BATCH = 1000;
 /**
  * This thread folds a partition too, so a worker per core beyond it; but none
- * on two cores: there one worker shortens a catch-up by only about a fifth
- * (this thread also writes every chunk) while the peak memory of the catch-up
- * doubles (docs/PERFORMANCE.md).
+ * on two cores: there one worker gives only 1.2–1.5× the rate (this thread
+ * also writes every chunk) while the peak memory of the catch-up doubles
+ * (docs/PERFORMANCE.md).
  */
 const DEFAULT_PARALLEL = {
   workers: os.availableParallelism() >= 3 ? Math.min(os.availableParallelism() - 1, 3) : 0,
