@@ -63,10 +63,7 @@ export interface CheckedEventInput {
   readonly metadata?: unknown;
 }
 
-export interface AppendCheckedInput {
-  readonly tenant: string;
-  readonly relationshipId: string;
-  readonly expectedVersion?: number | null;
+export interface AppendCheckedInput extends Omit<AppendEventsInput, 'events'> {
   readonly events: readonly CheckedEventInput[];
 }
 

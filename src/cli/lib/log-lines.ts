@@ -40,6 +40,27 @@ export interface LinePage {
   readonly count: number;
 }
 
+/** Lines gathered into pages of about `PAGE_CHARS`. */
+class PageOfLines {
+  private text = '';
+  private count = 0;
+
+  /** Adds a line; returns the page when it is full (and starts a new one). */
+  add(line: string): LinePage | null {
+    this.text += `${line}\n`;
+    this.count++;
+    return this.text.length >= PAGE_CHARS ? this.rest() : null;
+  }
+
+  /** The lines gathered since the last page. */
+  rest(): LinePage {
+    const page = { text: this.text, count: this.count };
+    this.text = '';
+    this.count = 0;
+    return page;
+  }
+}
+
 /** The log's lines for one tenant (or every tenant, each line naming its own, when `tenant` is null). */
 export function logLines(store: EventStore, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
   return store instanceof SqliteEventStore ? storedLogLines(store, tenant, range) : encodedLogLines(store, tenant, range);
@@ -47,19 +68,13 @@ export function logLines(store: EventStore, tenant: string | null, range: Range)
 
 export async function* encodedLogLines(store: EventStore, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
   for await (const page of readLog(store, tenant)) {
-    let text = '';
-    let count = 0;
+    const lines = new PageOfLines();
     for (const entry of page) {
       if (!inRange(entry.decoded.event.occurredAt, range)) continue;
-      text += `${JSON.stringify(toEventLine(entry, tenant === null))}\n`;
-      count++;
-      if (text.length >= PAGE_CHARS) {
-        yield { text, count };
-        text = '';
-        count = 0;
-      }
+      const full = lines.add(JSON.stringify(toEventLine(entry, tenant === null)));
+      if (full) yield full;
     }
-    yield { text, count };
+    yield lines.rest();
   }
 }
 
@@ -71,8 +86,7 @@ export async function* storedLogLines(store: SqliteEventStore, tenant: string | 
   for (;;) {
     const rows = readLogRows(store, after, LOG_PAGE);
     if (rows.length === 0) return;
-    let text = '';
-    let count = 0;
+    const lines = new PageOfLines();
     for (const row of rows) {
       if (prefix !== null && !row.streamId.startsWith(prefix)) continue;
       let line = copiedLine(row, prefix === null);
@@ -84,15 +98,10 @@ export async function* storedLogLines(store: SqliteEventStore, tenant: string | 
         if (decoded === null || !inRange(decoded.event.occurredAt, range)) continue;
         line = JSON.stringify(toEventLine({ recorded, decoded }, prefix === null));
       }
-      text += `${line}\n`;
-      count++;
-      if (text.length >= PAGE_CHARS) {
-        yield { text, count };
-        text = '';
-        count = 0;
-      }
+      const full = lines.add(line);
+      if (full) yield full;
     }
-    yield { text, count };
+    yield lines.rest();
     after = rows[rows.length - 1]!.position;
   }
 }
