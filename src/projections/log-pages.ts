@@ -128,13 +128,6 @@ export function encodeRevisionCursor(revision: number): string {
   return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
 }
 
-/** The revision in a cursor made by `encodeRevisionCursor`, or null when it is not one. */
-export function decodeRevisionCursor(cursor: string): number | null {
-  if (cursor.length === 0 || cursor.length > 32) return null;
-  const match = /^r:(0|[1-9][0-9]{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : null;
-}
-
 function matches(event: LoggedEvent, filter: EventLogFilter): boolean {
   if (filter.types !== undefined && !filter.types.includes(event.type)) return false;
   if (filter.actors !== undefined && !filter.actors.includes(event.actor)) return false;

@@ -212,6 +212,17 @@ describe('errors', () => {
     }
   });
 
+  it('bounds the relationships a filter of the log may name', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `r${i}`);
+    const result = await h.run('query($ids: [ID!]) { events(filter: { relationshipIds: $ids }) { pageInfo { hasNextPage } } }', { ids });
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors![0]!.extensions).toMatchObject({ field: 'filter.relationshipIds', reason: 'TOO_MANY_VALUES' });
+    const hundred = await h.run('query($ids: [ID!]) { events(filter: { relationshipIds: $ids }) { pageInfo { hasNextPage } } }', {
+      ids: ids.slice(0, 100),
+    });
+    expect(hundred.errors).toBeUndefined();
+  });
+
   it('names the cursor when after is not one of ours', async () => {
     const result = await h.run('{ events(after: "not-a-cursor") { pageInfo { hasNextPage } } }');
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);

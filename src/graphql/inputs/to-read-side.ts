@@ -3,6 +3,7 @@
  * nulls and Dates; the read side takes absent fields and epoch milliseconds.
  */
 import type * as Read from '../../app/read-side.js';
+import { badUserInput } from '../errors.js';
 import type { EventFilter } from './event-filter.js';
 import type { DateTimeFilter } from './operators.js';
 import type { RelationshipFilter, RelationshipOrder } from './relationship-filter.js';
@@ -48,8 +49,17 @@ export function toRelationshipOrder(input: readonly RelationshipOrder[] | null |
   return input?.map(({ field, direction }) => ({ field, direction }));
 }
 
+/** Each named relationship's stream is read for a page: a bounded list keeps a page's cost bounded. */
+export const MAX_FILTER_RELATIONSHIP_IDS = 100;
+
 export function toEventLogFilter(input: EventFilter | null | undefined): Read.EventLogFilter | undefined {
   if (input === null || input === undefined) return undefined;
+  if (input.relationshipIds && input.relationshipIds.length > MAX_FILTER_RELATIONSHIP_IDS) {
+    throw badUserInput(`filter.relationshipIds names ${input.relationshipIds.length} relationships; at most ${MAX_FILTER_RELATIONSHIP_IDS}`, {
+      field: 'filter.relationshipIds',
+      reason: 'TOO_MANY_VALUES',
+    });
+  }
   return withoutUndefined({
     types: input.types ?? undefined,
     actors: input.actors ?? undefined,

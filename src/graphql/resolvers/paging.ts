@@ -27,9 +27,8 @@ export function afterPosition(after: string | null | undefined, field = 'after')
   return position;
 }
 
-export function revisionCursor(revision: number): string {
-  return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
-}
+/** A relationship's event cursor: its revision (the read side's encoding). */
+export { encodeRevisionCursor as revisionCursor } from '../../projections/log-pages.js';
 
 /** Decodes an `after` cursor of a relationship's events; undefined means from its first event. */
 export function afterRevision(after: string | null | undefined, field = 'after'): number | undefined {
