@@ -11,7 +11,7 @@ export class EventFilter {
   @Field(() => [Actor], { nullable: true })
   actors?: ActorValue[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'At most 100.' })
   relationshipIds?: string[] | null;
 
   @Field(() => DateTime, { nullable: true, description: 'occurredAt at or after this instant.' })
