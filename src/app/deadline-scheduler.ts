@@ -20,7 +20,7 @@
  */
 import type { Clock } from './clock.js';
 import { deadlineEventId } from './deadline-id.js';
-import type { ReadSide, RelationshipRow } from './read-side.js';
+import { relationshipKey, type ReadSide, type RelationshipRow } from './read-side.js';
 import { deadlineEvent, nextDeadline, type Deadline } from '../domain/deadlines.js';
 import type { Rules } from '../domain/rules.js';
 import { DeadlineQueue } from '../projections/deadline-queue.js';
@@ -90,7 +90,7 @@ export class DeadlineScheduler {
   }
 
   private index(row: RelationshipRow): void {
-    this.queue.set(keyOf(row.tenant, row.id), nextDeadline(row.state, this.options.rules)?.at ?? null);
+    this.queue.set(relationshipKey(row.tenant, row.id), nextDeadline(row.state, this.options.rules)?.at ?? null);
   }
 
   /** One timer, for the earliest deadline; re-armed only when that instant changes. */
@@ -136,17 +136,13 @@ export class DeadlineScheduler {
       );
       if (!this.running) return;
       // Unless the projector has meanwhile brought a newer state, which was indexed afresh.
-      const key = keyOf(row.tenant, row.id);
+      const key = relationshipKey(row.tenant, row.id);
       if (!this.queue.has(key)) {
         this.queue.set(key, this.options.clock.now() + (this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS));
         this.arm();
       }
     }
   }
-}
-
-function keyOf(tenant: string, id: string): string {
-  return `${tenant}\u0000${id}`;
 }
 
 function splitKey(key: string): [string, string] {

@@ -87,6 +87,11 @@ export interface RelationshipRow {
   readonly position: bigint;
 }
 
+/** One string per relationship of any tenant, for maps (NUL never appears in tenant ids). */
+export function relationshipKey(tenant: string, id: string): string {
+  return `${tenant}\u0000${id}`;
+}
+
 export interface Page<T> {
   readonly items: readonly { cursor: string; node: T }[];
   readonly hasNextPage: boolean;

@@ -4,7 +4,7 @@
  * and only then installs it in memory, so readers never see an uncommitted
  * state.
  */
-import type { LoggedEvent, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
+import { relationshipKey, type LoggedEvent, type PhaseChangeRecord, type RelationshipRow } from '../app/read-side.js';
 import { ownedCopy } from '../domain/draft.js';
 import { evolveInPlace } from '../domain/evolve.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
@@ -44,7 +44,7 @@ export function foldBatch(
     const decoded = decodeRecorded(record);
     if (!decoded) continue;
     const { tenant, relationshipId, event, revision, position } = decoded;
-    const key = `${tenant}\u0000${relationshipId}`;
+    const key = relationshipKey(tenant, relationshipId);
     let entry = working.get(key);
     if (!entry) {
       const base = table.get(tenant, relationshipId)?.state ?? initialState(relationshipId);

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { RelationshipRow } from '../app/read-side.js';
+import { relationshipKey, type RelationshipRow } from '../app/read-side.js';
 import type { RelationshipState } from '../domain/state.js';
 import { openSqliteStore, streamPartitionSql } from '../store/sqlite.js';
 import type { WorkerChunk, WorkerTask } from './parallel-catch-up.js';
@@ -24,7 +24,7 @@ const port = parentPort!;
 const states = new Map<string, SerializedRow>();
 const table = {
   get(tenant: string, id: string): RelationshipRow | undefined {
-    const row = states.get(keyOf(tenant, id));
+    const row = states.get(relationshipKey(tenant, id));
     return row && { tenant, id, state: JSON.parse(row.state) as RelationshipState, position: row.position };
   },
 };
@@ -37,7 +37,7 @@ try {
     const folded = await foldPartitionChunk(store, table, task.partition, { after, upTo: chunkEnd });
     after = folded.after;
     const rows = folded.rows.map((row) => ({ tenant: row.tenant, id: row.id, state: JSON.stringify(row.state), position: row.position }));
-    for (const row of rows) states.set(keyOf(row.tenant, row.id), row);
+    for (const row of rows) states.set(relationshipKey(row.tenant, row.id), row);
     const chunk: WorkerChunk = { chunkEnd, events: folded.events, rows, phaseChanges: folded.phaseChanges };
     port.postMessage(chunk);
   }
@@ -55,12 +55,8 @@ function loadPartition(file: string): void {
         `SELECT tenant, id, state, position FROM relationships WHERE ${streamPartitionSql("'rel-' || tenant || '-' || id")} % ? BETWEEN ? AND ?`,
       )
       .iterate(task.partition.modulus, task.partition.from, task.partition.to - 1) as Iterable<{ tenant: string; id: string; state: string; position: bigint }>;
-    for (const row of rows) states.set(keyOf(row.tenant, row.id), row);
+    for (const row of rows) states.set(relationshipKey(row.tenant, row.id), row);
   } finally {
     db.close();
   }
-}
-
-function keyOf(tenant: string, id: string): string {
-  return `${tenant}\u0000${id}`;
 }

@@ -33,7 +33,7 @@ export class LogPages {
   /** The tenant's feed after `after`, filtered, in log order. */
   async events(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
     const limit = this.visibleUpTo();
-    if (limit === null) return emptyPage(null);
+    if (limit === null) return EMPTY_PAGE;
     const filter = query.filter ?? {};
     if (filter.relationshipIds !== undefined) return this.eventsOfRelationships(tenant, query.after, query.first, filter, limit);
     const storeFilter: ReadAllFilter = {
@@ -46,22 +46,22 @@ export class LogPages {
     for (;;) {
       const chunk = await this.store.readAll({ filter: storeFilter, maxCount: this.scan.chunk, ...(after === undefined ? {} : { after }) });
       for (const record of chunk) {
-        if (record.position > limit) return positionPage(nodes, query.first, false, after);
+        if (record.position > limit) return positionPage(nodes, query.first);
         after = record.position;
         scanned++;
         const logged = loggedEventOf(record, tenant);
         if (logged !== null && matches(logged, filter)) nodes.push(logged);
-        if (nodes.length > query.first) return positionPage(nodes, query.first, true, after);
+        if (nodes.length > query.first) return positionPage(nodes, query.first);
       }
-      if (chunk.length < this.scan.chunk) return positionPage(nodes, query.first, false, after);
-      if (scanned >= this.scan.budget) return positionPage(nodes, query.first, true, after);
+      if (chunk.length < this.scan.chunk) return positionPage(nodes, query.first);
+      if (scanned >= this.scan.budget) return positionPage(nodes, query.first, after);
     }
   }
 
   /** One relationship's events by revision (cursor = revision). */
   async relationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
     const limit = this.visibleUpTo();
-    if (limit === null) return emptyPage(null);
+    if (limit === null) return EMPTY_PAGE;
     const recorded = await this.store.readStream(streamIdFor(tenant, id), {
       fromRevision: (query.afterRevision ?? -1) + 1,
       maxCount: query.first + 1,
@@ -97,12 +97,12 @@ export class LogPages {
       .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
       .flatMap((record) => loggedEventOf(record, tenant) ?? [])
       .filter((logged) => matches(logged, filter));
-    return positionPage(nodes, first, false, after);
+    return positionPage(nodes, first);
   }
 }
 
 /** The feed's form of a recorded event, or null when it is not one of `tenant`'s relationship events. */
-export function loggedEventOf(record: RecordedEvent, tenant: string): LoggedEvent | null {
+function loggedEventOf(record: RecordedEvent, tenant: string): LoggedEvent | null {
   const decoded = decodeRecorded(record);
   return decoded === null || decoded.tenant !== tenant ? null : toLoggedEvent(decoded, record);
 }
@@ -137,16 +137,16 @@ function matches(event: LoggedEvent, filter: EventLogFilter): boolean {
 }
 
 /**
- * `nodes` may hold one more than `first` (then there is a next page). When the
- * scan stopped early, `scannedTo` is where the next page resumes.
+ * `nodes` may hold one more than `first` (then there is a next page). A scan
+ * that stopped at its budget with no more than `first` passes `resumeAfter`,
+ * the position it reached: there is a next page, and it starts there.
  */
-function positionPage(nodes: LoggedEvent[], first: number, scanStoppedEarly: boolean, scannedTo: bigint | undefined): EventPage {
+function positionPage(nodes: LoggedEvent[], first: number, resumeAfter?: bigint): EventPage {
   const items = nodes.slice(0, first).map((node) => ({ cursor: encodePosition(node.position), node }));
-  const hasNextPage = nodes.length > first || scanStoppedEarly;
-  if (nodes.length > first || !scanStoppedEarly) return { items, hasNextPage, endCursor: items.at(-1)?.cursor ?? null };
-  return { items, hasNextPage, endCursor: scannedTo === undefined ? null : encodePosition(scannedTo) };
+  if (nodes.length > first || resumeAfter === undefined) {
+    return { items, hasNextPage: nodes.length > first, endCursor: items.at(-1)?.cursor ?? null };
+  }
+  return { items, hasNextPage: true, endCursor: encodePosition(resumeAfter) };
 }
 
-function emptyPage(endCursor: string | null): EventPage {
-  return { items: [], hasNextPage: false, endCursor };
-}
+const EMPTY_PAGE: EventPage = { items: [], hasNextPage: false, endCursor: null };

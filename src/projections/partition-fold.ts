@@ -4,7 +4,7 @@
  * it starts from are looked up in `table`; the rows it changes are returned,
  * not written, so the caller decides when they become visible.
  */
-import type { PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
+import { relationshipKey, type PhaseChangeRecord, type RelationshipRow } from '../app/read-side.js';
 import type { FoldableEvent, StreamPartition } from '../store/sqlite.js';
 import { foldBatch } from './batch.js';
 import type { RelationshipTable } from './relationship-table.js';
@@ -34,7 +34,7 @@ export async function foldPartitionChunk(
   betweenPages?: () => Promise<void>,
 ): Promise<FoldedChunk> {
   const changed = new Map<string, RelationshipRow>();
-  const working = { get: (tenant: string, id: string) => changed.get(`${tenant}\u0000${id}`) ?? table.get(tenant, id) };
+  const working = { get: (tenant: string, id: string) => changed.get(relationshipKey(tenant, id)) ?? table.get(tenant, id) };
   const phaseChanges: PhaseChangeRecord[] = [];
   let after = range.after;
   let events = 0;
@@ -43,7 +43,7 @@ export async function foldPartitionChunk(
     if (page.length === 0) break;
     events += page.length;
     const batch = foldBatch(working, page, { listEvents: false });
-    for (const row of batch.rows) changed.set(`${row.tenant}\u0000${row.id}`, row);
+    for (const row of batch.rows) changed.set(relationshipKey(row.tenant, row.id), row);
     for (const change of batch.phaseChanges) phaseChanges.push(change);
     after = batch.checkpoint;
     if (page.length < PAGE) break;

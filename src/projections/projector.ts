@@ -31,7 +31,7 @@ import { stateAt } from '../domain/fold.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { streamIdFor, toStoredEvents } from './envelope.js';
-import { foldBatch, type AppliedBatch } from './batch.js';
+import { foldBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
 import {
   createReadModelFile,

@@ -361,8 +361,7 @@ export class SqliteEventStore implements EventStore {
     if (typeof prefix !== 'string') throw new StoreError('listStreams: `prefix` must be a string', 'INVALID_READ');
     const { maxCount } = readLimits(undefined, { maxCount: options.limit });
     this.assertOpen();
-    // Stream ids only use ASCII below 0x7f, so `prefix + DEL` bounds every id that starts with prefix.
-    return this.statements.streams.all(prefix, `${prefix}\u007f`, options.after ?? '', maxCount) as string[];
+    return this.statements.streams.all(prefix, prefixEnd(prefix), options.after ?? '', maxCount) as string[];
   }
 
   /**
@@ -464,10 +463,14 @@ export function streamPartitionSql(column: string): string {
   );
 }
 
+/** Stream ids only use ASCII below 0x7f, so every id that starts with `prefix` sorts before `prefix + DEL`. */
+function prefixEnd(prefix: string): string {
+  return `${prefix}\u007f`;
+}
+
 function filterParameters(filter: ReadAllFilter): unknown[] {
   const parameters: unknown[] = [];
-  // Stream ids only use ASCII below 0x7f, so `prefix + DEL` bounds every id that starts with prefix.
-  if (filter.streamPrefix !== undefined) parameters.push(filter.streamPrefix, `${filter.streamPrefix}\u007f`);
+  if (filter.streamPrefix !== undefined) parameters.push(filter.streamPrefix, prefixEnd(filter.streamPrefix));
   if (filter.eventTypes !== undefined) parameters.push(JSON.stringify(filter.eventTypes));
   return parameters;
 }

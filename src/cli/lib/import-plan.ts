@@ -11,6 +11,7 @@
  */
 import type { Rules } from '../../domain/rules.js';
 import { decide } from '../../domain/decide.js';
+import { relationshipKey } from '../../app/read-side.js';
 import { DomainError } from '../../domain/errors.js';
 import { evolveInPlace } from '../../domain/evolve.js';
 import { fold } from '../../domain/fold.js';
@@ -54,7 +55,7 @@ export class LineIds {
   next(tenant: string, relationshipId: string): number {
     const last = this.last;
     if (last !== null && last.relationshipId === relationshipId && last.tenant === tenant) return ++last.counter.count;
-    const k = key(tenant, relationshipId);
+    const k = relationshipKey(tenant, relationshipId);
     let counter = this.ordinals.get(k);
     if (counter === undefined) {
       counter = { count: 0 };
@@ -154,14 +155,14 @@ export class ImportPlan {
   private lookUp(tenant: string, relationshipId: string): Tracked | undefined {
     const last = this.lastFound;
     if (last !== null && last.relationshipId === relationshipId && last.tenant === tenant) return last.tracked;
-    const tracked = this.tracked.get(key(tenant, relationshipId));
+    const tracked = this.tracked.get(relationshipKey(tenant, relationshipId));
     if (tracked !== undefined) this.lastFound = { tenant, relationshipId, tracked };
     return tracked;
   }
 
   /** A refusal during the writing pass (a concurrent writer changed the relationship): nothing more is written to it. */
   refuseWhileWriting(line: number, tenant: string, relationshipId: string, reason: string): LineProblem {
-    const tracked = this.tracked.get(key(tenant, relationshipId));
+    const tracked = this.tracked.get(relationshipKey(tenant, relationshipId));
     if (tracked) tracked.refused = true;
     return this.problem(line, relationshipId, reason);
   }
@@ -197,7 +198,7 @@ export class ImportPlan {
       present: new Set(recorded.map((r) => r.id.toLowerCase())),
       seen: new Set(),
     };
-    this.tracked.set(key(tenant, relationshipId), tracked);
+    this.tracked.set(relationshipKey(tenant, relationshipId), tracked);
     return tracked;
   }
 
@@ -224,8 +225,4 @@ function digestOf(id: string): number {
     low = Math.imul(low ^ c, 0x01000193) >>> 0;
   }
   return (high & 0xfffff) * 0x100000000 + low;
-}
-
-function key(tenant: string, relationshipId: string): string {
-  return `${tenant}\u0000${relationshipId}`;
 }
