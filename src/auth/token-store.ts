@@ -61,8 +61,10 @@ const VERIFIED_CAPACITY = 10_000;
  * side by side). Every request's token is verified. While revocations are
  * watched, a verified principal is reused for a few seconds and forgotten the
  * moment a revocation is seen: a revocation made through this store refuses
- * the token on its very next request; one committed by another process does
- * so once the poll sees it (within its interval, one second in the server).
+ * the token on its very next request; one committed by another process (the
+ * CLI) from the next event-loop turn on (see `verify`), and its listeners
+ * hear of it once the poll sees it (within its interval, one second in the
+ * server).
  */
 export class TokenStore {
   private readonly revokedListeners = new Set<(tokenId: string) => void>();
@@ -71,6 +73,8 @@ export class TokenStore {
   private watchers = 0;
   /** data_version when the verified-token cache was last known valid. */
   private cachedVersion = -1;
+  /** Whether `data_version` was read during the current event-loop turn (see `verify`). */
+  private checkedThisTurn = false;
   private dataVersionQuery: Database.Statement | undefined;
   /** Prepared once: every request verifies its token, and preparing costs more than the lookup. */
   private readonly byHash: Database.Statement<[string], Pick<TokenRow, 'id' | 'tenant' | 'scopes'>>;
@@ -153,28 +157,41 @@ export class TokenStore {
 
   /**
    * The principal behind a bearer secret, or null when it is unknown or
-   * revoked, at once, even when another process revoked it: a cached
-   * principal is reused only while the file has not changed since it was
-   * cached (SQLite's data_version). Without a running `watchRevocations` (the
-   * CLI), every call reads the file.
+   * revoked. A cached principal is reused only while the file has not changed
+   * since it was cached (SQLite's `data_version`, which another process's
+   * commit changes). That is read once per event-loop turn, on the turn's
+   * first verification: it takes a read transaction's locks, a few system
+   * calls that cost as much as the rest of a small request. A request sent
+   * after another process's revocation committed is read in a later turn
+   * than any check made before that commit, so it is refused; the exceptions
+   * are requests already queued behind another on a connection (HTTP
+   * pipelining) and turns in which libuv polls again because more than 1,024
+   * connections were ready at once, where such a request may still pass within
+   * the turn (microseconds). Without a running `watchRevocations` (the CLI),
+   * every call reads the file.
    */
   verify(token: string): Principal | null {
     if (!looksLikeToken(token)) return null;
     const hash = hashToken(token);
     if (this.watchers === 0) return this.lookup(hash);
-    // Another process (the CLI) may have revoked a token since the cache was
-    // filled: any commit of theirs changes data_version, one cheap read.
-    const version = this.dataVersion();
-    if (version !== this.cachedVersion) {
-      this.verified.clear();
-      this.cachedVersion = version;
-    }
+    if (!this.checkedThisTurn) this.checkDataVersion();
     const now = performance.now();
     const known = this.verified.get(hash, now);
     if (known !== undefined) return known;
     const principal = this.lookup(hash);
     if (principal !== null) this.verified.remember(hash, principal, now);
     return principal;
+  }
+
+  /** Empties the cache if another process committed since the last check; valid until the turn ends. */
+  private checkDataVersion(): void {
+    this.checkedThisTurn = true;
+    setImmediate(() => (this.checkedThisTurn = false));
+    const version = this.dataVersion();
+    if (version !== this.cachedVersion) {
+      this.verified.clear();
+      this.cachedVersion = version;
+    }
   }
 
   isActive(tokenId: string): boolean {

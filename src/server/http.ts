@@ -60,9 +60,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
         else res.destroy();
       })
       .finally(() => {
-        const quiet = url.pathname === '/healthz' || url.pathname === '/readyz';
+        const level = url.pathname === '/healthz' || url.pathname === '/readyz' ? 'debug' : 'info';
+        if (!options.logger.isLevelEnabled(level)) return;
         const codes = record.errorCodes ?? [];
-        options.logger[quiet ? 'debug' : 'info'](
+        options.logger[level](
           {
             requestId,
             method: req.method,
@@ -200,14 +201,25 @@ async function readJsonBody(
  * made on first use: most requests never log anything but their line.
  */
 function requestContext(principal: Pick<RequestContext, 'tenant' | 'scopes' | 'tokenId' | 'requestId'>, logger: Logger): RequestContext {
-  let log: Logger | undefined;
-  return {
-    ...principal,
-    transport: 'http',
-    get log() {
-      return (log ??= logger.child({ requestId: principal.requestId }));
-    },
-  };
+  return new HttpRequestContext(principal.tenant, principal.scopes, principal.tokenId, principal.requestId, logger);
+}
+
+/** A class rather than an object literal with a getter: the same shape every request, built without a slow path. */
+class HttpRequestContext implements RequestContext {
+  readonly transport = 'http';
+  private childLog: Logger | undefined;
+
+  constructor(
+    readonly tenant: string,
+    readonly scopes: RequestContext['scopes'],
+    readonly tokenId: string,
+    readonly requestId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get log(): Logger {
+    return (this.childLog ??= this.logger.child({ requestId: this.requestId }));
+  }
 }
 
 function wantsHtml(req: IncomingMessage): boolean {

@@ -88,18 +88,33 @@ describe('the token store', () => {
 });
 
 describe('verified tokens while revocations are watched', () => {
-  it('refuses a token another process revoked on its very next verification, before any poll', async () => {
+  it('refuses a token another process revoked from the next event-loop turn on, before any poll', async () => {
     const { token, info } = tokens.create({ tenant: 'acme', scopes: ['read'] });
     const other = tokens.create({ tenant: 'acme', scopes: ['read'] });
     const stop = tokens.watchRevocations(60 * 60 * 1000);
     expect(tokens.verify(token)?.tokenId).toBe(info.id);
     expect(tokens.verify(other.token)?.tokenId).toBe(other.info.id);
+    await nextTurn();
     const cli = TokenStore.open(dataDir);
     cli.revoke(info.id);
     cli.close();
     // The hourly poll has not run, but the file changed: the cache is not trusted.
     expect(tokens.verify(token)).toBeNull();
     expect(tokens.verify(other.token)?.tokenId).toBe(other.info.id);
+    stop();
+  });
+
+  it('reads the file once per event-loop turn: a revocation by another process during a turn counts from the next one', async () => {
+    const { token, info } = tokens.create({ tenant: 'acme', scopes: ['read'] });
+    const stop = tokens.watchRevocations(60 * 60 * 1000);
+    expect(tokens.verify(token)?.tokenId).toBe(info.id);
+    const cli = TokenStore.open(dataDir);
+    cli.revoke(info.id);
+    cli.close();
+    // Same turn as the check above: the requests it serves were read before the revocation.
+    expect(tokens.verify(token)?.tokenId).toBe(info.id);
+    await nextTurn();
+    expect(tokens.verify(token)).toBeNull();
     stop();
   });
 
@@ -133,3 +148,7 @@ describe('verified tokens while revocations are watched', () => {
     stop();
   });
 });
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

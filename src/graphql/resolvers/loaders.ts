@@ -37,18 +37,26 @@ export function loadersFor(ctx: RequestContext, services: CourtshipServices): Re
   return loaders;
 }
 
+/** Each loader is made on first use: most requests need one of them, or none. */
 function createLoaders(tenant: string, { readSide, store }: CourtshipServices): RequestLoaders {
+  let relationship: RequestLoaders['relationship'] | undefined;
+  let relationshipEvents: RequestLoaders['relationshipEvents'] | undefined;
+  let history: RequestLoaders['history'] | undefined;
   return {
-    relationship: new DataLoader(async (ids) => readSide.getRelationships(tenant, ids)),
-    relationshipEvents: new DataLoader(
-      // Every relationship's page asked for in one tick (a page of relationships) in one read-side call.
-      async (keys) => readSide.listRelationshipEventsMany(tenant, keys),
-      { cacheKeyFn: ({ id, afterRevision, first }) => `${id}\u0000${afterRevision ?? ''}\u0000${first}` },
-    ),
-    history: new DataLoader(async (ids) =>
-      Promise.all(
-        ids.map(async (id) => toStoredEvents(await store.readStream(streamIdFor(tenant, id)))),
-      ),
-    ),
+    get relationship() {
+      return (relationship ??= new DataLoader(async (ids) => readSide.getRelationships(tenant, ids)));
+    },
+    get relationshipEvents() {
+      return (relationshipEvents ??= new DataLoader(
+        // Every relationship's page asked for in one tick (a page of relationships) in one read-side call.
+        async (keys) => readSide.listRelationshipEventsMany(tenant, keys),
+        { cacheKeyFn: ({ id, afterRevision, first }) => `${id}\u0000${afterRevision ?? ''}\u0000${first}` },
+      ));
+    },
+    get history() {
+      return (history ??= new DataLoader(async (ids) =>
+        Promise.all(ids.map(async (id) => toStoredEvents(await store.readStream(streamIdFor(tenant, id))))),
+      ));
+    },
   };
 }
