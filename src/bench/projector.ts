@@ -36,7 +36,7 @@ export async function runProjectorBench(options: ProjectorBenchOptions): Promise
   const workers = Math.max(1, os.availableParallelism() - 1);
   try {
     // Both ways the projector can catch up (the default on this machine is one of them: see projector.ts).
-    const oneThread = await catchUpRate(store, path.join(options.dataDir, 'projector-bench-1'), false, options.events);
+    const oneThread = await catchUpRate(store, path.join(options.dataDir, 'projector-bench-1'), { workers: 0 }, options.events);
     const parallel = await catchUpRate(store, path.join(options.dataDir, 'projector-bench-n'), { workers }, options.events);
     const projector = new Projector({ store, dataDir: path.join(options.dataDir, 'projector-bench-1') });
     let lag: Lag;
@@ -60,7 +60,7 @@ export async function runProjectorBench(options: ProjectorBenchOptions): Promise
       note: `${scale}; ${note}`,
     });
     return [
-      catchUpRow('catch-up over the generated log, one thread', oneThread, 'COURTSHIP_CATCH_UP_WORKERS=0, the default on one or two cores'),
+      catchUpRow('catch-up over the generated log, one thread', oneThread, 'COURTSHIP_CATCH_UP_WORKERS=0, the default on one or two cores: chunks of 100,000 positions, one commit each'),
       catchUpRow(
         `catch-up over the generated log, + ${workers} worker thread${workers === 1 ? '' : 's'}`,
         parallel,

@@ -19,8 +19,8 @@ export interface FoldedChunk {
   /** In log order. */
   readonly phaseChanges: PhaseChangeRecord[];
   readonly events: number;
-  /** Position of the partition's last event read (where its next chunk starts). */
-  readonly after: bigint | undefined;
+  /** Where the partition's next chunk starts: the end of the range, all of which was read. */
+  readonly after: bigint;
 }
 
 const PAGE = 4096;
@@ -49,5 +49,8 @@ export async function foldPartitionChunk(
     if (page.length < PAGE) break;
     await betweenPages?.();
   }
-  return { rows: [...changed.values()], phaseChanges, events, after };
+  // A short page means the whole range was read: the next chunk starts at its end, not
+  // at this partition's last event (a partition with no event in a range would otherwise
+  // scan the log from its start again on every chunk).
+  return { rows: [...changed.values()], phaseChanges, events, after: range.upTo };
 }

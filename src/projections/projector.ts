@@ -59,10 +59,11 @@ export interface ProjectorOptions {
   /** Most events applied in one transaction. */
   readonly maxBatch?: number;
   /**
-   * Catching up on a long stretch of the embedded store's log with worker
-   * threads (see parallel-catch-up.ts), or `false` to always fold on this
-   * thread alone. Defaults: one worker per core besides this one (at most 3,
-   * none on one or two cores), from 20,000 events behind.
+   * Catching up on a long stretch of the embedded store's log in chunks, one
+   * commit per chunk, folded on this thread and on `workers` worker threads
+   * (see parallel-catch-up.ts); or `false` to always follow the log through
+   * the subscription, batch by batch. Defaults: one worker per core besides
+   * this one (at most 3, none on one or two cores), from 20,000 events behind.
    */
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Delay before following the log again after a store or disk failure. */
@@ -104,6 +105,7 @@ export class Projector implements ReadSide {
   private readonly fingerprint: string;
   private readonly maxBatch: number;
   private readonly retryDelayMs: number;
+  /** How a long catch-up is done in chunks, null when it never is. */
   private readonly parallel: { workers: number; minEvents: number; chunkEvents: number } | null;
   private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
@@ -126,8 +128,7 @@ export class Projector implements ReadSide {
     this.rules = options.rules ?? defaultRules;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    const parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
-    this.parallel = parallel !== null && parallel.workers >= 1 ? parallel : null;
+    this.parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
     this.logger = options.logger;
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
@@ -365,7 +366,7 @@ export class Projector implements ReadSide {
     this.position = null;
   }
 
-  /** Applies a long stretch of the log with worker threads, when the store and the machine allow it. */
+  /** Applies a long stretch of the log in chunks (on this thread and any worker threads), when the store allows it. */
   private async catchUpInBulk(following: Following): Promise<void> {
     const head = await this.store.headPosition();
     const bulk = head === null ? null : this.bulkCatchUp(this.table, this.position, head, following.abort.signal);
@@ -381,13 +382,13 @@ export class Projector implements ReadSide {
       }
     } catch (error) {
       if (following.stopped) return;
-      // What was committed stays; the rest is folded on this thread, as without workers.
+      // What was committed stays; the rest is applied batch by batch through the subscription.
       this.bulkFailed = true;
-      this.logger?.error({ err: error, checkpoint: this.position?.toString() ?? null }, 'parallel catch-up failed; going on without workers');
+      this.logger?.error({ err: error, checkpoint: this.position?.toString() ?? null }, 'chunked catch-up failed; following the log batch by batch');
     }
   }
 
-  /** The chunks of a parallel catch-up from `after` to `upTo` into `table`, or null when it is not worth it (or not possible). */
+  /** The chunks of a catch-up from `after` to `upTo` into `table`, or null when it is not worth it (or not possible). */
   private bulkCatchUp(
     table: RelationshipTable,
     after: bigint | null,

@@ -60,7 +60,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     dataDir: settings.dataDir,
     rules,
     logger: logger.child({ part: 'projector' }),
-    ...(settings.catchUpWorkers === undefined ? {} : { parallel: settings.catchUpWorkers === 0 ? false : { workers: settings.catchUpWorkers } }),
+    ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
   });
   const commands = new CommandService({ store, readSide: projector, clock, rules });
   const scheduler = new DeadlineScheduler({ store, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });

@@ -75,7 +75,10 @@ type EventRow = [
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
 
-/** A recorded event without what only its readers need (its id, when it was recorded). */
+/**
+ * A recorded event without what only its readers need (its id, when it was
+ * recorded), and whose metadata holds only the `schemaVersion` a fold reads.
+ */
 export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'>;
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
@@ -366,15 +369,16 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * The events in (after, upTo] of one partition of the streams, in log order,
-   * at most `maxCount`, without their ids and recording times (a fold needs
-   * neither): a parallel catch-up gives each worker one partition, and every
-   * stream lies wholly in one (see `streamPartitionSql`).
+   * at most `maxCount`, in the lean form a fold reads: no ids, no recording
+   * times, and of the metadata only `schemaVersion` (which SQLite extracts,
+   * sparing a JSON.parse per event). A catch-up gives each thread one
+   * partition, and every stream lies wholly in one (see `streamPartitionSql`).
    */
   readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[] {
     this.assertOpen();
     const statement = (this.partitionRead ??= this.db
       .prepare(
-        `SELECT position, stream_id, revision * 1.0, type, data, metadata FROM events
+        `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0 FROM events
          WHERE position > ? AND position <= ? AND ${streamPartitionSql('stream_id')} % ? BETWEEN ? AND ?
          ORDER BY position LIMIT ?`,
       )
@@ -386,12 +390,20 @@ export class SqliteEventStore implements EventStore {
       number,
       string,
       string,
-      string,
+      number | null,
     ][];
     const events = new Array<FoldableEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      events[i] = { position: row[0], streamId: row[1], revision: row[2], type: row[3], data: JSON.parse(row[4]), metadata: JSON.parse(row[5]) };
+      const schemaVersion = row[5];
+      events[i] = {
+        position: row[0],
+        streamId: row[1],
+        revision: row[2],
+        type: row[3],
+        data: JSON.parse(row[4]),
+        metadata: schemaVersion === null ? {} : { schemaVersion },
+      };
     }
     return events;
   }

@@ -16,6 +16,8 @@ import type { Projector } from '../../src/projections/projector.js';
 import { record, snapshotOf, T0, Workspace } from './helpers.js';
 
 const BULK = { workers: 2, minEvents: 1, chunkEvents: 997 };
+/** The default on one or two cores: chunks folded on the projector's thread alone. */
+const ONE_THREAD = { workers: 0, minEvents: 1, chunkEvents: 997 };
 let ws: Workspace;
 let middle: bigint;
 
@@ -81,6 +83,21 @@ describe('a parallel catch-up', () => {
     expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
   }, 120_000);
 
+  it('on the projector thread alone (no worker), in chunks, gives the sequential fold too, from nothing and when resuming', async () => {
+    const sequential = await caughtUp('one-sequential', false);
+    const chunked = await caughtUp('one-thread', ONE_THREAD);
+    expect(snapshotOf(chunked)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(chunked)).toEqual(phaseChangesOf(sequential));
+    expect(chunked.checkpoint()).toBe(sequential.checkpoint());
+    const first = ws.projector('one-resume', { parallel: false });
+    first.start();
+    await first.waitFor(middle, 60_000);
+    await first.close();
+    const resumed = await caughtUp('one-resume', ONE_THREAD);
+    expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
+    expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
+  }, 120_000);
+
   it('rebuilds with workers into the sequential read models, and tells subscribers to read unlisted events from the log', async () => {
     const sequential = await caughtUp('rebuild-sequential', false);
     const projector = await caughtUp('rebuild', BULK);
@@ -103,7 +120,26 @@ describe('a parallel catch-up', () => {
   }, 120_000);
 });
 
+describe('folding one partition over one chunk', () => {
+  it('starts its next chunk at the end of the last one, even when the partition had no event in it', async () => {
+    const { foldPartitionChunk } = await import('../../src/projections/partition-fold.js');
+    const reads: (bigint | undefined)[] = [];
+    const empty = { readPartition: (range: { after?: bigint }) => (reads.push(range.after), []) };
+    const partition = { modulus: 60, from: 0, to: 1 };
+    const none = { get: () => undefined };
+    const first = await foldPartitionChunk(empty, none, partition, { after: undefined, upTo: 1000n });
+    const second = await foldPartitionChunk(empty, none, partition, { after: first.after, upTo: 2000n });
+    expect([first.after, second.after]).toEqual([1000n, 2000n]);
+    expect(reads).toEqual([undefined, 1000n]);
+  });
+});
+
 describe('sharing the streams between threads', () => {
+  it('gives this thread every stream when there is no worker', async () => {
+    const { sharePartitions } = await import('../../src/projections/parallel-catch-up.js');
+    expect(sharePartitions(0)).toEqual([{ modulus: 60, from: 0, to: 60 }]);
+  });
+
   it('gives every stream to exactly one thread, this one the smallest share', async () => {
     const { sharePartitions } = await import('../../src/projections/parallel-catch-up.js');
     for (const workers of [1, 2, 3]) {
