@@ -1,11 +1,12 @@
 /**
- * Per-request DataLoaders, so that a list of relationships reads the read side
- * and the store in batches instead of once per item. They are keyed by the
+ * Per-request DataLoaders, so that a list of relationships reads the log in
+ * batches instead of once per item (relationships themselves are read from
+ * the read side's memory, one lookup each). They are keyed by the
  * request's context object, so they live exactly as long as the request and
  * never serve one request's (or tenant's) data to another.
  */
 import DataLoader from 'dataloader';
-import type { EventPage, RelationshipRow } from '../../app/read-side.js';
+import type { EventPage } from '../../app/read-side.js';
 import type { StoredEvent } from '../../domain/events.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import type { RequestContext } from '../context.js';
@@ -18,8 +19,6 @@ export interface RelationshipEventsKey {
 }
 
 export interface RequestLoaders {
-  /** The read side's row of a relationship, null when unknown. */
-  readonly relationship: DataLoader<string, RelationshipRow | null>;
   /** A page of one relationship's events. */
   readonly relationshipEvents: DataLoader<RelationshipEventsKey, EventPage, string>;
   /** A relationship's whole stream from the store, for `asOf` re-folds. */
@@ -39,13 +38,9 @@ export function loadersFor(ctx: RequestContext, services: CourtshipServices): Re
 
 /** Each loader is made on first use: most requests need one of them, or none. */
 function createLoaders(tenant: string, { readSide, store }: CourtshipServices): RequestLoaders {
-  let relationship: RequestLoaders['relationship'] | undefined;
   let relationshipEvents: RequestLoaders['relationshipEvents'] | undefined;
   let history: RequestLoaders['history'] | undefined;
   return {
-    get relationship() {
-      return (relationship ??= new DataLoader(async (ids) => readSide.getRelationships(tenant, ids)));
-    },
     get relationshipEvents() {
       return (relationshipEvents ??= new DataLoader(
         // Every relationship's page asked for in one tick (a page of relationships) in one read-side call.

@@ -38,7 +38,8 @@ export class RelationshipQueries {
     await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
     if (asOf !== null && asOf !== undefined) return this.asOf(ctx, id, pastInstant(asOf, now));
-    const row = await loadersFor(ctx, this.services).relationship.load(id);
+    // The read side answers from memory: nothing to batch.
+    const row = this.services.readSide.getRelationship(ctx.tenant, id);
     return row === null ? null : new Relationship(ctx.tenant, row.state, now, this.services.rules, 'recorded');
   }
 
