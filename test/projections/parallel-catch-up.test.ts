@@ -44,6 +44,14 @@ async function caughtUp(name: string, parallel: ConstructorParameters<typeof Pro
   return projector;
 }
 
+/** Read models `name` projected batch by batch up to the middle of the log, then closed. */
+async function stoppedAtMiddle(name: string): Promise<void> {
+  const first = ws.projector(name, { parallel: false });
+  first.start();
+  await first.waitFor(middle, 60_000);
+  await first.close();
+}
+
 beforeAll(async () => {
   ws = new Workspace();
   await recordInterleaved('acme', 150, 31);
@@ -72,12 +80,8 @@ describe('a parallel catch-up', () => {
 
   it('resumes from a checkpoint, starting each worker from the committed states', async () => {
     const sequential = await caughtUp('resume-sequential', false);
-    // A projector that stopped at the middle of the log…
-    const first = ws.projector('resume', { parallel: false });
-    first.start();
-    await first.waitFor(middle, 60_000);
-    await first.close();
-    // …and catches up the rest with workers.
+    // A projector that stopped at the middle of the log catches up the rest with workers.
+    await stoppedAtMiddle('resume');
     const resumed = await caughtUp('resume', BULK);
     expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
     expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
@@ -89,10 +93,7 @@ describe('a parallel catch-up', () => {
     expect(snapshotOf(chunked)).toEqual(snapshotOf(sequential));
     expect(phaseChangesOf(chunked)).toEqual(phaseChangesOf(sequential));
     expect(chunked.checkpoint()).toBe(sequential.checkpoint());
-    const first = ws.projector('one-resume', { parallel: false });
-    first.start();
-    await first.waitFor(middle, 60_000);
-    await first.close();
+    await stoppedAtMiddle('one-resume');
     const resumed = await caughtUp('one-resume', ONE_THREAD);
     expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
     expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
