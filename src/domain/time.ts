@@ -45,9 +45,10 @@ function parseAnyInstant(text: string): number | null {
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear puts them back.
+  // Date.UTC maps years 0–99 to 1900–1999, where February 29th may not exist;
+  // setting year, month and day together puts them back (0000-02-29 included).
   const date = new Date(local);
-  date.setUTCFullYear(year);
+  date.setUTCFullYear(year, month - 1, day);
   return date.getTime() - offsetMinutes * 60_000;
 }
 

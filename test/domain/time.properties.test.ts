@@ -5,7 +5,8 @@ import { formatInstant, parseInstant } from '../../src/domain/time.js';
 /**
  * The fast paths of time.ts (the canonical form read digit by digit, written
  * by arithmetic) against the implementations they replaced, copied here
- * verbatim: every text and every instant must give exactly what they gave.
+ * verbatim: every text and every instant must give exactly what they gave
+ * (but for the fix of February 29th in years 0–99, also made here).
  */
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
@@ -27,7 +28,7 @@ function referenceParse(text: string): number | null {
   }
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const date = new Date(local);
-  date.setUTCFullYear(year);
+  date.setUTCFullYear(year, month - 1, day);
   return date.getTime() - offsetMinutes * 60_000;
 }
 
@@ -94,6 +95,13 @@ describe('parseInstant', () => {
   });
 
   // From 0100 on: before, the general parser reads 0000-02-29 as March 1st (Date.UTC's 1900 is no leap year).
+  it('reads February 29th of leap years 0–99 as that day (Date.UTC maps those years to 1900–1999)', () => {
+    for (const text of ['0000-02-29T00:00:00Z', '0004-02-29T12:30:00.250Z', '0096-02-29T23:59:59Z', '0400-02-29T00:00:00Z']) {
+      expect(parseInstant(text), text).toBe(Date.parse(text));
+      expect(formatInstant(parseInstant(text)!)).toBe(text.replace(/Z$/, text.includes('.') ? 'Z' : '.000Z'));
+    }
+  });
+
   it('reads what formatInstant writes back to the same instant', () => {
     fc.assert(
       fc.property(fc.integer({ min: -59_011_459_200_000, max: 253_402_300_799_999 }), (ms) => {
