@@ -84,9 +84,9 @@ export type AppliedListener = Parameters<ReadSide['onApplied']>[0];
 const DEFAULT_MAX_BATCH = 1000;
 /**
  * This thread folds a partition too, so a worker per core beyond it; but none
- * on two cores: there one worker is no faster than this thread alone (it
- * also writes every chunk, and parses the worker's states) while the peak
- * memory of the catch-up grows (docs/PERFORMANCE.md).
+ * on two cores: there one worker gives 0.9–1.1× the rate of this thread
+ * alone (which also writes every chunk, and parses the worker's states)
+ * while the peak memory of the catch-up grows (docs/PERFORMANCE.md).
  */
 const DEFAULT_PARALLEL = {
   workers: os.availableParallelism() >= 3 ? Math.min(os.availableParallelism() - 1, 3) : 0,
