@@ -16,8 +16,15 @@ export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
 /** Bump on any change below: files of another version are rebuilt, not migrated. */
 export const READ_MODEL_SCHEMA_VERSION = 3;
 
-/** WAL size (in 4 KiB pages, 64 MiB) at which SQLite folds it into the file. */
-const WAL_CHECKPOINT_PAGES = 16_384;
+/** WAL size at which SQLite folds it into the file. */
+const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/**
+ * Page size of a new file. A relationship's state is about 3 KB of JSON:
+ * 16 KiB pages hold several, where 4 KiB pages hold one and spill the rest
+ * (writing a 1M-event catch-up's states and phase changes takes 0.9 s instead
+ * of 1.4 s). Files made before keep their 4 KiB pages until a rebuild.
+ */
+const PAGE_SIZE = 16_384;
 
 const SCHEMA = `
   -- One row: the position of the last event applied, written in the same
@@ -78,7 +85,10 @@ export function openReadModelFile(file: string, fingerprint: string): { db: Data
 
 /** Creates an empty read-model file (any previous one at `file` must be gone). */
 export function createReadModelFile(file: string, fingerprint: string): Database.Database {
-  const db = configure(new Database(file, { timeout: 5000 }));
+  const created = new Database(file, { timeout: 5000 });
+  // Only an empty file not yet in WAL mode takes a page size.
+  created.pragma(`page_size = ${PAGE_SIZE}`);
+  const db = configure(created);
   db.transaction(() => {
     db.exec(SCHEMA);
     db.prepare('INSERT INTO projector (id, checkpoint, rules_fingerprint) VALUES (1, NULL, ?)').run(fingerprint);
@@ -100,7 +110,8 @@ function configure(db: Database.Database): Database.Database {
   // A catch-up writes every event to two B-trees; checkpointing the WAL
   // every 4 MB (SQLite's default) copies the same index pages back again and
   // again. A larger WAL is checkpointed less often, once per page it holds.
-  db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  db.pragma(`wal_autocheckpoint = ${Math.floor(WAL_CHECKPOINT_BYTES / pageSize)}`);
   db.defaultSafeIntegers(true);
   return db;
 }
