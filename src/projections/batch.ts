@@ -4,7 +4,7 @@
  * and only then installs it in memory, so readers never see an uncommitted
  * state.
  */
-import { relationshipKey, type LoggedEvent, type PhaseChangeRecord, type RelationshipRow } from '../app/read-side.js';
+import type { LoggedEvent, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import { ownedCopy } from '../domain/draft.js';
 import { evolveInPlace } from '../domain/evolve.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
@@ -35,7 +35,8 @@ export function foldBatch(
   recorded: readonly Omit<RecordedEvent, 'id' | 'recordedAt'>[],
   options: { listEvents: boolean } = { listEvents: true },
 ): AppliedBatch {
-  // Each changed state is copied once per batch, then written in place.
+  // Each changed state is copied once per batch, then written in place. Keyed
+  // by stream id: one per relationship, and already a string (no key to build per event).
   const working = new Map<string, { tenant: string; id: string; state: RelationshipState; position: bigint | null }>();
   const phaseChanges: PhaseChangeRecord[] = [];
   const events: LoggedEvent[] | null = options.listEvents ? [] : null;
@@ -44,12 +45,11 @@ export function foldBatch(
     const decoded = decodeRecorded(record);
     if (!decoded) continue;
     const { tenant, relationshipId, event, revision, position } = decoded;
-    const key = relationshipKey(tenant, relationshipId);
-    let entry = working.get(key);
+    let entry = working.get(record.streamId);
     if (!entry) {
       const base = table.get(tenant, relationshipId)?.state ?? initialState(relationshipId);
       entry = { tenant, id: relationshipId, state: ownedCopy(base), position: null };
-      working.set(key, entry);
+      working.set(record.streamId, entry);
     }
     const state = entry.state;
     // A revision already folded in is a redelivery: applying it twice would corrupt the state.

@@ -71,6 +71,9 @@ type EventRow = [
   recordedAt: number,
 ];
 
+/** The columns of a fold's lean read (see `readPartition`). */
+const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0 FROM events`;
+
 // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
@@ -145,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
   private partitionRead: Database.Statement | undefined;
+  private wholeRead: Database.Statement | undefined;
   private readonly appendBatch: (
     streamId: string,
     events: SerializedEvent[],
@@ -376,15 +380,19 @@ export class SqliteEventStore implements EventStore {
    */
   readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[] {
     this.assertOpen();
-    const statement = (this.partitionRead ??= this.db
-      .prepare(
-        `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0 FROM events
-         WHERE position > ? AND position <= ? AND ${streamPartitionSql('stream_id')} % ? BETWEEN ? AND ?
-         ORDER BY position LIMIT ?`,
-      )
-      .raw());
     const { modulus, from, to } = partition;
-    const rows = statement.all(range.after ?? -1n, range.upTo, modulus, from, to - 1, range.maxCount) as [
+    // Every stream (a catch-up on one thread): no partition number to compute per row.
+    const whole = from <= 0 && to >= modulus;
+    const statement = whole
+      ? (this.wholeRead ??= this.db.prepare(`${FOLDABLE_SELECT} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`).raw())
+      : (this.partitionRead ??= this.db
+          .prepare(
+            `${FOLDABLE_SELECT} WHERE position > ? AND position <= ? AND ${streamPartitionSql('stream_id')} % ? BETWEEN ? AND ?
+             ORDER BY position LIMIT ?`,
+          )
+          .raw());
+    const parameters = whole ? [range.maxCount] : [modulus, from, to - 1, range.maxCount];
+    const rows = statement.all(range.after ?? -1n, range.upTo, ...parameters) as [
       bigint,
       string,
       number,
