@@ -124,7 +124,7 @@ async function graphql(
     const auth = authenticate(options.tokens, req.headers.authorization);
     if ('error' in auth) throw withHttp401(auth.error);
     const { tenant, scopes, tokenId } = auth.principal;
-    return options.buildContext(requestContext({ tenant, scopes, tokenId, requestId }, options.logger));
+    return options.buildContext(new HttpRequestContext(tenant, scopes, tokenId, requestId, options.logger));
   };
 
   let body: unknown;
@@ -198,13 +198,10 @@ async function readJsonBody(
 
 /**
  * The request's context before `buildContext` adds to it. Its child logger is
- * made on first use: most requests never log anything but their line.
+ * made on first use: most requests never log anything but their line. A class
+ * rather than an object literal with a getter: the same shape every request,
+ * built without a slow path.
  */
-function requestContext(principal: Pick<RequestContext, 'tenant' | 'scopes' | 'tokenId' | 'requestId'>, logger: Logger): RequestContext {
-  return new HttpRequestContext(principal.tenant, principal.scopes, principal.tokenId, principal.requestId, logger);
-}
-
-/** A class rather than an object literal with a getter: the same shape every request, built without a slow path. */
 class HttpRequestContext implements RequestContext {
   readonly transport = 'http';
   private childLog: Logger | undefined;
