@@ -44,6 +44,12 @@ async function caughtUp(name: string, parallel: ConstructorParameters<typeof Pro
   return projector;
 }
 
+/** The same rows (in memory) and the same phase changes, in the same order. */
+function expectSameReadModels(actual: Projector, expected: Projector): void {
+  expect(snapshotOf(actual)).toEqual(snapshotOf(expected));
+  expect(phaseChangesOf(actual)).toEqual(phaseChangesOf(expected));
+}
+
 /** Read models `name` projected batch by batch up to the middle of the log, then closed. */
 async function stoppedAtMiddle(name: string): Promise<void> {
   const first = ws.projector(name, { parallel: false });
@@ -67,15 +73,13 @@ describe('a parallel catch-up', () => {
     const sequential = await caughtUp('sequential', false);
     const parallel = await caughtUp('parallel', BULK);
     expect(parallel.size).toBe(300);
-    expect(snapshotOf(parallel)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(parallel)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(parallel, sequential);
     expect(phaseChangesOf(parallel).length).toBeGreaterThan(300);
     expect(parallel.checkpoint()).toBe(sequential.checkpoint());
     await parallel.close();
     // What it committed is what it held.
     const reopened = ws.projector('parallel', { parallel: false });
-    expect(snapshotOf(reopened)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(reopened)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(reopened, sequential);
   }, 120_000);
 
   it('resumes from a checkpoint, starting each worker from the committed states', async () => {
@@ -83,20 +87,17 @@ describe('a parallel catch-up', () => {
     // A projector that stopped at the middle of the log catches up the rest with workers.
     await stoppedAtMiddle('resume');
     const resumed = await caughtUp('resume', BULK);
-    expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(resumed, sequential);
   }, 120_000);
 
   it('on the projector thread alone (no worker), in chunks, gives the sequential fold too, from nothing and when resuming', async () => {
     const sequential = await caughtUp('one-sequential', false);
     const chunked = await caughtUp('one-thread', ONE_THREAD);
-    expect(snapshotOf(chunked)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(chunked)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(chunked, sequential);
     expect(chunked.checkpoint()).toBe(sequential.checkpoint());
     await stoppedAtMiddle('one-resume');
     const resumed = await caughtUp('one-resume', ONE_THREAD);
-    expect(snapshotOf(resumed)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(resumed)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(resumed, sequential);
   }, 120_000);
 
   it('rebuilds with workers into the sequential read models, and tells subscribers to read unlisted events from the log', async () => {
@@ -107,8 +108,7 @@ describe('a parallel catch-up', () => {
     let progress = 0;
     await projector.rebuild((applied) => (progress = applied));
     expect(progress).toBeGreaterThan(Number(middle));
-    expect(snapshotOf(projector)).toEqual(snapshotOf(sequential));
-    expect(phaseChangesOf(projector)).toEqual(phaseChangesOf(sequential));
+    expectSameReadModels(projector, sequential);
 
     // A later bulk catch-up (after a restart far behind) announces its chunks without their events.
     await projector.close();
