@@ -11,7 +11,7 @@
 import { EVENT_TYPES, type Actor, type CourtshipEvent, type EventType } from './events.js';
 import { DomainError } from './errors.js';
 import { INSTANT_FIELDS } from './schemas.js';
-import { formatInstant } from './time.js';
+import { formatInstant, parseInstant } from './time.js';
 import { SCHEMA_VERSIONS, upcast } from './upcast.js';
 
 export interface StoredPayload {
@@ -38,14 +38,26 @@ export function encodeEvent(event: CourtshipEvent): EncodedEvent {
   };
 }
 
+/** A set: a stored type is a fresh string, which a hash lookup reads once instead of comparing against each type. */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 export function decodeEvent(type: string, payload: StoredPayload, schemaVersion: number): CourtshipEvent {
-  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+  if (!KNOWN_TYPES.has(type)) {
     throw new DomainError('UNKNOWN_EVENT_TYPE', `stored event type "${type}" is not one Courtship knows.`, 'type');
   }
   const eventType = type as EventType;
   const data = { ...(upcast(eventType, schemaVersion, payload.data ?? {}) as Record<string, unknown>) };
   for (const field of INSTANT_FIELDS[eventType] ?? []) {
-    if (typeof data[field] === 'string') data[field] = Date.parse(data[field]);
+    if (typeof data[field] === 'string') data[field] = readInstant(data[field]);
   }
-  return { type: eventType, occurredAt: Date.parse(payload.occurredAt), actor: payload.actor, data } as CourtshipEvent;
+  return { type: eventType, occurredAt: readInstant(payload.occurredAt), actor: payload.actor, data } as CourtshipEvent;
+}
+
+/**
+ * A stored instant (written by `formatInstant`, so canonical): the domain's
+ * digit-by-digit parser reads it in about half the time of `Date.parse`, which
+ * still reads anything else exactly as before.
+ */
+function readInstant(text: string): number {
+  return parseInstant(text) ?? Date.parse(text);
 }

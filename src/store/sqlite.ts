@@ -410,7 +410,7 @@ export class SqliteEventStore implements EventStore {
         revision: row[2],
         type: row[3],
         data: JSON.parse(row[4]),
-        metadata: schemaVersion === null ? {} : { schemaVersion },
+        metadata: leanMetadata(schemaVersion),
       };
     }
     return events;
@@ -461,6 +461,18 @@ function assertExpected(streamId: string, expected: ExpectedRevision, current: n
     (expected === 'stream_exists' && current !== null) ||
     expected === current;
   if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
+}
+
+/** One frozen object per schema version, shared by every event of a lean read (millions of them on a catch-up). */
+const LEAN_METADATA = new Map<number | null, Readonly<Record<string, unknown>>>();
+
+function leanMetadata(schemaVersion: number | null): Readonly<Record<string, unknown>> {
+  const shared = LEAN_METADATA.get(schemaVersion);
+  if (shared !== undefined) return shared;
+  const metadata = Object.freeze(schemaVersion === null ? {} : { schemaVersion });
+  // A log holds a handful of versions; anything past that (a damaged log) is not kept.
+  if (LEAN_METADATA.size < 16) LEAN_METADATA.set(schemaVersion, metadata);
+  return metadata;
 }
 
 /** The streams whose `streamPartitionSql` number, modulo `modulus`, lies in [from, to). */

@@ -140,6 +140,19 @@ describe('the stored shape', () => {
       actor: 'VENDOR',
       data: { channel: 'CALL' },
     }));
+
+  // Stored instants are canonical; anything else a log may hold reads as Date.parse reads it.
+  it.each(['2025-02-10T09:30:00.000Z', '2025-02-10T11:30:00+02:00', '2025-02-30T00:00:00.000Z', '+010000-01-01T00:00:00.000Z', 'not a date'])(
+    'reads the stored instant %s as Date.parse does',
+    (text) => {
+      const decoded = decodeEvent('ContractSigned', { occurredAt: text, actor: 'PROSPECT', data: { contractId: 'c1', value: 1, currency: 'EUR', endsAt: text } }, 1);
+      expect(decoded.occurredAt).toBe(Date.parse(text));
+      expect((decoded.data as { endsAt: number }).endsAt).toBe(Date.parse(text));
+    },
+  );
+
+  it('refuses a stored type it does not know', () =>
+    expect(() => decodeEvent('Eloped', { occurredAt: '2025-02-10T09:30:00.000Z', actor: 'VENDOR', data: {} }, 1)).toThrow(/not one Courtship knows/));
 });
 
 describe('instants', () => {
