@@ -172,8 +172,6 @@ export interface ReadSide {
   waitFor(position: bigint, timeoutMs?: number): Promise<void>;
 
   getRelationship(tenant: string, id: string): RelationshipRow | null;
-  /** Batched lookup for DataLoader; same order as `ids`, null where unknown. */
-  getRelationships(tenant: string, ids: readonly string[]): (RelationshipRow | null)[];
   /**
    * A page of relationships after `after` (an opaque cursor from a previous page),
    * filtered and ordered as of instant `at` (filters on decay status, flags and

@@ -37,18 +37,19 @@ export function foldBatch(
 ): AppliedBatch {
   // Each changed state is copied once per batch, then written in place. Keyed
   // by stream id: one per relationship, and already a string (no key to build per event).
-  const working = new Map<string, { tenant: string; id: string; state: RelationshipState; position: bigint | null }>();
+  const working = new Map<string, { tenant: string; relationshipId: string; state: RelationshipState; position: bigint | null }>();
   const phaseChanges: PhaseChangeRecord[] = [];
   const events: LoggedEvent[] | null = options.listEvents ? [] : null;
 
   for (const record of recorded) {
-    const decoded = decodeRecorded(record);
+    // A stream already in the batch has its ids parsed: they are the entry's.
+    let entry = working.get(record.streamId);
+    const decoded = decodeRecorded(record, entry);
     if (!decoded) continue;
     const { tenant, relationshipId, event, revision, position } = decoded;
-    let entry = working.get(record.streamId);
     if (!entry) {
       const base = table.get(tenant, relationshipId)?.state ?? initialState(relationshipId);
-      entry = { tenant, id: relationshipId, state: ownedCopy(base), position: null };
+      entry = { tenant, relationshipId, state: ownedCopy(base), position: null };
       working.set(record.streamId, entry);
     }
     const state = entry.state;
@@ -88,7 +89,7 @@ export function foldBatch(
 
   const rows: RelationshipRow[] = [];
   for (const entry of working.values()) {
-    if (entry.position !== null) rows.push({ tenant: entry.tenant, id: entry.id, state: entry.state, position: entry.position });
+    if (entry.position !== null) rows.push({ tenant: entry.tenant, id: entry.relationshipId, state: entry.state, position: entry.position });
   }
   return { rows, phaseChanges, events, checkpoint: recorded[recorded.length - 1]!.position };
 }

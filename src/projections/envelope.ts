@@ -71,8 +71,12 @@ export interface DecodedEvent {
  * or null when it is not a relationship event or not one this release knows:
  * such an event is passed over, as `evolve` would ignore it anyway.
  */
-export function decodeRecorded(recorded: Omit<RecordedEvent, 'id' | 'recordedAt'>): DecodedEvent | null {
-  const ids = parseStreamId(recorded.streamId);
+export function decodeRecorded(
+  recorded: Omit<RecordedEvent, 'id' | 'recordedAt'>,
+  /** The stream's ids when the caller already parsed them (a fold, once per stream). */
+  known?: { readonly tenant: string; readonly relationshipId: string },
+): DecodedEvent | null {
+  const ids = known ?? parseStreamId(recorded.streamId);
   if (!ids) return null;
   const metadata = recorded.metadata as Partial<StoredMetadata>;
   const payload = recorded.data as StoredPayload;

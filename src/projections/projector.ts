@@ -267,11 +267,6 @@ export class Projector implements ReadSide {
     return this.table.get(tenant, id) ?? null;
   }
 
-  getRelationships(tenant: string, ids: readonly string[]): (RelationshipRow | null)[] {
-    const rows = this.table.ofTenant(tenant);
-    return ids.map((id) => rows.get(id) ?? null);
-  }
-
   listRelationships(
     tenant: string,
     query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },

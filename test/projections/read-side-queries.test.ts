@@ -114,10 +114,10 @@ describe('listing relationships', () => {
     expect(() => projector.listRelationships('acme', { first: 2, after: 'not a cursor', at: NOW })).toThrow(InputError);
   });
 
-  it('looks relationships up in batches, in the order asked', () => {
-    const rows = projector.getRelationships('acme', ['a-01', 'missing', 'g-married']);
-    expect(rows.map((row) => row?.id ?? null)).toEqual(['a-01', null, 'g-married']);
-    expect(projector.getRelationships('rival', ['a-01'])).toEqual([null]);
+  it('looks a relationship up by tenant and id', () => {
+    expect(projector.getRelationship('acme', 'g-married')?.id).toBe('g-married');
+    expect(projector.getRelationship('acme', 'missing')).toBeNull();
+    expect(projector.getRelationship('rival', 'a-01')).toBeNull();
   });
 });
 
