@@ -200,7 +200,7 @@ describe('cheating', () => {
     given(...marriedByTheBook()).when(supportCaseOpened('s1', '2025-05-01', 'DEFECT')).then({ phase: 'MARRIED' }));
 
   it('also from a neglected marriage', () =>
-    given(...marriedByTheBook()).when(competitorContact('2025-07-01')).then({ phase: 'CHEATING' }));
+    given(...marriedByTheBook()).when(competitorContact('2025-07-01')).then({ phase: 'CHEATING', lastChange: { from: 'NEGLECTED' } }));
 });
 
 describe('recommitment', () => {

@@ -16,7 +16,8 @@ describe('errors outside development', () => {
     expect(JSON.stringify(body)).not.toMatch(/SQLITE|secret\/path|stacktrace/);
   });
 
-  it('still logs the real error for the operator', () => {
+  it('still logs the real error for the operator', async () => {
+    await h.post({ query: '{ boom }' });
     const logged = h.logs().find((line) => line.msg === 'unexpected error');
     expect(JSON.stringify(logged)).toMatch(/SQLITE_CORRUPT/);
   });

@@ -45,11 +45,8 @@ describe.each([
   ['development', { NODE_ENV: 'development' }],
 ])('queries Apollo already validated (%s)', (_mode, env) => {
   let h: Harness;
-  let revokedToken: string;
   beforeAll(async () => {
     h = await startHarness({ env });
-    const revoked = h.tokens.create({ tenant: 'acme', scopes: ['read'] });
-    revokedToken = revoked.token;
   });
   afterAll(() => h?.close());
   afterEach(() => vi.restoreAllMocks());

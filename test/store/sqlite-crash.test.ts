@@ -23,7 +23,7 @@ async function runAndKill(dataDir: string, runId: string, acks: number): Promise
   const child = spawn(process.execPath, [path.join(FIXTURES, 'crash-writer.mjs'), DIST_SQLITE, dataDir, runId], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const acknowledged: Ack[] = [];
   // Keep reading after the kill: lines written before it died are acknowledged too.
   for await (const line of readline.createInterface({ input: child.stdout })) {
@@ -31,7 +31,9 @@ async function runAndKill(dataDir: string, runId: string, acks: number): Promise
     acknowledged.push(JSON.parse(line) as Ack);
     if (acknowledged.length === acks) child.kill('SIGKILL');
   }
-  await exited;
+  // A writer that died on its own (or acknowledged too little) would leave nothing to check.
+  expect(await exited).toBe('SIGKILL');
+  expect(acknowledged.length).toBeGreaterThanOrEqual(acks);
   return acknowledged;
 }
 

@@ -63,7 +63,6 @@ describe('the synthetic history generator', () => {
       const last = history.events[history.events.length - 1]!.occurredAt;
       // Far enough after the last event for every silence deadline to have fallen due.
       const later = stateAt(stored, last + 400 * DAY_MS, defaultRules);
-      visited.add('ATTRACTION');
       for (const change of later.phaseHistory) visited.add(change.to);
       endings.set(later.phase!, (endings.get(later.phase!) ?? 0) + 1);
       if (later.cycle > 1) reopened += 1;
