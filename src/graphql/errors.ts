@@ -96,7 +96,7 @@ function translateKnown(error: unknown): GraphQLError | undefined {
       extensions: {
         code: ErrorCode.SUBSCRIBER_OVERFLOW,
         limit: error.limit,
-        lastCursor: error.lastDelivered === null ? null : encodePosition(error.lastDelivered),
+        lastCursor: encodePosition(error.lastDelivered),
       },
     });
   }

@@ -10,6 +10,12 @@ export function endOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): As
   const iterator = source[Symbol.asyncIterator]();
   const ended: IteratorResult<T> = { done: true, value: undefined };
   let finished = false;
+  /**
+   * Ends the `next()` waiting right now, if any. One waiter at a time, replaced
+   * on each call: racing every `next()` against one promise that lives as long
+   * as the subscription would pile a reaction onto it per item delivered.
+   */
+  let endWaiting: (() => void) | null = null;
 
   const finish = async (): Promise<IteratorResult<T>> => {
     if (finished) return ended;
@@ -18,17 +24,33 @@ export function endOnAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): As
     await iterator.return?.();
     return ended;
   };
-  let resolveAborted!: (result: IteratorResult<T>) => void;
-  const aborted = new Promise<IteratorResult<T>>((resolve) => (resolveAborted = resolve));
   function onAbort(): void {
-    resolveAborted(ended);
+    const end = endWaiting;
+    endWaiting = null;
+    end?.();
     void finish();
   }
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
 
   return {
-    next: () => (finished ? Promise.resolve(ended) : Promise.race([iterator.next(), aborted])),
+    next: () => {
+      if (finished) return Promise.resolve(ended);
+      return new Promise<IteratorResult<T>>((resolve, reject) => {
+        const end = (): void => resolve(ended);
+        endWaiting = end;
+        iterator.next().then(
+          (result) => {
+            if (endWaiting === end) endWaiting = null;
+            resolve(result);
+          },
+          (error: unknown) => {
+            if (endWaiting === end) endWaiting = null;
+            reject(error);
+          },
+        );
+      });
+    },
     return: finish,
     async throw(error?: unknown) {
       await finish();

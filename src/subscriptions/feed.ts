@@ -3,12 +3,16 @@
  * with no gap and no duplicate at the seam, and a bounded buffer per
  * subscriber.
  *
- * The live listener is attached before the backlog is read, so an item
- * committed while the backlog is being paged lands in the pending buffer;
- * anything at or before the last delivered position is dropped there. A
- * subscriber that does not pull fast enough overflows its buffer: its feed
- * ends with `FeedOverflowError` (which names the last position it received,
- * so it can resume from there) and nobody else waits for it.
+ * The live listener is attached before the backlog is read, so nothing
+ * committed while the backlog is being paged goes unseen: such a batch makes
+ * the backlog read on from its watermark once it is done (it is not buffered,
+ * so a long backlog read under heavy writes cannot overflow anything). Live,
+ * items wait in a pending buffer, and anything at or before the watermark is
+ * dropped there. A subscriber that does not pull fast enough overflows its
+ * buffer: its feed ends with `FeedOverflowError` (which names the position to
+ * resume from: its last item, or where it started) and nobody else waits for
+ * it. A single batch larger than the whole buffer (a bulk catch-up's) is read
+ * through the backlog instead: the subscriber did not fall behind.
  */
 
 export interface FeedSource<T> {
@@ -41,8 +45,8 @@ export class FeedOverflowError extends Error {
   readonly code = 'SUBSCRIBER_OVERFLOW';
   constructor(
     readonly limit: number,
-    /** Position of the last item delivered, to resume from; null when nothing was delivered. */
-    readonly lastDelivered: bigint | null,
+    /** Position to resume from without a gap: the last item delivered, or where the subscription started. */
+    readonly lastDelivered: bigint,
   ) {
     super(`the subscriber fell more than ${limit} items behind and was disconnected; resubscribe with after = the last cursor it received`);
     this.name = 'FeedOverflowError';
@@ -61,12 +65,18 @@ export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): A
   let unlisted = false;
   const unsubscribe = source.listen((items) => {
     if (closed || overflowed) return;
-    if (items === null) {
+    // Read from the backlog instead, at the subscriber's own pace: a batch committed while the
+    // backlog is being read (the backlog reads on past it), and a batch with more items than the
+    // whole buffer (a bulk catch-up's). Only a subscriber that falls behind live batches overflows.
+    const matching = items === null || !backlogDone ? null : items.filter((item) => source.matches(item));
+    if (matching === null || matching.length > bufferLimit) {
       unlisted = true;
+      // Everything pending comes after the watermark, so the backlog's next read covers it.
+      pending = [];
       wake?.();
       return;
     }
-    for (const item of items) if (source.matches(item)) pending.push(item);
+    for (const item of matching) pending.push(item);
     if (pending.length > bufferLimit) {
       overflowed = true;
       pending = [];
@@ -77,7 +87,11 @@ export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): A
   const resuming = options.after !== undefined;
   /** Everything at or before `last` has been delivered or skipped. */
   let last: bigint | null = resuming ? (options.after as bigint) : source.head();
-  let delivered: bigint | null = resuming ? (options.after as bigint) : null;
+  /**
+   * Where a subscriber cut off may resume without a gap: its last item, or where
+   * it started (the head when it subscribed live, 0 on an empty log).
+   */
+  let delivered: bigint = resuming ? (options.after as bigint) : (last ?? 0n);
   let backlogDone = !resuming;
   let page: T[] = [];
 

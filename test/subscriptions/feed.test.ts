@@ -139,6 +139,34 @@ describe('a resumable feed', () => {
     );
   });
 
+  it('misses nothing committed while a backlog read is in flight, and repeats nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), async (before, pageSize, writes, listed) => {
+        const log = new Log();
+        for (let i = 0; i < before; i++) log.commit(`b${i}`);
+        let during = 0;
+        const source: FeedSource<Item> = Object.assign(Object.create(log) as Log, {
+          backlog: async (after: bigint | undefined, limit: number) => {
+            const items = log.backlog(after, limit);
+            // A write lands after the read and before its answer, as it may while a store read awaits.
+            if (during < writes) {
+              const key = `d${during++}`;
+              if (listed) log.commit(key);
+              else log.commitUnlisted(key);
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+            return items;
+          },
+        });
+        const feed = openFeed(source, { after: 0n, pageSize });
+        const seen = await take(feed, before + writes);
+        await feed.return!();
+        expect(seen).toEqual(log.items.map((i) => i.key));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('delivers only the items its filter matches', async () => {
     const log = new Log((i) => i.key.startsWith('x'));
     log.commit('x1', 'y1', 'x2');
@@ -153,7 +181,8 @@ describe('a resumable feed', () => {
     const feed = openFeed(log, { bufferLimit: 3 });
     log.commit('a');
     expect(await take(feed, 1)).toEqual(['a']);
-    log.commit('b', 'c', 'd', 'e');
+    log.commit('b', 'c');
+    log.commit('d', 'e');
     const failure = await feed.next().then(
       () => null,
       (error: unknown) => error,
@@ -161,6 +190,52 @@ describe('a resumable feed', () => {
     expect(failure).toBeInstanceOf(FeedOverflowError);
     expect((failure as FeedOverflowError).lastDelivered).toBe(1n);
     expect(log.listenerCount).toBe(0);
+  });
+
+  it('names where it started when cut off before it delivered anything', async () => {
+    const log = new Log();
+    log.commit('before-1', 'before-2');
+    const feed = openFeed(log, { bufferLimit: 1 });
+    log.commit('a');
+    log.commit('b');
+    const failure = await feed.next().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    // Resuming after position 2 misses nothing that happened after it subscribed.
+    expect((failure as FeedOverflowError).lastDelivered).toBe(2n);
+  });
+
+  it('does not cut off a subscriber still reading its backlog, however much is written meanwhile', async () => {
+    const log = new Log();
+    for (let i = 0; i < 30; i++) log.commit(`b${i}`);
+    const source: FeedSource<Item> = Object.assign(Object.create(log) as Log, {
+      backlog: async (after: bigint | undefined, limit: number) => {
+        const items = log.backlog(after, limit);
+        await new Promise((resolve) => setImmediate(resolve));
+        return items;
+      },
+    });
+    const feed = openFeed(source, { after: 0n, bufferLimit: 3, pageSize: 5 });
+    const seen: string[] = [];
+    // Two writes per item pulled: far more than the buffer while the backlog is read.
+    for (let i = 0; i < 20; i++) {
+      log.commit(`l${2 * i}`);
+      log.commit(`l${2 * i + 1}`);
+      seen.push(...(await take(feed, 1)));
+    }
+    seen.push(...(await take(feed, log.items.length - seen.length)));
+    await feed.return!();
+    expect(seen).toEqual(log.items.map((i) => i.key));
+  });
+
+  it('reads a live batch larger than the whole buffer (a bulk catch-up) from the backlog instead of cutting off', async () => {
+    const log = new Log();
+    const feed = openFeed(log, { bufferLimit: 3, pageSize: 2 });
+    log.commit('a', 'b', 'c', 'd', 'e', 'f', 'g');
+    log.commit('h');
+    expect(await take(feed, 8)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    await feed.return!();
   });
 
   it('stops listening when the subscriber goes away, even while it waits', async () => {
