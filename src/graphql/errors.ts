@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { encodePosition, InvalidAppendError, WrongExpectedRevisionError } from '../store/port.js';
+import { ReadSideNotReadyError } from '../projections/waiters.js';
 import { FeedOverflowError } from '../subscriptions/feed.js';
 
 /**
@@ -90,6 +91,9 @@ function translateKnown(error: unknown): GraphQLError | undefined {
   if (error instanceof WrongExpectedRevisionError) return conflict(error.actualRevision);
   if (error instanceof InvalidAppendError) {
     return badUserInput(error.message, { field: error.field, reason: error.code });
+  }
+  if (error instanceof ReadSideNotReadyError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'NOT_READY' } });
   }
   if (error instanceof FeedOverflowError) {
     return new GraphQLError(error.message, {

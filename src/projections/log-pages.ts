@@ -25,14 +25,18 @@ const DEFAULT_SCAN: ScanLimits = { budget: 10_000, chunk: 1_000 };
 export class LogPages {
   constructor(
     private readonly store: EventStore,
-    /** The projector's checkpoint: nothing after it is shown. */
-    private readonly visibleUpTo: () => bigint | null,
+    /**
+     * The projector's checkpoint: nothing after it is shown. It waits (bounded)
+     * while the checkpoint is not yet known to belong to this log, rather than
+     * answer an empty page a resuming reader would take for the end.
+     */
+    private readonly visibleUpTo: () => Promise<bigint | null>,
     private readonly scan: ScanLimits = DEFAULT_SCAN,
   ) {}
 
   /** The tenant's feed after `after`, filtered, in log order. */
   async events(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
-    const limit = this.visibleUpTo();
+    const limit = await this.visibleUpTo();
     if (limit === null) return EMPTY_PAGE;
     const filter = query.filter ?? {};
     if (filter.relationshipIds !== undefined) return this.eventsOfRelationships(tenant, query.after, query.first, filter, limit);
@@ -60,7 +64,7 @@ export class LogPages {
 
   /** One relationship's events by revision (cursor = revision). */
   async relationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
-    const limit = this.visibleUpTo();
+    const limit = await this.visibleUpTo();
     if (limit === null) return EMPTY_PAGE;
     const recorded = await this.store.readStream(streamIdFor(tenant, id), {
       fromRevision: (query.afterRevision ?? -1) + 1,

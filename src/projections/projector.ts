@@ -44,7 +44,7 @@ import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
 import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
-import { PositionWaiters } from './waiters.js';
+import { PositionWaiters, ReadSideNotReadyError } from './waiters.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -122,6 +122,8 @@ export class Projector implements ReadSide {
    * `startOverIfAheadOfLog`); until then no write counts as readable.
    */
   private checkpointVerified = false;
+  private markVerified!: () => void;
+  private readonly verified = new Promise<void>((resolve) => (this.markVerified = resolve));
 
   constructor(options: ProjectorOptions) {
     this.store = options.store;
@@ -138,7 +140,7 @@ export class Projector implements ReadSide {
     this.db = new ReadModelDb(opened.db);
     this.db.loadInto(this.table);
     this.position = this.db.checkpoint();
-    this.logPages = new LogPages(this.store, () => (this.checkpointVerified ? this.position : null));
+    this.logPages = new LogPages(this.store, () => this.verifiedPosition());
   }
 
   /** Number of relationships held (all tenants). */
@@ -313,6 +315,22 @@ export class Projector implements ReadSide {
     return () => this.listeners.delete(listener);
   }
 
+  /** The checkpoint once it is known to belong to this log (waits for that, bounded). */
+  private async verifiedPosition(timeoutMs = DEFAULT_WAIT_MS): Promise<bigint | null> {
+    if (!this.checkpointVerified) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ReadSideNotReadyError(timeoutMs)), timeoutMs);
+      });
+      try {
+        await Promise.race([this.verified, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return this.position;
+  }
+
   /* ------------------------------------------------------------ following */
 
   private async follow(following: Following): Promise<void> {
@@ -322,6 +340,7 @@ export class Projector implements ReadSide {
         if (!this.checkpointVerified) {
           await this.startOverIfAheadOfLog();
           this.checkpointVerified = true;
+          this.markVerified();
           if (this.position !== null) this.waiters.reached(this.position);
         }
         await this.catchUpInBulk(following);

@@ -17,6 +17,18 @@ export class ProjectionTimeoutError extends Error {
   }
 }
 
+/**
+ * The read models have not yet checked their checkpoint against the log (the
+ * store may be unreachable at start): what they would show is not known yet.
+ */
+export class ReadSideNotReadyError extends Error {
+  readonly code = 'READ_SIDE_NOT_READY';
+  constructor(readonly timeoutMs: number) {
+    super(`the read models are not ready yet (still checking their checkpoint against the event log after ${timeoutMs} ms); retry shortly`);
+    this.name = 'ReadSideNotReadyError';
+  }
+}
+
 interface Waiter {
   readonly position: bigint;
   readonly resolve: () => void;

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { formatError, isUnexpected } from '../../src/graphql/errors.js';
 import { decodePosition, InvalidAppendError } from '../../src/store/port.js';
+import { ReadSideNotReadyError } from '../../src/projections/waiters.js';
 import { FeedOverflowError } from '../../src/subscriptions/feed.js';
 
 /** As graphql-js and graphql-ws hand errors to the formatter: wrapped in a located GraphQLError. */
@@ -23,6 +24,14 @@ describe('errors from below reach clients coded, not as internal errors', () => 
     const out = formatError(formatted, error, { development: false });
     expect(out.extensions).toMatchObject({ code: 'SUBSCRIBER_OVERFLOW', limit: 1000 });
     expect(decodePosition(out.extensions!.lastCursor as string)).toBe(42n);
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a read of the log while the read models are not ready yet is SERVICE_UNAVAILABLE, to retry', () => {
+    const { formatted, error } = wrapped(new ReadSideNotReadyError(5000));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'NOT_READY' });
+    expect(out.message).toMatch(/not ready yet .* retry shortly/);
     expect(isUnexpected(error)).toBe(false);
   });
 });

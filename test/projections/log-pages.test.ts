@@ -25,19 +25,19 @@ afterAll(async () => {
 
 describe('pages of the log', () => {
   it('shows nothing past the checkpoint, and nothing at all before there is one', async () => {
-    const pages = new LogPages(ws.store, () => checkpoint);
+    const pages = new LogPages(ws.store, async () => checkpoint);
     const all = await pages.events('acme', { first: 100 });
     expect(all.items).toHaveLength(26);
     expect(all.items.every(({ node }) => node.position <= checkpoint)).toBe(true);
     expect(all.hasNextPage).toBe(false);
     expect((await pages.relationshipEvents('acme', 'late', { first: 10 })).items).toEqual([]);
     expect((await pages.events('acme', { first: 100, filter: { relationshipIds: ['late', 'prospect'] } })).items).toHaveLength(2);
-    const none = new LogPages(ws.store, () => null);
+    const none = new LogPages(ws.store, async () => null);
     expect((await none.events('acme', { first: 10 })).items).toEqual([]);
   });
 
   it('stops a sparse scan at its budget and resumes it from the cursor it gives', async () => {
-    const pages = new LogPages(ws.store, () => checkpoint, { budget: 6, chunk: 4 });
+    const pages = new LogPages(ws.store, async () => checkpoint, { budget: 6, chunk: 4 });
     const filter = { actors: ['PROSPECT' as const] };
     const seen: string[] = [];
     let after: bigint | undefined;

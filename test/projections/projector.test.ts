@@ -28,6 +28,34 @@ function countRows(dir: string, table: string): number {
 }
 
 describe('the projector', () => {
+  it('pages the log only once its checkpoint is known to belong to the log, never answering an empty page meanwhile', async () => {
+    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    const before = ws.projector('gated');
+    before.start();
+    await before.catchUp();
+    const expected = (await before.listEvents('acme', { first: 10 })).items.map(({ node }) => node.position);
+    expect(expected).toHaveLength(5);
+    await before.close();
+
+    // At the next start the store is slow to answer (unreachable for a while).
+    let release!: () => void;
+    const reachable = new Promise<void>((resolve) => (release = resolve));
+    const store = Object.create(ws.store, {
+      headPosition: { value: async () => (await reachable, ws.store.headPosition()) },
+    }) as typeof ws.store;
+    const projector = new Projector({ store, dataDir: path.join(ws.dir, 'gated') });
+    ws.onCleanup(() => projector.close());
+    // Cleanup runs last-registered first: the store comes back before the projector is closed.
+    ws.onCleanup(() => release());
+    projector.start();
+    let answered = false;
+    const page = projector.listEvents('acme', { first: 10 }).then((result) => ((answered = true), result));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    release();
+    expect((await page).items.map(({ node }) => node.position)).toEqual(expected);
+  });
+
   it('folds a courtship into its relationship, phase changes and event log', async () => {
     const head = await record(ws.store, 'acme', 'r1', marriedBy(T0, { accountName: 'Globex' }));
     const projector = ws.projector();
