@@ -24,7 +24,7 @@ import { relationshipKey, type ReadSide, type RelationshipRow } from './read-sid
 import { deadlineEvent, nextDeadline, type Deadline } from '../domain/deadlines.js';
 import type { Rules } from '../domain/rules.js';
 import { DeadlineQueue } from '../projections/deadline-queue.js';
-import { streamIdFor, toNewEvent } from '../projections/envelope.js';
+import { decodeRecorded, streamIdFor, toNewEvent } from '../projections/envelope.js';
 import { WrongExpectedRevisionError, type EventStore } from '../store/port.js';
 
 /** What the scheduler needs from the read side. */
@@ -129,7 +129,7 @@ export class DeadlineScheduler {
       await store.append(streamId, [event], row.state.version);
     } catch (error) {
       // Someone wrote first (another replica, or a client): the projector brings their state.
-      if (error instanceof WrongExpectedRevisionError) return;
+      if (error instanceof WrongExpectedRevisionError) return this.explainConflict(row, deadline);
       logger?.error(
         { err: error, tenant: row.tenant, relationshipId: row.id, rule: deadline.rule },
         'recording a deadline failed; retrying',
@@ -141,6 +141,34 @@ export class DeadlineScheduler {
         this.queue.set(key, this.options.clock.now() + (this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS));
         this.arm();
       }
+    }
+  }
+
+  /**
+   * A conflict is normally someone writing first, and the projector then brings
+   * their state (scheduled afresh). But events this release cannot read (an
+   * unknown type, a newer schema: written by a newer release) are passed over
+   * by the fold, so the state never reaches the stream's revision and no new
+   * state ever comes: that deadline cannot be recorded here, and is said so.
+   */
+  private async explainConflict(row: RelationshipRow, deadline: Deadline): Promise<void> {
+    const { store, logger } = this.options;
+    try {
+      const newer = await store.readStream(streamIdFor(row.tenant, row.id), { fromRevision: row.state.version + 1 });
+      if (newer.length === 0 || newer.some((recorded) => decodeRecorded(recorded) !== null)) return;
+      logger?.error(
+        {
+          tenant: row.tenant,
+          relationshipId: row.id,
+          rule: deadline.rule,
+          foldedRevision: row.state.version,
+          streamRevision: newer[newer.length - 1]!.revision,
+          unreadable: newer.map((recorded) => recorded.type),
+        },
+        'a deadline cannot be recorded: the stream ends with events this release cannot read (written by a newer release?); a release that reads them records it',
+      );
+    } catch (error) {
+      logger?.error({ err: error, tenant: row.tenant, relationshipId: row.id }, 'checking a deadline conflict failed');
     }
   }
 }

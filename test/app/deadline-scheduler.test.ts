@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/app/clock.js';
 import { DeadlineScheduler } from '../../src/app/deadline-scheduler.js';
 import { deadlineEventId } from '../../src/app/deadline-id.js';
@@ -129,6 +130,37 @@ describe('the deadline scheduler', () => {
     await settle();
     expect(await deadlineEvents('r1')).toEqual([]);
     expect(projector.getRelationship('acme', 'r1')!.state.phase).toBe('MARRIED');
+  });
+
+  it('says so, instead of dropping it in silence, when a deadline sits behind events this release cannot read', async () => {
+    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    // Written by a newer release: a type this one does not know, which its fold passes over.
+    await ws.store.append(
+      streamIdFor('acme', 'r1'),
+      [{ id: randomUUID(), type: 'FutureThing', data: { occurredAt: new Date(T0 + days(5)).toISOString(), actor: 'VENDOR', data: {} }, metadata: { tenant: 'acme', relationshipId: 'r1', schemaVersion: 1 } }],
+      4,
+    );
+    const projector = ws.projector('a');
+    projector.start();
+    await projector.catchUp();
+    expect(projector.getRelationship('acme', 'r1')!.state.version).toBe(4);
+    const errors: { details: Record<string, unknown>; message: string }[] = [];
+    const clock = new ManualClock(T0 + days(6));
+    const scheduler = new DeadlineScheduler({
+      store: ws.store,
+      source: projector,
+      clock,
+      rules: defaultRules,
+      logger: { error: (details, message) => errors.push({ details, message }) },
+    });
+    ws.onCleanup(() => scheduler.stop());
+    scheduler.start();
+
+    clock.set(NEGLECT_AT);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]!.message).toMatch(/cannot be recorded: the stream ends with events this release cannot read/);
+    expect(errors[0]!.details).toMatchObject({ relationshipId: 'r1', rule: 'NEGLECT', foldedRevision: 4, streamRevision: 5, unreadable: ['FutureThing'] });
+    expect(await deadlineEvents('r1')).toEqual([]);
   });
 
   it('derives the same UUID for the same deadline on every replica', () => {
