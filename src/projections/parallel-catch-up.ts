@@ -84,21 +84,29 @@ export async function* parallelCatchUp(options: ParallelCatchUpOptions): AsyncGe
     chunkEnds.push(end < options.upTo ? end : options.upTo);
     if (end >= options.upTo) break;
   }
+  if (options.signal?.aborted) return;
   const [inlinePartition, ...partitions] = sharePartitions(options.workers);
-  const workers = partitions.map((partition) => {
-    const task: WorkerTask = { storeFile: options.storeFile, readModelFile: options.readModelFile, after: options.after, chunkEnds, partition };
-    // A fold allocates a lot of short-lived objects: a larger young generation
-    // than V8's default for a thread spends far less time collecting them.
-    return new ChunkQueue(new Worker(workerUrl(), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
-  });
+  const workers: ChunkQueue[] = [];
   const abort = (): void => {
     for (const worker of workers) worker.fail(new Error('the catch-up was stopped'));
   };
   options.signal?.addEventListener('abort', abort);
   let inlineAfter = options.after ?? undefined;
   try {
+    // Inside the try: if starting one worker fails, those already started are terminated.
+    for (const partition of partitions) {
+      const task: WorkerTask = { storeFile: options.storeFile, readModelFile: options.readModelFile, after: options.after, chunkEnds, partition };
+      // A fold allocates a lot of short-lived objects: a larger young generation
+      // than V8's default for a thread spends far less time collecting them.
+      workers.push(new ChunkQueue(new Worker(workerUrl(), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })));
+    }
     for (const chunkEnd of chunkEnds) {
-      const inline = await foldPartitionChunk(options.inline.store, options.inline.table, inlinePartition, { after: inlineAfter, upTo: chunkEnd }, turn);
+      // Stopped (the projector is stopping or closing): what was committed stays, the rest waits.
+      if (options.signal?.aborted) return;
+      const inline = await foldPartitionChunk(options.inline.store, options.inline.table, inlinePartition, { after: inlineAfter, upTo: chunkEnd }, async () => {
+        await turn();
+        if (options.signal?.aborted) throw new Error('the catch-up was stopped');
+      });
       inlineAfter = inline.after;
       const parts = await Promise.all(workers.map((worker) => worker.next()));
       yield {

@@ -122,6 +122,8 @@ export class Projector implements ReadSide {
    * `startOverIfAheadOfLog`); until then no write counts as readable.
    */
   private checkpointVerified = false;
+  /** The rebuild under way, which `close` stops and waits for. */
+  private rebuilding: { abort: AbortController; done: Promise<void> } | null = null;
   private markVerified!: () => void;
   private readonly verified = new Promise<void>((resolve) => (this.markVerified = resolve));
 
@@ -167,6 +169,9 @@ export class Projector implements ReadSide {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // A rebuild under way is stopped (the old models stay) before the file is closed under it.
+    this.rebuilding?.abort.abort();
+    await this.rebuilding?.done;
     await this.stop();
     this.closed = true;
     this.db.close();
@@ -196,10 +201,25 @@ export class Projector implements ReadSide {
    * follows on from there. Readers keep the old models until the swap.
    */
   async rebuild(onProgress?: (applied: number) => void): Promise<void> {
+    if (this.closed) throw new Error('the projector is closed');
+    if (this.rebuilding) throw new Error('a rebuild is already under way');
+    const abort = new AbortController();
+    const done = this.swapInRebuilt(abort.signal, onProgress);
+    this.rebuilding = { abort, done: done.then(() => undefined, () => undefined) };
+    try {
+      await done;
+    } finally {
+      this.rebuilding = null;
+    }
+  }
+
+  private async swapInRebuilt(signal: AbortSignal, onProgress: ((applied: number) => void) | undefined): Promise<void> {
     const wasFollowing = this.following !== null;
     await this.stop();
+    // A failed bulk catch-up earlier does not condemn a rebuild to go batch by batch.
+    this.bulkFailed = false;
     try {
-      const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress);
+      const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress, signal);
       // Closing the last connection folds the old WAL into its file; the rename then
       // replaces that file atomically, so a crash leaves either the old models or the new.
       this.db.close();
@@ -221,14 +241,16 @@ export class Projector implements ReadSide {
     file: string,
     target: bigint | null,
     onProgress: ((applied: number) => void) | undefined,
+    signal: AbortSignal,
   ): Promise<RelationshipTable> {
     removeReadModelFile(file);
     const db = new ReadModelDb(createReadModelFile(file, this.fingerprint));
     const table = new RelationshipTable();
+    const stopped = (): Error => new Error('the rebuild was stopped: the projector is closing; the read models in use are unchanged');
     try {
       let after: bigint | undefined;
       let applied = 0;
-      const bulk = target === null ? null : this.bulkCatchUp(table, null, target, null);
+      const bulk = target === null ? null : this.bulkCatchUp(table, null, target, signal);
       if (bulk) {
         for await (const chunk of bulk) {
           db.commit(chunk.batch);
@@ -239,6 +261,7 @@ export class Projector implements ReadSide {
         }
       }
       while (target !== null && (after === undefined || after < target)) {
+        if (signal.aborted) throw stopped();
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
         const batch = foldBatch(table, page, { listEvents: false });
@@ -248,6 +271,7 @@ export class Projector implements ReadSide {
         applied += page.length;
         onProgress?.(applied);
       }
+      if (signal.aborted) throw stopped();
     } finally {
       // Closing the only connection folds the WAL into the file, so a rename moves everything.
       db.close();

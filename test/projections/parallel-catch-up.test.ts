@@ -121,6 +121,31 @@ describe('a parallel catch-up', () => {
   }, 120_000);
 });
 
+describe('stopping a chunked catch-up', () => {
+  it('commits nothing more once the projector is stopped, even right after it was started', async () => {
+    for (const parallel of [ONE_THREAD, BULK]) {
+      const projector = ws.projector(`stopped-${parallel.workers}`, { parallel });
+      projector.start();
+      await projector.stop();
+      expect(projector.checkpoint()).toBeNull();
+      expect(projector.size).toBe(0);
+    }
+  });
+
+  it('stops a rebuild when the projector closes, leaving the models in use as they were', async () => {
+    const projector = await caughtUp('closed-while-rebuilding', ONE_THREAD);
+    const before = snapshotOf(projector);
+    const checkpoint = projector.checkpoint();
+    const rebuilding = projector.rebuild();
+    await projector.close();
+    await expect(rebuilding).rejects.toThrow(/the rebuild was stopped: the projector is closing/);
+
+    const reopened = ws.projector('closed-while-rebuilding', { parallel: false });
+    expect(reopened.checkpoint()).toBe(checkpoint);
+    expect(snapshotOf(reopened)).toEqual(before);
+  }, 120_000);
+});
+
 describe('folding one partition over one chunk', () => {
   it('starts its next chunk at the end of the last one, even when the partition had no event in it', async () => {
     const { foldPartitionChunk } = await import('../../src/projections/partition-fold.js');
