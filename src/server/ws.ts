@@ -9,14 +9,20 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal, TokenStore } from '../auth/token-store.js';
 import type { RequestContext } from '../graphql/context.js';
 import { ErrorCode, isUnexpected } from '../graphql/errors.js';
+import { FeedOverflowError } from '../subscriptions/feed.js';
 import { authenticate } from './auth.js';
 import { endOnAbort } from './end-on-abort.js';
 import type { QueryLimits } from './limits/index.js';
 import { prepareOperation } from './prepare-operation.js';
 import { SharedSubscriptions } from './shared-subscribe.js';
 
-/** graphql-ws close codes: 4401 (no valid token) and 4403 (forbidden) are final, clients do not retry. */
-export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, GoingAway: 1001 } as const;
+/**
+ * graphql-ws close codes: 4401 (no valid token) and 4403 (forbidden) are final,
+ * clients do not retry. 4413: a subscription on the socket overflowed its
+ * buffer, which means the socket is not keeping up (every subscription on it
+ * is behind); clients reconnect and resubscribe with their last cursors.
+ */
+export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, SubscriberOverflow: 4413, GoingAway: 1001 } as const;
 
 export interface SubscriptionServerOptions extends QueryLimits {
   readonly httpServer: HttpServer;
@@ -152,9 +158,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       },
 
       onError: (ctx, id, _payload, errors) => {
-        const operation = operations.get(operationKey(ctx.extra.socket, id));
+        const socket = ctx.extra.socket;
+        const operation = operations.get(operationKey(socket, id));
         reportUnexpected(logger, operation, errors);
         for (const code of codesOf(errors)) operation?.errorCodes.add(code);
+        if (errors.some((error) => error.originalError instanceof FeedOverflowError)) {
+          // After the error (which names the cursor to resume from) has gone out.
+          setImmediate(() => socket.close(CloseCode.SubscriberOverflow, 'subscriber overflow: resubscribe with after = your last cursor'));
+        }
         return options.formatErrors(errors);
       },
 

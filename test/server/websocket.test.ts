@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startHarness, type Harness } from './support/harness.js';
+import { startHarness, subscribe, type Harness } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,6 +19,21 @@ describe('the WebSocket endpoint', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('disconnects a subscriber that fell behind with a clear close reason, after telling it where to resume', async () => {
+    const closes: { code: number; reason: string }[] = [];
+    const client = h.wsClient(h.tokenFor.read, ({ code, reason }) => closes.push({ code, reason }));
+    const other = subscribe(client, 'subscription { ping }');
+    const overflowing = subscribe(client, 'subscription { overflowing }');
+    const ended = await overflowing.ended;
+    expect(overflowing.received).toEqual([{ data: { overflowing: 1 } }]);
+    expect(ended).toEqual({
+      error: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_OVERFLOW', lastCursor: expect.any(String) }) })],
+    });
+    // The socket is what is not keeping up: it is closed, with the reason, and the other subscription on it ends too.
+    await vi.waitFor(() => expect(closes).toEqual([{ code: 4413, reason: 'subscriber overflow: resubscribe with after = your last cursor' }]));
+    expect(await other.ended).toEqual({ error: expect.objectContaining({ code: 4413 }) });
   });
 
 });

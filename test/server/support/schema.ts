@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { requireScope, scopeAuthChecker, type RequestContext } from '../../../src/graphql/context.js';
 import { badUserInput } from '../../../src/graphql/errors.js';
+import { FeedOverflowError } from '../../../src/subscriptions/feed.js';
 
 /** A tiny schema standing in for Courtship's: enough to exercise the server around it. */
 
@@ -101,6 +102,17 @@ class TestResolver {
   ping(@Root() [value]: [number]): number {
     return value;
   }
+
+  @Subscription(() => Int, { subscribe: () => overflowingFeed() })
+  overflowing(@Root() value: number): number {
+    return value;
+  }
+}
+
+/** A feed that delivers one item, then finds its subscriber fell behind (see src/subscriptions/feed.ts). */
+async function* overflowingFeed(): AsyncGenerator<number> {
+  yield 1;
+  throw new FeedOverflowError(1000, 42n);
 }
 
 let built: Promise<GraphQLSchema> | undefined;
