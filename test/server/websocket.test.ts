@@ -15,10 +15,21 @@ describe('the WebSocket endpoint', () => {
     try {
       await once(socket, 'open');
       expect(socket.protocol).toBe('graphql-transport-ws');
-      await once(socket, 'ping');
+      // A peer that answers (ws pongs by itself) stays connected ping after ping.
+      for (let i = 0; i < 3; i++) await once(socket, 'ping');
+      expect(socket.readyState).toBe(WebSocket.OPEN);
     } finally {
       socket.close();
     }
+  });
+
+  it('drops a peer that stops answering the pings', async () => {
+    const socket = new WebSocket(h.wsUrl, 'graphql-transport-ws', { autoPong: false });
+    await once(socket, 'open');
+    await once(socket, 'ping');
+    // Terminated (no close frame): the close code is 1006, abnormal closure.
+    const [code] = (await once(socket, 'close')) as [number];
+    expect(code).toBe(1006);
   });
 
   it('disconnects a subscriber that fell behind with a clear close reason, after telling it where to resume', async () => {
