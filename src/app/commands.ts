@@ -263,15 +263,16 @@ function checkMetadata(metadata: unknown, index: number): Record<string, unknown
 }
 
 /**
- * An idempotent retry: every id the batch carries is already in the stream.
- * A batch that repeats only some of its ids is refused: it is neither the
- * same request nor a new one.
+ * An idempotent retry: every id the batch carries is already in the stream,
+ * and the batch is the one that landed there: event for event (type, instant,
+ * actor and data; events without an id included), with only the deadlines
+ * `decide` inserted in between. A batch that repeats only some of its ids is
+ * refused, and so is one that reuses ids for other events (it would otherwise
+ * be answered as written while nothing of it was).
  */
 function findRetry(recorded: readonly RecordedEvent[], prepared: readonly Prepared[]): { position: bigint } | null {
   if (recorded.length === 0 || prepared.every((p) => p.id === null)) return null;
-  const byId = new Map(recorded.map((r) => [r.id.toLowerCase(), r]));
-  // Events sent without an id cannot be recognised, but a batch lands whole
-  // or not at all: when every id it carries is in the stream, it landed.
+  const byId = new Map(recorded.map((r, index) => [r.id.toLowerCase(), index]));
   const found = prepared.map((p) => (p.id === null ? null : byId.get(p.id)));
   if (found.every((r) => r === null || r === undefined)) return null;
   const missing = found.findIndex((r) => r === undefined);
@@ -283,26 +284,59 @@ function findRetry(recorded: readonly RecordedEvent[], prepared: readonly Prepar
       missing,
     );
   }
-  return { position: endOfBatch(recorded, prepared, found) };
+  const first = found.findIndex((r) => r !== null);
+  const anchor = found[first]!;
+  // Outwards from the first event with an id: each event of the batch, at the next recorded
+  // event that is not a deadline `decide` inserted (and, when it carries an id, at that id's).
+  const walk = (from: number, step: 1 | -1, indexes: readonly number[]): number => {
+    let at = from;
+    for (const i of indexes) {
+      const incoming = prepared[i]!;
+      do at += step;
+      while (at >= 0 && at < recorded.length && isInsertedDeadline(recorded[at]!, incoming));
+      if (at < 0 || at >= recorded.length || (found[i] !== null && found[i] !== at) || !sameEvent(recorded[at]!, incoming)) {
+        throw notTheSameBatch(i, incoming);
+      }
+    }
+    return at;
+  };
+  if (!sameEvent(recorded[anchor]!, prepared[first]!)) throw notTheSameBatch(first, prepared[first]!);
+  walk(anchor, -1, Array.from({ length: first }, (_, k) => first - 1 - k));
+  const last = walk(anchor, 1, Array.from({ length: prepared.length - first - 1 }, (_, k) => first + 1 + k));
+  return { position: recorded[last]!.position };
 }
 
-/**
- * Position of a landed batch's last event. Events after its last id-carrying
- * one follow it in the stream, with only the deadlines `decide` inserted in
- * between.
- */
-function endOfBatch(
-  recorded: readonly RecordedEvent[],
-  prepared: readonly Prepared[],
-  found: readonly (RecordedEvent | null | undefined)[],
-): bigint {
-  const lastWithId = found.findLastIndex((r) => r !== null && r !== undefined);
-  let at = recorded.indexOf(found[lastWithId]!);
-  for (const { event } of prepared.slice(lastWithId + 1)) {
-    do at++;
-    while (at < recorded.length - 1 && recorded[at]!.type === 'DeadlineReached' && event.type !== 'DeadlineReached');
+function isInsertedDeadline(recorded: RecordedEvent, incoming: Prepared): boolean {
+  return recorded.type === 'DeadlineReached' && !(incoming.event.type === 'DeadlineReached' && sameEvent(recorded, incoming));
+}
+
+/** The recorded event is the incoming one: same type, instant, actor and data (key order aside). */
+function sameEvent(recorded: RecordedEvent, incoming: Prepared): boolean {
+  if (recorded.type !== incoming.event.type) return false;
+  const decoded = decodeRecorded(recorded);
+  return decoded !== null && canonical(decoded.event) === canonical(incoming.event);
+}
+
+function notTheSameBatch(index: number, incoming: Prepared): InputError {
+  return new InputError(
+    `events[${index}] is not the event already appended where this batch's event ids were: a retry must resend the exact same batch; new events need new ids`,
+    incoming.id === null ? `events[${index}]` : `events[${index}].eventId`,
+    'EVENT_ID_REUSED',
+    index,
+  );
+}
+
+/** JSON with sorted keys and without undefined values, for comparing events whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, v]) => `${JSON.stringify(key)}:${canonical(v)}`);
+    return `{${entries.join(',')}}`;
   }
-  return recorded[Math.min(at, recorded.length - 1)]!.position;
+  return JSON.stringify(value);
 }
 
 /** `decide` returns the incoming events (same objects, same order) with due deadlines inserted between them. */

@@ -114,6 +114,38 @@ describe('the write path', () => {
     await expect(attempt).rejects.toMatchObject({ reason: 'PARTIAL_RETRY', field: 'events[1].eventId' });
   });
 
+  it('refuses, and writes nothing of, a batch that reuses an id but brings events that never landed', async () => {
+    const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
+    await append([{ ...opened, eventId: id }]);
+    // The id of what landed, plus an event without an id that did not.
+    const grown = append([{ ...opened, eventId: id }, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {})]);
+    await expect(grown).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[1]' });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
+  });
+
+  it('refuses an id already used by another event of the relationship', async () => {
+    const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
+    await append([{ ...opened, eventId: id }]);
+    const other = append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, id)]);
+    await expect(other).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[0].eventId' });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
+  });
+
+  it('recognises a retry whose events without an id come before the first one with an id', async () => {
+    await append([opened]);
+    const batch = [
+      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
+      ev('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }, '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed'),
+    ];
+    const first = await append(batch);
+    const again = await append(batch);
+    expect(again).toMatchObject({ replayed: true, position: first.position });
+    // The same id after a different first event is not that batch.
+    const changed = append([ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'CALL' }), batch[1]!]);
+    await expect(changed).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[0]' });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(2);
+  });
+
   it('names the field of a malformed event id and of an empty batch', async () => {
     await expect(append([{ ...opened, eventId: 'not-a-uuid' }])).rejects.toMatchObject({ field: 'events[0].eventId' });
     await expect(append([])).rejects.toBeInstanceOf(InputError);
