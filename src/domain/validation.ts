@@ -48,7 +48,8 @@ export function parseEventInput(
     throw invalid(index, 'actor', 'a DeadlineReached event is recorded by SYSTEM');
   }
   const raw = upcastAt(type, schemaVersion, input.data ?? {}, index);
-  const result = DATA_SCHEMAS[type].safeParse(raw);
+  // With the input on each issue: zod 4 leaves it out otherwise, and a wrong type would read as a missing field.
+  const result = DATA_SCHEMAS[type].safeParse(raw, { reportInput: true });
   if (!result.success) {
     const { path, reason } = describe(result.error.issues[0]!);
     throw invalid(index, ['data', ...path].join('.'), reason);

@@ -48,6 +48,14 @@ describe('parseEventInput', () => {
       message: 'events[2].data.questionId: is required.',
     }));
 
+  it('says a field of the wrong type has the wrong type, not that it is missing', () => {
+    expect(refusal({ ...question, data: { questionId: 5, topic: 'SECURITY' } })).toMatchObject({
+      field: 'events[0].data.questionId',
+      message: 'events[0].data.questionId: Invalid input: expected string, received number.',
+    });
+    expect(refusal({ ...question, data: 'q1' })).toMatchObject({ field: 'events[0].data', message: expect.stringContaining('expected object') });
+  });
+
   it('names a field with a value outside its enum', () =>
     expect(refusal({ ...question, data: { questionId: 'q1', topic: 'GOSSIP' } })).toMatchObject({
       field: 'events[0].data.topic',
