@@ -173,6 +173,14 @@ function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipSt
       if (proposal.rejectedAt !== null) {
         refuse('PROPOSAL_ALREADY_REJECTED', index, 'data.proposalId', `proposal "${event.data.proposalId}" was already rejected`);
       }
+      if (proposal.cycle !== s.cycle) {
+        refuse(
+          'PROPOSAL_UNKNOWN',
+          index,
+          'data.proposalId',
+          `proposal "${event.data.proposalId}" belongs to an earlier courtship cycle, which already ended; it cannot be rejected in this one`,
+        );
+      }
       return;
     }
     case 'ContractSigned':

@@ -134,7 +134,8 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       if (!proposal || proposal.rejectedAt !== null) break;
       const reason = event.data.reason ?? null;
       draft.put('proposals', event.data.proposalId, { ...proposal, rejectedAt: t, rejectionReason: reason });
-      if (s.phase === 'PROPOSED') {
+      // Only this cycle's proposal ends this cycle (decide refuses the others; a stored one is recorded, no more).
+      if (s.phase === 'PROPOSED' && proposal.cycle === s.cycle) {
         s.rejectionReason = reason;
         enterPhase(draft, 'LEFT_AT_ALTAR', t, cause);
       }

@@ -78,6 +78,21 @@ describe('decide refuses what makes no sense, naming the event and the field', (
       .when(proposalRejected('p1', '2025-02-02'))
       .refusedWith('PROPOSAL_ALREADY_REJECTED', 'events[0].data.proposalId'));
 
+  it('PROPOSAL_UNKNOWN: rejecting, in a new courtship cycle, a proposal of the one that ended', () =>
+    given(...dating, proposalSubmitted('old', '2025-01-10'), interestWithdrawn('2025-01-12'), reopened('2025-02-01'), proposalSubmitted('new', '2025-02-05'))
+      .when(proposalRejected('old', '2025-02-06'))
+      .refusedWith('PROPOSAL_UNKNOWN', 'events[0].data.proposalId'));
+
+  it('a stored rejection of the ended cycle\'s proposal (written before that was refused) leaves the new cycle proposed', () => {
+    const state = fold(
+      stored([...dating, proposalSubmitted('old', '2025-01-10'), interestWithdrawn('2025-01-12'), reopened('2025-02-01'), proposalSubmitted('new', '2025-02-05'), proposalRejected('old', '2025-02-06')], 0),
+      undefined,
+      initialState('acme'),
+    );
+    expect(state).toMatchObject({ phase: 'PROPOSED', cycle: 2 });
+    expect(state.proposals.old!.rejectedAt).toBe(at('2025-02-06'));
+  });
+
   it('DUPLICATE_CONTRACT: signing the same contractId twice', () =>
     given(...marriedByTheBook())
       .when(contractSigned('c1', '2025-04-02'))
