@@ -233,6 +233,14 @@ describe('errors', () => {
     const result = await h.run(`mutation { answerQuestion(input: { relationshipId: "globex", questionId: "nope", occurredAt: "2025-01-15T00:00:00Z" }) { position } }`);
     expect(codes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors![0]!.extensions).toMatchObject({ reason: 'QUESTION_NOT_ASKED', field: 'input.questionId' });
+    expect(result.errors![0]!.message).toMatch(/^input refused: /);
+  });
+
+  it('names the relationship, a field the typed input has, when its state refuses the mutation', async () => {
+    const result = await h.run(`mutation { openRelationship(input: { relationshipId: "globex", accountName: "Globex again", occurredAt: "2025-01-15T00:00:00Z" }) { position } }`);
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors![0]!.extensions).toMatchObject({ field: 'input.relationshipId' });
+    expect(result.errors![0]!.message).not.toMatch(/events\[/);
   });
 
   it('refuses a whole batch, naming the event and field, and appends nothing', async () => {

@@ -16,14 +16,14 @@ export type FieldRenamer = (field: string) => string;
 
 export function toGraphQLError(error: unknown, renameField: FieldRenamer = (field) => field): unknown {
   if (error instanceof DomainError) {
-    return badUserInput(error.message, {
+    return badUserInput(renameInMessage(error.message, renameField), {
       reason: error.code,
       ...(error.field === null ? {} : { field: renameField(error.field) }),
       ...(error.index === null ? {} : { index: error.index }),
     });
   }
   if (error instanceof InputError) {
-    return badUserInput(error.message, {
+    return badUserInput(renameInMessage(error.message, renameField), {
       reason: error.reason,
       field: renameField(error.field),
       ...(error.index === undefined ? {} : { index: error.index }),
@@ -35,6 +35,15 @@ export function toGraphQLError(error: unknown, renameField: FieldRenamer = (fiel
   if (error instanceof WrongExpectedRevisionError) return conflict(error.actualRevision);
   if (error instanceof NotFoundError) return notFound(error.message);
   return error;
+}
+
+/** The message speaks of the fields the caller sent: each `events[i]…` path in it, renamed as the field is. */
+function renameInMessage(message: string, renameField: FieldRenamer): string {
+  return message.replace(/events\[\d+\](?:\.[A-Za-z_][A-Za-z0-9_]*)*/g, (path) => {
+    const renamed = renameField(path);
+    // A bare `events[0]` (the whole event) is the whole input of a typed mutation.
+    return renamed === `input.${path}` ? path : renamed;
+  });
 }
 
 /** Runs a write and rethrows its refusal as a coded GraphQL error. */

@@ -26,6 +26,9 @@ export class InteractionsResolver {
  * `expectedVersion`); these mutations take everything in one `input`.
  */
 function inputField(field: string): string {
+  // A refusal by the relationship's state (already open, closed, not married) names the event's
+  // type, which a typed mutation's input does not have: the relationship is what it names.
+  if (field === 'events[0].type') return 'input.relationshipId';
   return field.startsWith('events[0]') ? field.replace(/^events\[0\](\.data)?(?=\.|$)/, 'input') : `input.${field}`;
 }
 
