@@ -131,7 +131,11 @@ export class CommandService {
         throw new ConflictError(input.relationshipId, expected, state.version);
       }
       if (state.phase === null && prepared[0]!.event.type !== 'RelationshipOpened') {
-        throw new NotFoundError('relationship', input.relationshipId);
+        throw new NotFoundError('relationship', input.relationshipId, {
+          field: 'relationshipId',
+          reason: 'NOT_OPENED',
+          hint: `a relationship starts with RelationshipOpened, not ${prepared[0]!.event.type}`,
+        });
       }
 
       const toAppend = decide(

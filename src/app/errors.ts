@@ -25,8 +25,10 @@ export class NotFoundError extends Error {
   constructor(
     readonly what: string,
     readonly id: string,
+    /** The input field that named it, and why the request needed it to exist. */
+    readonly details?: { readonly field: string; readonly reason: string; readonly hint: string },
   ) {
-    super(`${what} ${id} does not exist`);
+    super(`${what} ${id} does not exist${details ? `: ${details.hint}` : ''}`);
     this.name = 'NotFoundError';
   }
 }

@@ -49,8 +49,8 @@ export function badUserInput(message: string, details: BadUserInputDetails = {})
   return coded(message, ErrorCode.BAD_USER_INPUT, { ...details });
 }
 
-export function notFound(message: string): GraphQLError {
-  return coded(message, ErrorCode.NOT_FOUND);
+export function notFound(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return coded(message, ErrorCode.NOT_FOUND, { ...details });
 }
 
 /** `currentVersion` is null when the relationship does not exist yet. */

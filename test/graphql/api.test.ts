@@ -268,6 +268,11 @@ describe('errors', () => {
   it('answers NOT_FOUND when writing to a relationship that was never opened', async () => {
     const result = await h.run(`mutation { grantExclusivity(input: { relationshipId: "nobody" }) { position } }`);
     expect(codes(result)).toEqual(['NOT_FOUND']);
+    // Which field, and why.
+    expect(result.errors![0]!.extensions).toMatchObject({ field: 'input.relationshipId', reason: 'NOT_OPENED' });
+    expect(result.errors![0]!.message).toBe('relationship nobody does not exist: a relationship starts with RelationshipOpened, not ExclusivityGranted');
+    const batch = await h.run(`mutation { appendEvents(relationshipId: "nobody", events: [{ type: "InterestSignaled", occurredAt: "2025-01-15T00:00:00Z", actor: PROSPECT }]) { position } }`);
+    expect(batch.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'relationshipId', reason: 'NOT_OPENED' });
   });
 
   it('answers null for an unknown relationship', async () => {

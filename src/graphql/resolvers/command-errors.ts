@@ -33,7 +33,9 @@ export function toGraphQLError(error: unknown, renameField: FieldRenamer = (fiel
     return conflict(error.currentVersion < 0 ? null : error.currentVersion, error.message);
   }
   if (error instanceof WrongExpectedRevisionError) return conflict(error.actualRevision);
-  if (error instanceof NotFoundError) return notFound(error.message);
+  if (error instanceof NotFoundError) {
+    return notFound(renameInMessage(error.message, renameField), error.details ? { field: renameField(error.details.field), reason: error.details.reason } : {});
+  }
   return error;
 }
 
