@@ -11,7 +11,7 @@ export interface CorsPolicy {
   readonly origins: readonly string[];
 }
 
-const ALLOWED_HEADERS = 'authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name';
+const ALLOWED_HEADERS = 'authorization, content-type, x-request-id, courtship-consistent-with, apollo-require-preflight, x-apollo-operation-name';
 
 /** Sets the CORS headers an allowed origin gets; returns true when the request was a preflight, now answered. */
 export function applyCors(policy: CorsPolicy, req: IncomingMessage, res: ServerResponse): boolean {

@@ -29,6 +29,8 @@ export interface CreateServerOptions<TContext extends RequestContext = RequestCo
   readonly readiness?: ReadinessCheck;
   /** Adds per-request services (DataLoaders, command handlers) to the authenticated context. */
   readonly context?: (base: RequestContext) => TContext | Promise<TContext>;
+  /** Read-your-writes for a whole HTTP request: see `HttpHandlerOptions.consistentWith`. */
+  readonly consistentWith?: (position: string) => Promise<void>;
   /** Run in order after requests and subscriptions are drained (close the store, stop projectors). */
   readonly onClose?: ReadonlyArray<() => Promise<void> | void>;
   /** WebSocket ping interval; a peer that misses one is dropped. */
@@ -83,6 +85,7 @@ export async function createServer<TContext extends RequestContext = RequestCont
       ide: settings.ide,
       bodyLimitBytes: settings.bodyLimitBytes,
       cors: { origins: settings.corsOrigins ?? [] },
+      ...(options.consistentWith ? { consistentWith: options.consistentWith } : {}),
     }),
   );
   const subscriptions = attachSubscriptionServer({

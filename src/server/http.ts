@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { TokenStore } from '../auth/token-store.js';
 import type { RequestContext } from '../graphql/context.js';
@@ -30,7 +31,15 @@ export interface HttpHandlerOptions {
   readonly bodyLimitBytes: number;
   /** Origins allowed to call the API from a browser (none by default). */
   readonly cors?: CorsPolicy;
+  /**
+   * Waits (bounded) until the read models reflect a position a mutation
+   * returned, sent in the `Courtship-Consistent-With` header: read-your-writes
+   * for every query of the request, analytics included.
+   */
+  readonly consistentWith?: (position: string) => Promise<void>;
 }
+
+export const CONSISTENT_WITH_HEADER = 'courtship-consistent-with';
 
 const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
 
@@ -120,12 +129,17 @@ async function graphql(
     });
   }
 
-  const context = async (): Promise<RequestContext> => {
+  const build = async (): Promise<RequestContext> => {
     const auth = authenticate(options.tokens, req.headers.authorization);
     if ('error' in auth) throw withHttp401(auth.error);
     const { tenant, scopes, tokenId } = auth.principal;
+    const wanted = req.headers[CONSISTENT_WITH_HEADER];
+    if (typeof wanted === 'string' && options.consistentWith) await options.consistentWith(wanted).catch(withStatus);
     return options.buildContext(new HttpRequestContext(tenant, scopes, tokenId, requestId, options.logger));
   };
+  // Built once: the direct path and Apollo (when the direct path passes) share it, and a wait is not waited twice.
+  let built: Promise<RequestContext> | undefined;
+  const context = (): Promise<RequestContext> => (built ??= build());
 
   let body: unknown;
   const accept = req.headers.accept;
@@ -217,6 +231,15 @@ class HttpRequestContext implements RequestContext {
   get log(): Logger {
     return (this.childLog ??= this.logger.child({ requestId: this.requestId }));
   }
+}
+
+/** A refusal raised while building the context answers with its HTTP status (Apollo reads `extensions.http`). */
+function withStatus(error: unknown): never {
+  if (error instanceof GraphQLError) {
+    const status = error.extensions.code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : error.extensions.code === ErrorCode.BAD_USER_INPUT ? 400 : undefined;
+    if (status !== undefined) Object.assign(error.extensions, { http: { status, headers: new HeaderMap() } });
+  }
+  throw error;
 }
 
 function wantsHtml(req: IncomingMessage): boolean {
