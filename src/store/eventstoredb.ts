@@ -22,6 +22,13 @@
  * - Subscriptions resubscribe by themselves after a drop or a failover, from
  *   the last event they delivered (never from a checkpoint the server reports,
  *   which can lie past it), skipping anything at or before it.
+ * - Idempotent retries are the server's, and differ from the SQLite store's
+ *   where a batch is not a plain retry (see the contract suite): a batch
+ *   resent expecting the stream's current revision is appended again (the
+ *   server keeps no ids unique in a stream; SQLite refuses it), a batch that
+ *   repeats only some earlier events is a WrongExpectedRevision (SQLite: an
+ *   InvalidAppendError), and a retry expecting 'any' is only recognised while
+ *   the first append is in the server's bounded cache of recent writes.
  */
 import {
   ANY,
@@ -51,6 +58,7 @@ import {
   StoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
+  isAfterPosition,
   matchesReadAllFilter,
   type AppendResult,
   type EventStore,
@@ -63,6 +71,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
+import { sleep } from './catch-up.js';
 import { readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 /* ------------------------------------------------- the client, as we use it */
@@ -143,8 +152,12 @@ export interface EventStoreDbOptions {
   /** Exponential backoff between retries: base, doubled per attempt, capped. Defaults 100 ms and 5 s. */
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
-  /** Waits between retries; injectable so tests never sleep. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits between retries; injectable so tests never sleep. A subscription
+   * passes `signal`, aborted when it stops: the wait should then end at once
+   * and leave no timer behind.
+   */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly logger?: EsdbLogger;
 }
 
@@ -317,14 +330,6 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number): nu
 
 const STOPPED = Symbol('stopped');
 
-/** Resolves with STOPPED once `signal` is aborted. */
-function whenAborted(signal: AbortSignal): Promise<typeof STOPPED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(STOPPED);
-    else signal.addEventListener('abort', () => resolve(STOPPED), { once: true });
-  });
-}
-
 /** `work`, or `onTimeout()` thrown after `ms`; a lost race never becomes an unhandled rejection. */
 async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -339,8 +344,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Err
   }
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return signal ? sleep(ms, signal) : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /* ------------------------------------------------------------- the adapter */
@@ -448,8 +453,8 @@ export class EventStoreDbStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const { after } = options;
-    if (after !== undefined && typeof after !== 'bigint') {
-      throw new StoreError('readAll: `after` must be a bigint position', 'INVALID_READ');
+    if (after !== undefined && !isAfterPosition(after)) {
+      throw new StoreError('readAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
     }
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
     // Filtered on this side: the client's readAll takes no filter (only its subscriptions do).
@@ -507,8 +512,8 @@ export class EventStoreDbStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    if (options.after !== undefined && typeof options.after !== 'bigint') {
-      throw new StoreError('subscribeToAll: `after` must be a bigint position', 'INVALID_READ');
+    if (options.after !== undefined && !isAfterPosition(options.after)) {
+      throw new StoreError('subscribeToAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
     }
     this.assertOpen();
     const subscription = new ResubscribingSubscription(
@@ -661,7 +666,7 @@ interface ResubscribeSettings {
   readonly description: string;
   readonly maxAttempts: number;
   readonly delayOf: (attempt: number) => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly logger?: EsdbLogger;
 }
 
@@ -674,7 +679,14 @@ class ResubscribingSubscription implements Subscription {
   private last: bigint | undefined;
   private current: EsdbSubscription | null = null;
   private readonly stopping = new AbortController();
-  private readonly stopped = whenAborted(this.stopping.signal);
+  /**
+   * Ends the step waiting right now (a pull from the server, a wait before
+   * resubscribing), if any. One waiter at a time, replaced on each step:
+   * racing every step against one promise that lives as long as the
+   * subscription would pile a reaction onto it per event delivered, each
+   * holding that event.
+   */
+  private endWaiting: (() => void) | null = null;
   private readonly iterator: AsyncGenerator<RecordedEvent, void, undefined>;
 
   constructor(
@@ -688,14 +700,44 @@ class ResubscribingSubscription implements Subscription {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    return this.iterator;
+    const iterator = this.iterator;
+    return {
+      next: () => iterator.next(),
+      // `break` in a for-await calls return(): stop the subscription then too, so the store forgets it.
+      return: async () => {
+        await this.stop();
+        return iterator.return();
+      },
+    };
   }
 
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
+    const end = this.endWaiting;
+    this.endWaiting = null;
+    end?.();
     this.closeCurrent();
     this.onStop();
+  }
+
+  /** What `step` settles with, or STOPPED as soon as the subscription stops, whichever comes first. */
+  private unlessStopped<T>(step: Promise<T>): Promise<T | typeof STOPPED> {
+    if (this.stopping.signal.aborted) return Promise.resolve(STOPPED);
+    return new Promise((resolve, reject) => {
+      const end = (): void => resolve(STOPPED);
+      this.endWaiting = end;
+      step.then(
+        (value) => {
+          if (this.endWaiting === end) this.endWaiting = null;
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (this.endWaiting === end) this.endWaiting = null;
+          reject(error);
+        },
+      );
+    });
   }
 
   private async *run(): AsyncGenerator<RecordedEvent, void, undefined> {
@@ -706,9 +748,9 @@ class ResubscribingSubscription implements Subscription {
         this.current = this.open(this.last);
         const source = this.current[Symbol.asyncIterator]();
         for (;;) {
-          // Stop first: a stop must win over an event that is already buffered.
-          const step = await Promise.race([this.stopped, source.next()]);
-          if (step === STOPPED) return;
+          const step = await this.unlessStopped(source.next());
+          // Stop first: a stop must win over an event that arrived at the same time.
+          if (step === STOPPED || this.stopping.signal.aborted) return;
           if (step.done) break;
           const event = toRecordedEvent(step.value);
           // Skip system events, and whatever a resubscription replays at or before the last delivery.
@@ -736,7 +778,8 @@ class ResubscribingSubscription implements Subscription {
         { attempt: failures, delayMs, after: this.last?.toString(), err: messageOf(cause) },
         'EventStoreDB subscription dropped; resubscribing from the last delivered event',
       );
-      if ((await Promise.race([this.stopped, this.settings.sleep(delayMs)])) === STOPPED) return;
+      // The sleep is told of the stop (the default one clears its timer); racing it covers one that ignores it.
+      if ((await this.unlessStopped(this.settings.sleep(delayMs, this.stopping.signal))) === STOPPED) return;
     }
   }
 

@@ -61,7 +61,7 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Exclusive: only events with a position strictly greater are returned. Omit for the start. */
+  /** Exclusive: only events with a position strictly greater are returned (at most MAX_POSITION). Omit for the start. */
   readonly after?: bigint;
   readonly maxCount?: number;
   /**
@@ -86,7 +86,7 @@ export function matchesReadAllFilter(event: { streamId: string; type: string }, 
 }
 
 export interface SubscribeOptions {
-  /** Exclusive: deliver events strictly after this position. Omit for the start of the log. */
+  /** Exclusive: deliver events strictly after this position (at most MAX_POSITION). Omit for the start of the log. */
   readonly after?: bigint;
 }
 
@@ -96,7 +96,10 @@ export interface SubscribeOptions {
  * consumer iterates (backpressure); it never skips and never duplicates.
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
-  /** Ends the iteration cleanly; pending `next()` calls resolve with done. */
+  /**
+   * Ends the iteration cleanly; pending `next()` calls resolve with done.
+   * Leaving a `for await` loop early (its iterator's `return()`) stops it too.
+   */
   stop(): Promise<void>;
 }
 
@@ -186,15 +189,31 @@ export const MAX_BATCH_EVENTS = 10_000;
 
 /* ------------------------------------------------------------ positions */
 
+/**
+ * The largest position any log holds, 2^63−1. SQLite's rowid is a signed
+ * 64-bit integer. EventStoreDB sends positions as unsigned 64-bit, but they
+ * are signed 64-bit offsets in its log (2^64−1 is its "no position" marker),
+ * so no real position lies above this either. A position past it is bad
+ * input, never a place in the log.
+ */
+export const MAX_POSITION = 2n ** 63n - 1n;
+
+/** Whether `after` can bound a read of the log: a bigint no larger than MAX_POSITION. */
+export function isAfterPosition(after: unknown): after is bigint {
+  return typeof after === 'bigint' && after <= MAX_POSITION;
+}
+
 /** Opaque, URL-safe encoding of a global position for cursors. Stays valid forever. */
 export function encodePosition(position: bigint): string {
   return Buffer.from(`p:${position.toString(10)}`, 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by `encodePosition`; returns null when it is not one. */
+/** Decodes a cursor made by `encodePosition`; returns null when it is not one (a position above MAX_POSITION is not). */
 export function decodePosition(cursor: string): bigint | null {
   if (cursor.length === 0 || cursor.length > 64) return null;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^p:(0|[1-9][0-9]{0,29})$/.exec(text);
-  return match ? BigInt(match[1]!) : null;
+  const match = /^p:(0|[1-9][0-9]{0,18})$/.exec(text);
+  if (!match) return null;
+  const position = BigInt(match[1]!);
+  return position <= MAX_POSITION ? position : null;
 }

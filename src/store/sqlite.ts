@@ -22,6 +22,7 @@ import {
   StoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  isAfterPosition,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -278,6 +279,15 @@ export class SqliteEventStore implements EventStore {
       expected === 'any' ||
       expected === 'stream_exists' ||
       (expected === 'no_stream' ? firstRevision === 0 : firstRevision === expected + 1);
+    if (!matches && expected === current) {
+      // The stream is where the caller expects it, so the revision is no conflict: the ids are.
+      // (EventStoreDB, which does not keep ids unique in a stream, appends such a batch again.)
+      throw new InvalidAppendError(
+        `events[0].id ${batch[0]!.id} was already appended to ${streamId} at revision ${firstRevision}, not after revision ${expected}; ` +
+          'resend a batch with the expected revision it was first sent with, or give new events new ids',
+        'events[0].id',
+      );
+    }
     if (!matches) throw new WrongExpectedRevisionError(streamId, expected, current);
     const last = stored[stored.length - 1]!;
     return { nextRevision: Number(last.revision), position: last.position };
@@ -298,8 +308,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async readAfter(after: bigint | undefined, maxCount: number | undefined, filter?: ReadAllFilter): Promise<RecordedEvent[]> {
-    if (after !== undefined && typeof after !== 'bigint') {
-      throw new StoreError('readAll: `after` must be a bigint position', 'INVALID_READ');
+    if (after !== undefined && !isAfterPosition(after)) {
+      throw new StoreError('readAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
     }
     const limit = readLimits(undefined, { maxCount }).maxCount;
     this.assertOpen();
@@ -326,6 +336,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    if (options.after !== undefined && !isAfterPosition(options.after)) {
+      throw new StoreError('subscribeToAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
+    }
     this.assertOpen();
     const inner = catchUpSubscription(
       { readAfter: (after, max) => this.readAfter(after, max), changes: this.changes },

@@ -7,7 +7,7 @@
  * once, so nothing here depends on the clock.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AccessDeniedError,
   MaxAppendSizeExceededError,
@@ -17,6 +17,7 @@ import {
 } from '@eventstore/db-client';
 import {
   InvalidAppendError,
+  MAX_POSITION,
   StoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
@@ -38,6 +39,7 @@ import {
   type EsdbSubscription,
   type EventStoreDbOptions,
 } from '../../src/store/eventstoredb.js';
+import { alive, collectGarbage } from './gc.js';
 
 const SECRET = 'hunter2';
 const CONNECTION = `esdb://admin:${SECRET}@db.example:2113?tls=false`;
@@ -514,6 +516,15 @@ describe('reading', () => {
     expect(await store.headPosition()).toBeNull();
   });
 
+  it('refuses a position beyond 2^63-1 as bad input, before calling the server', async () => {
+    const client = new FakeClient();
+    const { store } = storeWith(client);
+    await expect(store.readAll({ after: MAX_POSITION + 1n })).rejects.toMatchObject({ code: 'INVALID_READ' });
+    expect(() => store.subscribeToAll({ after: MAX_POSITION + 1n })).toThrow(expect.objectContaining({ code: 'INVALID_READ' }));
+    expect(client.readAllCalls).toHaveLength(0);
+    expect(client.subscribeCalls).toHaveLength(0);
+  });
+
   it('reads a missing stream as empty and its revision as null', async () => {
     const { store } = storeWith(new FakeClient());
     expect(await store.readStream('rel-t-404')).toEqual([]);
@@ -691,6 +702,59 @@ describe('subscriptions', () => {
     await subscription.stop();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(client.subscribeCalls).toHaveLength(1);
+  });
+
+  it('holds on to none of the events it has delivered', async () => {
+    const client = new FakeClient();
+    const delivered: WeakRef<EsdbResolvedEvent>[] = [];
+    function* tracked() {
+      for (let n = 1; n <= 2000; n++) {
+        const resolved = recorded('rel-t-1', n - 1, n);
+        delivered.push(new WeakRef(resolved));
+        yield resolved;
+      }
+    }
+    client.subscriptions.push(new FakeSubscription(tracked()));
+    const { store } = storeWith(client);
+    const subscription = store.subscribeToAll();
+    const iterator = subscription[Symbol.asyncIterator]();
+    for (let n = 0; n < 2000; n++) await iterator.next();
+    await collectGarbage();
+    // A few may survive in generator frames or the engine's caches; a leak keeps every one.
+    expect(alive(delivered)).toBeLessThan(20);
+    await subscription.stop();
+  });
+
+  it('leaving a for-await loop early stops the subscription, and the store lets go of it', async () => {
+    const client = new FakeClient();
+    const source = new FakeSubscription([recorded('rel-t-1', 0, 1), recorded('rel-t-1', 1, 2)]);
+    client.subscriptions.push(source);
+    const { store } = storeWith(client);
+    const left = await (async () => {
+      const subscription = store.subscribeToAll();
+      for await (const _ of subscription) break;
+      return new WeakRef(subscription);
+    })();
+    expect(source.unsubscribed).toBe(true);
+    await collectGarbage();
+    expect(left.deref()).toBeUndefined();
+  });
+
+  it('stop() cancels the timer of a wait to resubscribe, so nothing keeps the process alive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const client = new FakeClient();
+      client.subscriptions.push(new FakeSubscription([unavailable()]));
+      const store = new EventStoreDbStore(client, DESCRIPTION, { backoffBaseMs: 5_000 });
+      const subscription = store.subscribeToAll();
+      const pending = subscription[Symbol.asyncIterator]().next();
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      await subscription.stop();
+      expect(await pending).toEqual({ done: true, value: undefined });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('closing the store stops its subscriptions and releases the client', async () => {

@@ -103,6 +103,21 @@ describe('event ids', () => {
     expect(await store.streamRevision('s')).toBe(1);
     await store.close();
   });
+
+  // EventStoreDB differs here: expecting the stream's current revision, it appends the events again.
+  it('refuses a batch resent expecting the revision the stream has reached since, naming the reused id', async () => {
+    const store = openSqliteStore({ dataDir });
+    const batch = events(2);
+    await store.append('s', batch, 'no_stream');
+    await store.append('s', events(2), 1);
+    const error = await store.append('s', batch, 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidAppendError);
+    expect(error).toMatchObject({ field: 'events[0].id' });
+    expect((error as Error).message).toContain(batch[0]!.id);
+    expect((error as Error).message).toContain('at revision 0');
+    expect(await store.streamRevision('s')).toBe(3);
+    await store.close();
+  });
 });
 
 describe('a second process on the same file', () => {
