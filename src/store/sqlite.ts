@@ -269,6 +269,10 @@ export class SqliteEventStore implements EventStore {
     }[];
     const same = stored.length === batch.length && stored.every((row, i) => row.event_id === batch[i]!.id);
     if (!same) {
+      // Written against a stale revision, it is a lost race like any other (as EventStoreDB answers):
+      // the writer reloads, and what another writer already appended (a deadline) is no longer in its batch.
+      const stale = typeof expected === 'number' ? expected !== current : expected === 'no_stream';
+      if (stale) throw new WrongExpectedRevisionError(streamId, expected, current);
       throw new InvalidAppendError(
         `events[0].id ${batch[0]!.id} was already appended to ${streamId} in a different batch`,
         'events[0].id',

@@ -152,6 +152,27 @@ describe('the write path', () => {
     await expect(append([opened], undefined, 'bad id with spaces')).rejects.toMatchObject({ field: 'relationshipId' });
   });
 
+  it('retries, as a lost race, a write whose deadline another writer (the scheduler) recorded first', async () => {
+    clock.set('2025-12-01T00:00:00Z');
+    await append([opened, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'), ev('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR')]);
+    const streamId = streamIdFor('default', 'acme');
+    // Between the write's read and its append, the scheduler records the due deadline (same derived id).
+    const append_ = store.append.bind(store);
+    let raced = false;
+    store.append = async (id, events, expected) => {
+      if (!raced && events[0]?.type === 'DeadlineReached') {
+        raced = true;
+        await append_(id, [events[0]!], expected);
+      }
+      return append_(id, events, expected);
+    };
+    const late = await append([ev('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
+    expect(raced).toBe(true);
+    const types = (await store.readStream(streamId)).map((e) => e.type);
+    expect(types).toEqual(['RelationshipOpened', 'InterestSignaled', 'InterestSignaled', 'DeadlineReached', 'RelationshipReopened']);
+    expect(late.row.state).toMatchObject({ phase: 'ATTRACTION', cycle: 2, version: 4 });
+  });
+
   it('records a deadline that fell due before a late event, at its exact instant, with a deterministic id', async () => {
     clock.set('2025-12-01T00:00:00Z');
     await append([

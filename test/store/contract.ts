@@ -192,6 +192,15 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         expect(await store.append(stream('a'), batch, 'no_stream')).toEqual(first);
         expect(await store.streamRevision(stream('a'))).toBe(3);
       });
+
+      it('a batch that starts with an event another writer already appended, sent against a stale revision, is a conflict', async () => {
+        // Two writers that both mean to record the same event (a deadline, whose id is derived): one wins.
+        const shared = event();
+        await store.append(stream('a'), [event()], 'no_stream');
+        await store.append(stream('a'), [shared], 0);
+        await expect(store.append(stream('a'), [shared, event()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.streamRevision(stream('a'))).toBe(1);
+      });
     });
 
     describe('the global log', () => {
