@@ -148,6 +148,30 @@ describe('courtship export', () => {
     }
   });
 
+  it('reads the store while the server holds it for writing', async () => {
+    const server = sandbox.store(source);
+    try {
+      const ndjson = await sandbox.run(['export'], source);
+      expect(ndjson.stderr).toBe('');
+      expect(ndjson.code).toBe(0);
+      expect(ndjson.stdout).toBe(log);
+      const csv = await sandbox.run(['export', '--format', 'csv'], source);
+      expect(csv.code).toBe(0);
+      expect(csv.stdout.trim().split('\n')).toHaveLength(41);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails, creating nothing, when the data directory holds no store', async () => {
+    const missing = sandbox.dataDir('missing');
+    const result = await sandbox.run(['export', '--data-dir', missing, '--out', 'none.ndjson'], source);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`courtship export: no event store in ${missing} (no courtship.db); check --data-dir or COURTSHIP_DATA_DIR\n`);
+    expect(fs.existsSync(missing)).toBe(false);
+    expect(fs.existsSync(sandbox.file('none.ndjson'))).toBe(false);
+  });
+
   it('refuses bad arguments with exit code 2', async () => {
     for (const [args, message] of [
       [['--format', 'xml'], '--format must be ndjson or csv'],

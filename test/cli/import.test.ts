@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
-import { CommandService } from '../../src/app/commands.js';
+import { CommandService, MAX_EVENTS_PER_APPEND } from '../../src/app/commands.js';
 import { importInto } from '../../src/cli/commands/import.js';
 import { streamIdFor } from '../../src/projections/envelope.js';
-import type { EventStore } from '../../src/store/port.js';
+import type { EventStore, NewEvent } from '../../src/store/port.js';
 import { GroupCommitStore } from '../../src/store/sqlite-bulk.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { Sandbox } from './support/sandbox.js';
+
+/** What `import` uses without --tenant. */
+const DEFAULT_TENANT = { tenant: 'default', explicit: false };
 
 const line = (relationshipId: string, type: string, occurredAt: string, actor: string, data: unknown = {}) =>
   JSON.stringify({ relationshipId, type, occurredAt, actor, data });
@@ -26,10 +29,35 @@ describe('courtship import', () => {
   });
   afterEach(() => sandbox.cleanup());
 
-  async function streamLength(relationshipId: string): Promise<number | null> {
+  /**
+   * Imports GOOD, which becomes `changed` on disk once the first pass has read it
+   * whole (the first pass asks the store about each relationship after reading
+   * the small file to its end).
+   */
+  async function importRewrittenAfterCheck(changed: readonly string[]): Promise<{ code: number; stderr: string; rewritten: boolean }> {
+    const file = sandbox.file('changing.ndjson', `${GOOD.join('\n')}\n`);
+    const sqlite = openSqliteStore({ dataDir: sandbox.dataDir('data') });
+    let rewritten = false;
+    const store: EventStore = Object.assign(Object.create(sqlite) as EventStore, {
+      streamRevision: async (streamId: string) => {
+        if (!rewritten) {
+          rewritten = true;
+          fs.writeFileSync(file, `${changed.join('\n')}\n`);
+        }
+        return sqlite.streamRevision(streamId);
+      },
+      close: () => sqlite.close(),
+    });
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, cwd: sandbox.dir };
+    const code = await importInto(io, file, fs.statSync(file).size, DEFAULT_TENANT, store);
+    return { code, stderr, rewritten };
+  }
+
+  async function streamLength(relationshipId: string, tenant = 'default'): Promise<number | null> {
     const store = sandbox.store();
     try {
-      const revision = await store.streamRevision(streamIdFor('default', relationshipId));
+      const revision = await store.streamRevision(streamIdFor(tenant, relationshipId));
       return revision === null ? null : revision + 1;
     } finally {
       await store.close();
@@ -60,7 +88,7 @@ describe('courtship import', () => {
       [
         line('acme', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme' }), // 1
         line('delta', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Delta' }), // 2
-        '{not json', // 3
+        JSON.stringify({ relationshipId: 'gamma', type: 'RelationshipOpened', colour: 'red' }), // 3
         line('acme', 'InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'), // 4
         line('beta', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Beta' }), // 5
         line('beta', 'QuestionAnswered', '2025-01-02T00:00:00Z', 'VENDOR', { questionId: 'never-asked' }), // 6
@@ -74,10 +102,10 @@ describe('courtship import', () => {
     expect(result.code).toBe(1);
     const reported = result.stderr.trim().split('\n');
     expect(reported).toHaveLength(3);
-    expect(reported[0]).toMatch(/^line 3: not valid JSON/);
+    expect(reported[0]).toBe('line 3 (relationship gamma): colour: unknown field');
     expect(reported[1]).toMatch(/^line 6 \(relationship beta\): question "never-asked" was never asked.* \(QUESTION_NOT_ASKED\)$/);
     expect(reported[2]).toMatch(/^line 7 \(relationship delta\): actor: expected one of VENDOR, PROSPECT, SYSTEM/);
-    expect(result.stdout).toContain('3 bad lines; 2 relationships refused');
+    expect(result.stdout).toContain('4 relationships in the file; 3 bad lines; 3 relationships refused');
 
     expect(await streamLength('acme')).toBe(2);
     expect(await streamLength('beta')).toBeNull();
@@ -160,7 +188,7 @@ describe('courtship import', () => {
         const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: {}, cwd: sandbox.dir };
         const sqlite = openSqliteStore({ dataDir, synchronous: 'NORMAL' });
         const store: EventStore = bulk ? new GroupCommitStore(sqlite, 5) : sqlite;
-        await importInto(io, file, fs.statSync(file).size, 'default', store);
+        await importInto(io, file, fs.statSync(file).size, DEFAULT_TENANT, store);
         outputs.push(out.replace(/\(\d+ events\/s\)/, ''));
       }
       const store = openSqliteStore({ dataDir });
@@ -194,26 +222,10 @@ describe('courtship import', () => {
   });
 
   it('checks every line in full again when the file changed after the first pass read it', async () => {
-    const file = sandbox.file('changing.ndjson', `${GOOD.join('\n')}\n`);
     // Line 2 turns bad (same length: the first pass reads nothing more) once the first pass has read and accepted it.
     const changed = [...GOOD];
     changed[1] = GOOD[1]!.replace('PROSPECT', 'PROSPEKT');
-    const sqlite = openSqliteStore({ dataDir: sandbox.dataDir('data') });
-    let rewritten = false;
-    // The first pass asks the store about each relationship after reading the (small) file whole.
-    const store: EventStore = Object.assign(Object.create(sqlite) as EventStore, {
-      streamRevision: async (streamId: string) => {
-        if (!rewritten) {
-          rewritten = true;
-          fs.writeFileSync(file, `${changed.join('\n')}\n`);
-        }
-        return sqlite.streamRevision(streamId);
-      },
-      close: () => sqlite.close(),
-    });
-    let stderr = '';
-    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, cwd: sandbox.dir };
-    const code = await importInto(io, file, fs.statSync(file).size, 'default', store);
+    const { code, stderr, rewritten } = await importRewrittenAfterCheck(changed);
     expect(rewritten).toBe(true);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^line 2 \(relationship acme\): actor: expected one of [^\n]*\n$/);
@@ -233,5 +245,139 @@ describe('courtship import', () => {
     const tenant = await sandbox.run(['import', sandbox.file('x.ndjson', ''), '--tenant', 'Bad-Tenant']);
     expect(tenant.code).toBe(2);
     expect(tenant.stderr).toContain('invalid tenant "Bad-Tenant"');
+  });
+  describe('a bad line that names no relationship readably', () => {
+    const acme = [
+      GOOD[0]!,
+      line('acme', 'InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      line('acme', 'InterestSignaled', '2025-01-03T00:00:00Z', 'VENDOR'),
+      line('acme', 'InterestSignaled', '2025-01-04T00:00:00Z', 'VENDOR'),
+    ];
+
+    it('refuses the whole file, writing nothing, and says so', async () => {
+      const broken = [...acme, GOOD[3]!, line('beta', 'InterestSignaled', '2025-01-02T00:00:00Z', 'ROBOT')];
+      broken[1] = '{"relationshipId":"acme","type":"InterestSignaled" "occurredAt"}';
+      broken[3] = JSON.stringify({ tenant: 'Acme', ...JSON.parse(acme[3]!) });
+      const result = await sandbox.run(['import', sandbox.file('broken.ndjson', broken.join('\n'))]);
+
+      expect(result.code).toBe(1);
+      const reported = result.stderr.trim().split('\n');
+      expect(reported).toHaveLength(3);
+      expect(reported[0]).toMatch(/^line 2: not valid JSON/);
+      expect(reported[1]).toBe('line 4: tenant: expected 1-40 characters among a-z, 0-9 and _');
+      expect(reported[2]).toMatch(/^line 6 \(relationship beta\): actor: expected one of/);
+      expect(result.stdout).toBe(
+        'Imported nothing: 3 bad lines, 2 of them tied to no relationship, so no line of the file was written; fix them and run the import again.\n',
+      );
+      expect(await log()).toEqual([]);
+    });
+
+    it('once fixed, imports each line exactly once, on the first run and any later one', async () => {
+      const broken = [...acme];
+      broken[1] = '{"relationshipId":"acme", oops}';
+      const file = sandbox.file('fixed.ndjson', broken.join('\n'));
+      expect((await sandbox.run(['import', file])).code).toBe(1);
+
+      fs.writeFileSync(file, acme.join('\n'));
+      const fixed = await sandbox.run(['import', file]);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toContain('Imported 4 events');
+      const again = await sandbox.run(['import', file]);
+      expect(again.stdout).toContain('Imported 0 events');
+      expect(again.stdout).toContain('4 already present');
+      expect(await streamLength('acme')).toBe(4);
+    });
+
+    it('refuses a file whose bytes are not UTF-8, naming the line', async () => {
+      const bytes = Buffer.concat([Buffer.from(`${GOOD[0]}\n${GOOD[1]!.slice(0, -3)}`), Buffer.from([0xe9]), Buffer.from(`"}}\n${GOOD[2]}\n`)]);
+      const result = await sandbox.run(['import', sandbox.file('latin1.ndjson', bytes as unknown as string)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`line 2: not valid UTF-8 (byte ${GOOD[1]!.length - 2} of the line)\n`);
+      expect(await log()).toEqual([]);
+    });
+
+    it('refuses a line naming another tenant than --tenant, writing nothing', async () => {
+      const lines = [JSON.stringify({ tenant: 'alpha', ...JSON.parse(GOOD[0]!) }), GOOD[3]!, JSON.stringify({ tenant: 'beta', ...JSON.parse(GOOD[0]!) })];
+      const file = sandbox.file('tenants.ndjson', lines.join('\n'));
+      const result = await sandbox.run(['import', file, '--tenant', 'alpha']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('line 3: tenant: "beta" is not the tenant given with --tenant (alpha); drop one of the two\n');
+      expect(await log()).toEqual([]);
+
+      // Without --tenant, each line's own tenant holds.
+      const own = await sandbox.run(['import', file]);
+      expect(own.code).toBe(0);
+      expect(await streamLength('acme', 'alpha')).toBe(1);
+      expect(await streamLength('beta', 'default')).toBe(1);
+      expect(await streamLength('acme', 'beta')).toBe(1);
+    });
+
+    it('stops writing when one appears in the file after it was checked', async () => {
+      const changed = [...GOOD];
+      changed[3] = '#'.repeat(GOOD[3]!.length);
+      const { code, stderr } = await importRewrittenAfterCheck(changed);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^line 4: not valid JSON .*\(the file changed after it was checked\)\n$/);
+      expect(await log()).toEqual([]);
+    });
+  });
+
+  it('drops a byte-order mark opening the file', async () => {
+    const result = await sandbox.run(['import', sandbox.file('bom.ndjson', `\uFEFF${GOOD.join('\n')}\n`)]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await streamLength('acme')).toBe(3);
+  });
+
+  describe('the write path’s limits, checked before anything is written', () => {
+    /** Metadata of exactly `bytes` bytes, serialised. */
+    const metadataOf = (bytes: number) => ({ note: 'm'.repeat(bytes - '{"note":""}'.length) });
+
+    it('refuses metadata over 16 KiB in the first pass, writing nothing of its relationship, and writes the largest event within the limits', async () => {
+      // Control characters take 6 bytes each once serialised (\u0001), the most any character takes.
+      const longest = (length: number) => '\u0001'.repeat(length);
+      const lines = [
+        GOOD[0]!, // 1
+        GOOD[3]!, // 2: another relationship in between, so acme's lines make two appends
+        JSON.stringify({ ...JSON.parse(GOOD[1]!), metadata: metadataOf(16 * 1024 + 1) }), // 3
+        JSON.stringify({
+          relationshipId: 'beta',
+          type: 'QuestionAsked',
+          occurredAt: '2025-01-02T00:00:00Z',
+          actor: 'VENDOR',
+          data: { questionId: longest(128), topic: 'PRICING', text: longest(10_000) },
+          metadata: metadataOf(16 * 1024),
+        }), // 4
+      ];
+      const result = await sandbox.run(['import', sandbox.file('large.ndjson', lines.join('\n'))]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('line 3 (relationship acme): metadata: larger than 16384 bytes (METADATA_TOO_LARGE)\n');
+      expect(await streamLength('acme')).toBeNull();
+      expect(await streamLength('beta')).toBe(2);
+    });
+
+    it('splits a relationship’s lines into appends that EventStoreDB’s default MaxAppendSize (1 MiB) admits', async () => {
+      const lines = [GOOD[0]!];
+      for (let day = 2; day <= 70; day++) {
+        const occurredAt = new Date(Date.UTC(2025, 0, day)).toISOString();
+        lines.push(JSON.stringify({ ...JSON.parse(line('acme', 'InteractionLogged', occurredAt, 'VENDOR', { channel: 'CALL' })), metadata: metadataOf(16_000) }));
+      }
+      expect(lines.length).toBeLessThan(MAX_EVENTS_PER_APPEND);
+      const file = sandbox.file('heavy.ndjson', lines.join('\n'));
+      const sqlite = openSqliteStore({ dataDir: sandbox.dataDir('data') });
+      const appended: number[] = [];
+      const store: EventStore = Object.assign(Object.create(sqlite) as EventStore, {
+        append: (streamId: string, events: readonly NewEvent[], expected: never) => {
+          appended.push(events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.data)) + Buffer.byteLength(JSON.stringify(e.metadata)), 0));
+          return sqlite.append(streamId, events, expected);
+        },
+        close: () => sqlite.close(),
+      });
+      const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: sandbox.dir };
+      expect(await importInto(io, file, fs.statSync(file).size, DEFAULT_TENANT, store)).toBe(0);
+      expect(appended.length).toBeGreaterThan(1);
+      expect(Math.max(...appended)).toBeLessThanOrEqual(1024 * 1024);
+      expect(await streamLength('acme')).toBe(70);
+    });
   });
 });

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLineBatches, readLines, type Line } from '../../src/cli/lib/lines.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LineSplitter, readLineBatches, readLines, type Line } from '../../src/cli/lib/lines.js';
 
 /** What the importer read before lines.ts split chunks itself: node's readline, `crlfDelay: Infinity`. */
 async function readlineLines(file: string): Promise<Line[]> {
@@ -71,5 +71,63 @@ describe('reading lines', () => {
       events.push(batch.map((line) => line.text).join(','));
     }
     expect(events).toEqual(['read', 'ab', 'read', 'cd', 'read', 'ef', 'read']);
+  });
+  it('searches each byte of a long line once and joins its pieces once, however many chunks it spans', () => {
+    const chunks = 1_000;
+    const size = 1_000;
+    let searched = 0;
+    /** A chunk that counts the bytes its searches run over (to the match, or to its end). */
+    const counted = (text: string): Buffer => {
+      const chunk = Buffer.from(text);
+      chunk.indexOf = ((value: number, from: number) => {
+        const found = Buffer.prototype.indexOf.call(chunk, value, from);
+        searched += (found < 0 ? chunk.length : found + 1) - from;
+        return found;
+      }) as Buffer['indexOf'];
+      return chunk;
+    };
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const splitter = new LineSplitter();
+      const lines: Line[] = [];
+      for (let i = 0; i < chunks; i++) lines.push(...splitter.push(counted('x'.repeat(size))));
+      lines.push(...splitter.push(counted('x\nnext')), ...splitter.end());
+
+      expect(lines.map((line) => line.text.length)).toEqual([chunks * size + 1, 4]);
+      const total = chunks * size + 6;
+      // Two searches (for `\n` and for `\r`) each cross every byte once at most.
+      expect(searched).toBeLessThanOrEqual(2 * total);
+      const joined = concat.mock.calls.reduce((sum, [pieces]) => sum + pieces.reduce((n, piece) => n + piece.length, 0), 0);
+      expect(joined).toBeLessThanOrEqual(total);
+    } finally {
+      concat.mockRestore();
+    }
+  });
+
+  it('hands out a line that is not UTF-8 as malformed, naming the bad byte, and reads the others as they are', async () => {
+    const file = path.join(dir, 'latin1.txt');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('good é\nZo'), Buffer.from([0xeb]), Buffer.from('\r\n'), Buffer.from([0xe2, 0x82]), Buffer.from('\nlast €')]));
+    for (const chunkBytes of [1, 2, 3, 5, 64]) {
+      const lines = await batchedLines(file, chunkBytes);
+      expect(lines.map(({ number, malformed }) => ({ number, malformed }))).toEqual([
+        { number: 1, malformed: undefined },
+        { number: 2, malformed: 'not valid UTF-8 (byte 3 of the line)' },
+        { number: 3, malformed: 'not valid UTF-8 (byte 1 of the line)' },
+        { number: 4, malformed: undefined },
+      ]);
+      expect(lines[0]!.text).toBe('good é');
+      expect(lines[3]!.text).toBe('last €');
+    }
+  });
+
+  it('drops a byte-order mark opening the file, and only there', async () => {
+    const file = path.join(dir, 'bom.txt');
+    fs.writeFileSync(file, '\uFEFF{"a":1}\n\uFEFF{"b":2}\n');
+    for (const chunkBytes of [1, 2, 4, 64]) {
+      expect(await batchedLines(file, chunkBytes)).toEqual([
+        { number: 1, text: '{"a":1}', bytes: 11 },
+        { number: 2, text: '\uFEFF{"b":2}', bytes: 11 },
+      ]);
+    }
   });
 });

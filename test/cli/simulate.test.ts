@@ -38,6 +38,26 @@ describe('courtship simulate', () => {
     await after.close();
   });
 
+  it('reads the store while the server holds it for writing', async () => {
+    const server = sandbox.store();
+    try {
+      const result = await sandbox.run(['simulate', '--rules', sandbox.file('same.json', '{}')]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Compared 60 relationships');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails, creating nothing, when the data directory holds no store', async () => {
+    const missing = sandbox.dataDir('missing');
+    const result = await sandbox.run(['simulate', '--rules', sandbox.file('same.json', '{}'), '--data-dir', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`no event store in ${missing}`);
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
   it('refuses missing or invalid rules with exit code 2', async () => {
     const missing = await sandbox.run(['simulate']);
     expect(missing.code).toBe(2);

@@ -14,7 +14,8 @@ import { openSink, type Sink } from '../lib/sink.js';
 const HELP = `Usage: courtship export [options]
 
 Writes the event log as NDJSON (default), or the relationships as CSV.
-The output is streamed: memory stays flat however long the log.
+The output is streamed: memory stays flat however long the log. The store is
+opened read-only: export runs beside a running server.
 
   --format ndjson   the log in log order, one event per line, in exactly the
                     format \`courtship import\` reads (deadline events and event
@@ -64,7 +65,7 @@ export const exportCommand: Command = {
     const tenant = values['all-tenants'] ? null : tenantOption(values.tenant, 'export');
     const settings = settingsFor(io, 'export', values['data-dir']);
 
-    const store = await openCliStore(settings);
+    const store = await openCliStore(settings, { readOnly: true });
     const sink = openSink(io, values.out === undefined ? undefined : path.resolve(io.cwd, values.out));
     try {
       const range = { from, to };

@@ -12,20 +12,35 @@ import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOpti
 import { checkedEvent } from '../lib/checked-event.js';
 import { fileVersion } from '../lib/file-version.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
-import { readLineInput, reasonOf } from '../lib/import-line.js';
+import { readLineInput, reasonOf, type LineTenant } from '../lib/import-line.js';
 import { readLineBatches } from '../lib/lines.js';
 import { startProgress } from '../lib/progress.js';
+
+/**
+ * Line bytes per append, at most. A line's event takes about its bytes in the
+ * store, plus its tenant and relationship. EventStoreDB refuses an append
+ * over its MaxAppendSize (1 MiB by default), which a thousand lines with long
+ * texts or metadata exceed, and only at write time, when earlier appends of
+ * the relationship may have landed. Half of it leaves room for the envelopes
+ * and for the deadline events `decide` inserts; the usual thousand short
+ * lines still make one append.
+ */
+const MAX_APPEND_BYTES = 512 * 1024;
 
 const HELP = `Usage: courtship import FILE.ndjson [options]
 
 Appends events from an NDJSON file, one event per line:
   {"relationshipId":"acme","type":"RelationshipOpened","occurredAt":"2025-01-06T09:00:00Z",
    "actor":"VENDOR","data":{"accountName":"Acme Corp"},"eventId":"<uuid, optional>","metadata":{}}
-(the format \`courtship export\` writes; a line may also name its "tenant").
+(the format \`courtship export\` writes, UTF-8; a line may also name its
+"tenant", which must then be the one given with --tenant, if any).
 
-Every line is checked with the API's rules before anything is written. A
-relationship with any bad line gets nothing written; every bad line is
-reported with its line number and reason, and the exit code is 1.
+Every line is checked with the API's rules and limits before anything is
+written. A relationship with any bad line gets nothing written; a bad line
+that names no relationship readably (not JSON, not UTF-8, no valid
+relationshipId or tenant, another tenant than --tenant) gets nothing of the
+whole file written. Every bad line is reported with its line number and
+reason, and the exit code is 1.
 
 Idempotent: a line's eventId (or, without one, an id derived from the tenant,
 the relationship, the line's text and its ordinal among that relationship's
@@ -47,7 +62,7 @@ export const importCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseOptions('import', args, storeOptions, { min: 1, max: 1 });
     const file = path.resolve(io.cwd, positionals[0]!);
-    const tenant = tenantOption(values.tenant, 'import');
+    const tenant = { tenant: tenantOption(values.tenant, 'import'), explicit: values.tenant !== undefined };
     const settings = settingsFor(io, 'import', values['data-dir']);
     let size: number;
     try {
@@ -70,7 +85,7 @@ export const importCommand: Command = {
 };
 
 /** Imports the file into the store, which it closes (the summary is printed after: see `ImportRun.close`). */
-export async function importInto(io: CommandIo, file: string, size: number, tenant: string, store: EventStore): Promise<number> {
+export async function importInto(io: CommandIo, file: string, size: number, tenant: LineTenant, store: EventStore): Promise<number> {
   // The embedded store has a single writer, this process: when it starts empty, it stays empty until pass 2.
   const storeIsEmpty = store instanceof GroupCommitStore && (await store.headPosition()) === null;
   return importFile({
@@ -88,7 +103,7 @@ interface ImportRun {
   readonly io: CommandIo;
   readonly file: string;
   readonly size: number;
-  readonly tenant: string;
+  readonly tenant: LineTenant;
   readonly commands: CommandService;
   readonly plan: ImportPlan;
   /** Closes the store, which makes the bulk writes durable: the summary is only printed after. */
@@ -110,6 +125,11 @@ async function importFile(run: ImportRun): Promise<number> {
   for await (const batch of readLineBatches(run.file)) {
     for (const line of batch) {
       bytes += line.bytes;
+      if (line.malformed !== undefined) {
+        lines++;
+        report(io, plan.refuseUnreadable(line.number, line.malformed));
+        continue;
+      }
       if (line.text.trim() === '') continue;
       lines++;
       const checked = plan.check(line.number, line.text);
@@ -121,10 +141,35 @@ async function importFile(run: ImportRun): Promise<number> {
   checking.stop();
   plan.finishChecking();
 
-  // Pass 2: append the accepted relationships' missing lines, consecutive lines of one relationship per append.
-  // Their events passed the API's schemas in pass 1: while the file is unchanged (checked after every read,
-  // before the lines read are used), they go to CommandService as checked; should it change, every later
-  // append is checked again in full, as CommandService.appendEvents checks any input.
+  const untied = plan.untiedLines();
+  const { written, present } = untied > 0 ? { written: 0, present: 0 } : await writeLines(run, checkedVersion, lines);
+  await run.close();
+
+  const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+  const badLines = plan.problems.length;
+  const counts = plan.counts();
+  io.stdout.write(
+    untied > 0
+      ? `Imported nothing: ${badLines} bad lines, ${untied} of them tied to no relationship, so no line of the file was written; ` +
+          'fix them and run the import again.\n'
+      : `Imported ${written} events (${Math.round(written / seconds)} events/s); ${present} already present, skipped.\n` +
+          `${counts.relationships} relationships in the file` +
+          (badLines === 0 ? '.\n' : `; ${badLines} bad lines; ${counts.refused} relationships refused, nothing written for them.\n`),
+  );
+  return badLines === 0 ? 0 : 1;
+}
+
+/**
+ * Pass 2: appends the accepted relationships' missing lines, consecutive lines
+ * of one relationship per append. Their events passed the API's schemas in
+ * pass 1: while the file is unchanged (checked after every read, before the
+ * lines read are used), they go to CommandService as checked; should it
+ * change, every later append is checked again in full, as
+ * CommandService.appendEvents checks any input, and a line that now names no
+ * relationship stops the writing.
+ */
+async function writeLines(run: ImportRun, checkedVersion: string, lines: number): Promise<{ written: number; present: number }> {
+  const { io, plan } = run;
   let unchanged = true;
   const checkUnchanged = (): void => {
     if (unchanged && fileVersion(run.file) !== checkedVersion) unchanged = false;
@@ -132,6 +177,7 @@ async function importFile(run: ImportRun): Promise<number> {
   const writing = startProgress(io, { label: 'importing', unit: 'lines', total: lines });
   const ids = new LineIds();
   let batch: (PlannedLine & { readonly number: number })[] = [];
+  let batchBytes = 0;
   let done = 0;
   let written = 0;
   let present = 0;
@@ -139,6 +185,7 @@ async function importFile(run: ImportRun): Promise<number> {
     if (batch.length === 0) return;
     const events = batch;
     batch = [];
+    batchBytes = 0;
     const first = events[0]!;
     try {
       const result = unchanged
@@ -168,12 +215,27 @@ async function importFile(run: ImportRun): Promise<number> {
       report(io, plan.refuseWhileWriting(events[index]?.number ?? first.number, first.tenant, first.relationshipId, reasonOf(error)));
     }
   };
-  for await (const lineBatch of readLineBatches(run.file, { afterRead: checkUnchanged })) {
+  reading: for await (const lineBatch of readLineBatches(run.file, { afterRead: checkUnchanged })) {
     for (const line of lineBatch) {
-      if (line.text.trim() === '') continue;
+      if (line.malformed === undefined && line.text.trim() === '') continue;
       done++;
-      const result = readLineInput(line.text, run.tenant);
-      if (!result.ok) continue;
+      const result = line.malformed === undefined ? readLineInput(line.text, run.tenant) : null;
+      if (result === null || !result.ok) {
+        const tenant = result?.tenant ?? run.tenant.tenant;
+        const relationshipId = result?.relationshipId ?? null;
+        if (relationshipId !== null && plan.isRefused(tenant, relationshipId)) continue;
+        // Pass 1 accepted every line still to write: the file changed since. Nothing more is written of the line's
+        // relationship (its unwritten lines included), nor of the file when the line names none.
+        const reason = `${result?.reason ?? line.malformed} (the file changed after it was checked)`;
+        report(io, plan.refuseWhileWriting(line.number, tenant, relationshipId, reason));
+        const last = batch[batch.length - 1];
+        if (relationshipId === null || (last?.tenant === tenant && last.relationshipId === relationshipId)) {
+          batch = [];
+          batchBytes = 0;
+        }
+        if (relationshipId === null) break reading;
+        continue;
+      }
       const ordinal = ids.next(result.line.tenant, result.line.relationshipId);
       const next = planned(result.line, line.text, ordinal);
       if (plan.isRefused(next.tenant, next.relationshipId)) continue;
@@ -182,26 +244,23 @@ async function importFile(run: ImportRun): Promise<number> {
         continue;
       }
       const last = batch[batch.length - 1];
-      if (last && (last.tenant !== next.tenant || last.relationshipId !== next.relationshipId || batch.length >= MAX_EVENTS_PER_APPEND)) {
+      if (
+        last &&
+        (last.tenant !== next.tenant ||
+          last.relationshipId !== next.relationshipId ||
+          batch.length >= MAX_EVENTS_PER_APPEND ||
+          batchBytes + line.bytes > MAX_APPEND_BYTES)
+      ) {
         await flush();
       }
       batch.push({ tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number });
+      batchBytes += line.bytes;
     }
     writing.update(done);
   }
   await flush();
   writing.stop();
-  await run.close();
-
-  const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-  const badLines = plan.problems.length;
-  const counts = plan.counts();
-  io.stdout.write(
-    `Imported ${written} events (${Math.round(written / seconds)} events/s); ${present} already present, skipped.\n` +
-      `${counts.relationships} relationships in the file` +
-      (badLines === 0 ? '.\n' : `; ${badLines} bad lines; ${counts.refused} relationships refused, nothing written for them.\n`),
-  );
-  return badLines === 0 ? 0 : 1;
+  return { written, present };
 }
 
 function report(io: CommandIo, problem: LineProblem): void {

@@ -15,7 +15,8 @@ const HELP = `Usage: courtship simulate --rules rules.json [options]
 
 Replays every relationship of the tenant under other rules and under the
 current ones, at the same instant, and reports the differences. Writes
-nothing to the store.
+nothing to the store, which it opens read-only: it runs beside a running
+server.
 
 rules.json holds any subset of the rules, merged onto the defaults, e.g.
   {"altarSilenceDays": 30, "neglectDays": 45}
@@ -52,7 +53,7 @@ export const simulateCommand: Command = {
     const tenant = tenantOption(values.tenant, 'simulate');
     const settings = settingsFor(io, 'simulate', values['data-dir']);
 
-    const store = await openCliStore(settings);
+    const store = await openCliStore(settings, { readOnly: true });
     let comparison: RulesComparison;
     try {
       const comparer = new RulesComparer(defaultRules, rules, at);

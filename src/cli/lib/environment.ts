@@ -3,11 +3,14 @@
  * EventStoreDB, through `openStore`), the tenant, and instants given as
  * options. Bad values are UsageErrors (exit code 2).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadSettings, SettingsError, type Settings } from '../../config/settings.js';
 import { parseInstant } from '../../domain/time.js';
 import { TENANT_PATTERN } from '../../projections/envelope.js';
 import { openStore } from '../../store/open.js';
 import type { EventStore } from '../../store/port.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../../store/sqlite.js';
 import { UsageError, type CommandIo } from '../command.js';
 
 /** The tenant the commands use without --tenant: the one the server's bootstrap token belongs to. */
@@ -37,8 +40,18 @@ export function settingsFor(io: CommandIo, command: string, dataDir: string | un
  * closed (the importer). The embedded store then skips the fsync of each
  * append and syncs once at close: a crash before the report loses at most
  * what an idempotent re-run writes again.
+ *
+ * `readOnly`: the command only reads (export, simulate). The embedded store
+ * is then opened without its writer lock, so it runs beside the server; and
+ * it must exist: a mistyped data directory is an error, not an empty store.
  */
-export async function openCliStore(settings: Settings, options: { bulk?: boolean } = {}): Promise<EventStore> {
+export async function openCliStore(settings: Settings, options: { bulk?: boolean; readOnly?: boolean } = {}): Promise<EventStore> {
+  if (options.readOnly && settings.store === 'sqlite') {
+    if (!fs.existsSync(path.join(settings.dataDir, SQLITE_FILE_NAME))) {
+      throw new Error(`no event store in ${settings.dataDir} (no ${SQLITE_FILE_NAME}); check --data-dir or COURTSHIP_DATA_DIR`);
+    }
+    return openSqliteStore({ dataDir: settings.dataDir, readonly: true });
+  }
   return openStore({
     store: settings.store,
     dataDir: settings.dataDir,

@@ -1,8 +1,8 @@
 /**
  * One import line, checked on its own: JSON, the relationship, and the event
- * with the API's rules (`parseEventInput`). What needs the relationship's
- * history (questions asked before, phases, deadlines) is checked by
- * import-plan.ts.
+ * with the API's rules (`parseEventInput`) and the write path's limits. What
+ * needs the relationship's history (questions asked before, phases,
+ * deadlines) is checked by import-plan.ts.
  */
 import type { EventInput } from '../../app/commands.js';
 import { DomainError } from '../../domain/errors.js';
@@ -23,21 +23,51 @@ export interface ParsedLine extends LineInput {
   readonly event: CourtshipEvent;
 }
 
-/** `relationshipId` is null when the line does not name one readably. */
+/**
+ * The tenant of a line that names none. When it was given (`--tenant`), a
+ * line naming another one is refused: which of the two was meant is a guess.
+ */
+export interface LineTenant {
+  readonly tenant: string;
+  readonly explicit: boolean;
+}
+
+/**
+ * `relationshipId` is null when the refusal cannot be tied to one
+ * relationship (the line names none readably, or names a tenant that is not
+ * valid or not the one given): the importer then writes nothing at all.
+ */
 export type LineRefusal = { readonly ok: false; readonly tenant: string; readonly relationshipId: string | null; readonly reason: string };
 
 export type LineResult = { readonly ok: true; readonly line: ParsedLine } | LineRefusal;
 
 const KNOWN_FIELDS = new Set(['tenant', 'relationshipId', 'type', 'occurredAt', 'actor', 'data', 'eventId', 'metadata']);
 
-export function parseLine(text: string, defaultTenant: string): LineResult {
-  const read = readLineInput(text, defaultTenant);
+/**
+ * The largest metadata CommandService writes, serialised (its
+ * MAX_METADATA_BYTES; import.test.ts holds the two together). The store's own
+ * limit (MAX_EVENT_BYTES, data and metadata) is out of reach of an event
+ * within the schemas' field lengths and this: import.test.ts writes the
+ * largest such event.
+ */
+const MAX_METADATA_BYTES = 16 * 1024;
+
+export function parseLine(text: string, defaults: LineTenant): LineResult {
+  const read = readLineInput(text, defaults);
   if (!read.ok) return read;
-  const { tenant, relationshipId, input } = read.line;
+  const { relationshipId, input } = read.line;
   try {
-    return { ok: true, line: { tenant, relationshipId, input, event: parseEventInput(input, 0) } };
+    const event = parseEventInput(input, 0);
+    if (input.metadata !== undefined) {
+      const json = JSON.stringify(input.metadata);
+      // A UTF-16 code unit is at most 3 UTF-8 bytes: the exact count only for large metadata.
+      if (json.length * 3 > MAX_METADATA_BYTES && Buffer.byteLength(json) > MAX_METADATA_BYTES) {
+        return refuse(read.line.tenant, relationshipId, `metadata: larger than ${MAX_METADATA_BYTES} bytes (METADATA_TOO_LARGE)`);
+      }
+    }
+    return { ok: true, line: { tenant: read.line.tenant, relationshipId, input, event } };
   } catch (error) {
-    if (error instanceof DomainError) return refuse(tenant, relationshipId, reasonOf(error));
+    if (error instanceof DomainError) return refuse(read.line.tenant, relationshipId, reasonOf(error));
     throw error;
   }
 }
@@ -47,20 +77,23 @@ export function parseLine(text: string, defaultTenant: string): LineResult {
  * import's writing pass, whose lines were checked by the first pass and are
  * checked again by CommandService.
  */
-export function readLineInput(text: string, defaultTenant: string): { readonly ok: true; readonly line: LineInput } | LineRefusal {
+export function readLineInput(text: string, defaults: LineTenant): { readonly ok: true; readonly line: LineInput } | LineRefusal {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return refuse(defaultTenant, null, `not valid JSON (${(error as Error).message})`);
+    return refuse(defaults.tenant, null, `not valid JSON (${(error as Error).message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return refuse(defaultTenant, null, 'expected a JSON object');
+    return refuse(defaults.tenant, null, 'expected a JSON object');
   }
   const raw = json as Record<string, unknown>;
-  const tenant = raw.tenant === undefined ? defaultTenant : raw.tenant;
+  const tenant = raw.tenant === undefined ? defaults.tenant : raw.tenant;
   if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
-    return refuse(defaultTenant, null, 'tenant: expected 1-40 characters among a-z, 0-9 and _');
+    return refuse(defaults.tenant, null, 'tenant: expected 1-40 characters among a-z, 0-9 and _');
+  }
+  if (defaults.explicit && tenant !== defaults.tenant) {
+    return refuse(defaults.tenant, null, `tenant: "${tenant}" is not the tenant given with --tenant (${defaults.tenant}); drop one of the two`);
   }
   const relationshipId = raw.relationshipId;
   if (typeof relationshipId !== 'string' || !RELATIONSHIP_ID_PATTERN.test(relationshipId)) {

@@ -8,6 +8,12 @@
  * every state in memory, so does this), and runs the domain's `decide` on each
  * line, as the write path will. Lines whose event id is already in the stream
  * (a re-run) are marked present: the second pass skips them.
+ *
+ * A bad line that cannot be tied to one relationship (not JSON, not UTF-8, no
+ * readable relationship id, a tenant not valid or not the one given) refuses
+ * the whole file: it may belong to any relationship, and once fixed it would
+ * shift the ordinals, hence the derived event ids, of that relationship's
+ * later lines, which a partial import would then write a second time.
  */
 import type { Rules } from '../../domain/rules.js';
 import { decide } from '../../domain/decide.js';
@@ -19,7 +25,7 @@ import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import { derivedEventId } from './event-line.js';
-import { parseLine, reasonOf, type LineInput, type LineResult, type ParsedLine } from './import-line.js';
+import { parseLine, reasonOf, type LineInput, type LineResult, type LineTenant, type ParsedLine } from './import-line.js';
 
 export interface LineProblem {
   readonly line: number;
@@ -78,6 +84,8 @@ export function planned(line: LineInput, text: string, ordinal: number): Planned
 
 export class ImportPlan {
   readonly problems: LineProblem[] = [];
+  /** Bad lines tied to no relationship: any refuses the whole file. */
+  private untied = 0;
   private readonly tracked = new Map<string, Tracked>();
   private lastFound: { tenant: string; relationshipId: string; tracked: Tracked } | null = null;
   private readonly ids = new LineIds();
@@ -91,7 +99,7 @@ export class ImportPlan {
     private readonly store: EventStore,
     private readonly rules: Rules,
     private readonly now: number,
-    private readonly defaultTenant: string,
+    private readonly tenant: LineTenant,
     private readonly storeIsEmpty = false,
   ) {}
 
@@ -101,7 +109,7 @@ export class ImportPlan {
    * other lines, nearly all of a large file, cost no await.
    */
   check(number: number, text: string): LineProblem | null | Promise<LineProblem | null> {
-    const result = parseLine(text, this.defaultTenant);
+    const result = parseLine(text, this.tenant);
     const tenant = result.ok ? result.line.tenant : result.tenant;
     const relationshipId = result.ok ? result.line.relationshipId : result.relationshipId;
     if (relationshipId === null) return this.checkParsed(number, text, result, null);
@@ -141,6 +149,16 @@ export class ImportPlan {
     }
   }
 
+  /** A line whose bytes are not text (`Line.malformed`): tied to no relationship. */
+  refuseUnreadable(number: number, reason: string): LineProblem {
+    return this.problem(number, null, reason);
+  }
+
+  /** Bad lines tied to no relationship so far: while there is any, nothing of the file may be written. */
+  untiedLines(): number {
+    return this.untied;
+  }
+
   /** True when the line's relationship may be written (no bad line) and the line is not already in its stream. */
   shouldWrite(line: PlannedLine): boolean {
     const tracked = this.lookUp(line.tenant, line.relationshipId);
@@ -160,9 +178,13 @@ export class ImportPlan {
     return tracked;
   }
 
-  /** A refusal during the writing pass (a concurrent writer changed the relationship): nothing more is written to it. */
-  refuseWhileWriting(line: number, tenant: string, relationshipId: string, reason: string): LineProblem {
-    const tracked = this.tracked.get(relationshipKey(tenant, relationshipId));
+  /**
+   * A refusal during the writing pass (a concurrent writer changed the
+   * relationship, or the file changed since it was checked): nothing more is
+   * written to the relationship; with no relationship, nothing more at all.
+   */
+  refuseWhileWriting(line: number, tenant: string, relationshipId: string | null, reason: string): LineProblem {
+    const tracked = relationshipId === null ? undefined : this.tracked.get(relationshipKey(tenant, relationshipId));
     if (tracked) tracked.refused = true;
     return this.problem(line, relationshipId, reason);
   }
@@ -209,6 +231,7 @@ export class ImportPlan {
   }
 
   private problem(line: number, relationshipId: string | null, reason: string): LineProblem {
+    if (relationshipId === null) this.untied++;
     const problem = { line, relationshipId, reason };
     this.problems.push(problem);
     return problem;
