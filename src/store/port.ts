@@ -183,7 +183,12 @@ export class StoreUnavailableError extends StoreError {
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Stream ids: 1–200 characters, no whitespace or control characters. */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.:~@+-]{1,200}$/;
-/** Largest serialized event (data + metadata), in bytes: EventStoreDB's default max append size is 16 MiB per batch. */
+/**
+ * Largest serialized event (data + metadata), in bytes. EventStoreDB's default
+ * MaxAppendSize is 1 MiB for a whole append (every event of the batch with its
+ * envelope): there a batch near this size is refused by the server, with a
+ * coded error (see eventstoredb.ts), and the importer keeps its appends at half of it.
+ */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 export const MAX_BATCH_EVENTS = 10_000;
 
