@@ -46,6 +46,8 @@ export function decayTrend(state: RelationshipState, T: number, rules: { decay: 
   if (marriage === null) return null;
   const decay = rules.decay;
   const latest = marriage.endedAt === null ? T : Math.min(T, marriage.endedAt);
+  // Signed after T (an event may be dated a few minutes ahead of the clock): not married yet at T.
+  if (latest < marriage.signedAt) return null;
   const points = normalisedWeights(decay);
 
   const weeks: WeeklyScore[] = [];

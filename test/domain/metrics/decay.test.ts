@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CourtshipEvent } from '../../../src/domain/events.js';
-import { stateAt } from '../../../src/domain/fold.js';
+import { fold, stateAt } from '../../../src/domain/fold.js';
+import { initialState } from '../../../src/domain/state.js';
 import { generateHistory } from '../../../src/domain/generator/index.js';
 import { decayTrend } from '../../../src/domain/metrics/decay.js';
 import { decayRulesSchema, defaultDecayRules } from '../../../src/domain/metrics/decay-rules.js';
@@ -21,6 +22,11 @@ function attentive(until: number): CourtshipEvent[] {
 describe('the decay trend', () => {
   it('does not exist before the marriage', () => {
     expect(trendOn(mutualInterest(), 10)).toBeNull();
+  });
+
+  it('does not exist yet when the contract is dated a few minutes after now (clock skew the API allows)', () => {
+    const signedLater = fold(stored(marriedOn(20)), undefined, initialState('r'));
+    expect(decayTrend(signedLater, day(20) - 2 * 60_000, rules)).toBeNull();
   });
 
   it('scores the worked example of docs/DECAY.md exactly as the page says', () => {
