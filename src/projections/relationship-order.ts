@@ -6,6 +6,11 @@
  * page is "every row whose key sorts after the cursor's", which stays right
  * when rows are added or change between pages (keyset pagination). Absent
  * values sort last in both directions.
+ *
+ * Some keys move with time alone (a decay score, a phase a deadline ends), so
+ * a cursor also carries the instant its page was evaluated at, and the next
+ * pages of a list "as of now" are evaluated at that same instant (within a
+ * day; see `cursorInstant`): no row crosses the cursor because the clock moved.
  */
 import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
 import { InputError } from '../app/errors.js';
@@ -59,8 +64,9 @@ export class RelationshipOrdering {
     return 0;
   }
 
-  cursorOf(key: SortKey): string {
-    return Buffer.from(JSON.stringify({ o: this.signature, k: key }), 'utf8').toString('base64url');
+  /** `at`: the instant the page was evaluated at (epoch ms). */
+  cursorOf(key: SortKey, at: number): string {
+    return Buffer.from(JSON.stringify({ o: this.signature, k: key, t: at }), 'utf8').toString('base64url');
   }
 
   /** The key in a cursor of this ordering; a BAD_USER_INPUT error otherwise. */
@@ -85,5 +91,19 @@ export class RelationshipOrdering {
       );
     }
     return k as SortKey;
+  }
+}
+
+/**
+ * The instant a list cursor's page was evaluated at, to evaluate the next page
+ * at; undefined for a cursor from before cursors carried it, or for anything
+ * that is not a list cursor (which the ordering then refuses).
+ */
+export function cursorInstant(cursor: string): number | undefined {
+  try {
+    const { t } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown };
+    return typeof t === 'number' && Number.isSafeInteger(t) ? t : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -43,7 +43,7 @@ export function listRelationships(
     if (best.length > keep) best.pop();
   }
 
-  const items = best.slice(0, query.first).map(({ key, row }) => ({ cursor: ordering.cursorOf(key), node: row }));
+  const items = best.slice(0, query.first).map(({ key, row }) => ({ cursor: ordering.cursorOf(key, query.at), node: row }));
   return {
     items,
     hasNextPage: best.length > query.first,

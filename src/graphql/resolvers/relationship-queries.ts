@@ -14,6 +14,10 @@ import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
 import { pastInstant } from './as-of.js';
+import { cursorInstant } from '../../projections/relationship-order.js';
+
+/** How long a list's next pages keep being evaluated at its first page's instant. */
+const PAGE_INSTANT_KEPT_MS = 24 * 60 * 60 * 1000;
 
 @Authorized('read')
 @Resolver()
@@ -62,8 +66,12 @@ export class RelationshipQueries {
     @Ctx() ctx: RequestContext,
   ): Promise<RelationshipConnection> {
     await awaitConsistency(this.services, consistentWith);
-    const now = this.services.clock.now();
-    const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, now);
+    const clockNow = this.services.clock.now();
+    // A next page of a list "as of now", asked for within a day, is evaluated at the first page's
+    // instant (see relationship-order.ts); an older cursor pages on at the current instant.
+    const pageInstant = after === null || after === undefined ? undefined : cursorInstant(after);
+    const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
+    const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
       first: pageSize(first),
