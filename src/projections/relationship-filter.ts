@@ -1,10 +1,12 @@
 /**
  * Evaluates a `RelationshipFilter` against one relationship at an instant.
  *
- * Semantics, as in SQL: the operators of one object, and the fields of one
- * filter, must all hold; a comparison with an absent value is false (only
- * `isNull` matches it); `contains` ignores case; `and` needs every filter,
- * `or` at least one, `not` inverts.
+ * Semantics: the operators of one object, and the fields of one filter, must
+ * all hold; a comparison with an absent value is false (only `isNull` matches
+ * it), as in SQL; `contains` ignores case; `and` needs every filter, `or` at
+ * least one; `not` inverts the whole match, which unlike SQL's NOT (three-
+ * valued) matches the relationships without the value too (tested, and said
+ * in the schema).
  */
 import type { EnumFilter, NumberFilter, RelationshipFilter, StringFilter } from '../app/read-side.js';
 import type { RiskFlag } from '../domain/events.js';

@@ -62,7 +62,10 @@ describe('listing relationships', () => {
     expect(ids({ openedAt: { gte: T0 + 22 * HOUR } })).toEqual(['a-22', 'a-23']);
   });
 
-  it('treats an absent value as matching only isNull', () => {
+  it('treats an absent value as matching only isNull, and not as inverting the whole match', () => {
+    // Only g-married has a decay trend: `ne` leaves the others out, `not … eq` keeps them.
+    expect(ids({ decayStatus: { ne: 'STABLE' } })).toEqual(ids({ and: [{ decayStatus: { isNull: false } }, { not: { decayStatus: { eq: 'STABLE' } } }] }));
+    expect(ids({ not: { decayStatus: { eq: 'IMPROVING' } } })).toHaveLength(ids({}).length - ids({ decayStatus: { eq: 'IMPROVING' } }).length);
     expect(ids({ decayStatus: { isNull: false } })).toEqual(['g-married']);
     expect(ids({ timeToProposalDays: { lte: 100 } })).toEqual(['g-married']);
     expect(ids({ timeToProposalDays: { isNull: true } })).toHaveLength(25);

@@ -63,7 +63,11 @@ export class RelationshipFilter {
   @Field(() => [RelationshipFilter], { nullable: true, description: 'At least one of these matches.' })
   or?: RelationshipFilter[] | null;
 
-  @Field(() => RelationshipFilter, { nullable: true })
+  @Field(() => RelationshipFilter, {
+    nullable: true,
+    description:
+      'This one does not match. Unlike SQL\'s NOT, absent values are not set apart: `not: { segment: { eq: SMB } }` also matches relationships without a segment, which `segment: { ne: SMB }` leaves out.',
+  })
   not?: RelationshipFilter | null;
 }
 
