@@ -268,8 +268,8 @@ function checkMetadata(metadata: unknown, index: number): Record<string, unknown
 
 /**
  * An idempotent retry: every id the batch carries is already in the stream,
- * and the batch is the one that landed there: event for event (type, instant,
- * actor and data; events without an id included), with only the deadlines
+ * and the batch is the one that landed there: event for event (the events
+ * with an id by id and type, the others in full), with only the deadlines
  * `decide` inserted in between. A batch that repeats only some of its ids is
  * refused, and so is one that reuses ids for other events (it would otherwise
  * be answered as written while nothing of it was).
@@ -314,9 +314,15 @@ function isInsertedDeadline(recorded: RecordedEvent, incoming: Prepared): boolea
   return recorded.type === 'DeadlineReached' && !(incoming.event.type === 'DeadlineReached' && sameEvent(recorded, incoming));
 }
 
-/** The recorded event is the incoming one: same type, instant, actor and data (key order aside). */
+/**
+ * The recorded event is the incoming one. An event with an id is known by its
+ * id and type: a resent typed mutation may carry another instant (it defaults
+ * to the clock's). One without an id must be the same in full: type, instant,
+ * actor and data (key order aside).
+ */
 function sameEvent(recorded: RecordedEvent, incoming: Prepared): boolean {
   if (recorded.type !== incoming.event.type) return false;
+  if (incoming.id !== null) return true;
   const decoded = decodeRecorded(recorded);
   return decoded !== null && canonical(decoded.event) === canonical(incoming.event);
 }

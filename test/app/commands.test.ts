@@ -123,6 +123,15 @@ describe('the write path', () => {
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
   });
 
+  it('recognises a retry of an event with an id resent with another instant (typed mutations default it to now)', async () => {
+    const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
+    await append([opened]);
+    const first = await append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, id)]);
+    const again = await append([ev('InterestSignaled', '2025-01-02T00:00:05Z', 'PROSPECT', {}, id)]);
+    expect(again).toMatchObject({ replayed: true, position: first.position });
+    expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(1);
+  });
+
   it('refuses an id already used by another event of the relationship', async () => {
     const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
     await append([{ ...opened, eventId: id }]);
