@@ -33,7 +33,7 @@ export function listRelationships(
   let totalCount = 0;
 
   for (const row of rows.values()) {
-    const facts = new RelationshipFacts(row, query.at, rules);
+    const facts = new RelationshipFacts(row, evaluationInstant(row, query.at), rules);
     if (query.filter && !matchesFilter(query.filter, facts)) continue;
     totalCount++;
     const key = ordering.keyOf(facts);
@@ -50,6 +50,17 @@ export function listRelationships(
     endCursor: items.length > 0 ? items[items.length - 1]!.cursor : null,
     totalCount,
   };
+}
+
+/**
+ * The instant a row is evaluated at: the query's, or the row's last event when
+ * that is later (a next page evaluated at its first page's instant, for a row
+ * written since; an event dated a few minutes ahead of the clock), so a row is
+ * never described before its own events.
+ */
+export function evaluationInstant(row: RelationshipRow, at: number): number {
+  const last = row.state.lastEventAt;
+  return last !== null && last > at ? last : at;
 }
 
 function insertionIndex(sorted: readonly { key: SortKey }[], key: SortKey, ordering: RelationshipOrdering): number {

@@ -49,4 +49,32 @@ describe('paging by a score that moves with time', () => {
     const scores = [...first.edges, ...second.edges].map((edge) => edge.node.decay.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
+
+  it('describes a relationship written since the first page no earlier than its own last event', async () => {
+    const order = `query($after: String) { relationships(first: 1, after: $after, orderBy: [{ field: OPENED_AT, direction: ASC }, { field: ID, direction: ASC }]) {
+      edges { node { id asOf phase phaseSince decay { score } } } pageInfo { endCursor }
+    } }`;
+    const first = (await h.ok(order)).relationships;
+    h.clock.advance(6 * 60 * 60 * 1000);
+    const now = new Date(h.clock.now()).toISOString();
+    // Opened after the others (it sorts after the first page), and married just now, after the first page's instant.
+    const opened = new Date(h.clock.now() - 10 * 86_400_000).toISOString();
+    await h.ok(`mutation($events: [EventInput!]!) { appendEvents(relationshipId: "zz-late", events: $events) { position } }`, {
+      events: [
+        { type: 'RelationshipOpened', occurredAt: opened, actor: 'VENDOR', data: { accountName: 'Late' } },
+        { type: 'ContractSigned', occurredAt: now, actor: 'PROSPECT', data: { contractId: 'c' } },
+      ],
+    });
+    let after: string = first.pageInfo.endCursor;
+    for (;;) {
+      const page = (await h.ok(order, { after })).relationships;
+      const late = page.edges.find((edge: { node: { id: string } }) => edge.node.id === 'zz-late');
+      if (late) {
+        expect(late.node).toMatchObject({ asOf: now, phase: 'MARRIED', phaseSince: now, decay: { score: expect.any(Number) } });
+        return;
+      }
+      expect(page.edges).toHaveLength(1);
+      after = page.pageInfo.endCursor;
+    }
+  });
 });

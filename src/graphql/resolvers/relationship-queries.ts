@@ -15,6 +15,7 @@ import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
 import { pastInstant } from './as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
+import { evaluationInstant } from '../../projections/relationship-query.js';
 
 /** How long a list's next pages keep being evaluated at its first page's instant. */
 const PAGE_INSTANT_KEPT_MS = 24 * 60 * 60 * 1000;
@@ -87,7 +88,10 @@ export class RelationshipQueries {
     );
     const edges = page.items.map(({ cursor, node }) => ({
       cursor,
-      node: new Relationship(ctx.tenant, node.state, at ?? now, this.services.rules, at === null ? 'recorded' : 'asOf'),
+      node:
+        at === null
+          ? new Relationship(ctx.tenant, node.state, evaluationInstant(node, now), this.services.rules, 'recorded')
+          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf'),
     }));
     return {
       edges,
