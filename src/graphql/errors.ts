@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { encodePosition, InvalidAppendError, WrongExpectedRevisionError } from '../store/port.js';
+import { encodePosition, InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../store/port.js';
 import { ReadSideNotReadyError } from '../projections/waiters.js';
 import { FeedOverflowError } from '../subscriptions/feed.js';
 
@@ -92,6 +92,12 @@ function translateKnown(error: unknown): GraphQLError | undefined {
   if (error instanceof InvalidAppendError) {
     return badUserInput(error.message, { field: error.field, reason: error.code });
   }
+  if (error instanceof StoreUnavailableError) {
+    // Its message names files and addresses: for the operator's logs (the projector logs the outage), not for clients.
+    return new GraphQLError('the event store is unavailable; retry shortly', {
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'STORE_UNAVAILABLE' },
+    });
+  }
   if (error instanceof ReadSideNotReadyError) {
     return new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'NOT_READY' } });
   }
@@ -105,6 +111,11 @@ function translateKnown(error: unknown): GraphQLError | undefined {
     });
   }
   return undefined;
+}
+
+/** The coded GraphQL error a known error from below becomes, or the error itself. */
+export function translatedError(error: unknown): unknown {
+  return translateKnown(error) ?? error;
 }
 
 /**

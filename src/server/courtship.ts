@@ -14,6 +14,7 @@ import { TokenStore, type CreatedToken } from '../auth/token-store.js';
 import type { Settings } from '../config/settings.js';
 import { defaultRules, parseRules, type Rules } from '../domain/rules.js';
 import { buildCourtshipSchema } from '../graphql/schema.js';
+import { translatedError } from '../graphql/errors.js';
 import { awaitConsistency } from '../graphql/resolvers/consistency.js';
 import type { CourtshipServices } from '../graphql/services.js';
 import { Projector } from '../projections/projector.js';
@@ -87,7 +88,11 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     settings,
     tokens,
     logger,
-    consistentWith: (position) => awaitConsistency(services, position, 'Courtship-Consistent-With'),
+    // A store outage while checking the position answers 503, as the same outage in a resolver does.
+    consistentWith: (position) =>
+      awaitConsistency(services, position, 'Courtship-Consistent-With').catch((error: unknown) => {
+        throw translatedError(error);
+      }),
     readiness: async () => {
       await store.ping();
       const lag = await projector.lag();

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { formatError, isUnexpected } from '../../src/graphql/errors.js';
-import { decodePosition, InvalidAppendError } from '../../src/store/port.js';
+import { decodePosition, InvalidAppendError, StoreUnavailableError } from '../../src/store/port.js';
 import { ReadSideNotReadyError } from '../../src/projections/waiters.js';
 import { FeedOverflowError } from '../../src/subscriptions/feed.js';
 
@@ -24,6 +24,14 @@ describe('errors from below reach clients coded, not as internal errors', () => 
     const out = formatError(formatted, error, { development: false });
     expect(out.extensions).toMatchObject({ code: 'SUBSCRIBER_OVERFLOW', limit: 1000 });
     expect(decodePosition(out.extensions!.lastCursor as string)).toBe(42n);
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a store outage is SERVICE_UNAVAILABLE, without the file or address its message names', () => {
+    const { formatted, error } = wrapped(new StoreUnavailableError('append to /secret/path/events.sqlite failed: SQLITE_IOERR'));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'STORE_UNAVAILABLE' });
+    expect(JSON.stringify(out)).not.toMatch(/secret|SQLITE/);
     expect(isUnexpected(error)).toBe(false);
   });
 
