@@ -72,6 +72,7 @@ import {
   type Subscription,
 } from './port.js';
 import { sleep } from './catch-up.js';
+import { StepRace } from './step-race.js';
 import { readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 /* ------------------------------------------------- the client, as we use it */
@@ -679,14 +680,8 @@ class ResubscribingSubscription implements Subscription {
   private last: bigint | undefined;
   private current: EsdbSubscription | null = null;
   private readonly stopping = new AbortController();
-  /**
-   * Ends the step waiting right now (a pull from the server, a wait before
-   * resubscribing), if any. One waiter at a time, replaced on each step:
-   * racing every step against one promise that lives as long as the
-   * subscription would pile a reaction onto it per event delivered, each
-   * holding that event.
-   */
-  private endWaiting: (() => void) | null = null;
+  /** Each step (a pull from the server, a wait before resubscribing) ends as soon as the subscription stops. */
+  private readonly steps = new StepRace<typeof STOPPED>(STOPPED);
   private readonly iterator: AsyncGenerator<RecordedEvent, void, undefined>;
 
   constructor(
@@ -714,30 +709,9 @@ class ResubscribingSubscription implements Subscription {
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
-    const end = this.endWaiting;
-    this.endWaiting = null;
-    end?.();
+    this.steps.end();
     this.closeCurrent();
     this.onStop();
-  }
-
-  /** What `step` settles with, or STOPPED as soon as the subscription stops, whichever comes first. */
-  private unlessStopped<T>(step: Promise<T>): Promise<T | typeof STOPPED> {
-    if (this.stopping.signal.aborted) return Promise.resolve(STOPPED);
-    return new Promise((resolve, reject) => {
-      const end = (): void => resolve(STOPPED);
-      this.endWaiting = end;
-      step.then(
-        (value) => {
-          if (this.endWaiting === end) this.endWaiting = null;
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (this.endWaiting === end) this.endWaiting = null;
-          reject(error);
-        },
-      );
-    });
   }
 
   private async *run(): AsyncGenerator<RecordedEvent, void, undefined> {
@@ -748,7 +722,7 @@ class ResubscribingSubscription implements Subscription {
         this.current = this.open(this.last);
         const source = this.current[Symbol.asyncIterator]();
         for (;;) {
-          const step = await this.unlessStopped(source.next());
+          const step = await this.steps.race(source.next());
           // Stop first: a stop must win over an event that arrived at the same time.
           if (step === STOPPED || this.stopping.signal.aborted) return;
           if (step.done) break;
@@ -779,7 +753,7 @@ class ResubscribingSubscription implements Subscription {
         'EventStoreDB subscription dropped; resubscribing from the last delivered event',
       );
       // The sleep is told of the stop (the default one clears its timer); racing it covers one that ignores it.
-      if ((await this.unlessStopped(this.settings.sleep(delayMs, this.stopping.signal))) === STOPPED) return;
+      if ((await this.steps.race(this.settings.sleep(delayMs, this.stopping.signal))) === STOPPED) return;
     }
   }
 
