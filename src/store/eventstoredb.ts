@@ -58,7 +58,6 @@ import {
   StoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
-  isAfterPosition,
   matchesReadAllFilter,
   type AppendResult,
   type EventStore,
@@ -73,7 +72,7 @@ import {
 } from './port.js';
 import { sleep } from './catch-up.js';
 import { StepRace } from './step-race.js';
-import { readAllFilter, readLimits, serializeBatch } from './validate.js';
+import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 /* ------------------------------------------------- the client, as we use it */
 
@@ -454,9 +453,7 @@ export class EventStoreDbStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const { after } = options;
-    if (after !== undefined && !isAfterPosition(after)) {
-      throw new StoreError('readAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
-    }
+    assertAfterPosition(after, 'readAll');
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
     // Filtered on this side: the client's readAll takes no filter (only its subscriptions do).
     const filter = readAllFilter(options.filter);
@@ -513,9 +510,7 @@ export class EventStoreDbStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    if (options.after !== undefined && !isAfterPosition(options.after)) {
-      throw new StoreError('subscribeToAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
-    }
+    assertAfterPosition(options.after, 'subscribeToAll');
     this.assertOpen();
     const subscription = new ResubscribingSubscription(
       (after) => this.client.subscribeToAll({ fromPosition: fromPosition(after), filter: excludeSystemEvents() }),

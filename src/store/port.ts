@@ -203,11 +203,6 @@ export const MAX_BATCH_EVENTS = 10_000;
  */
 export const MAX_POSITION = 2n ** 63n - 1n;
 
-/** Whether `after` can bound a read of the log: a bigint no larger than MAX_POSITION. */
-export function isAfterPosition(after: unknown): after is bigint {
-  return typeof after === 'bigint' && after <= MAX_POSITION;
-}
-
 /** Opaque, URL-safe encoding of a global position for cursors. Stays valid forever. */
 export function encodePosition(position: bigint): string {
   return Buffer.from(`p:${position.toString(10)}`, 'utf8').toString('base64url');

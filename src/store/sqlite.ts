@@ -22,7 +22,6 @@ import {
   StoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
-  isAfterPosition,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -38,7 +37,7 @@ import {
 import { Notifier, catchUpSubscription } from './catch-up.js';
 import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
-import { readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
+import { assertAfterPosition, readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -312,9 +311,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async readAfter(after: bigint | undefined, maxCount: number | undefined, filter?: ReadAllFilter): Promise<RecordedEvent[]> {
-    if (after !== undefined && !isAfterPosition(after)) {
-      throw new StoreError('readAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
-    }
+    assertAfterPosition(after, 'readAll');
     const limit = readLimits(undefined, { maxCount }).maxCount;
     this.assertOpen();
     if (filter === undefined) return toRecorded(this.statements.all.all(after ?? -1n, limit) as EventRow[]);
@@ -340,9 +337,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    if (options.after !== undefined && !isAfterPosition(options.after)) {
-      throw new StoreError('subscribeToAll: `after` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
-    }
+    assertAfterPosition(options.after, 'subscribeToAll');
     this.assertOpen();
     const inner = catchUpSubscription(
       { readAfter: (after, max) => this.readAfter(after, max), changes: this.changes },

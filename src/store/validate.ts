@@ -7,6 +7,7 @@ import {
   InvalidAppendError,
   MAX_BATCH_EVENTS,
   MAX_EVENT_BYTES,
+  MAX_POSITION,
   StoreError,
   STREAM_ID_PATTERN,
   type ExpectedRevision,
@@ -54,6 +55,13 @@ export function assertStreamId(streamId: unknown, field = 'streamId'): asserts s
       `invalid stream id ${JSON.stringify(streamId)}: 1–200 characters among letters, digits and _.:~@+-`,
       field,
     );
+  }
+}
+
+/** An `after` that can bound a read of the log: absent, or a bigint no larger than MAX_POSITION. */
+export function assertAfterPosition(after: unknown, operation: 'readAll' | 'subscribeToAll'): asserts after is bigint | undefined {
+  if (after !== undefined && (typeof after !== 'bigint' || after > MAX_POSITION)) {
+    throw new StoreError(`${operation}: \`after\` must be a bigint position no larger than 2^63-1`, 'INVALID_READ');
   }
 }
 
