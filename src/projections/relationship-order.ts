@@ -71,13 +71,7 @@ export class RelationshipOrdering {
 
   /** The key in a cursor of this ordering; a BAD_USER_INPUT error otherwise. */
   parseCursor(cursor: string): SortKey {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      parsed = null;
-    }
-    const { o, k } = (parsed ?? {}) as { o?: unknown; k?: unknown };
+    const { o, k } = decodeCursor(cursor);
     const valid =
       o === this.signature &&
       Array.isArray(k) &&
@@ -100,10 +94,16 @@ export class RelationshipOrdering {
  * that is not a list cursor (which the ordering then refuses).
  */
 export function cursorInstant(cursor: string): number | undefined {
+  const { t } = decodeCursor(cursor);
+  return typeof t === 'number' && Number.isSafeInteger(t) ? t : undefined;
+}
+
+/** A list cursor's fields, unchecked; none when it is not one. */
+function decodeCursor(cursor: string): { o?: unknown; k?: unknown; t?: unknown } {
   try {
-    const { t } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown };
-    return typeof t === 'number' && Number.isSafeInteger(t) ? t : undefined;
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
