@@ -16,6 +16,7 @@
  * (API replicas, the CLI).
  */
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json.js';
 import { decide } from '../domain/decide.js';
 import type { CourtshipEvent, StoredEvent } from '../domain/events.js';
 import { fold } from '../domain/fold.js';
@@ -324,7 +325,7 @@ function sameEvent(recorded: RecordedEvent, incoming: Prepared): boolean {
   if (recorded.type !== incoming.event.type) return false;
   if (incoming.id !== null) return true;
   const decoded = decodeRecorded(recorded);
-  return decoded !== null && canonical(decoded.event) === canonical(incoming.event);
+  return decoded !== null && canonicalJson(decoded.event) === canonicalJson(incoming.event);
 }
 
 function notTheSameBatch(index: number, incoming: Prepared): InputError {
@@ -334,19 +335,6 @@ function notTheSameBatch(index: number, incoming: Prepared): InputError {
     'EVENT_ID_REUSED',
     index,
   );
-}
-
-/** JSON with sorted keys and without undefined values, for comparing events whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, v]) => `${JSON.stringify(key)}:${canonical(v)}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** `decide` returns the incoming events (same objects, same order) with due deadlines inserted between them. */

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { Rules } from '../domain/rules.js';
 
 export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
@@ -121,16 +122,4 @@ function isCurrent(db: Database.Database, fingerprint: string): boolean {
   if (version !== READ_MODEL_SCHEMA_VERSION) return false;
   const stored = db.prepare('SELECT rules_fingerprint FROM projector WHERE id = 1').pluck().get();
   return stored === fingerprint;
-}
-
-/** JSON with sorted keys, so that equal rules give equal fingerprints whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
