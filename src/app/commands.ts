@@ -69,7 +69,8 @@ export interface AppendCheckedInput extends Omit<AppendEventsInput, 'events'> {
 }
 
 export const MAX_EVENTS_PER_APPEND = 1000;
-const MAX_METADATA_BYTES = 16 * 1024;
+/** Largest metadata of an event, serialised (the importer checks it before it writes anything). */
+export const MAX_METADATA_BYTES = 16 * 1024;
 const RETRIES_ON_RACE = 5;
 
 export interface CommandServiceDeps {

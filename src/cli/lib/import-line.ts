@@ -4,7 +4,7 @@
  * needs the relationship's history (questions asked before, phases,
  * deadlines) is checked by import-plan.ts.
  */
-import type { EventInput } from '../../app/commands.js';
+import { MAX_METADATA_BYTES, type EventInput } from '../../app/commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
@@ -43,14 +43,12 @@ export type LineResult = { readonly ok: true; readonly line: ParsedLine } | Line
 
 const KNOWN_FIELDS = new Set(['tenant', 'relationshipId', 'type', 'occurredAt', 'actor', 'data', 'eventId', 'metadata']);
 
-/**
- * The largest metadata CommandService writes, serialised (its
- * MAX_METADATA_BYTES; import.test.ts holds the two together). The store's own
- * limit (MAX_EVENT_BYTES, data and metadata) is out of reach of an event
- * within the schemas' field lengths and this: import.test.ts writes the
+/*
+ * Metadata is checked against the write path's limit (MAX_METADATA_BYTES). The
+ * store's own limit (MAX_EVENT_BYTES, data and metadata) is out of reach of an
+ * event within the schemas' field lengths and this: import.test.ts writes the
  * largest such event.
  */
-const MAX_METADATA_BYTES = 16 * 1024;
 
 export function parseLine(text: string, defaults: LineTenant): LineResult {
   const read = readLineInput(text, defaults);
