@@ -4,10 +4,10 @@
  *   domain ← app ← projections ← graphql / cli / server
  *   (store: the port and its adapters, used by app and projections)
  *
- * `npm test` runs `npm run check:deps` (depcruise src) before the suite, and
- * test/architecture/dependencies.test.ts shows that each rule fails on a new
- * violation. Type-only imports count: a layer that names another's types
- * depends on it.
+ * `npm test` checks them in test/architecture/dependencies.test.ts (which
+ * also shows each rule failing on a new violation); `npm run check:deps`
+ * prints the same check. Type-only imports count: a layer that names
+ * another's types depends on it.
  */
 
 /**
