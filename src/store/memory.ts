@@ -57,6 +57,12 @@ interface StoredEvent {
   readonly recordedAt: number;
 }
 
+interface StreamRecord {
+  readonly events: StoredEvent[];
+  /** Each event id's last index in `events` (ids may repeat in a stream, as on EventStoreDB). */
+  readonly lastIndexById: Map<string, number>;
+}
+
 /** Where the first event lands: EventStoreDB's log never starts at 0 either. */
 const FIRST_POSITION = 1_000n;
 /** Bytes of a record's envelope beyond its data and metadata, so that even an empty event moves the position. */
@@ -71,7 +77,7 @@ export class MemoryEventStore implements EventStore {
   readonly description: string;
   private readonly now: () => number;
   private readonly log: StoredEvent[] = [];
-  private readonly streams = new Map<string, StoredEvent[]>();
+  private readonly streams = new Map<string, StreamRecord>();
   /** Stream ids in order, rebuilt lazily after a new stream appears. */
   private sortedStreamIds: string[] | null = [];
   private nextPosition = FIRST_POSITION;
@@ -88,15 +94,15 @@ export class MemoryEventStore implements EventStore {
     const batch = serializeBatch(streamId, events, expectedRevision);
     this.assertOpen();
     const stream = this.streams.get(streamId);
-    const current = stream === undefined ? null : stream.length - 1;
+    const current = stream === undefined ? null : stream.events.length - 1;
     const retry = stream === undefined ? undefined : idempotentRetry(stream, batch, expectedRevision);
     if (retry) return retry;
     if (!acceptable(expectedRevision, current)) throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
     return this.write(streamId, stream, batch);
   }
 
-  private write(streamId: string, existing: StoredEvent[] | undefined, batch: SerializedEvent[]): AppendResult {
-    const stream = existing ?? [];
+  private write(streamId: string, existing: StreamRecord | undefined, batch: SerializedEvent[]): AppendResult {
+    const stream: StreamRecord = existing ?? { events: [], lastIndexById: new Map() };
     if (existing === undefined) {
       this.streams.set(streamId, stream);
       this.sortedStreamIds = null;
@@ -105,19 +111,20 @@ export class MemoryEventStore implements EventStore {
     for (const event of batch) {
       const position = this.nextPosition;
       this.nextPosition += BigInt(event.data.length + event.metadata.length) + RECORD_OVERHEAD;
-      const stored: StoredEvent = { ...event, streamId, revision: stream.length, position, recordedAt };
-      stream.push(stored);
+      const stored: StoredEvent = { ...event, streamId, revision: stream.events.length, position, recordedAt };
+      stream.lastIndexById.set(stored.id, stored.revision);
+      stream.events.push(stored);
       this.log.push(stored);
     }
     this.changes.notify();
-    const last = stream[stream.length - 1]!;
+    const last = stream.events[stream.events.length - 1]!;
     return { nextRevision: last.revision, position: last.position };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { direction, fromRevision, maxCount } = readLimits(streamId, options);
     this.assertOpen();
-    const stream = this.streams.get(streamId) ?? [];
+    const stream = this.streams.get(streamId)?.events ?? [];
     const limit = maxCount < 0 ? Number.POSITIVE_INFINITY : maxCount;
     const picked: StoredEvent[] = [];
     if (direction === 'forwards') {
@@ -192,7 +199,7 @@ export class MemoryEventStore implements EventStore {
     readLimits(streamId, {});
     this.assertOpen();
     const stream = this.streams.get(streamId);
-    return stream === undefined ? null : stream.length - 1;
+    return stream === undefined ? null : stream.events.length - 1;
   }
 
   async listStreams(options: ListStreamsOptions): Promise<string[]> {
@@ -202,10 +209,13 @@ export class MemoryEventStore implements EventStore {
     this.assertOpen();
     this.sortedStreamIds ??= [...this.streams.keys()].sort();
     const limit = maxCount < 0 ? Number.POSITIVE_INFINITY : maxCount;
+    const sorted = this.sortedStreamIds;
+    const from = after !== undefined && after >= prefix ? after : prefix;
     const ids: string[] = [];
-    for (const id of this.sortedStreamIds) {
-      if (ids.length >= limit) break;
-      if (id.startsWith(prefix) && (after === undefined || id > after)) ids.push(id);
+    for (let i = firstIndexAtOrAbove(sorted, from); i < sorted.length && ids.length < limit; i++) {
+      const id = sorted[i]!;
+      if (!id.startsWith(prefix)) break;
+      if (id !== after) ids.push(id);
     }
     return ids;
   }
@@ -247,12 +257,14 @@ function acceptable(expected: ExpectedRevision, current: number | null): boolean
  *   that matches only in part is a conflict; no match is a new append;
  * - expecting the current revision: never a retry (the events are appended).
  */
-function idempotentRetry(stream: StoredEvent[], batch: SerializedEvent[], expected: ExpectedRevision): AppendResult | undefined {
+function idempotentRetry(record: StreamRecord, batch: SerializedEvent[], expected: ExpectedRevision): AppendResult | undefined {
+  const stream = record.events;
   const current = stream.length - 1;
   let from: number;
   if (expected === 'any' || expected === 'stream_exists') {
-    from = lastIndexOfId(stream, batch[0]!.id);
-    if (from < 0) return undefined;
+    const found = record.lastIndexById.get(batch[0]!.id);
+    if (found === undefined) return undefined;
+    from = found;
   } else {
     from = expected === 'no_stream' ? 0 : expected + 1;
     if (from > current) return undefined;
@@ -268,9 +280,16 @@ function idempotentRetry(stream: StoredEvent[], batch: SerializedEvent[], expect
   return { nextRevision: last.revision, position: last.position };
 }
 
-function lastIndexOfId(stream: StoredEvent[], id: string): number {
-  for (let i = stream.length - 1; i >= 0; i--) if (stream[i]!.id === id) return i;
-  return -1;
+/** Index of the first of the sorted `ids` that is ≥ `from`. */
+function firstIndexAtOrAbove(ids: readonly string[], from: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function toRecorded(stored: StoredEvent): RecordedEvent {

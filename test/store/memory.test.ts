@@ -49,6 +49,23 @@ describe('the in-memory store as a test double', () => {
     expect(steps.every((step) => step > 1n)).toBe(true);
   });
 
+  it('lists streams page by page, in order, only those with the prefix', async () => {
+    const store = openMemoryStore();
+    const ids = Array.from({ length: 30 }, (_, i) => `rel-a-${String(i).padStart(2, '0')}`);
+    for (const id of [...ids].reverse()) await store.append(id, [event()]);
+    for (const other of ['rel-', 'rel-b-1', 'rel-a', 'zzz']) await store.append(other, [event()]);
+    const pages: string[][] = [];
+    let after: string | undefined = 'rel-';
+    for (;;) {
+      const page: string[] = await store.listStreams({ prefix: 'rel-a-', after, limit: 7 });
+      if (page.length === 0) break;
+      pages.push(page);
+      after = page.at(-1);
+    }
+    expect(pages.map((page) => page.length)).toEqual([7, 7, 7, 7, 2]);
+    expect(pages.flat()).toEqual(ids);
+  });
+
   it('records events at the clock it is given', async () => {
     const store = openMemoryStore({ now: () => Date.UTC(2025, 1, 3, 9) });
     await store.append('s', [event()]);
