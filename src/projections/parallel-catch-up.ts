@@ -70,6 +70,13 @@ export interface CaughtUpChunk {
   readonly events: number;
 }
 
+/**
+ * Called with every chunk a worker thread sends, as it arrives: lets a test
+ * see that the workers really folded their share of the log (a catch-up on
+ * this thread alone gives the same read models, so nothing else tells).
+ */
+export const workerChunkListeners = new Set<(chunk: WorkerChunk) => void>();
+
 /** An embedded store's file and partitioned reads, or null for a store that has neither. */
 export function partitionedStoreOf(store: EventStore): { file: string; reader: PartitionReader } | null {
   const { file, readPartition } = store as { file?: unknown; readPartition?: unknown };
@@ -159,6 +166,7 @@ class ChunkQueue {
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (chunk: WorkerChunk) => {
+      for (const listener of workerChunkListeners) listener(chunk);
       if (this.waiting) {
         const { resolve } = this.waiting;
         this.waiting = null;

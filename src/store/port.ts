@@ -112,7 +112,7 @@ export interface ListStreamsOptions {
 }
 
 export interface EventStore {
-  readonly kind: 'sqlite' | 'eventstoredb';
+  readonly kind: 'sqlite' | 'eventstoredb' | 'memory';
   /** Human description for logs: file path or connection string without password. */
   readonly description: string;
 

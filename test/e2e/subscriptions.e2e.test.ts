@@ -72,6 +72,11 @@ describe('phaseChanged', () => {
     expect(summary(all)).toEqual([`${id}:DATING->EXCLUSIVE`, `${id}:EXCLUSIVE->PROPOSED`, `${id}:PROPOSED->MARRIED`]);
     expect(new Set(all.map((c) => c.cursor)).size).toBe(3);
     expect(all.map((c) => c.cursor)).not.toContain(dating!.cursor);
+
+    // A probe written after the last change arrives right after it: nothing came late or twice in between.
+    await perform(server.url, acme, id, [['detectCompetitorContact', { competitor: 'Rivalsoft', occurredAt: '2025-02-20T09:00:00Z' }]]);
+    const withProbe = await resumed.waitForCount(4);
+    expect(summary(withProbe.slice(3))).toEqual([`${id}:MARRIED->CHEATING`]);
   }
 
   it('resumes after a disconnect with exactly the missed changes, in order, then live ones', () =>

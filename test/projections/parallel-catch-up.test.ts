@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourtshipEvent } from '../../src/domain/events.js';
 import { generateHistories } from '../../src/domain/generator/index.js';
+import { workerChunkListeners, type WorkerChunk } from '../../src/projections/parallel-catch-up.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { record, snapshotOf, T0, Workspace } from './helpers.js';
 
@@ -44,6 +45,27 @@ async function caughtUp(name: string, parallel: ConstructorParameters<typeof Pro
   return projector;
 }
 
+/** What `run` caught up, with the chunks the worker threads sent meanwhile. */
+async function withWorkerChunks<T>(run: () => Promise<T>): Promise<{ result: T; chunks: WorkerChunk[] }> {
+  const chunks: WorkerChunk[] = [];
+  const listener = (chunk: WorkerChunk): void => void chunks.push(chunk);
+  workerChunkListeners.add(listener);
+  try {
+    return { result: await run(), chunks };
+  } finally {
+    workerChunkListeners.delete(listener);
+  }
+}
+
+/** Every worker sent every chunk, and the workers together folded events and changed rows. */
+function expectWorkersFolded(chunks: readonly WorkerChunk[], workers: number): void {
+  const ends = [...new Set(chunks.map((chunk) => chunk.chunkEnd))];
+  expect(ends.length).toBeGreaterThan(1);
+  expect(chunks).toHaveLength(ends.length * workers);
+  expect(chunks.reduce((sum, chunk) => sum + chunk.events, 0)).toBeGreaterThan(0);
+  expect(chunks.some((chunk) => chunk.rows.length > 0)).toBe(true);
+}
+
 /** The same rows (in memory) and the same phase changes, in the same order. */
 function expectSameReadModels(actual: Projector, expected: Projector): void {
   expect(snapshotOf(actual)).toEqual(snapshotOf(expected));
@@ -71,7 +93,8 @@ afterAll(async () => {
 describe('a parallel catch-up', () => {
   it('gives the sequential fold, row for row and change for change, in memory and on disk', async () => {
     const sequential = await caughtUp('sequential', false);
-    const parallel = await caughtUp('parallel', BULK);
+    const { result: parallel, chunks } = await withWorkerChunks(() => caughtUp('parallel', BULK));
+    expectWorkersFolded(chunks, BULK.workers);
     expect(parallel.size).toBe(300);
     expectSameReadModels(parallel, sequential);
     expect(phaseChangesOf(parallel).length).toBeGreaterThan(300);
@@ -86,13 +109,16 @@ describe('a parallel catch-up', () => {
     const sequential = await caughtUp('resume-sequential', false);
     // A projector that stopped at the middle of the log catches up the rest with workers.
     await stoppedAtMiddle('resume');
-    const resumed = await caughtUp('resume', BULK);
+    const { result: resumed, chunks } = await withWorkerChunks(() => caughtUp('resume', BULK));
+    expectWorkersFolded(chunks, BULK.workers);
+    expect(chunks.every((chunk) => chunk.chunkEnd > middle)).toBe(true);
     expectSameReadModels(resumed, sequential);
   }, 120_000);
 
   it('on the projector thread alone (no worker), in chunks, gives the sequential fold too, from nothing and when resuming', async () => {
     const sequential = await caughtUp('one-sequential', false);
-    const chunked = await caughtUp('one-thread', ONE_THREAD);
+    const { result: chunked, chunks } = await withWorkerChunks(() => caughtUp('one-thread', ONE_THREAD));
+    expect(chunks).toEqual([]);
     expectSameReadModels(chunked, sequential);
     expect(chunked.checkpoint()).toBe(sequential.checkpoint());
     await stoppedAtMiddle('one-resume');
@@ -106,7 +132,8 @@ describe('a parallel catch-up', () => {
     const notices: { events: unknown; rows: number }[] = [];
     projector.onApplied((notice) => notices.push({ events: notice.events, rows: notice.rows.length }));
     let progress = 0;
-    await projector.rebuild((applied) => (progress = applied));
+    const { chunks } = await withWorkerChunks(() => projector.rebuild((applied) => (progress = applied)));
+    expectWorkersFolded(chunks, BULK.workers);
     expect(progress).toBeGreaterThan(Number(middle));
     expectSameReadModels(projector, sequential);
 

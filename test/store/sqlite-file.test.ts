@@ -123,13 +123,21 @@ describe('event ids', () => {
 describe('a second process on the same file', () => {
   it('is refused as a second writer with a clear message, and the file stays intact', async () => {
     const store = openSqliteStore({ dataDir });
-    await store.append('a', events(3));
+    const before = events(3);
+    await store.append('a', before);
     const other = otherProcess('writer');
     const reply = await other.next();
     expect(reply).toMatchObject({ opened: false, code: 'STORE_UNAVAILABLE' });
     expect(reply.message).toMatch(/already open for writing by another Courtship process/);
-    expect((await store.append('a', [event()], 2)).nextRevision).toBe(3);
+    const after = event();
+    expect((await store.append('a', [after], 2)).nextRevision).toBe(3);
+    const logged = [...before, after].map((e) => e.id);
+    expect((await store.readAll()).map((e) => e.id)).toEqual(logged);
     await store.close();
+    // Read again from the file itself, by a connection that holds nothing in memory.
+    const reopened = openSqliteStore({ dataDir, readonly: true });
+    expect((await reopened.readAll()).map((e) => [e.id, e.revision])).toEqual(logged.map((id, revision) => [id, revision]));
+    await reopened.close();
   });
 
   it('may write once the first writer was killed with kill -9', async () => {
