@@ -1,7 +1,8 @@
 /**
  * The EventStoreDB / KurrentDB adapter: the port over `@eventstore/db-client`.
- * This is the only file that knows the client, so a move to its successor
- * (`@kurrent/kurrentdb-client`) stays a one-file change.
+ * Its siblings hold the client seam (eventstoredb-client.ts), the error
+ * mapping (eventstoredb-errors.ts) and the subscription
+ * (eventstoredb-subscription.ts); only these four files know the client.
  *
  * Choices worth knowing (docs/EVENTSTOREDB.md has the operator's view):
  * - Positions are the commit position. Events appended through gRPC are
@@ -30,34 +31,11 @@
  *   InvalidAppendError), and a retry expecting 'any' is only recognised while
  *   the first append is in the server's bounded cache of recent writes.
  */
-import {
-  ANY,
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  NO_STREAM,
-  START,
-  STREAM_EXISTS,
-  AccessDeniedError,
-  DeadlineExceededError,
-  MaxAppendSizeExceededError,
-  NotLeaderError,
-  StreamDeletedError,
-  StreamNotFoundError,
-  UnavailableError,
-  WrongExpectedVersionError,
-  excludeSystemEvents,
-  type AppendExpectedRevision,
-  type Filter,
-  type JSONEventData,
-  type JSONType,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError, excludeSystemEvents } from '@eventstore/db-client';
+import type { JSONEventData, JSONType } from '@eventstore/db-client';
 import {
   StoreError,
   StoreUnavailableError,
-  InvalidAppendError,
-  WrongExpectedRevisionError,
   matchesReadAllFilter,
   type AppendResult,
   type EventStore,
@@ -70,283 +48,46 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { sleep } from './catch-up.js';
-import { StepRace } from './step-race.js';
 import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
+import {
+  backoffDelay,
+  defaultSleep,
+  fromPosition,
+  normalisePosition,
+  normaliseRevision,
+  positionOf,
+  redactConnectionString,
+  scrub,
+  toBigInt,
+  toClientRevision,
+  toRecordedEvent,
+  withTimeout,
+  type EsdbClient,
+  type EsdbLogger,
+  type EsdbRead,
+  type EsdbResolvedEvent,
+  type EventStoreDbOptions,
+  type FromPosition,
+} from './eventstoredb-client.js';
+import { isUnavailable, messageOf, toStoreError, type ErrorContext } from './eventstoredb-errors.js';
+import { ResubscribingSubscription } from './eventstoredb-subscription.js';
 
-/* ------------------------------------------------- the client, as we use it */
-
-/** Revisions and positions are bigint in this client, but have come back as numbers in some versions. */
-type Integer = bigint | number;
-
-export interface EsdbPosition {
-  readonly commit: Integer;
-  readonly prepare: Integer;
-}
-
-export interface EsdbRecordedEvent {
-  readonly streamId: string;
-  readonly id: string;
-  readonly revision: Integer;
-  readonly type: string;
-  readonly created: Date;
-  readonly data: unknown;
-  readonly metadata?: unknown;
-  readonly position?: EsdbPosition;
-}
-
-export interface EsdbResolvedEvent {
-  readonly event?: EsdbRecordedEvent;
-  readonly commitPosition?: Integer;
-}
-
-/** A server read: iterated to the end, destroyed when we give up on it. */
-export interface EsdbRead extends AsyncIterable<EsdbResolvedEvent> {
-  destroy?(): unknown;
-}
-
-export interface EsdbSubscription extends EsdbRead {
-  unsubscribe(): Promise<void>;
-}
-
-type FromPosition = typeof START | typeof END | { commit: bigint; prepare: bigint };
-
-/**
- * The part of `EventStoreDBClient` the adapter uses. The real client satisfies
- * it as is; tests inject a fake to exercise retries and resubscription.
- */
-export interface EsdbClient {
-  appendToStream(
-    streamName: string,
-    events: JSONEventData[],
-    options: { expectedRevision: AppendExpectedRevision },
-  ): Promise<{ nextExpectedRevision: Integer; position?: EsdbPosition }>;
-  readStream(
-    streamName: string,
-    options: { direction: typeof FORWARDS | typeof BACKWARDS; fromRevision: typeof START | typeof END | bigint; maxCount: number },
-  ): EsdbRead;
-  readAll(options: { direction: typeof FORWARDS | typeof BACKWARDS; fromPosition: FromPosition; maxCount: number }): EsdbRead;
-  subscribeToAll(options: { fromPosition: FromPosition; filter: Filter }): EsdbSubscription;
-  getProjectionStatus(name: string): Promise<{ projectionStatus: string }>;
-  dispose(): Promise<void>;
-}
-
-/** pino-compatible. */
-export interface EsdbLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-}
-
-export interface EventStoreDbOptions {
-  /** Use this client instead of one made from the connection string (tests). */
-  readonly client?: EsdbClient;
-  /** Bound on the reachability check of `openEventStoreDb`. Default 10 s. */
-  readonly connectTimeoutMs?: number;
-  /** Bound on `ping()`. Default 2 s. */
-  readonly pingTimeoutMs?: number;
-  /** Bound on one append attempt or one page of a read. Default 30 s. */
-  readonly callTimeoutMs?: number;
-  /** Attempts of an append while the server is unavailable (first try included). Default 6. */
-  readonly appendAttempts?: number;
-  /** Consecutive failed resubscriptions before a subscription gives up. Default: never gives up. */
-  readonly resubscribeAttempts?: number;
-  /** Exponential backoff between retries: base, doubled per attempt, capped. Defaults 100 ms and 5 s. */
-  readonly backoffBaseMs?: number;
-  readonly backoffMaxMs?: number;
-  /**
-   * Waits between retries; injectable so tests never sleep. A subscription
-   * passes `signal`, aborted when it stops: the wait should then end at once
-   * and leave no timer behind.
-   */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly logger?: EsdbLogger;
-}
-
-/* ------------------------------------------------------------ pure helpers */
-
-/** The connection string with its password replaced by `***`, for logs and errors. */
-export function redactConnectionString(connectionString: string): string {
-  const password = passwordOf(connectionString);
-  return password === null ? connectionString : connectionString.replace(`:${password}@`, ':***@');
-}
-
-/** Greedy up to the last '@' before the query, so a password holding a raw '@' is still found whole. */
-function passwordOf(connectionString: string): string | null {
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^?]*)@/i.exec(connectionString)?.[1];
-  const colon = userinfo?.indexOf(':') ?? -1;
-  return userinfo && colon >= 0 ? userinfo.slice(colon + 1) : null;
-}
-
-/** A message about the connection string, with every copy of its password masked. */
-function scrub(message: string, connectionString: string): string {
-  const password = passwordOf(connectionString);
-  return password ? message.split(password).join('***') : message;
-}
-
-export function toBigInt(value: Integer | string, what: string): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && /^-?[0-9]+$/.test(value)) return BigInt(value);
-  throw new StoreError(`EventStoreDB returned a ${what} that is not an integer: ${String(value)}`, 'BAD_RESPONSE');
-}
-
-/** The server marks "no position" as -1, or as its unsigned form on stream reads of older versions. */
-const UNSIGNED_MINUS_ONE = 2n ** 64n - 1n;
-
-/** A log position as bigint, or null when the server sent none. */
-export function normalisePosition(value: Integer | string | undefined): bigint | null {
-  if (value === undefined) return null;
-  const position = toBigInt(value, 'position');
-  return position < 0n || position === UNSIGNED_MINUS_ONE ? null : position;
-}
-
-/** A stream revision as the port's number, or null for "no stream" (-1). */
-export function normaliseRevision(value: Integer | string): number | null {
-  const revision = toBigInt(value, 'revision');
-  if (revision < 0n || revision === UNSIGNED_MINUS_ONE) return null;
-  if (revision > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new StoreError(`EventStoreDB returned revision ${revision}, beyond what Courtship handles`, 'BAD_RESPONSE');
-  }
-  return Number(revision);
-}
-
-function isSystemEvent(event: EsdbRecordedEvent): boolean {
-  return event.type.startsWith('$') || event.streamId.startsWith('$');
-}
-
-/** The log position of any read result, system events included (paging needs them). */
-function positionOf(resolved: EsdbResolvedEvent): bigint | null {
-  return normalisePosition(resolved.event?.position?.commit) ?? normalisePosition(resolved.commitPosition);
-}
-
-/** The port's view of an event; null for what Courtship never sees (system events, unresolved links). */
-export function toRecordedEvent(resolved: EsdbResolvedEvent): RecordedEvent | null {
-  const event = resolved.event;
-  if (!event || isSystemEvent(event)) return null;
-  const position = positionOf(resolved);
-  if (position === null) {
-    throw new StoreError(
-      `EventStoreDB sent event ${event.id} of ${event.streamId} without its log position; Courtship needs EventStoreDB 22.6 or later`,
-      'BAD_RESPONSE',
-    );
-  }
-  const revision = normaliseRevision(event.revision);
-  if (revision === null) throw new StoreError(`EventStoreDB sent event ${event.id} without a revision`, 'BAD_RESPONSE');
-  const metadata = event.metadata;
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    revision,
-    position,
-    type: event.type,
-    data: event.data,
-    metadata:
-      metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) && !(metadata instanceof Uint8Array)
-        ? (metadata as Record<string, unknown>)
-        : {},
-    recordedAt: event.created,
-  };
-}
-
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error && error.message ? error.message : String(error);
-}
-
-/**
- * Failures worth retrying: the server or the leader cannot be reached right
- * now. The client raises UnavailableError on reads but a plain Error with gRPC
- * code 14 on appends; both count.
- */
-export function isUnavailable(error: unknown): boolean {
-  return (
-    error instanceof StoreUnavailableError ||
-    error instanceof UnavailableError ||
-    error instanceof NotLeaderError ||
-    error instanceof DeadlineExceededError ||
-    codeOf(error) === 14 ||
-    codeOf(error) === 4
-  );
-}
-
-/** gRPC codes by which a long-lived subscription stream ends when its node goes away. */
-const DROPPED_STREAM_CODES = new Set([1 /* CANCELLED */, 10 /* ABORTED */, 13 /* INTERNAL: RST_STREAM */]);
-
-function isDroppedSubscription(error: unknown): boolean {
-  return isUnavailable(error) || DROPPED_STREAM_CODES.has(codeOf(error) as number);
-}
-
-export interface ErrorContext {
-  /** The connection string without its password. */
-  readonly description: string;
-  readonly streamId?: string;
-  readonly expected?: ExpectedRevision;
-}
-
-/** Translates anything the client throws into the port's errors, once, here. */
-export function toStoreError(error: unknown, context: ErrorContext): StoreError {
-  if (error instanceof StoreError) return error;
-  if (error instanceof WrongExpectedVersionError) {
-    const actual = error.actualVersion === NO_STREAM ? null : normaliseRevision(error.actualVersion);
-    return new WrongExpectedRevisionError(context.streamId ?? error.streamName, context.expected ?? 'any', actual);
-  }
-  if (isUnavailable(error)) {
-    return new StoreUnavailableError(`EventStoreDB at ${context.description} is unavailable: ${messageOf(error)}`, error);
-  }
-  if (error instanceof MaxAppendSizeExceededError) {
-    return new InvalidAppendError(
-      `the batch is larger than the server's maximum append size of ${error.maxAppendSize} bytes`,
-      'events',
-    );
-  }
-  if (error instanceof AccessDeniedError) {
-    return new StoreError(
-      `EventStoreDB at ${context.description} denied access; check the user in the connection string`,
-      'ACCESS_DENIED',
-    );
-  }
-  if (error instanceof StreamDeletedError) {
-    return new StoreError(`stream ${context.streamId ?? error.streamName} was deleted in EventStoreDB`, 'STREAM_DELETED');
-  }
-  return new StoreError(`EventStoreDB at ${context.description} failed: ${messageOf(error)}`, 'EVENTSTOREDB_ERROR');
-}
-
-function toClientRevision(expected: ExpectedRevision): AppendExpectedRevision {
-  if (expected === 'any') return ANY;
-  if (expected === 'no_stream') return NO_STREAM;
-  if (expected === 'stream_exists') return STREAM_EXISTS;
-  return BigInt(expected);
-}
-
-function fromPosition(position: bigint | undefined): FromPosition {
-  return position === undefined ? START : { commit: position, prepare: position };
-}
-
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-}
-
-const STOPPED = Symbol('stopped');
-
-/** `work`, or `onTimeout()` thrown after `ms`; a lost race never becomes an unhandled rejection. */
-async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return signal ? sleep(ms, signal) : new Promise((resolve) => setTimeout(resolve, ms));
-}
+export {
+  normalisePosition,
+  normaliseRevision,
+  redactConnectionString,
+  toBigInt,
+  toRecordedEvent,
+  type EsdbClient,
+  type EsdbLogger,
+  type EsdbPosition,
+  type EsdbRead,
+  type EsdbRecordedEvent,
+  type EsdbResolvedEvent,
+  type EsdbSubscription,
+  type EventStoreDbOptions,
+} from './eventstoredb-client.js';
+export { isUnavailable, toStoreError, type ErrorContext } from './eventstoredb-errors.js';
 
 /* ------------------------------------------------------------- the adapter */
 
@@ -654,112 +395,6 @@ function firstIndex(sorted: readonly string[], isAtOrPast: (id: string) => boole
     else low = middle + 1;
   }
   return low;
-}
-
-/* ----------------------------------------------------------- subscriptions */
-
-interface ResubscribeSettings {
-  readonly description: string;
-  readonly maxAttempts: number;
-  readonly delayOf: (attempt: number) => number;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly logger?: EsdbLogger;
-}
-
-/**
- * A catch-up subscription to $all that pulls one event per `next()` (the
- * client's stream buffers a little and pauses the server behind it), and that
- * reopens itself after a drop from the last event it delivered.
- */
-class ResubscribingSubscription implements Subscription {
-  private last: bigint | undefined;
-  private current: EsdbSubscription | null = null;
-  private readonly stopping = new AbortController();
-  /** Each step (a pull from the server, a wait before resubscribing) ends as soon as the subscription stops. */
-  private readonly steps = new StepRace<typeof STOPPED>(STOPPED);
-  private readonly iterator: AsyncGenerator<RecordedEvent, void, undefined>;
-
-  constructor(
-    private readonly open: (after: bigint | undefined) => EsdbSubscription,
-    after: bigint | undefined,
-    private readonly settings: ResubscribeSettings,
-    private readonly onStop: () => void,
-  ) {
-    this.last = after;
-    this.iterator = this.run();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    const iterator = this.iterator;
-    return {
-      next: () => iterator.next(),
-      // `break` in a for-await calls return(): stop the subscription then too, so the store forgets it.
-      return: async () => {
-        await this.stop();
-        return iterator.return();
-      },
-    };
-  }
-
-  async stop(): Promise<void> {
-    if (this.stopping.signal.aborted) return;
-    this.stopping.abort();
-    this.steps.end();
-    this.closeCurrent();
-    this.onStop();
-  }
-
-  private async *run(): AsyncGenerator<RecordedEvent, void, undefined> {
-    let failures = 0;
-    while (!this.stopping.signal.aborted) {
-      let cause: unknown = new Error('the server ended the subscription');
-      try {
-        this.current = this.open(this.last);
-        const source = this.current[Symbol.asyncIterator]();
-        for (;;) {
-          const step = await this.steps.race(source.next());
-          // Stop first: a stop must win over an event that arrived at the same time.
-          if (step === STOPPED || this.stopping.signal.aborted) return;
-          if (step.done) break;
-          const event = toRecordedEvent(step.value);
-          // Skip system events, and whatever a resubscription replays at or before the last delivery.
-          if (event === null || (this.last !== undefined && event.position <= this.last)) continue;
-          this.last = event.position;
-          failures = 0;
-          yield event;
-        }
-      } catch (error) {
-        if (this.stopping.signal.aborted) return;
-        if (!isDroppedSubscription(error)) throw toStoreError(error, { description: this.settings.description });
-        cause = error;
-      } finally {
-        this.closeCurrent();
-      }
-      failures += 1;
-      if (failures > this.settings.maxAttempts) {
-        throw new StoreUnavailableError(
-          `the subscription to EventStoreDB at ${this.settings.description} dropped ${failures} times in a row: ${messageOf(cause)}`,
-          cause,
-        );
-      }
-      const delayMs = this.settings.delayOf(failures);
-      this.settings.logger?.warn(
-        { attempt: failures, delayMs, after: this.last?.toString(), err: messageOf(cause) },
-        'EventStoreDB subscription dropped; resubscribing from the last delivered event',
-      );
-      // The sleep is told of the stop (the default one clears its timer); racing it covers one that ignores it.
-      if ((await this.steps.race(this.settings.sleep(delayMs, this.stopping.signal))) === STOPPED) return;
-    }
-  }
-
-  /** Never awaited: the client's unsubscribe waits for a connection that may never come. */
-  private closeCurrent(): void {
-    const subscription = this.current;
-    this.current = null;
-    if (!subscription) return;
-    subscription.unsubscribe().catch(() => undefined);
-    subscription.destroy?.();
-  }
 }
 
 /* ----------------------------------------------------------------- opening */
