@@ -37,8 +37,13 @@ export interface EsdbResolvedEvent {
   readonly commitPosition?: Integer;
 }
 
-/** A server read: iterated to the end, destroyed when we give up on it. */
+/**
+ * A server read: iterated to the end, cancelled and destroyed when we give up
+ * on it. The client's ReadStream is a Transform fed by `.pipe()` from the gRPC
+ * call: `destroy()` ends our side only, `cancel()` ends the call on the server.
+ */
 export interface EsdbRead extends AsyncIterable<EsdbResolvedEvent> {
+  cancel?(): Promise<void>;
   destroy?(): unknown;
 }
 
@@ -57,7 +62,7 @@ export interface EsdbClient {
     streamName: string,
     events: JSONEventData[],
     options: { expectedRevision: AppendExpectedRevision },
-  ): Promise<{ nextExpectedRevision: Integer; position?: EsdbPosition }>;
+  ): Promise<{ success?: boolean; nextExpectedRevision: Integer; position?: EsdbPosition }>;
   readStream(
     streamName: string,
     options: { direction: typeof FORWARDS | typeof BACKWARDS; fromRevision: typeof START | typeof END | bigint; maxCount: number },
@@ -76,6 +81,8 @@ export interface EsdbLogger {
 export interface EventStoreDbOptions {
   /** Use this client instead of one made from the connection string (tests). */
   readonly client?: EsdbClient;
+  /** Makes the client from the connection string; the real client's by default (tests model a cluster with it). */
+  readonly connect?: (connectionString: string) => EsdbClient;
   /** Bound on the reachability check of `openEventStoreDb`. Default 10 s. */
   readonly connectTimeoutMs?: number;
   /** Bound on `ping()`. Default 2 s. */
@@ -119,6 +126,37 @@ export function scrub(message: string, connectionString: string): string {
   return password ? message.split(password).join('***') : message;
 }
 
+/**
+ * Why a connection string must not be used, or null. Both cases pass the
+ * client's own parser and fail only later, quietly:
+ * - `esdb+discover://` with several hosts: client 6.2.1 keeps the first host
+ *   only (Client/index.js, "More than one address provided for discovery"), so
+ *   with that node down the cluster cannot be found at all;
+ * - `throwOnAppendFailure=false`: a conflict comes back as `success: false`
+ *   instead of an error (streams/appendToStream/append.js, batchAppend.js).
+ */
+export function connectionStringProblem(connectionString: string): string | null {
+  const text = connectionString.trim();
+  const scheme = /^([^:]+):\/\//.exec(text)?.[1];
+  const query = text.indexOf('?');
+  const authority = text.slice(scheme === undefined ? 0 : scheme.length + 3, query < 0 ? undefined : query);
+  const hosts = authority.slice(authority.lastIndexOf('@') + 1).split(',').filter((host) => host.trim() !== '');
+  if (scheme === 'esdb+discover' && hosts.length > 1) {
+    return (
+      'esdb+discover:// takes one DNS name that resolves to the cluster: the client uses only the first of several hosts, ' +
+      'so the cluster would be lost with that node; list the nodes as gossip seeds with esdb:// instead: ' +
+      redactConnectionString(text).replace(/^esdb\+discover:\/\//, 'esdb://')
+    );
+  }
+  for (const pair of query < 0 ? [] : text.slice(query + 1).split('&')) {
+    const [key = '', value = ''] = pair.split('=');
+    if (key.trim().toLowerCase().replace(/[_-]/g, '') === 'throwonappendfailure' && value.trim() === 'false') {
+      return 'throwOnAppendFailure=false would report a conflicting append as a success; remove the option';
+    }
+  }
+  return null;
+}
+
 export function toBigInt(value: Integer | string, what: string): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
@@ -150,9 +188,48 @@ function isSystemEvent(event: EsdbRecordedEvent): boolean {
   return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
-/** The log position of any read result, system events included (paging needs them). */
+/**
+ * A place in `$all`: the commit position, then the prepare position. Events
+ * appended through gRPC have commit = prepare, one record each; events written
+ * in an old-style transaction (pre-20 servers, the TCP client) share the
+ * transaction's commit position and differ by prepare position. `$all` is in
+ * that order, and a read or a subscription from a LogPosition starts exactly there.
+ */
+export interface LogPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  return a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
+}
+
+/** Where a read or subscription strictly after the port's position `after` starts (a commit position). */
+export function afterCommit(after: bigint | undefined): LogPosition | undefined {
+  return after === undefined ? undefined : { commit: after, prepare: after };
+}
+
+/**
+ * The log position of any read result, system events included (paging needs
+ * them). An unset protobuf uint64 reads "0" (the client then reports
+ * `{ commit: 0n, prepare: 0n }`, e.g. on stream reads of servers before
+ * 22.6): no event lies at 0, where the log begins with the server's own
+ * records, so that is "no position", and the read's own commit position is
+ * used if it sent one.
+ */
+export function logPositionOf(resolved: EsdbResolvedEvent): LogPosition | null {
+  const recorded = resolved.event?.position;
+  const commit = normalisePosition(recorded?.commit);
+  const prepare = normalisePosition(recorded?.prepare);
+  if (commit !== null && prepare !== null && (commit !== 0n || prepare !== 0n)) return { commit, prepare };
+  const read = normalisePosition(resolved.commitPosition);
+  return read === null ? null : { commit: read, prepare: read };
+}
+
+/** The port's position of any read result: its commit position. */
 export function positionOf(resolved: EsdbResolvedEvent): bigint | null {
-  return normalisePosition(resolved.event?.position?.commit) ?? normalisePosition(resolved.commitPosition);
+  return logPositionOf(resolved)?.commit ?? null;
 }
 
 /** The port's view of an event; null for what Courtship never sees (system events, unresolved links). */
@@ -191,8 +268,8 @@ export function toClientRevision(expected: ExpectedRevision): AppendExpectedRevi
   return BigInt(expected);
 }
 
-export function fromPosition(position: bigint | undefined): FromPosition {
-  return position === undefined ? START : { commit: position, prepare: position };
+export function fromPosition(position: LogPosition | undefined): FromPosition {
+  return position === undefined ? START : { commit: position.commit, prepare: position.prepare };
 }
 
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {

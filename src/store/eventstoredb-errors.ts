@@ -32,7 +32,9 @@ export function messageOf(error: unknown): string {
 /**
  * Failures worth retrying: the server or the leader cannot be reached right
  * now. The client raises UnavailableError on reads but a plain Error with gRPC
- * code 14 on appends; both count.
+ * code 14 on appends; both count. So does a failed discovery (no node found
+ * through gossip, e.g. during an election), which the client reports as a
+ * plain Error without a code (Client/discovery.js).
  */
 export function isUnavailable(error: unknown): boolean {
   return (
@@ -41,8 +43,14 @@ export function isUnavailable(error: unknown): boolean {
     error instanceof NotLeaderError ||
     error instanceof DeadlineExceededError ||
     codeOf(error) === 14 ||
-    codeOf(error) === 4
+    codeOf(error) === 4 ||
+    isDiscoveryFailure(error)
   );
+}
+
+/** `discoverEndpoint`'s `new Error(\`Failed to discover after ${attempts} attempts.\`)`. */
+function isDiscoveryFailure(error: unknown): boolean {
+  return error instanceof Error && codeOf(error) === undefined && /^Failed to discover after \d+ attempts\.?$/.test(error.message);
 }
 
 /** gRPC codes by which a long-lived subscription stream ends when its node goes away. */

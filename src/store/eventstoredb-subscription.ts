@@ -5,7 +5,14 @@
  */
 import { StoreUnavailableError, type RecordedEvent, type Subscription } from './port.js';
 import { StepRace } from './step-race.js';
-import { toRecordedEvent, type EsdbLogger, type EsdbSubscription } from './eventstoredb-client.js';
+import {
+  compareLogPositions,
+  logPositionOf,
+  toRecordedEvent,
+  type EsdbLogger,
+  type EsdbSubscription,
+  type LogPosition,
+} from './eventstoredb-client.js';
 import { isDroppedSubscription, messageOf, toStoreError } from './eventstoredb-errors.js';
 
 const STOPPED = Symbol('stopped');
@@ -24,7 +31,8 @@ export interface ResubscribeSettings {
  * reopens itself after a drop from the last event it delivered.
  */
 export class ResubscribingSubscription implements Subscription {
-  private last: bigint | undefined;
+  /** The (commit, prepare) position of the last event delivered: events of an old-style transaction share a commit. */
+  private last: LogPosition | undefined;
   private current: EsdbSubscription | null = null;
   private readonly stopping = new AbortController();
   /** Each step (a pull from the server, a wait before resubscribing) ends as soon as the subscription stops. */
@@ -32,8 +40,8 @@ export class ResubscribingSubscription implements Subscription {
   private readonly iterator: AsyncGenerator<RecordedEvent, void, undefined>;
 
   constructor(
-    private readonly open: (after: bigint | undefined) => EsdbSubscription,
-    after: bigint | undefined,
+    private readonly open: (after: LogPosition | undefined) => EsdbSubscription,
+    after: LogPosition | undefined,
     private readonly settings: ResubscribeSettings,
     private readonly onStop: () => void,
   ) {
@@ -74,9 +82,11 @@ export class ResubscribingSubscription implements Subscription {
           if (step === STOPPED || this.stopping.signal.aborted) return;
           if (step.done) break;
           const event = toRecordedEvent(step.value);
-          // Skip system events, and whatever a resubscription replays at or before the last delivery.
-          if (event === null || (this.last !== undefined && event.position <= this.last)) continue;
-          this.last = event.position;
+          if (event === null) continue;
+          // Skip whatever a resubscription replays at or before the last delivery.
+          const position = logPositionOf(step.value)!;
+          if (this.last !== undefined && compareLogPositions(position, this.last) <= 0) continue;
+          this.last = position;
           failures = 0;
           yield event;
         }
@@ -96,7 +106,7 @@ export class ResubscribingSubscription implements Subscription {
       }
       const delayMs = this.settings.delayOf(failures);
       this.settings.logger?.warn(
-        { attempt: failures, delayMs, after: this.last?.toString(), err: messageOf(cause) },
+        { attempt: failures, delayMs, after: this.last?.commit.toString(), err: messageOf(cause) },
         'EventStoreDB subscription dropped; resubscribing from the last delivered event',
       );
       // The sleep is told of the stop (the default one clears its timer); racing it covers one that ignores it.

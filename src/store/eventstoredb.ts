@@ -1,15 +1,20 @@
 /**
  * The EventStoreDB / KurrentDB adapter: the port over `@eventstore/db-client`.
  * Its siblings hold the client seam (eventstoredb-client.ts), the error
- * mapping (eventstoredb-errors.ts) and the subscription
- * (eventstoredb-subscription.ts); only these four files know the client.
+ * mapping (eventstoredb-errors.ts), appends and their retries
+ * (eventstoredb-append.ts), paging through `$all` (eventstoredb-read-all.ts)
+ * and the subscription (eventstoredb-subscription.ts); only these files know
+ * the client.
  *
  * Choices worth knowing (docs/EVENTSTOREDB.md has the operator's view):
  * - Positions are the commit position. Events appended through gRPC are
  *   committed one record each, so commit = prepare = the event's own log
- *   position: unique and strictly increasing. A read "from" a position is
- *   inclusive on the server, so `after` is made exclusive here by skipping
- *   every event at or before it.
+ *   position: unique and strictly increasing. Events of an old-style
+ *   transaction share a commit position, so paging and resubscribing go by
+ *   the full (commit, prepare) position, and readAll never ends a result
+ *   inside such a transaction. A read "from" a position is inclusive on the
+ *   server, so `after` is made exclusive here by skipping every event at or
+ *   before it.
  * - System events ($-prefixed types or streams: projections, statistics,
  *   links) are the server's business, never Courtship's: they are filtered out
  *   of readAll, headPosition and subscriptions.
@@ -18,25 +23,31 @@
  *   and sorts in memory. Streams this process creates are added at once, so a
  *   process sees its own new streams before the projection catches up.
  * - The client hangs forever on a socket that accepts and never answers, and
- *   reports a refused connection as a plain Error with code 14: every call is
- *   bounded by our own timeout, and both forms count as "unavailable".
+ *   reports a refused connection as a plain Error with code 14 and a failed
+ *   discovery as a plain Error without a code: every call is bounded by our
+ *   own timeout (a timed-out read is cancelled on the server), and all these
+ *   forms count as "unavailable".
+ * - Connection strings that would fail quietly later are refused when the
+ *   store opens: `esdb+discover://` with several hosts (the client keeps the
+ *   first) and `throwOnAppendFailure=false` (conflicts become successes).
  * - Subscriptions resubscribe by themselves after a drop or a failover, from
  *   the last event they delivered (never from a checkpoint the server reports,
  *   which can lie past it), skipping anything at or before it.
- * - Idempotent retries are the server's, and differ from the SQLite store's
+ * - Idempotent retries are the server's, checked by ids at the expected
+ *   revision; for 'any' and 'stream_exists', which the server recognises only
+ *   through a bounded cache, the adapter reads the batch back before
+ *   resending (eventstoredb-append.ts). They differ from the SQLite store's
  *   where a batch is not a plain retry (see the contract suite): a batch
  *   resent expecting the stream's current revision is appended again (the
- *   server keeps no ids unique in a stream; SQLite refuses it), a batch that
- *   repeats only some earlier events is a WrongExpectedRevision (SQLite: an
- *   InvalidAppendError), and a retry expecting 'any' is only recognised while
- *   the first append is in the server's bounded cache of recent writes.
+ *   server keeps no ids unique in a stream; SQLite refuses it), and a batch
+ *   that repeats only some earlier events is a WrongExpectedRevision (SQLite:
+ *   an InvalidAppendError).
  */
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError, excludeSystemEvents } from '@eventstore/db-client';
 import type { JSONEventData, JSONType } from '@eventstore/db-client';
 import {
   StoreError,
   StoreUnavailableError,
-  matchesReadAllFilter,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -50,16 +61,18 @@ import {
 } from './port.js';
 import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
 import {
+  afterCommit,
   backoffDelay,
+  compareLogPositions,
+  connectionStringProblem,
   defaultSleep,
   fromPosition,
+  logPositionOf,
   normalisePosition,
   normaliseRevision,
-  positionOf,
   redactConnectionString,
   scrub,
   toBigInt,
-  toClientRevision,
   toRecordedEvent,
   withTimeout,
   type EsdbClient,
@@ -68,8 +81,11 @@ import {
   type EsdbResolvedEvent,
   type EventStoreDbOptions,
   type FromPosition,
+  type LogPosition,
 } from './eventstoredb-client.js';
-import { isUnavailable, messageOf, toStoreError, type ErrorContext } from './eventstoredb-errors.js';
+import { isUnavailable, messageOf, toStoreError } from './eventstoredb-errors.js';
+import { appendWithRetries, type AppendTarget } from './eventstoredb-append.js';
+import { PAGE_SIZE, readAllForwards } from './eventstoredb-read-all.js';
 import { ResubscribingSubscription } from './eventstoredb-subscription.js';
 
 export {
@@ -91,7 +107,6 @@ export { isUnavailable, toStoreError, type ErrorContext } from './eventstoredb-e
 
 /* ------------------------------------------------------------- the adapter */
 
-const PAGE_SIZE = 1000;
 const HEAD_PAGE_SIZE = 100;
 const STREAMS_PROJECTION = '$streams';
 
@@ -99,13 +114,14 @@ export class EventStoreDbStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly settings: Required<Omit<EventStoreDbOptions, 'client' | 'logger'>> & { logger?: EsdbLogger };
+  private readonly settings: Required<Omit<EventStoreDbOptions, 'client' | 'connect' | 'logger'>> & { logger?: EsdbLogger };
   /** Known stream ids, from `$streams` and from this process's own appends. */
   private readonly streamIds = new Set<string>();
   private sortedStreamIds: string[] | null = [];
   /** Last revision of `$streams` folded into `streamIds`. */
   private streamsRevision: bigint | undefined;
   private indexing: Promise<void> | undefined;
+  private readonly appendTarget: AppendTarget;
 
   constructor(
     private readonly client: EsdbClient,
@@ -124,6 +140,13 @@ export class EventStoreDbStore implements EventStore {
       sleep: options.sleep ?? defaultSleep,
       logger: options.logger,
     };
+    this.appendTarget = {
+      client,
+      settings: this.settings,
+      isClosed: () => this.closed,
+      readTail: (streamId, maxCount) => this.readStream(streamId, { direction: 'backwards', maxCount }),
+      noAnswer: (what, ms) => this.noAnswer(what, ms),
+    };
   }
 
   async append(
@@ -141,9 +164,7 @@ export class EventStoreDbStore implements EventStore {
       metadata: (events[index]!.metadata ?? {}) as JSONType,
     }));
     const context = { description: this.description, streamId, expected: expectedRevision };
-    const result = await this.retryWhileUnavailable(context, () =>
-      this.client.appendToStream(streamId, payload, { expectedRevision: toClientRevision(expectedRevision) }),
-    );
+    const result = await appendWithRetries(this.appendTarget, streamId, payload, expectedRevision, context);
     const nextRevision = normaliseRevision(result.nextExpectedRevision);
     if (nextRevision === null) throw new StoreError(`EventStoreDB acknowledged an append to ${streamId} without a revision`, 'BAD_RESPONSE');
     if (nextRevision === batch.length - 1) this.rememberStream(streamId);
@@ -156,21 +177,6 @@ export class EventStoreDbStore implements EventStore {
     const [last] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
     if (!last) throw new StoreError(`EventStoreDB acknowledged revision ${revision} of ${streamId}, which cannot be read`, 'BAD_RESPONSE');
     return last.position;
-  }
-
-  private async retryWhileUnavailable<T>(context: ErrorContext, attempt: () => Promise<T>): Promise<T> {
-    const { appendAttempts, backoffBaseMs, backoffMaxMs, callTimeoutMs } = this.settings;
-    for (let n = 1; ; n++) {
-      try {
-        // Retrying is safe even if a lost answer hid a success: the same event ids make it an idempotent retry.
-        return await withTimeout(attempt(), callTimeoutMs, () => this.noAnswer('an append', callTimeoutMs));
-      } catch (error) {
-        if (!isUnavailable(error) || n >= appendAttempts || this.closed) throw toStoreError(error, context);
-        const delayMs = backoffDelay(n, backoffBaseMs, backoffMaxMs);
-        this.settings.logger?.warn({ attempt: n, delayMs, err: messageOf(error) }, 'EventStoreDB unavailable; retrying the append');
-        await this.settings.sleep(delayMs);
-      }
-    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -196,28 +202,9 @@ export class EventStoreDbStore implements EventStore {
     const { after } = options;
     assertAfterPosition(after, 'readAll');
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
-    // Filtered on this side: the client's readAll takes no filter (only its subscriptions do).
     const filter = readAllFilter(options.filter);
     this.assertOpen();
-    const events: RecordedEvent[] = [];
-    // One more than needed: the page starts at the (inclusive) `after` event, which is skipped.
-    const pageSize = limit < 0 ? PAGE_SIZE : Math.min(limit + 1, PAGE_SIZE);
-    let cursor = after;
-    for (;;) {
-      const page = await this.readAllPage(FORWARDS, fromPosition(cursor), pageSize);
-      let moved = false;
-      for (const resolved of page) {
-        const position = positionOf(resolved);
-        if (position === null || (cursor !== undefined && position <= cursor)) continue;
-        cursor = position;
-        moved = true;
-        const event = toRecordedEvent(resolved);
-        if (event === null || !matchesReadAllFilter(event, filter)) continue;
-        events.push(event);
-        if (events.length === limit) return events;
-      }
-      if (page.length < pageSize || !moved) return events;
-    }
+    return readAllForwards((direction, from, maxCount) => this.readAllPage(direction, from, maxCount), after, limit, filter);
   }
 
   private async readAllPage(
@@ -241,6 +228,8 @@ export class EventStoreDbStore implements EventStore {
       return events;
     };
     return withTimeout(collect(), timeoutMs, () => {
+      // destroy() ends only our side of the client's ReadStream; cancel() ends the gRPC call on the server.
+      read.cancel?.().catch(() => undefined);
       read.destroy?.();
       return this.noAnswer(what, timeoutMs);
     });
@@ -255,7 +244,7 @@ export class EventStoreDbStore implements EventStore {
     this.assertOpen();
     const subscription = new ResubscribingSubscription(
       (after) => this.client.subscribeToAll({ fromPosition: fromPosition(after), filter: excludeSystemEvents() }),
-      options.after,
+      afterCommit(options.after),
       {
         description: this.description,
         maxAttempts: this.settings.resubscribeAttempts,
@@ -345,17 +334,17 @@ export class EventStoreDbStore implements EventStore {
 
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
-    let cursor: bigint | undefined;
+    let cursor: LogPosition | undefined;
     // Backwards from the end, past the server's own events (statistics, projection checkpoints).
     for (;;) {
       const page = await this.readAllPage(BACKWARDS, cursor === undefined ? END : fromPosition(cursor), HEAD_PAGE_SIZE);
       let moved = false;
       for (const resolved of page) {
-        const position = positionOf(resolved);
-        if (position === null || (cursor !== undefined && position >= cursor)) continue;
+        const position = logPositionOf(resolved);
+        if (position === null || (cursor !== undefined && compareLogPositions(position, cursor) >= 0)) continue;
         cursor = position;
         moved = true;
-        if (toRecordedEvent(resolved) !== null) return position;
+        if (toRecordedEvent(resolved) !== null) return position.commit;
       }
       if (page.length < HEAD_PAGE_SIZE || !moved) return null;
     }
@@ -399,6 +388,11 @@ function firstIndex(sorted: readonly string[], isAtOrPast: (id: string) => boole
 
 /* ----------------------------------------------------------------- opening */
 
+/** The real client's `throwOnAppendFailure` getter (typed protected) is false: conflicts would come back as successes. */
+function hidesAppendFailures(client: EsdbClient): boolean {
+  return (client as unknown as { throwOnAppendFailure?: unknown }).throwOnAppendFailure === false;
+}
+
 /**
  * Connects to EventStoreDB and checks, within a bounded time, that it answers.
  * Fails with a StoreUnavailableError naming the connection string without its
@@ -409,18 +403,29 @@ export async function openEventStoreDb(
   options: EventStoreDbOptions = {},
 ): Promise<EventStoreDbStore> {
   const description = redactConnectionString(connectionString);
+  const problem = connectionStringProblem(connectionString);
+  if (problem !== null) {
+    throw new StoreError(`refusing EventStoreDB connection string ${description}: ${problem}`, 'INVALID_CONNECTION_STRING');
+  }
   let client = options.client;
   if (!client) {
     try {
-      client = EventStoreDBClient.connectionString(connectionString);
+      client = (options.connect ?? ((text) => EventStoreDBClient.connectionString(text)))(connectionString);
     } catch (error) {
       // The parser's message may quote the string, password included.
       throw new StoreError(
         `${description} is not a valid EventStoreDB connection string (${scrub(messageOf(error), connectionString)}); ` +
-          'expected esdb://[user:password@]host:port[?tls=false] or esdb+discover://…',
+          'expected esdb://[user:password@]host:port[,host:port…][?tls=false] or esdb+discover://[user:password@]dns-name:port',
         'INVALID_CONNECTION_STRING',
       );
     }
+  }
+  if (hidesAppendFailures(client)) {
+    await client.dispose().catch(() => undefined);
+    throw new StoreError(
+      `refusing EventStoreDB client for ${description}: throwOnAppendFailure is off, which would report a conflicting append as a success`,
+      'INVALID_CONNECTION_STRING',
+    );
   }
   const store = new EventStoreDbStore(client, description, options);
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
