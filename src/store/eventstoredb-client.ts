@@ -212,11 +212,12 @@ export function afterCommit(after: bigint | undefined): LogPosition | undefined 
 
 /**
  * The log position of any read result, system events included (paging needs
- * them). An unset protobuf uint64 reads "0" (the client then reports
- * `{ commit: 0n, prepare: 0n }`, e.g. on stream reads of servers before
- * 22.6): no event lies at 0, where the log begins with the server's own
- * records, so that is "no position", and the read's own commit position is
- * used if it sent one.
+ * them). The server marks "no position" as -1, which arrives as 2^64−1 (its
+ * gRPC Enumerators: `Position.FromInt64(commitPosition ?? -1, …)`); a field it
+ * leaves unset reads "0" (protobuf's default), which the client turns into
+ * `{ commit: 0n, prepare: 0n }`. No event lies at 0, where the log begins
+ * with the server's own records, so both are "no position", and the read's
+ * own commit position is used if it sent one.
  */
 export function logPositionOf(resolved: EsdbResolvedEvent): LogPosition | null {
   const recorded = resolved.event?.position;
@@ -239,7 +240,8 @@ export function toRecordedEvent(resolved: EsdbResolvedEvent): RecordedEvent | nu
   const position = positionOf(resolved);
   if (position === null) {
     throw new StoreError(
-      `EventStoreDB sent event ${event.id} of ${event.streamId} without its log position; Courtship needs EventStoreDB 22.6 or later`,
+      `EventStoreDB sent event ${event.id} of ${event.streamId} without its log position; Courtship needs EventStoreDB 22.6 ` +
+        'or later, which sends it on stream reads for every event not written in an explicit (pre-20 or TCP) transaction',
       'BAD_RESPONSE',
     );
   }

@@ -123,6 +123,14 @@ describe('client options that would hide a failure', () => {
     }
   });
 
+  it('refuses a client made with throwOnAppendFailure off, however it was made', async () => {
+    const client = new FakeClient();
+    client.throwOnAppendFailure = false;
+    const error = await openEventStoreDb('esdb://db:2113?tls=false', { client }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_CONNECTION_STRING' });
+    expect(client.disposed).toBe(true);
+  });
+
   it('accepts throwOnAppendFailure=true, the default', async () => {
     const cluster = new FakeCluster([]);
     const store = await openEventStoreDb('esdb://db:2113?tls=false&throwOnAppendFailure=true', { connect: cluster.connect });

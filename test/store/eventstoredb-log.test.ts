@@ -227,6 +227,12 @@ describe('an event whose log position the server left unset', () => {
     expect(() => toRecordedEvent(unset(recorded('rel-t-1', 0, 10)))).toThrow(/22\.6/);
   });
 
+  it("is refused too when marked with the server's own 'no position', 2^64-1", () => {
+    const resolved = recorded('rel-t-1', 0, 10);
+    const marked = { event: { ...resolved.event!, position: { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n } } };
+    expect(() => toRecordedEvent(marked)).toThrow(/22\.6/);
+  });
+
   it("takes its position from the read's commit position when there is one", () => {
     const resolved = recorded('rel-t-1', 0, 10);
     expect(toRecordedEvent({ ...unset(resolved), commitPosition: 10n })?.position).toBe(10n);
