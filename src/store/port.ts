@@ -35,7 +35,13 @@ export interface RecordedEvent {
   readonly streamId: string;
   /** 0-based revision within the stream. */
   readonly revision: number;
-  /** Global position in the log, strictly increasing in log order. */
+  /**
+   * Global position in the log, strictly increasing in log order for every
+   * event appended through this port. (EventStoreDB: events written in an
+   * old-style transaction, before v20 or by its TCP client, share their
+   * commit position; readAll never ends a page inside such a transaction,
+   * see docs/EVENTSTOREDB.md.)
+   */
   readonly position: bigint;
   readonly type: string;
   readonly data: unknown;
@@ -65,8 +71,11 @@ export interface ReadAllOptions {
   readonly after?: bigint;
   readonly maxCount?: number;
   /**
-   * Only events that match (EventStoreDB's server-side filters on `$all`): the
-   * events skipped do not count towards `maxCount`.
+   * Only events that match: the events skipped do not count towards
+   * `maxCount`. Each store checks the filter along the log's order (SQLite in
+   * its query; EventStoreDB in the adapter, as client 6.2.1 sends no filter
+   * with a read of `$all`), so a filter that matches little reads through
+   * much of the log.
    */
   readonly filter?: ReadAllFilter;
 }
@@ -116,6 +125,13 @@ export interface EventStore {
   /** Human description for logs: file path or connection string without password. */
   readonly description: string;
 
+  /**
+   * Appends all or nothing. An adapter that retries after a lost answer never
+   * writes the batch twice: an exact revision or `no_stream` is checked by the
+   * store against the ids already at that place; for `any` and
+   * `stream_exists` the EventStoreDB adapter reads the stream's tail back first
+   * (docs/EVENTSTOREDB.md, "Retries").
+   */
   append(streamId: string, events: readonly NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,17 +1,19 @@
 /**
  * What the EventStoreDB adapter promises that can be checked without a server:
- * a fake client stands in for `@eventstore/db-client`, scripted to fail the way
- * the real one does (a plain Error with code 14, UnavailableError, a stream
- * that ends or hangs, numbers where bigints are expected). Waits between
- * retries go through an injected `sleep` that records the delay and returns at
- * once, so nothing here depends on the clock.
+ * a fake client (eventstoredb-fake.ts) stands in for `@eventstore/db-client`,
+ * scripted to fail the way the real one does (a plain Error with code 14,
+ * UnavailableError, a stream that ends or hangs, numbers where bigints are
+ * expected). Waits between retries go through an injected `sleep` that
+ * records the delay and returns at once, so nothing here depends on the clock.
+ * Subscriptions: eventstoredb-subscription.test.ts; clusters and connection
+ * strings: eventstoredb-cluster.test.ts; transactions, retries of `any` and
+ * what the client really answers: eventstoredb-log.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AccessDeniedError,
   MaxAppendSizeExceededError,
-  StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
@@ -21,11 +23,8 @@ import {
   StoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
-  type RecordedEvent,
-  type Subscription,
 } from '../../src/store/port.js';
 import {
-  EventStoreDbStore,
   normalisePosition,
   normaliseRevision,
   openEventStoreDb,
@@ -33,199 +32,20 @@ import {
   toBigInt,
   toRecordedEvent,
   toStoreError,
-  type EsdbClient,
-  type EsdbRead,
-  type EsdbResolvedEvent,
-  type EsdbSubscription,
-  type EventStoreDbOptions,
 } from '../../src/store/eventstoredb.js';
-import { alive, collectGarbage } from './gc.js';
-
-const SECRET = 'hunter2';
-const CONNECTION = `esdb://admin:${SECRET}@db.example:2113?tls=false`;
-const DESCRIPTION = 'esdb://admin:***@db.example:2113?tls=false';
-
-/* ------------------------------------------------------------ the fake */
-
-type AppendCall = Parameters<EsdbClient['appendToStream']>;
-type AppendOutcome = Awaited<ReturnType<EsdbClient['appendToStream']>> | Error;
-
-function recorded(
-  streamId: string,
-  revision: bigint | number,
-  position: bigint | number,
-  type = 'Happened',
-  data: unknown = {},
-): EsdbResolvedEvent {
-  return {
-    event: {
-      streamId,
-      id: randomUUID(),
-      revision,
-      type,
-      created: new Date(0),
-      data,
-      metadata: { tenant: 't' },
-      position: { commit: position, prepare: position },
-    },
-    commitPosition: typeof position === 'bigint' ? position : BigInt(position),
-  };
-}
-
-function link(target: string, revision: number): EsdbResolvedEvent {
-  return recorded('$streams', revision, 1_000_000 + revision, '$>', new TextEncoder().encode(`0@${target}`));
-}
-
-function readOf(events: readonly EsdbResolvedEvent[], failure?: Error): EsdbRead {
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield* events;
-      if (failure) throw failure;
-    },
-  };
-}
-
-/** A read that never answers, like the client's first call on a socket that accepts and stays silent. */
-function silentRead(): EsdbRead & { destroyed: boolean } {
-  let release: () => void = () => undefined;
-  const read = {
-    destroyed: false,
-    destroy() {
-      read.destroyed = true;
-      release();
-    },
-    async *[Symbol.asyncIterator](): AsyncGenerator<EsdbResolvedEvent> {
-      await new Promise<void>((resolve) => (release = resolve));
-    },
-  };
-  return read;
-}
-
-/** One server subscription: yields its steps (an Error step fails the stream), then ends or waits. */
-class FakeSubscription implements EsdbSubscription {
-  pulled = 0;
-  unsubscribed = false;
-  destroyed = false;
-  private release: () => void = () => undefined;
-  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
-
-  constructor(
-    private readonly steps: Iterable<EsdbResolvedEvent | Error>,
-    private readonly atEnd: 'end' | 'wait' = 'wait',
-    /** A stream stuck on a dead socket: closing it never ends a pending read. */
-    private readonly deaf = false,
-  ) {}
-
-  async unsubscribe() {
-    this.unsubscribed = true;
-    if (!this.deaf) this.release();
-  }
-
-  destroy() {
-    this.destroyed = true;
-    if (!this.deaf) this.release();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<EsdbResolvedEvent> {
-    for (const step of this.steps) {
-      this.pulled += 1;
-      if (step instanceof Error) throw step;
-      yield step;
-    }
-    if (this.atEnd === 'wait') await this.released;
-  }
-}
-
-class FakeClient implements EsdbClient {
-  readonly appendCalls: AppendCall[] = [];
-  readonly appendOutcomes: AppendOutcome[] = [];
-  readonly streams = new Map<string, EsdbResolvedEvent[]>();
-  /** $all, in log order, system events included. */
-  log: EsdbResolvedEvent[] = [];
-  readonly readAllCalls: Parameters<EsdbClient['readAll']>[0][] = [];
-  readonly readStreamCalls: Parameters<EsdbClient['readStream']>[] = [];
-  readAllOverride?: () => EsdbRead;
-  readonly subscriptions: FakeSubscription[] = [];
-  readonly subscribeCalls: Parameters<EsdbClient['subscribeToAll']>[0][] = [];
-  projectionStatus = 'Running';
-  disposed = false;
-
-  async appendToStream(...call: AppendCall) {
-    this.appendCalls.push(call);
-    const outcome = this.appendOutcomes.shift();
-    if (outcome === undefined) throw new Error('the fake has no scripted append outcome');
-    if (outcome instanceof Error) throw outcome;
-    return outcome;
-  }
-
-  readStream(...call: Parameters<EsdbClient['readStream']>): EsdbRead {
-    this.readStreamCalls.push(call);
-    const [name, { direction, fromRevision, maxCount }] = call;
-    const stream = this.streams.get(name);
-    if (!stream) return readOf([], new StreamNotFoundError(undefined, name));
-    const revisionOf = (e: EsdbResolvedEvent) => BigInt(e.event!.revision);
-    const events =
-      direction === 'forwards'
-        ? stream.filter((e) => fromRevision === 'start' || (fromRevision !== 'end' && revisionOf(e) >= fromRevision))
-        : [...stream].reverse().filter((e) => fromRevision === 'end' || (fromRevision !== 'start' && revisionOf(e) <= fromRevision));
-    return readOf(events.slice(0, maxCount));
-  }
-
-  readAll(options: Parameters<EsdbClient['readAll']>[0]): EsdbRead {
-    this.readAllCalls.push(options);
-    if (this.readAllOverride) return this.readAllOverride();
-    const { direction, fromPosition, maxCount } = options;
-    const at = (e: EsdbResolvedEvent) => e.commitPosition as bigint;
-    // Like the server: forwards from a position is inclusive, backwards from one is exclusive.
-    const events =
-      direction === 'forwards'
-        ? this.log.filter((e) => typeof fromPosition === 'string' || at(e) >= fromPosition.commit)
-        : [...this.log].reverse().filter((e) => typeof fromPosition === 'string' || at(e) < fromPosition.commit);
-    return readOf(events.slice(0, maxCount));
-  }
-
-  subscribeToAll(options: Parameters<EsdbClient['subscribeToAll']>[0]): EsdbSubscription {
-    this.subscribeCalls.push(options);
-    const next = this.subscriptions[this.subscribeCalls.length - 1];
-    if (!next) throw new Error('the fake has no scripted subscription left');
-    return next;
-  }
-
-  async getProjectionStatus() {
-    return { projectionStatus: this.projectionStatus };
-  }
-
-  async dispose() {
-    this.disposed = true;
-  }
-}
-
-function unavailable(): Error {
-  // What the client really throws from an append when nothing listens: a plain Error, not UnavailableError.
-  return Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
-}
-
-function storeWith(client: FakeClient, options: EventStoreDbOptions = {}) {
-  const delays: number[] = [];
-  const store = new EventStoreDbStore(client, DESCRIPTION, {
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
-    ...options,
-  });
-  return { store, delays };
-}
-
-async function take(subscription: Subscription, count: number): Promise<RecordedEvent[]> {
-  const received: RecordedEvent[] = [];
-  for await (const event of subscription) {
-    received.push(event);
-    if (received.length === count) break;
-  }
-  return received;
-}
-
-const newEvent = (type = 'Happened') => ({ id: randomUUID(), type, data: { n: 1 } });
+import {
+  CONNECTION,
+  DESCRIPTION,
+  FakeClient,
+  SECRET,
+  link,
+  newEvent,
+  readOf,
+  recorded,
+  silentRead,
+  storeWith,
+  unavailable,
+} from './eventstoredb-fake.js';
 
 /* ---------------------------------------------------------------- tests */
 
@@ -567,204 +387,5 @@ describe('listing streams from the $streams projection', () => {
     const error = await store.listStreams({ prefix: 'rel-' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'STREAMS_PROJECTION_DISABLED' });
     expect((error as Error).message).toContain('EVENTSTORE_RUN_PROJECTIONS=All');
-  });
-});
-
-describe('subscriptions', () => {
-  it('resubscribes after a dropped connection from the last delivered event, without gap or duplicate', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(
-      new FakeSubscription([
-        recorded('rel-t-1', 0, 1),
-        recorded('rel-t-1', 1, 2),
-        recorded('rel-t-2', 0, 3),
-        // Delivered by the server, but not to the consumer: never a place to resume from.
-        recorded('$stats-node', 0, 10, 'StatsCollected'),
-        unavailable(),
-      ]),
-      new FakeSubscription([recorded('rel-t-2', 0, 3), recorded('rel-t-1', 2, 4), recorded('rel-t-3', 0, 5)]),
-    );
-    const { store, delays } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    const received = await take(subscription, 5);
-    expect(received.map((e) => e.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
-    expect(client.subscribeCalls.map((call) => call.fromPosition)).toEqual(['start', { commit: 3n, prepare: 3n }]);
-    expect(client.subscriptions[0]!.unsubscribed).toBe(true);
-    expect(delays).toEqual([100]);
-    await subscription.stop();
-  });
-
-  it('resubscribes when the server ends the stream, as after a leader failover', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(
-      new FakeSubscription([recorded('rel-t-1', 0, 7)], 'end'),
-      new FakeSubscription([recorded('rel-t-1', 1, 8)]),
-    );
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll({ after: 6n });
-    expect((await take(subscription, 2)).map((e) => e.position)).toEqual([7n, 8n]);
-    expect(client.subscribeCalls.map((call) => call.fromPosition)).toEqual([
-      { commit: 6n, prepare: 6n },
-      { commit: 7n, prepare: 7n },
-    ]);
-    await subscription.stop();
-  });
-
-  it('skips the event at exactly the `after` position', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(new FakeSubscription([recorded('rel-t-1', 0, 6), recorded('rel-t-1', 1, 9)]));
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll({ after: 6n });
-    expect((await take(subscription, 1)).map((e) => e.position)).toEqual([9n]);
-    await subscription.stop();
-  });
-
-  it('backs off exponentially while resubscribing fails, and starts over once an event arrives', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(
-      new FakeSubscription([unavailable()]),
-      new FakeSubscription([new UnavailableError()]),
-      new FakeSubscription([recorded('rel-t-1', 0, 1), unavailable()]),
-      new FakeSubscription([recorded('rel-t-1', 1, 2)]),
-    );
-    const { store, delays } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    expect((await take(subscription, 2)).map((e) => e.position)).toEqual([1n, 2n]);
-    expect(delays).toEqual([100, 200, 100]);
-    await subscription.stop();
-  });
-
-  it('gives up after the configured number of consecutive failures', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(...[1, 2, 3].map(() => new FakeSubscription([unavailable()])));
-    const { store } = storeWith(client, { resubscribeAttempts: 2 });
-    const error = await take(store.subscribeToAll(), 1).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toContain(DESCRIPTION);
-    expect(client.subscribeCalls).toHaveLength(3);
-  });
-
-  it('ends with the mapped error when the failure is not a dropped connection', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(new FakeSubscription([new AccessDeniedError()]));
-    const { store } = storeWith(client);
-    const error = await take(store.subscribeToAll(), 1).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ACCESS_DENIED' });
-    expect(client.subscribeCalls).toHaveLength(1);
-  });
-
-  it('pulls from the server only as fast as the consumer takes events', async () => {
-    const client = new FakeClient();
-    function* endless() {
-      for (let n = 1; ; n++) yield recorded('rel-t-1', n - 1, n);
-    }
-    const source = new FakeSubscription(endless());
-    client.subscriptions.push(source);
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    await take(subscription, 3);
-    expect(source.pulled).toBe(3);
-    await subscription.stop();
-  });
-
-  it('stop() ends a consumer waiting for the next event and closes the server subscription', async () => {
-    const client = new FakeClient();
-    const source = new FakeSubscription([]);
-    client.subscriptions.push(source);
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    const iterator = subscription[Symbol.asyncIterator]();
-    const pending = iterator.next();
-    await subscription.stop();
-    expect(await pending).toEqual({ done: true, value: undefined });
-    expect(await iterator.next()).toEqual({ done: true, value: undefined });
-    expect(source.unsubscribed && source.destroyed).toBe(true);
-  });
-
-  it('stop() ends a waiting consumer even when the server stream ignores being closed', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(new FakeSubscription([], 'wait', true));
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    const pending = subscription[Symbol.asyncIterator]().next();
-    await subscription.stop();
-    expect(await pending).toEqual({ done: true, value: undefined });
-  });
-
-  it('stop() also ends a subscription waiting to resubscribe', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(new FakeSubscription([unavailable()]));
-    const store = new EventStoreDbStore(client, DESCRIPTION, { sleep: () => new Promise<void>(() => undefined) });
-    const subscription = store.subscribeToAll();
-    const pending = subscription[Symbol.asyncIterator]().next();
-    // Let the subscription fail and start waiting before stopping it.
-    while (client.subscriptions[0]!.pulled === 0) await new Promise((resolve) => setImmediate(resolve));
-    await subscription.stop();
-    expect(await pending).toEqual({ done: true, value: undefined });
-    expect(client.subscribeCalls).toHaveLength(1);
-  });
-
-  it('holds on to none of the events it has delivered', async () => {
-    const client = new FakeClient();
-    const delivered: WeakRef<EsdbResolvedEvent>[] = [];
-    function* tracked() {
-      for (let n = 1; n <= 2000; n++) {
-        const resolved = recorded('rel-t-1', n - 1, n);
-        delivered.push(new WeakRef(resolved));
-        yield resolved;
-      }
-    }
-    client.subscriptions.push(new FakeSubscription(tracked()));
-    const { store } = storeWith(client);
-    const subscription = store.subscribeToAll();
-    const iterator = subscription[Symbol.asyncIterator]();
-    for (let n = 0; n < 2000; n++) await iterator.next();
-    await collectGarbage();
-    // A few may survive in generator frames or the engine's caches; a leak keeps every one.
-    expect(alive(delivered)).toBeLessThan(20);
-    await subscription.stop();
-  });
-
-  it('leaving a for-await loop early stops the subscription, and the store lets go of it', async () => {
-    const client = new FakeClient();
-    const source = new FakeSubscription([recorded('rel-t-1', 0, 1), recorded('rel-t-1', 1, 2)]);
-    client.subscriptions.push(source);
-    const { store } = storeWith(client);
-    const left = await (async () => {
-      const subscription = store.subscribeToAll();
-      for await (const _ of subscription) break;
-      return new WeakRef(subscription);
-    })();
-    expect(source.unsubscribed).toBe(true);
-    await collectGarbage();
-    expect(left.deref()).toBeUndefined();
-  });
-
-  it('stop() cancels the timer of a wait to resubscribe, so nothing keeps the process alive', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const client = new FakeClient();
-      client.subscriptions.push(new FakeSubscription([unavailable()]));
-      const store = new EventStoreDbStore(client, DESCRIPTION, { backoffBaseMs: 5_000 });
-      const subscription = store.subscribeToAll();
-      const pending = subscription[Symbol.asyncIterator]().next();
-      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
-      await subscription.stop();
-      expect(await pending).toEqual({ done: true, value: undefined });
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('closing the store stops its subscriptions and releases the client', async () => {
-    const client = new FakeClient();
-    client.subscriptions.push(new FakeSubscription([]));
-    const { store } = storeWith(client);
-    const pending = store.subscribeToAll()[Symbol.asyncIterator]().next();
-    await store.close();
-    expect(await pending).toEqual({ done: true, value: undefined });
-    expect(client.disposed).toBe(true);
-    await expect(store.readAll()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });

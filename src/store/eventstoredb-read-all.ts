@@ -1,0 +1,86 @@
+/**
+ * Reading `$all` forwards in pages, for the port's `readAll`.
+ *
+ * - The cursor between pages is the full (commit, prepare) position: events of
+ *   an old-style transaction (pre-20 servers, the TCP client) share one commit
+ *   position, so a commit position alone would skip the rest of one at a page
+ *   boundary.
+ * - The port's positions are commit positions, so a caller reading on from the
+ *   last event it got (`after`) would skip the rest of such a transaction too.
+ *   So a result never ends inside one: when the limit falls inside a
+ *   transaction that has more matching events, the result stops before the
+ *   transaction, or, when the transaction alone fills it, holds all of it.
+ * - Client 6.2.1's readAll sends no filter to the server (it sets `NoFilter`,
+ *   streams/readAll.js), so the filter runs here; while it finds little, the
+ *   pages grow to PAGE_SIZE rather than stay the size of the limit.
+ */
+import { FORWARDS } from '@eventstore/db-client';
+import { matchesReadAllFilter, type ReadAllFilter, type RecordedEvent } from './port.js';
+import {
+  afterCommit,
+  compareLogPositions,
+  fromPosition,
+  logPositionOf,
+  toRecordedEvent,
+  type EsdbResolvedEvent,
+  type FromPosition,
+  type LogPosition,
+} from './eventstoredb-client.js';
+
+export const PAGE_SIZE = 1000;
+/** A filtered read multiplies its page size by this after each page, up to PAGE_SIZE. */
+const FILTERED_PAGE_GROWTH = 8;
+
+export type ReadPage = (direction: typeof FORWARDS, from: FromPosition, maxCount: number) => Promise<EsdbResolvedEvent[]>;
+
+/**
+ * A read that reached its limit on an event of a transaction (committed at
+ * `commit`): looking for more matching events of it, or, when the transaction
+ * fills the result (`whole`), taking the rest of it.
+ */
+interface Closing {
+  readonly commit: bigint;
+  readonly whole: boolean;
+}
+
+const inTransaction = (position: LogPosition) => position.prepare < position.commit;
+
+/** Up to `limit` events (all when negative) strictly after commit position `after` that match `filter`. */
+export async function readAllForwards(
+  readPage: ReadPage,
+  after: bigint | undefined,
+  limit: number,
+  filter: ReadAllFilter | undefined,
+): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  // One more than needed: the page starts at the (inclusive) cursor, which is skipped.
+  let pageSize = limit < 0 ? PAGE_SIZE : Math.min(limit + 1, PAGE_SIZE);
+  let cursor = afterCommit(after);
+  let closing: Closing | undefined;
+  for (;;) {
+    const page = await readPage(FORWARDS, fromPosition(cursor), pageSize);
+    let moved = false;
+    for (const resolved of page) {
+      const position = logPositionOf(resolved);
+      if (position === null || (cursor !== undefined && compareLogPositions(position, cursor) <= 0)) continue;
+      cursor = position;
+      moved = true;
+      if (closing !== undefined && position.commit !== closing.commit) return events;
+      const event = toRecordedEvent(resolved);
+      if (event === null || !matchesReadAllFilter(event, filter)) continue;
+      if (closing !== undefined && !closing.whole) {
+        // The transaction goes on past the limit: stop before it, unless it is all there is.
+        const before = events.filter((kept) => kept.position !== closing!.commit);
+        if (before.length > 0) return before;
+        closing = { commit: closing.commit, whole: true };
+      }
+      events.push(event);
+      if (events.length === limit && closing === undefined) {
+        if (!inTransaction(position)) return events;
+        closing = { commit: position.commit, whole: false };
+      }
+    }
+    if (page.length < pageSize || !moved) return events;
+    if (filter !== undefined || closing !== undefined) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
+  }
+}
