@@ -7,6 +7,7 @@ import { AppendEventsResolver } from './resolvers/append-events.js';
 import { EventLogResolver } from './resolvers/event-log.js';
 import { InteractionsResolver } from './resolvers/interactions.js';
 import { MaintenanceResolver } from './resolvers/maintenance.js';
+import { NodeQueries } from './resolvers/node.js';
 import { RelationshipEventsResolver } from './resolvers/relationship-events.js';
 import { RelationshipQueries } from './resolvers/relationship-queries.js';
 import { SubscriptionsResolver } from './resolvers/subscriptions.js';
@@ -16,6 +17,7 @@ import { bindServices, type CourtshipServices } from './services.js';
 const RESOLVERS = [
   WhoamiResolver,
   RelationshipQueries,
+  NodeQueries,
   RelationshipEventsResolver,
   EventLogResolver,
   AppendEventsResolver,

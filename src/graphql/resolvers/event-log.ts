@@ -6,7 +6,8 @@ import { EventFilter } from '../inputs/event-filter.js';
 import { toEventLogFilter } from '../inputs/to-read-side.js';
 import type { CourtshipServices } from '../services.js';
 import { EventConnection } from '../types/connections.js';
-import type { Event } from '../types/event.js';
+import { encodeNodeId } from '../identity/global-id.js';
+import { Event } from '../types/event.js';
 import { perItem } from './complexity.js';
 import { awaitConsistency } from './consistency.js';
 import { afterPosition, pageSize } from './paging.js';
@@ -48,8 +49,9 @@ export class EventLogResolver {
 }
 
 export function toEvent(logged: LoggedEvent): Event {
-  return {
-    id: logged.eventId,
+  return Object.assign(new Event(), {
+    id: encodeNodeId({ type: 'Event', relationshipId: logged.relationshipId, revision: logged.revision }),
+    eventId: logged.eventId,
     relationshipId: logged.relationshipId,
     revision: logged.revision,
     position: encodePosition(logged.position),
@@ -59,5 +61,5 @@ export function toEvent(logged: LoggedEvent): Event {
     data: logged.data,
     metadata: logged.metadata,
     recordedAt: logged.recordedAt,
-  };
+  });
 }

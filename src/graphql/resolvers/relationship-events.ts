@@ -22,7 +22,7 @@ export class RelationshipEventsResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RelationshipEventConnection> {
-    const key = { id: relationship.id, afterRevision: afterRevision(after), first: pageSize(first) };
+    const key = { id: relationship.relationshipId, afterRevision: afterRevision(after), first: pageSize(first) };
     const page = await loadersFor(ctx, this.services).relationshipEvents.load(key);
     // An `asOf` relationship stops at its version then; later events belong to its future.
     const last = relationship.lastRevision;

@@ -91,7 +91,7 @@ export class RelationshipQueries {
       node:
         at === null
           ? new Relationship(ctx.tenant, node.state, evaluationInstant(node, now), this.services.rules, 'recorded')
-          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf'),
+          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null }),
     }));
     return {
       edges,
@@ -103,7 +103,7 @@ export class RelationshipQueries {
   private async asOf(ctx: RequestContext, id: string, at: number): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
     const state = stateAt(events, at, this.services.rules, initialState(id));
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf');
+    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null });
   }
 }
 

@@ -1,13 +1,15 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Role, Stance as StanceValue, Topic } from '../../domain/events.js';
+import { encodeNodeId, type Scope } from '../identity/global-id.js';
 import { QuestionTopic, Stance, StakeholderRole } from './enums.js';
 import { Duration } from './duration.js';
+import { Node } from './node.js';
 import { DateTime } from './scalars.js';
 
-@ObjectType({ description: 'A member of the prospect\'s "family" taking part in the decision.' })
-export class Stakeholder {
-  @Field(() => ID)
-  id!: string;
+@ObjectType({ implements: Node, description: 'A member of the prospect\'s "family" taking part in the decision.' })
+export class Stakeholder extends Node {
+  @Field(() => ID, { description: "The client's own stakeholder id, as given to `introduceStakeholder` (unique within the relationship only)." })
+  stakeholderId!: string;
 
   @Field()
   name!: string;
@@ -28,10 +30,10 @@ export class Stakeholder {
   stanceChangedAt!: string | null;
 }
 
-@ObjectType({ description: "A prospect's due-diligence question still waiting for an answer." })
-export class OpenQuestion {
-  @Field(() => ID)
-  id!: string;
+@ObjectType({ implements: Node, description: "A prospect's due-diligence question still waiting for an answer." })
+export class OpenQuestion extends Node {
+  @Field(() => ID, { description: "The client's own question id, as given to `askQuestion` (unique within the relationship only)." })
+  questionId!: string;
 
   @Field(() => QuestionTopic)
   topic!: Topic;
@@ -44,4 +46,14 @@ export class OpenQuestion {
 
   @Field(() => Duration, { description: 'How long it has been waiting.' })
   age!: Duration;
+}
+
+type Fields<T> = { [K in keyof T as K extends 'id' ? never : K]: T[K] };
+
+export function stakeholderOf(scope: Scope, fields: Fields<Stakeholder>): Stakeholder {
+  return Object.assign(new Stakeholder(), { ...fields, id: encodeNodeId({ type: 'Stakeholder', scope, stakeholderId: fields.stakeholderId }) });
+}
+
+export function openQuestionOf(scope: Scope, fields: Fields<OpenQuestion>): OpenQuestion {
+  return Object.assign(new OpenQuestion(), { ...fields, id: encodeNodeId({ type: 'OpenQuestion', scope, questionId: fields.questionId }) });
 }
