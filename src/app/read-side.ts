@@ -95,8 +95,22 @@ export function relationshipKey(tenant: string, id: string): string {
 export interface Page<T> {
   readonly items: readonly { cursor: string; node: T }[];
   readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
   readonly endCursor: string | null;
   readonly totalCount: number;
+}
+
+/**
+ * Which page of a list: the `first` items after `after` (forwards), or the
+ * `last` items before `before` (backwards); exactly one of `first` and `last`.
+ * Cursors are opaque strings from an earlier page of the same list.
+ */
+export interface PageRequest {
+  readonly first?: number;
+  readonly after?: string;
+  readonly last?: number;
+  readonly before?: string;
 }
 
 /** A page of events; unlike a page of relationships it has no total (counting would read the whole log). */
@@ -179,7 +193,7 @@ export interface ReadSide {
    */
   listRelationships(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow>;
 
   /**
@@ -190,7 +204,7 @@ export interface ReadSide {
    */
   listRelationshipsAsOf(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>>;
 
   /**

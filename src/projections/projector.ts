@@ -18,6 +18,7 @@ import type {
   EventLogFilter,
   EventPage,
   Page,
+  PageRequest,
   PhaseChangeRecord,
   ReadSide,
   RelationshipFilter,
@@ -295,14 +296,14 @@ export class Projector implements ReadSide {
 
   listRelationships(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow> {
     return listRelationships(this.table.ofTenant(tenant), query, this.rules);
   }
 
   async listRelationshipsAsOf(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>> {
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {

@@ -44,7 +44,11 @@ export class EventLogResolver {
     });
     const edges = page.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
     // A page whose filters matched few events may end before `first` with a next page: its endCursor says where the scan stopped.
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+    // The log pages forwards only (a store reads `$all` forwards), so it never claims a previous page.
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: page.endCursor },
+    };
   }
 }
 

@@ -12,10 +12,12 @@ import { translatingErrors } from './command-errors.js';
 import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
-import { pageSize } from './paging.js';
+import { checkPage } from './paging.js';
 import { pastInstant } from './as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
 import { evaluationInstant } from '../../projections/relationship-query.js';
+
+const DEFAULT_PAGE_SIZE = 20;
 
 /** How long a list's next pages keep being evaluated at its first page's instant. */
 const PAGE_INSTANT_KEPT_MS = 24 * 60 * 60 * 1000;
@@ -56,9 +58,14 @@ export class RelationshipQueries {
   async relationships(
     @Arg('filter', () => RelationshipFilter, { nullable: true }) filter: RelationshipFilter | null,
     @Arg('orderBy', () => [RelationshipOrder], { nullable: true }) orderBy: RelationshipOrder[] | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('first', () => Int, { nullable: true, description: 'The first 1 to 100 relationships after `after`; 20 when neither `first` nor `last` is given.' })
+    first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor of this list: the page starts after it.' }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: 'The last 1 to 100 relationships before `before` (paging backwards).' })
+    last: number | null,
+    @Arg('before', () => String, { nullable: true, description: 'A cursor of this list: the page ends before it.' }) before: string | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'The whole pipeline as it stood at this past instant.' })
+    asOf: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -68,25 +75,28 @@ export class RelationshipQueries {
   ): Promise<RelationshipConnection> {
     await awaitConsistency(this.services, consistentWith);
     const clockNow = this.services.clock.now();
+    const page = checkPage({ first, after, last, before }, DEFAULT_PAGE_SIZE);
     // A next page of a list "as of now", asked for within a day, is evaluated at the first page's
     // instant (see relationship-order.ts); an older cursor pages on at the current instant.
-    const pageInstant = after === null || after === undefined ? undefined : cursorInstant(after);
+    const pageCursor = page.after ?? page.before;
+    const pageInstant = pageCursor === undefined ? undefined : cursorInstant(pageCursor);
     const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
     const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
-      first: pageSize(first),
+      ...(page.direction === 'forwards' ? { first: page.size } : { last: page.size }),
+      ...(page.after === undefined ? {} : { after: page.after }),
+      ...(page.before === undefined ? {} : { before: page.before }),
       at: at ?? now,
       ...(readFilter === undefined ? {} : { filter: readFilter }),
       ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
-      ...(after === null || after === undefined ? {} : { after }),
     };
-    const page = await translatingErrors(async () =>
+    const listed = await translatingErrors(async () =>
       at === null
         ? this.services.readSide.listRelationships(ctx.tenant, query)
         : await this.services.readSide.listRelationshipsAsOf(ctx.tenant, query),
     );
-    const edges = page.items.map(({ cursor, node }) => ({
+    const edges = listed.items.map(({ cursor, node }) => ({
       cursor,
       node:
         at === null
@@ -95,8 +105,13 @@ export class RelationshipQueries {
     }));
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
+      pageInfo: {
+        hasNextPage: listed.hasNextPage,
+        hasPreviousPage: listed.hasPreviousPage,
+        startCursor: listed.startCursor,
+        endCursor: listed.endCursor,
+      },
+      totalCount: listed.totalCount,
     };
   }
 

@@ -1,15 +1,25 @@
 /**
- * Relay connections. Cursors are opaque strings: hand one back as `after` to
- * get the next page.
+ * Relay connections (the Cursor Connections specification). Cursors are
+ * opaque strings: hand one back as `after` (with `first`) for the page after
+ * it, or as `before` (with `last`) for the page before it.
  */
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Event } from './event.js';
 import { Relationship } from './relationship.js';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page sits in its list (Relay).' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'More items follow this page: pass `endCursor` as `after` to get them.' })
   hasNextPage!: boolean;
+
+  @Field({
+    description:
+      'Items precede this page: pass `startCursor` as `before` (with `last`) to get them. Always false where the list can only be paged forwards.',
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge; null on an empty page.' })
+  startCursor!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge; null on an empty page.' })
   endCursor!: string | null;
