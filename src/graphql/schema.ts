@@ -59,7 +59,18 @@ export async function buildCourtshipSchema(options: CourtshipSchemaOptions = {})
     validate: false,
   });
   if (options.services) bindServices(schema, options.services);
+  describeRootTypes(schema);
   return schema;
+}
+
+/** type-graphql makes the root types without descriptions; the schema lint wants every type described. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query) query.description = "Reads, scoped to the token's tenant (read scope).";
+  if (mutation) mutation.description = "Writes: each appends events to one relationship's stream, all or nothing (write scope).";
+  if (subscription) subscription.description = 'Live feeds over graphql-ws (`graphql-transport-ws`), resumable from a cursor.';
 }
 
 /** The SDL, sorted so that the committed file only changes when the schema does. */

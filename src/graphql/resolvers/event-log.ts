@@ -24,9 +24,9 @@ export class EventLogResolver {
       'With a filter on actor or time that matches rarely, a page may hold fewer than `first` events and still have a next page: follow `pageInfo.endCursor`.',
   })
   async events(
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('after', () => String, { nullable: true, description: "A cursor (an event's position): the page starts after it." }) after: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
-    @Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null,
+    @Arg('filter', () => EventFilter, { nullable: true, description: 'Only the events that match; the whole log when absent.' }) filter: EventFilter | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the feed includes it.',

@@ -32,7 +32,7 @@ export class RelationshipQueries {
     description: 'One relationship, now or as of a past instant; null when it does not exist (or did not yet at `asOf`).',
   })
   async relationship(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'The relationship id (as used in mutations).' }) id: string,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Replay the stream up to this past instant.' })
     asOf: Date | null,
     @Arg('consistentWith', () => String, {
@@ -56,8 +56,8 @@ export class RelationshipQueries {
       'A page of relationships. With `asOf`, the whole pipeline as it stood then: every relationship is replayed up to that instant (those opened later are left out) before filtering and ordering — an analyst query that reads every stream of the tenant.',
   })
   async relationships(
-    @Arg('filter', () => RelationshipFilter, { nullable: true }) filter: RelationshipFilter | null,
-    @Arg('orderBy', () => [RelationshipOrder], { nullable: true }) orderBy: RelationshipOrder[] | null,
+    @Arg('filter', () => RelationshipFilter, { nullable: true, description: 'Only the relationships that match; all of them when absent.' }) filter: RelationshipFilter | null,
+    @Arg('orderBy', () => [RelationshipOrder], { nullable: true, description: 'Sort keys, the first first; by id when absent.' }) orderBy: RelationshipOrder[] | null,
     @Arg('first', () => Int, { nullable: true, description: 'The first 1 to 100 relationships after `after`; 20 when neither `first` nor `last` is given.' })
     first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'A cursor of this list: the page starts after it.' }) after: string | null,

@@ -25,21 +25,21 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A relationship with its cursor in the list.' })
 export class RelationshipEdge {
-  @Field()
+  @Field({ description: 'Hand it back as `after` or `before` to page from here.' })
   cursor!: string;
 
-  @Field(() => Relationship)
+  @Field(() => Relationship, { description: 'The relationship.' })
   node!: Relationship;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of relationships (Relay connection).' })
 export class RelationshipConnection {
-  @Field(() => [RelationshipEdge])
+  @Field(() => [RelationshipEdge], { description: 'The page, in the order asked for.' })
   edges!: RelationshipEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in the list.' })
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: 'Relationships matching the filter, over all pages.' })
@@ -48,28 +48,28 @@ export class RelationshipConnection {
 
 @ObjectType({ description: 'An event with its cursor: its global position in `Query.events`, its revision in `Relationship.events`.' })
 export class EventEdge {
-  @Field()
+  @Field({ description: 'Hand it back as `after` (or `before`, where the list pages backwards) to page from here.' })
   cursor!: string;
 
-  @Field(() => Event)
+  @Field(() => Event, { description: 'The event.' })
   node!: Event;
 }
 
 @ObjectType({ description: "The tenant's global log, in log order. Cursors stay valid forever." })
 export class EventConnection {
-  @Field(() => [EventEdge])
+  @Field(() => [EventEdge], { description: 'The page, in log order.' })
   edges!: EventEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in the log.' })
   pageInfo!: PageInfo;
 }
 
 @ObjectType({ description: "One relationship's events, by revision." })
 export class RelationshipEventConnection {
-  @Field(() => [EventEdge])
+  @Field(() => [EventEdge], { description: 'The page, by revision.' })
   edges!: EventEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in the stream.' })
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: 'Events in the stream.' })

@@ -20,16 +20,16 @@ export class Event extends Node {
   @Field({ description: 'Opaque global position; also the cursor of this event in `Query.events`.' })
   position!: string;
 
-  @Field()
+  @Field({ description: 'The event type of the catalog, e.g. `ProposalSubmitted`.' })
   type!: string;
 
   @Field(() => DateTime, { description: 'Business time.' })
   occurredAt!: number;
 
-  @Field(() => Actor)
+  @Field(() => Actor, { description: 'Who initiated it.' })
   actor!: ActorValue;
 
-  @Field(() => JSON)
+  @Field(() => JSON, { description: "The type's own fields, as recorded." })
   data!: unknown;
 
   @Field(() => JSON, { nullable: true, description: "The client's free-form metadata, if any." })

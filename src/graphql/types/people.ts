@@ -11,22 +11,22 @@ export class Stakeholder extends Node {
   @Field(() => ID, { description: "The client's own stakeholder id, as given to `introduceStakeholder` (unique within the relationship only)." })
   stakeholderId!: string;
 
-  @Field()
+  @Field({ description: 'As introduced.' })
   name!: string;
 
-  @Field(() => StakeholderRole)
+  @Field(() => StakeholderRole, { description: 'Their part in the decision.' })
   role!: Role;
 
-  @Field()
+  @Field({ description: 'Whether they can block the deal on their own.' })
   hasVeto!: boolean;
 
-  @Field(() => Stance)
+  @Field(() => Stance, { description: 'Their current stance towards the vendor (NEUTRAL until it changes).' })
   stance!: StanceValue;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'occurredAt of the StakeholderIntroduced event.' })
   introducedAt!: string;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When the stance last changed; null if it never did.' })
   stanceChangedAt!: string | null;
 }
 
@@ -35,13 +35,13 @@ export class OpenQuestion extends Node {
   @Field(() => ID, { description: "The client's own question id, as given to `askQuestion` (unique within the relationship only)." })
   questionId!: string;
 
-  @Field(() => QuestionTopic)
+  @Field(() => QuestionTopic, { description: 'What the question is about.' })
   topic!: Topic;
 
   @Field(() => String, { nullable: true, description: 'The question as the prospect put it, when recorded.' })
   text!: string | null;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'occurredAt of the QuestionAsked event.' })
   askedAt!: string;
 
   @Field(() => Duration, { description: 'How long it has been waiting.' })

@@ -94,17 +94,17 @@ export class Relationship {
     return isLive(this.scope);
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The account, as named when the relationship was opened.' })
   get accountName(): string {
     return this.current.accountName ?? '';
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Market segment, e.g. SMB or ENTERPRISE; null when not given.' })
   get segment(): string | null {
     return this.current.segment;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The vendor-side owner (a sales or success rep); null when not given.' })
   get owner(): string | null {
     return this.current.owner;
   }
@@ -114,7 +114,7 @@ export class Relationship {
     return this.current.source;
   }
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'occurredAt of the RelationshipOpened event.' })
   get openedAt(): number | null {
     return this.current.openedAt;
   }
@@ -124,12 +124,12 @@ export class Relationship {
     return this.at;
   }
 
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase at `asOf`.' })
   get phase(): PhaseValue | null {
     return this.current.phase;
   }
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the current phase began.' })
   get phaseSince(): number | null {
     return this.current.phaseSince;
   }
@@ -183,7 +183,7 @@ export class Relationship {
     };
   }
 
-  @Field(() => Responsiveness)
+  @Field(() => Responsiveness, { description: "How quickly the vendor answers the prospect's questions." })
   get responsiveness(): Responsiveness {
     const { openQuestions, oldestOpenAge, medianTimeToAnswer } = this.view.responsiveness;
     return { openQuestions, oldestOpenQuestionAge: oldestOpenAge, medianTimeToAnswer };
@@ -194,12 +194,12 @@ export class Relationship {
     return this.view.decay;
   }
 
-  @Field(() => [RiskFlag], { complexity: 1 })
+  @Field(() => [RiskFlag], { complexity: 1, description: 'Risk flags raised by the history, at `asOf`.' })
   get flags(): RiskFlagValue[] {
     return this.cachedView?.flags ?? riskFlags(this.current, this.at, this.rules);
   }
 
-  @Field(() => [Stakeholder], { complexity: 5 })
+  @Field(() => [Stakeholder], { complexity: 5, description: "The prospect's \"family\": everyone introduced so far, with their stance." })
   get stakeholders(): Stakeholder[] {
     return this.view.stakeholders.map((stakeholder) => stakeholderOf(this.scope, stakeholder));
   }
