@@ -152,7 +152,7 @@ describe('a graphql-ws client with retryAttempts across a SIGTERM restart', () =
         variables: { relationshipId: 'acme-2', after: opened },
       })
       .subscribe({
-        next: ({ data }) => void (data && received.push(data.phaseChanged as PhaseChangeJson)),
+        next: ({ data }) => void (data && received.push((data as { phaseChanged: PhaseChangeJson }).phaseChanged)),
         complete: () => void (completed = true),
       });
     try {
