@@ -187,6 +187,12 @@ export interface ReadSide {
 
   getRelationship(tenant: string, id: string): RelationshipRow | null;
   /**
+   * One relationship as it stood at a past instant (`at`, epoch ms), replayed
+   * from its stream with the deadlines due by then; null when it was not yet
+   * opened then (or does not exist). The `asOf` snapshot `node(id)` returns.
+   */
+  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null>;
+  /**
    * A page of relationships after `after` (an opaque cursor from a previous page),
    * filtered and ordered as of instant `at` (filters on decay status, flags and
    * durations are evaluated at that instant).

@@ -294,6 +294,14 @@ export class Projector implements ReadSide {
     return this.table.get(tenant, id) ?? null;
   }
 
+  async getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null> {
+    const recorded = await this.store.readStream(streamIdFor(tenant, id));
+    const state = stateAt(toStoredEvents(recorded), at, this.rules, initialState(id));
+    if (state.phase === null) return null;
+    const last = recorded.filter((r) => r.revision <= state.version).at(-1);
+    return { tenant, id, state, position: last?.position ?? 0n };
+  }
+
   listRelationships(
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },

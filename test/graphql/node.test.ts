@@ -3,6 +3,7 @@
  * id no other object of the tenant shares, and `node(id)` gives it back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNodeId } from '../../src/graphql/identity/global-id.js';
 import { codes, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -96,6 +97,15 @@ describe('a snapshot read asOf', () => {
     expect(node).toEqual(past);
     expect(past.version).toBe(2);
     expect(past.stakeholders[0].stance).toBe('NEUTRAL');
+  });
+
+  it('names nothing at an instant before the relationship was opened', async () => {
+    const beforeOpening = encodeNodeId({
+      type: 'Relationship',
+      scope: { relationshipId: 'initech', asOf: Date.parse('2024-12-01T00:00:00Z'), knownAt: null },
+    });
+    const { node } = await h.ok(`query($id: ID!) { node(id: $id) { id } }`, { id: beforeOpening });
+    expect(node).toBeNull();
   });
 
   it('is what relationships(asOf) lists under the same id', async () => {

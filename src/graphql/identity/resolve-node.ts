@@ -3,12 +3,9 @@
  * application services the other queries use, scoped to the caller's tenant
  * (an id of another tenant's object names nothing here).
  */
-import { stateAt } from '../../domain/fold.js';
-import { initialState } from '../../domain/state.js';
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { toEvent } from '../resolvers/event-log.js';
-import { loadersFor } from '../resolvers/loaders.js';
 import type { CourtshipServices } from '../services.js';
 import type { Event } from '../types/event.js';
 import type { OpenQuestion, Stakeholder } from '../types/people.js';
@@ -44,9 +41,9 @@ export async function resolveNode(ctx: RequestContext, services: CourtshipServic
 }
 
 /**
- * The relationship a scope names: the live one from the read side, or the
- * snapshot re-folded from its stream, exactly as `relationship(id, asOf)`
- * reads it, so both give the same object under the same id.
+ * The relationship a scope names: the live one, or the snapshot the read
+ * side replays from its stream, folded as `relationship(id, asOf)` folds it,
+ * so both give the same object under the same id.
  */
 export async function relationshipIn(ctx: RequestContext, services: CourtshipServices, scope: Scope): Promise<Relationship | null> {
   const { relationshipId: id } = scope;
@@ -56,9 +53,8 @@ export async function relationshipIn(ctx: RequestContext, services: CourtshipSer
   }
   // Record-time snapshots (`knownAt`) come with the time model (issue 13), which resolves them here.
   if (scope.knownAt !== null || scope.asOf === null) return null;
-  const events = await loadersFor(ctx, services).history.load(id);
-  const state = stateAt(events, scope.asOf, services.rules, initialState(id));
-  return state.phase === null
+  const row = await services.readSide.getRelationshipAsOf(ctx.tenant, id, scope.asOf);
+  return row === null
     ? null
-    : new Relationship(ctx.tenant, state, scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: null });
+    : new Relationship(ctx.tenant, row.state, scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: null });
 }
