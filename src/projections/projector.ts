@@ -41,6 +41,7 @@ import {
   removeReadModelFile,
   rulesFingerprint,
 } from './read-model-schema.js';
+import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
@@ -294,12 +295,8 @@ export class Projector implements ReadSide {
     return this.table.get(tenant, id) ?? null;
   }
 
-  async getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null> {
-    const recorded = await this.store.readStream(streamIdFor(tenant, id));
-    const state = stateAt(toStoredEvents(recorded), at, this.rules, initialState(id));
-    if (state.phase === null) return null;
-    const last = recorded.filter((r) => r.revision <= state.version).at(-1);
-    return { tenant, id, state, position: last?.position ?? 0n };
+  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null> {
+    return replayRelationshipAt(this.store, this.rules, tenant, id, at);
   }
 
   listRelationships(
