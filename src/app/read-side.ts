@@ -95,8 +95,22 @@ export function relationshipKey(tenant: string, id: string): string {
 export interface Page<T> {
   readonly items: readonly { cursor: string; node: T }[];
   readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
   readonly endCursor: string | null;
   readonly totalCount: number;
+}
+
+/**
+ * Which page of a list: the `first` items after `after` (forwards), or the
+ * `last` items before `before` (backwards); exactly one of `first` and `last`.
+ * Cursors are opaque strings from an earlier page of the same list.
+ */
+export interface PageRequest {
+  readonly first?: number;
+  readonly after?: string;
+  readonly last?: number;
+  readonly before?: string;
 }
 
 /** A page of events; unlike a page of relationships it has no total (counting would read the whole log). */
@@ -173,13 +187,19 @@ export interface ReadSide {
 
   getRelationship(tenant: string, id: string): RelationshipRow | null;
   /**
+   * One relationship as it stood at a past instant (`at`, epoch ms), replayed
+   * from its stream with the deadlines due by then; null when it was not yet
+   * opened then (or does not exist). The `asOf` snapshot `node(id)` returns.
+   */
+  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null>;
+  /**
    * A page of relationships after `after` (an opaque cursor from a previous page),
    * filtered and ordered as of instant `at` (filters on decay status, flags and
    * durations are evaluated at that instant).
    */
   listRelationships(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow>;
 
   /**
@@ -190,7 +210,7 @@ export interface ReadSide {
    */
   listRelationshipsAsOf(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>>;
 
   /**

@@ -7,6 +7,7 @@ import { AppendEventsResolver } from './resolvers/append-events.js';
 import { EventLogResolver } from './resolvers/event-log.js';
 import { InteractionsResolver } from './resolvers/interactions.js';
 import { MaintenanceResolver } from './resolvers/maintenance.js';
+import { NodeQueries } from './resolvers/node.js';
 import { RelationshipEventsResolver } from './resolvers/relationship-events.js';
 import { RelationshipQueries } from './resolvers/relationship-queries.js';
 import { SubscriptionsResolver } from './resolvers/subscriptions.js';
@@ -16,6 +17,7 @@ import { bindServices, type CourtshipServices } from './services.js';
 const RESOLVERS = [
   WhoamiResolver,
   RelationshipQueries,
+  NodeQueries,
   RelationshipEventsResolver,
   EventLogResolver,
   AppendEventsResolver,
@@ -57,7 +59,18 @@ export async function buildCourtshipSchema(options: CourtshipSchemaOptions = {})
     validate: false,
   });
   if (options.services) bindServices(schema, options.services);
+  describeRootTypes(schema);
   return schema;
+}
+
+/** type-graphql makes the root types without descriptions; the schema lint wants every type described. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query) query.description = "Reads, scoped to the token's tenant (read scope).";
+  if (mutation) mutation.description = "Writes: each appends events to one relationship's stream, all or nothing (write scope).";
+  if (subscription) subscription.description = 'Live feeds over graphql-ws (`graphql-transport-ws`), resumable from a cursor.';
 }
 
 /** The SDL, sorted so that the committed file only changes when the schema does. */

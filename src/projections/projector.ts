@@ -18,6 +18,7 @@ import type {
   EventLogFilter,
   EventPage,
   Page,
+  PageRequest,
   PhaseChangeRecord,
   ReadSide,
   RelationshipFilter,
@@ -40,6 +41,7 @@ import {
   removeReadModelFile,
   rulesFingerprint,
 } from './read-model-schema.js';
+import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
@@ -293,16 +295,20 @@ export class Projector implements ReadSide {
     return this.table.get(tenant, id) ?? null;
   }
 
+  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null> {
+    return replayRelationshipAt(this.store, this.rules, tenant, id, at);
+  }
+
   listRelationships(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow> {
     return listRelationships(this.table.ofTenant(tenant), query, this.rules);
   }
 
   async listRelationshipsAsOf(
     tenant: string,
-    query: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; first: number; after?: string; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>> {
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {

@@ -70,7 +70,7 @@ export class RelationshipOrdering {
   }
 
   /** The key in a cursor of this ordering; a BAD_USER_INPUT error otherwise. */
-  parseCursor(cursor: string): SortKey {
+  parseCursor(cursor: string, field: 'after' | 'before' = 'after'): SortKey {
     const { o, k } = decodeCursor(cursor);
     const valid =
       o === this.signature &&
@@ -79,8 +79,8 @@ export class RelationshipOrdering {
       k.every((value) => value === null || typeof value === 'string' || typeof value === 'number');
     if (!valid) {
       throw new InputError(
-        'after: not a cursor of this list with this ordering; start again without `after`',
-        'after',
+        `${field}: not a cursor of this list with this ordering; start again without \`${field}\``,
+        field,
         'INVALID_CURSOR',
       );
     }

@@ -2,8 +2,11 @@
  * A page of a tenant's relationships, filtered and ordered at an instant.
  *
  * One pass over the tenant's rows: each is filtered, counted, and kept only
- * when it sorts after the cursor and among the `first + 1` smallest keys seen
- * so far, so a page costs a scan, never a sort of the whole list.
+ * when it sorts between the cursors (`after`, `before`) and among the
+ * `first + 1` smallest keys seen so far (`last + 1` largest when paging
+ * backwards), so a page costs a scan, never a sort of the whole list. The
+ * same pass notes whether rows lie beyond either cursor, which gives Relay's
+ * `hasPreviousPage` and `hasNextPage` both ways.
  */
 import type { Page, RelationshipFilter, RelationshipOrder, RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
@@ -14,8 +17,12 @@ import { RelationshipOrdering, type SortKey } from './relationship-order.js';
 export interface RelationshipQuery {
   readonly filter?: RelationshipFilter;
   readonly orderBy?: RelationshipOrder[];
-  readonly first: number;
+  /** Page forwards: the first rows after `after`. Exactly one of `first` and `last` is given. */
+  readonly first?: number;
   readonly after?: string;
+  /** Page backwards: the last rows before `before`. */
+  readonly last?: number;
+  readonly before?: string;
   /** Epoch ms: filters and orderings on phases, flags, decay and durations are evaluated at this instant. */
   readonly at: number;
 }
@@ -26,28 +33,47 @@ export function listRelationships(
   rules: Rules,
 ): Page<RelationshipRow> {
   const ordering = new RelationshipOrdering(query.orderBy);
-  const after = query.after === undefined ? undefined : ordering.parseCursor(query.after);
-  const keep = query.first + 1;
-  // Sorted ascending by key; never longer than `keep`.
+  const after = query.after === undefined ? undefined : ordering.parseCursor(query.after, 'after');
+  const before = query.before === undefined ? undefined : ordering.parseCursor(query.before, 'before');
+  const backwards = query.last !== undefined;
+  const size = query.last ?? query.first ?? 0;
+  const keep = size + 1;
+  // Nearest to the page's starting edge first: ascending keys forwards, descending backwards.
+  const towardsPage = backwards ? (a: SortKey, b: SortKey) => ordering.compare(b, a) : (a: SortKey, b: SortKey) => ordering.compare(a, b);
+  // Never longer than `keep`.
   const best: { key: SortKey; row: RelationshipRow }[] = [];
   let totalCount = 0;
+  let rowsUpToAfter = false;
+  let rowsFromBefore = false;
 
   for (const row of rows.values()) {
     const facts = new RelationshipFacts(row, evaluationInstant(row, query.at), rules);
     if (query.filter && !matchesFilter(query.filter, facts)) continue;
     totalCount++;
     const key = ordering.keyOf(facts);
-    if (after && ordering.compare(key, after) <= 0) continue;
-    if (best.length === keep && ordering.compare(key, best[keep - 1]!.key) >= 0) continue;
-    best.splice(insertionIndex(best, key, ordering), 0, { key, row });
+    if (after && ordering.compare(key, after) <= 0) {
+      rowsUpToAfter = true;
+      continue;
+    }
+    if (before && ordering.compare(key, before) >= 0) {
+      rowsFromBefore = true;
+      continue;
+    }
+    if (best.length === keep && towardsPage(key, best[keep - 1]!.key) >= 0) continue;
+    best.splice(insertionIndex(best, key, towardsPage), 0, { key, row });
     if (best.length > keep) best.pop();
   }
 
-  const items = best.slice(0, query.first).map(({ key, row }) => ({ cursor: ordering.cursorOf(key, query.at), node: row }));
+  const more = best.length > size;
+  const window = best.slice(0, size);
+  if (backwards) window.reverse();
+  const items = window.map(({ key, row }) => ({ cursor: ordering.cursorOf(key, query.at), node: row }));
   return {
     items,
-    hasNextPage: best.length > query.first,
-    endCursor: items.length > 0 ? items[items.length - 1]!.cursor : null,
+    hasNextPage: backwards ? rowsFromBefore : more || rowsFromBefore,
+    hasPreviousPage: backwards ? more || rowsUpToAfter : rowsUpToAfter,
+    startCursor: items[0]?.cursor ?? null,
+    endCursor: items.at(-1)?.cursor ?? null,
     totalCount,
   };
 }
@@ -63,12 +89,12 @@ export function evaluationInstant(row: RelationshipRow, at: number): number {
   return last !== null && last > at ? last : at;
 }
 
-function insertionIndex(sorted: readonly { key: SortKey }[], key: SortKey, ordering: RelationshipOrdering): number {
+function insertionIndex(sorted: readonly { key: SortKey }[], key: SortKey, compare: (a: SortKey, b: SortKey) => number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (ordering.compare(sorted[middle]!.key, key) < 0) low = middle + 1;
+    if (compare(sorted[middle]!.key, key) < 0) low = middle + 1;
     else high = middle;
   }
   return low;

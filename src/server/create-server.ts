@@ -45,8 +45,9 @@ export interface CourtshipServer {
   readonly port: number;
   readonly httpServer: HttpServer;
   /**
-   * Graceful shutdown: refuse new connections, end subscriptions (clients get
-   * `complete`), let in-flight requests finish, then run the onClose hooks.
+   * Graceful shutdown: refuse new connections, close WebSockets with 1012
+   * (service restart: clients reconnect and resubscribe, no `complete`), let
+   * in-flight requests finish, then run the onClose hooks.
    * Idempotent: later calls return the same promise.
    */
   close(): Promise<void>;

@@ -1,28 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ExecutionResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { bearerToken } from '../auth/bearer.js';
 import type { Principal, TokenStore } from '../auth/token-store.js';
 import type { RequestContext } from '../graphql/context.js';
 import { ErrorCode, isUnexpected } from '../graphql/errors.js';
 import { FeedOverflowError } from '../subscriptions/feed.js';
 import { authenticate } from './auth.js';
-import { endOnAbort } from './end-on-abort.js';
 import type { QueryLimits } from './limits/index.js';
 import { prepareOperation } from './prepare-operation.js';
 import { SharedSubscriptions } from './shared-subscribe.js';
 
 /**
- * graphql-ws close codes: 4401 (no valid token) and 4403 (forbidden) are final,
- * clients do not retry. 4413: a subscription on the socket overflowed its
- * buffer, which means the socket is not keeping up (every subscription on it
- * is behind); clients reconnect and resubscribe with their last cursors.
+ * graphql-ws close codes: 4401 (no valid token) is final, clients do not
+ * retry. 4413: a subscription on the socket overflowed its buffer, which
+ * means the socket is not keeping up (every subscription on it is behind);
+ * clients reconnect and resubscribe with their last cursors. 1012 (service
+ * restart): the server is shutting down; graphql-ws clients with
+ * `retryAttempts` reconnect and resubscribe on their own.
  */
-export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, SubscriberOverflow: 4413, GoingAway: 1001 } as const;
+export const CloseCode = { Unauthorized: 4401, Forbidden: 4403, SubscriberOverflow: 4413, ServiceRestart: 1012 } as const;
 
 export interface SubscriptionServerOptions extends QueryLimits {
   readonly httpServer: HttpServer;
@@ -37,7 +38,11 @@ export interface SubscriptionServerOptions extends QueryLimits {
 }
 
 export interface SubscriptionServer {
-  /** Ends every subscription (clients get `complete`), then closes the sockets with 1001. */
+  /**
+   * Closes every socket with 1012 (service restart). Subscriptions are not
+   * completed: for a graphql-ws client a completed subscription is over, while
+   * a socket closed with 1012 is one to reconnect and resubscribe on.
+   */
   drain(graceMs: number): Promise<void>;
 }
 
@@ -50,9 +55,10 @@ interface Operation {
 
 /**
  * graphql-ws on the HTTP server's `/graphql` path. A socket is authenticated
- * once, by `connectionParams.authorization` in `connection_init`, and the
- * token is re-checked on every `subscribe`; revoking a token closes its
- * sockets at once with 4401.
+ * once, by `connectionParams.authorization` in `connection_init` or the
+ * `Authorization` header of the upgrade request (both, if given, must carry
+ * the same token), and the token is re-checked on every `subscribe`; revoking
+ * a token closes its sockets at once with 4401.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { tokens, logger, schema } = options;
@@ -61,10 +67,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const socketsByToken = new Map<string, Set<WebSocket>>();
   const operations = new Map<string, Operation>();
   const shared = new SharedSubscriptions();
-  const shutdown = new AbortController();
-  // Every open subscription listens for shutdown (endOnAbort): thousands are expected, not a leak.
-  setMaxListeners(0, shutdown.signal);
-  let onIdle: (() => void) | undefined;
+  let shuttingDown = false;
 
   const stopListening = tokens.onRevoked((tokenId) => {
     for (const socket of socketsByToken.get(tokenId) ?? []) socket.close(CloseCode.Unauthorized, 'token revoked');
@@ -89,12 +92,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       onConnect: (ctx) => {
         const socket = ctx.extra.socket;
         socketIds.set(socket, randomUUID());
-        if (shutdown.signal.aborted) {
-          socket.close(CloseCode.GoingAway, 'server shutting down');
+        if (shuttingDown) {
+          socket.close(CloseCode.ServiceRestart, 'server restarting: reconnect');
           return false;
         }
         const params = ctx.connectionParams ?? {};
-        const auth = authenticate(tokens, params.authorization ?? params.Authorization);
+        const credentials = agreedCredentials(params.authorization ?? params.Authorization, ctx.extra.request.headers.authorization);
+        if ('disagreement' in credentials) {
+          socket.close(CloseCode.Unauthorized, credentials.disagreement);
+          return false;
+        }
+        const auth = authenticate(tokens, credentials.authorization);
         if ('error' in auth) {
           socket.close(CloseCode.Unauthorized, auth.error.message);
           return false;
@@ -112,7 +120,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         }
         const requestId = randomUUID();
         const log = logger.child({ requestId });
-        if (shutdown.signal.aborted) {
+        if (shuttingDown) {
           return [new GraphQLError('the server is shutting down', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })];
         }
         const prepared = prepareOperation(schema, payload, options);
@@ -145,8 +153,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
       subscribe: async (args) => {
         // Every operation comes through onSubscribe above, which puts a RequestContext in the args.
-        const result = await shared.subscribe(args as typeof args & { contextValue: RequestContext });
-        return Symbol.asyncIterator in result ? endOnAbort(result, shutdown.signal) : result;
+        return shared.subscribe(args as typeof args & { contextValue: RequestContext });
       },
 
       onNext: (ctx, id, _payload, _args, result: ExecutionResult) => {
@@ -180,7 +187,6 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           performance.now() - operation.startedAt,
           [...operation.errorCodes],
         );
-        if (operations.size === 0) onIdle?.();
       },
     },
     wss,
@@ -189,20 +195,30 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
   return {
     async drain(graceMs) {
-      shutdown.abort();
+      shuttingDown = true;
       stopListening();
-      const idle = new Promise<void>((resolve) => {
-        if (operations.size === 0) resolve();
-        else onIdle = resolve;
-      });
-      await withTimeout(idle, graceMs);
-      // graphql-ws sends `complete` right after onComplete returns; let those sends queue before the close frames.
-      await new Promise((resolve) => setImmediate(resolve));
+      // No `complete` for subscriptions the client did not end: closing the socket stops their feeds
+      // (graphql-ws returns every iterator of a closed socket), and the client resubscribes elsewhere.
       const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
-      for (const socket of wss.clients) socket.close(CloseCode.GoingAway, 'server shutting down');
+      for (const socket of wss.clients) socket.close(CloseCode.ServiceRestart, 'server restarting: reconnect');
       if (!(await withTimeout(closed, graceMs))) for (const socket of wss.clients) socket.terminate();
     },
   };
+}
+
+/**
+ * The credentials of a connection: `connectionParams.authorization` (what
+ * browsers can send) or the upgrade request's `Authorization` header (what
+ * server-to-server clients send). Given both, they must name the same token.
+ */
+function agreedCredentials(param: unknown, header: string | undefined): { authorization: unknown } | { disagreement: string } {
+  const fromHeader = header === undefined || header === '' ? undefined : header;
+  if (param === undefined || param === null || param === '') return { authorization: fromHeader };
+  if (fromHeader === undefined) return { authorization: param };
+  const a = bearerToken(param);
+  const b = bearerToken(fromHeader);
+  if (typeof a === 'string' && a === b) return { authorization: param };
+  return { disagreement: 'the Authorization header and connectionParams.authorization carry different tokens' };
 }
 
 function logOperation(log: Logger, operationName: string | undefined, durationMs: number, errorCodes: readonly string[]): void {

@@ -41,7 +41,7 @@ describe('a courtship recorded through the typed mutations', () => {
       timeToProposal { seconds days iso } timeToMarriage { days iso }
       readiness { ready reasons } flags
       decay { status slope score drivers { signal impact } }
-      stakeholders { id stance hasVeto }
+      stakeholders { stakeholderId stance hasVeto }
     } }`);
     expect(relationship).toMatchObject({
       id: 'initech',
@@ -56,7 +56,7 @@ describe('a courtship recorded through the typed mutations', () => {
       timeToMarriage: { days: 14, iso: 'P14D' },
       readiness: null,
       flags: [],
-      stakeholders: [{ id: 'cfo', stance: 'SUPPORTIVE', hasVeto: true }],
+      stakeholders: [{ stakeholderId: 'cfo', stance: 'SUPPORTIVE', hasVeto: true }],
     });
     expect(relationship.phaseHistory.map((t: any) => [t.from, t.to, t.at, t.cause.kind, t.cause.eventType, t.cause.revision])).toEqual([
       ['ATTRACTION', 'DATING', '2025-02-03T09:00:00.000Z', 'EVENT', 'InterestSignaled', 2],

@@ -144,11 +144,11 @@ describe('time travel', () => {
 
   it('lists only relationships opened by then, each as of then', async () => {
     const { relationships } = await h.ok(
-      `{ relationships(asOf: "2025-01-03T00:00:00Z", orderBy: [{ field: ID }]) { totalCount edges { node { id phase version } } } }`,
+      `{ relationships(asOf: "2025-01-03T00:00:00Z", orderBy: [{ field: ID }]) { totalCount edges { node { relationshipId phase version } } } }`,
     );
     expect(relationships.edges.map((e: any) => e.node)).toEqual([
-      { id: 'globex', phase: 'ATTRACTION', version: 1 },
-      { id: 'initech', phase: 'ATTRACTION', version: 1 },
+      { relationshipId: 'globex', phase: 'ATTRACTION', version: 1 },
+      { relationshipId: 'initech', phase: 'ATTRACTION', version: 1 },
     ]);
     expect(relationships.totalCount).toBe(2);
   });

@@ -63,10 +63,23 @@ describe('the GraphQL contract', () => {
     expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime', consistentWith: 'String' } });
     expect(signature('Query', 'relationships')).toMatchObject({
       type: 'RelationshipConnection!',
-      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String' },
+      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String', last: 'Int', before: 'String' },
     });
-    expect(field('Query', 'relationships').args.find((a) => a.name === 'first')?.defaultValue).toBe(20);
     expect(signature('Query', 'events')).toMatchObject({ type: 'EventConnection!', args: { after: 'String', first: 'Int' } });
+  });
+
+  it("has Relay's Global Object Identification", () => {
+    const node = sdl.getType('Node');
+    expect(node && 'getFields' in node && !isObjectType(node) ? String(node.getFields()['id']?.type) : null).toBe('ID!');
+    expect(signature('Query', 'node')).toEqual({ type: 'Node', args: { id: 'ID!' } });
+    expect(signature('Query', 'nodes')).toEqual({ type: '[Node]!', args: { ids: '[ID!]!' } });
+    for (const name of ['Relationship', 'Stakeholder', 'OpenQuestion', 'Event']) {
+      const type = sdl.getType(name);
+      expect(isObjectType(type) && type.getInterfaces().map(String), name).toEqual(['Node']);
+    }
+    selection('Stakeholder', ['stakeholderId']);
+    selection('OpenQuestion', ['questionId']);
+    selection('Event', ['eventId']);
   });
 
   it('has Relay connections', () => {
@@ -74,7 +87,7 @@ describe('the GraphQL contract', () => {
     selection('RelationshipEdge', ['cursor', 'node']);
     selection('EventConnection', ['edges', 'pageInfo']);
     selection('EventEdge', ['cursor', 'node']);
-    selection('PageInfo', ['hasNextPage', 'endCursor']);
+    selection('PageInfo', ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
     expect(String(field('RelationshipEdge', 'node').type)).toBe('Relationship!');
   });
 
@@ -86,7 +99,7 @@ describe('the GraphQL contract', () => {
     expect(String(field('Relationship', 'phase').type)).toBe('Phase!');
     expect(String(field('Relationship', 'version').type)).toBe('Int!');
     expect(String(field('Relationship', 'flags').type)).toBe('[RiskFlag!]!');
-    expect(signature('Relationship', 'events').args).toEqual({ first: 'Int', after: 'String' });
+    expect(signature('Relationship', 'events').args).toEqual({ first: 'Int', after: 'String', last: 'Int', before: 'String' });
     selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause']);
     selection('TransitionCause', ['kind', 'eventType', 'rule']);
     selection('Duration', ['seconds', 'days', 'iso']);

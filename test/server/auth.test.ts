@@ -127,6 +127,38 @@ describe('subscribing over WebSocket', () => {
     expect(sub.received).toEqual([{ data: { ping: 7 } }]);
   });
 
+  it('takes the token from the Authorization header of the upgrade request', async () => {
+    const reached = nextListener(pings, 'ping');
+    const sub = subscribe(h.wsClient(null, undefined, { authorization: `Bearer ${h.tokenFor.read}` }), 'subscription { ping }');
+    await reached;
+    pings.emit('ping', 8);
+    await sub.first;
+    expect(sub.received).toEqual([{ data: { ping: 8 } }]);
+  });
+
+  it('accepts the same token in the header and in connectionParams', async () => {
+    const reached = nextListener(pings, 'ping');
+    const sub = subscribe(h.wsClient(h.tokenFor.read, undefined, { authorization: `Bearer ${h.tokenFor.read}` }), 'subscription { ping }');
+    await reached;
+    pings.emit('ping', 9);
+    await sub.first;
+    expect(sub.received).toEqual([{ data: { ping: 9 } }]);
+  });
+
+  it('closes with 4401 when the header and connectionParams carry different tokens, both valid', async () => {
+    let closed!: (event: { code: number; reason: string }) => void;
+    const close = new Promise<{ code: number; reason: string }>((resolve) => (closed = resolve));
+    subscribe(h.wsClient(h.tokenFor.read, closed, { authorization: `Bearer ${h.tokenFor.write}` }), 'subscription { ping }');
+    expect(await close).toMatchObject({ code: 4401, reason: expect.stringMatching(/different tokens/) });
+  });
+
+  it('closes with 4401 for an unknown token in the header', async () => {
+    let closed!: (event: { code: number; reason: string }) => void;
+    const close = new Promise<{ code: number; reason: string }>((resolve) => (closed = resolve));
+    subscribe(h.wsClient(null, closed, { authorization: `Bearer cs_${'C'.repeat(43)}` }), 'subscription { ping }');
+    expect((await close).code).toBe(4401);
+  });
+
   it('closes open subscriptions at once when their token is revoked', async () => {
     const { token, info } = h.tokens.create({ tenant: 'acme', scopes: ['read'] });
     let closed!: (event: { code: number; reason: string }) => void;

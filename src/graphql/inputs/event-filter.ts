@@ -8,7 +8,7 @@ export class EventFilter {
   @Field(() => [String], { nullable: true, description: 'Event types, e.g. ["ProposalSubmitted"].' })
   types?: string[] | null;
 
-  @Field(() => [Actor], { nullable: true })
+  @Field(() => [Actor], { nullable: true, description: 'Only events by one of these actors.' })
   actors?: ActorValue[] | null;
 
   @Field(() => [ID], { nullable: true, description: 'At most 100.' })

@@ -11,7 +11,7 @@ export class EventInput {
   @Field(() => DateTime, { description: 'Business time; never earlier than the stream\'s last event.' })
   occurredAt!: Date;
 
-  @Field(() => Actor)
+  @Field(() => Actor, { description: 'Who initiated it.' })
   actor!: ActorValue;
 
   @Field(() => JSON, { nullable: true, description: "The type's fields, e.g. `{ questionId: \"q1\", topic: \"SECURITY\" }`." })

@@ -229,6 +229,37 @@ export const INTERACTIONS: readonly Interaction[] = [
   },
 ];
 
+/** What a field of the catalog means, wherever it appears (a row's own description wins). */
+const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  accountName: 'The account, as it should be shown.',
+  segment: 'Market segment, e.g. SMB or ENTERPRISE.',
+  owner: 'The vendor-side owner (a sales or success rep).',
+  source: 'Where the lead came from.',
+  channel: 'How the contact happened.',
+  purpose: 'What it was about, in a few words.',
+  questionId: "The client's id of the question, unique within the relationship.",
+  topic: 'What the question is about.',
+  text: 'The question as the prospect put it.',
+  test: 'The test, e.g. "security review", "reference call", "pilot".',
+  reason: 'Why, in a few words.',
+  competitor: 'The rival vendor.',
+  stakeholderId: "The client's id of the stakeholder, unique within the relationship.",
+  name: "The stakeholder's name.",
+  role: 'Their part in the decision.',
+  hasVeto: 'Whether they can block the deal on their own.',
+  stance: 'The new stance.',
+  proposalId: "The client's id of the proposal.",
+  amount: 'Amount of money, in `currency` where given.',
+  currency: 'ISO 4217 currency code, e.g. EUR.',
+  contractId: "The client's id of the contract.",
+  value: 'Contract value, in `currency` where given.',
+  endsAt: 'When the contract ends unless renewed; absent: it never lapses.',
+  caseId: "The client's id of the support case.",
+  severity: "The case's severity.",
+  scope: 'What the case is about.',
+  opportunityId: "The client's id of the up-sell opportunity.",
+};
+
 /**
  * The fields every interaction input has, whatever the event. type-graphql
  * inherits fields only from a registered type; this one is never referenced,
@@ -236,7 +267,7 @@ export const INTERACTIONS: readonly Interaction[] = [
  */
 @InputType('InteractionInputBase')
 export abstract class InteractionInputBase {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The relationship the event is appended to (its id in mutations).' })
   relationshipId!: string;
 
   @Field(() => DateTime, { nullable: true, description: 'Business time; defaults to now.' })
@@ -261,15 +292,16 @@ export function defineInputType(interaction: Interaction): Function {
   InputType(name, { description: interaction.description })(InputClass);
   const { actor } = interaction;
   if (actor !== 'required' && 'default' in actor) {
-    Field(() => Actor, { defaultValue: actor.default })(InputClass.prototype, 'actor');
+    Field(() => Actor, { defaultValue: actor.default, description: 'Who initiated it.' })(InputClass.prototype, 'actor');
   } else if (actor === 'required') {
-    Field(() => Actor)(InputClass.prototype, 'actor');
+    Field(() => Actor, { description: 'Who initiated it.' })(InputClass.prototype, 'actor');
   }
   for (const [key, spec] of Object.entries(interaction.fields)) {
+    const description = spec.description ?? FIELD_DESCRIPTIONS[key];
     Field(spec.type, {
       nullable: !spec.required,
       ...(spec.defaultValue !== undefined ? { defaultValue: spec.defaultValue } : {}),
-      ...(spec.description ? { description: spec.description } : {}),
+      ...(description ? { description } : {}),
     })(InputClass.prototype, key);
   }
   return InputClass;

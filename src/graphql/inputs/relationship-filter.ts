@@ -15,28 +15,28 @@ import {
     'One operator object per field; fields combine with AND. `and`, `or` and `not` nest, e.g. `{ or: [{ phase: { eq: DATING } }, { flags: { has: NEGLECT } }] }`.',
 })
 export class RelationshipFilter {
-  @Field(() => StringFilter, { nullable: true })
+  @Field(() => StringFilter, { nullable: true, description: 'The relationship id.' })
   id?: StringFilter | null;
 
-  @Field(() => StringFilter, { nullable: true })
+  @Field(() => StringFilter, { nullable: true, description: 'The account name.' })
   accountName?: StringFilter | null;
 
-  @Field(() => PhaseFilter, { nullable: true })
+  @Field(() => PhaseFilter, { nullable: true, description: 'The phase at the query instant.' })
   phase?: PhaseFilter | null;
 
-  @Field(() => StringFilter, { nullable: true })
+  @Field(() => StringFilter, { nullable: true, description: 'The segment.' })
   segment?: StringFilter | null;
 
-  @Field(() => StringFilter, { nullable: true })
+  @Field(() => StringFilter, { nullable: true, description: 'The vendor-side owner.' })
   owner?: StringFilter | null;
 
-  @Field(() => StringFilter, { nullable: true })
+  @Field(() => StringFilter, { nullable: true, description: 'Where the lead came from.' })
   source?: StringFilter | null;
 
-  @Field(() => IntFilter, { nullable: true })
+  @Field(() => IntFilter, { nullable: true, description: 'The courtship cycle, from 1.' })
   cycle?: IntFilter | null;
 
-  @Field(() => DecayStatusFilter, { nullable: true })
+  @Field(() => DecayStatusFilter, { nullable: true, description: 'The decay status at the query instant.' })
   decayStatus?: DecayStatusFilter | null;
 
   @Field(() => FloatFilter, { nullable: true, description: "The current cycle's time to proposal, in days." })
@@ -51,10 +51,10 @@ export class RelationshipFilter {
   @Field(() => DateTimeFilter, { nullable: true, description: 'occurredAt of the RelationshipOpened event.' })
   openedAt?: DateTimeFilter | null;
 
-  @Field(() => DateTimeFilter, { nullable: true })
+  @Field(() => DateTimeFilter, { nullable: true, description: 'When the current phase began.' })
   phaseSince?: DateTimeFilter | null;
 
-  @Field(() => RiskFlagsFilter, { nullable: true })
+  @Field(() => RiskFlagsFilter, { nullable: true, description: 'The risk flags at the query instant.' })
   flags?: RiskFlagsFilter | null;
 
   @Field(() => [RelationshipFilter], { nullable: true, description: 'Every one of these matches.' })
@@ -88,13 +88,13 @@ registerEnumType(RelationshipOrderField, {
   name: 'RelationshipOrderField',
   description: 'What a pipeline board sorts by.',
 });
-registerEnumType(OrderDirection, { name: 'OrderDirection' });
+registerEnumType(OrderDirection, { name: 'OrderDirection', description: 'Ascending or descending.' });
 
 @InputType({ description: 'One sort key; later keys break ties of earlier ones.' })
 export class RelationshipOrder {
-  @Field(() => RelationshipOrderField)
+  @Field(() => RelationshipOrderField, { description: 'What to sort by.' })
   field!: OrderFieldValue;
 
-  @Field(() => OrderDirection, { defaultValue: 'ASC' })
+  @Field(() => OrderDirection, { defaultValue: 'ASC', description: 'ASC or DESC; absent values sort last either way.' })
   direction!: 'ASC' | 'DESC';
 }

@@ -29,8 +29,8 @@ export class AnalyticsQueries {
 
   @Query(() => Funnel, { description: 'How many relationships reached each courtship phase, the conversion to the next, and the median time between.' })
   async funnel(
-    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Funnel> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);
@@ -39,9 +39,9 @@ export class AnalyticsQueries {
 
   @Query(() => DurationStats, { description: "Cycle start → the cycle's first proposal, in seconds." })
   async timeToProposalStats(
-    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
-    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'How to split the distribution into groups.' }) groupBy: GroupBy,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);
@@ -50,9 +50,9 @@ export class AnalyticsQueries {
 
   @Query(() => DurationStats, { description: 'Cycle start → the contract, in seconds.' })
   async timeToMarriageStats(
-    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
-    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'How to split the distribution into groups.' }) groupBy: GroupBy,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);
@@ -61,8 +61,8 @@ export class AnalyticsQueries {
 
   @Query(() => DecaySummary, { description: 'Married relationships by decay status, and the median weeks from signing to the first neglect.' })
   async decaySummary(
-    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DecaySummary> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);
@@ -71,8 +71,8 @@ export class AnalyticsQueries {
 
   @Query(() => [Outcome], { description: 'Courtships that ended, by ending (MOVED_ON, LEFT_AT_ALTAR, DIVORCED) and reason.' })
   async outcomes(
-    @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Outcome[]> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);

@@ -15,9 +15,9 @@ export class AppendEventsResolver {
       'Appends events to one relationship, all or nothing: the integrators\' and backfill path. A new relationship starts with its RelationshipOpened. A wrong `expectedVersion` fails with CONFLICT and the current version.',
   })
   async appendEvents(
-    @Arg('relationshipId', () => ID) relationshipId: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
-    @Arg('events', () => [EventInput]) events: EventInput[],
+    @Arg('relationshipId', () => ID, { description: 'The relationship to append to (a new one starts with its RelationshipOpened).' }) relationshipId: string,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'Fail with CONFLICT unless the relationship is at this version (stream revision of its last event); absent: no check.' }) expectedVersion: number | null,
+    @Arg('events', () => [EventInput], { description: 'The events, in order: all are appended or none.' }) events: EventInput[],
     @Ctx() ctx: RequestContext,
   ): Promise<AppendResult> {
     return record(ctx, this.services, {

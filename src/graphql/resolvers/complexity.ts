@@ -10,7 +10,7 @@ type ComplexityEstimator = Exclude<Complexity, number>;
 
 export function perItem(defaultFirst: number): ComplexityEstimator {
   return ({ args, childComplexity }) => {
-    const first = typeof args['first'] === 'number' ? args['first'] : defaultFirst;
+    const first = typeof args['first'] === 'number' ? args['first'] : typeof args['last'] === 'number' ? args['last'] : defaultFirst;
     return 1 + first * Math.max(1, childComplexity);
   };
 }

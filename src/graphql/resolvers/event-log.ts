@@ -6,7 +6,8 @@ import { EventFilter } from '../inputs/event-filter.js';
 import { toEventLogFilter } from '../inputs/to-read-side.js';
 import type { CourtshipServices } from '../services.js';
 import { EventConnection } from '../types/connections.js';
-import type { Event } from '../types/event.js';
+import { encodeNodeId } from '../identity/global-id.js';
+import { Event } from '../types/event.js';
 import { perItem } from './complexity.js';
 import { awaitConsistency } from './consistency.js';
 import { afterPosition, pageSize } from './paging.js';
@@ -23,9 +24,9 @@ export class EventLogResolver {
       'With a filter on actor or time that matches rarely, a page may hold fewer than `first` events and still have a next page: follow `pageInfo.endCursor`.',
   })
   async events(
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('after', () => String, { nullable: true, description: "A cursor (an event's position): the page starts after it." }) after: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
-    @Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null,
+    @Arg('filter', () => EventFilter, { nullable: true, description: 'Only the events that match; the whole log when absent.' }) filter: EventFilter | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the feed includes it.',
@@ -43,13 +44,18 @@ export class EventLogResolver {
     });
     const edges = page.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
     // A page whose filters matched few events may end before `first` with a next page: its endCursor says where the scan stopped.
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+    // The log pages forwards only (a store reads `$all` forwards), so it never claims a previous page.
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: page.endCursor },
+    };
   }
 }
 
 export function toEvent(logged: LoggedEvent): Event {
-  return {
-    id: logged.eventId,
+  return Object.assign(new Event(), {
+    id: encodeNodeId({ type: 'Event', relationshipId: logged.relationshipId, revision: logged.revision }),
+    eventId: logged.eventId,
     relationshipId: logged.relationshipId,
     revision: logged.revision,
     position: encodePosition(logged.position),
@@ -59,5 +65,5 @@ export function toEvent(logged: LoggedEvent): Event {
     data: logged.data,
     metadata: logged.metadata,
     recordedAt: logged.recordedAt,
-  };
+  });
 }

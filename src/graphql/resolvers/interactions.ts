@@ -70,7 +70,7 @@ for (const interaction of INTERACTIONS) {
   };
   const InputType = defineInputType(interaction);
   const method = Object.getOwnPropertyDescriptor(prototype, interaction.mutation)!;
-  Arg('input', () => InputType)(prototype, interaction.mutation, 0);
+  Arg('input', () => InputType, { description: 'The interaction to record.' })(prototype, interaction.mutation, 0);
   Ctx()(prototype, interaction.mutation, 1);
   Authorized('write')(prototype, interaction.mutation, method);
   Mutation(() => AppendResult, { description: `${interaction.description} Appends one ${interaction.eventType}.` })(

@@ -11,7 +11,7 @@ export class RebuildResult {
   @Field(() => Int, { description: "The caller's tenant's relationships in the rebuilt read models." })
   relationships!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'How long the rebuild took.' })
   seconds!: number;
 }
 

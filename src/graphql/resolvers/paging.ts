@@ -8,7 +8,7 @@ import { badUserInput } from '../errors.js';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** Checks a Relay `first` argument: 1 to 100, or BAD_USER_INPUT naming it. */
+/** Checks a Relay `first` (or `last`) argument: 1 to 100, or BAD_USER_INPUT naming it. */
 export function pageSize(first: number, field = 'first'): number {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`${field} must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, {
@@ -40,4 +40,42 @@ export function afterRevision(after: string | null | undefined, field = 'after')
 
 function invalidCursor(field: string): Error {
   return badUserInput(`${field} is not a cursor this API produced`, { field, reason: 'INVALID_CURSOR' });
+}
+
+/** A connection's page arguments, checked: forwards (`first`, `after`) or backwards (`last`, `before`). */
+export interface PageArgs {
+  readonly first: number | null | undefined;
+  readonly after: string | null | undefined;
+  readonly last: number | null | undefined;
+  readonly before: string | null | undefined;
+}
+
+export interface CheckedPage {
+  readonly direction: 'forwards' | 'backwards';
+  readonly size: number;
+  readonly after?: string;
+  readonly before?: string;
+}
+
+/**
+ * Relay's arguments, as the Cursor Connections specification reads them:
+ * `first` pages forwards, `last` backwards, both bounded 1 to 100, and both
+ * at once is refused (the specification strongly discourages it, and clients
+ * never need it). Neither pages forwards by `defaultFirst`.
+ */
+export function checkPage(args: PageArgs, defaultFirst: number): CheckedPage {
+  const { first, last } = args;
+  if (isGiven(first) && isGiven(last)) {
+    throw badUserInput('pass first (with after) or last (with before), not both', { field: 'last', reason: 'FIRST_AND_LAST' });
+  }
+  const cursors = {
+    ...(isGiven(args.after) ? { after: args.after } : {}),
+    ...(isGiven(args.before) ? { before: args.before } : {}),
+  };
+  if (isGiven(last)) return { direction: 'backwards', size: pageSize(last, 'last'), ...cursors };
+  return { direction: 'forwards', size: pageSize(isGiven(first) ? first : defaultFirst, 'first'), ...cursors };
+}
+
+function isGiven<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
 }

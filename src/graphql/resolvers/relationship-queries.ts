@@ -12,10 +12,12 @@ import { translatingErrors } from './command-errors.js';
 import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
-import { pageSize } from './paging.js';
+import { checkPage } from './paging.js';
 import { pastInstant } from './as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
 import { evaluationInstant } from '../../projections/relationship-query.js';
+
+const DEFAULT_PAGE_SIZE = 20;
 
 /** How long a list's next pages keep being evaluated at its first page's instant. */
 const PAGE_INSTANT_KEPT_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +32,7 @@ export class RelationshipQueries {
     description: 'One relationship, now or as of a past instant; null when it does not exist (or did not yet at `asOf`).',
   })
   async relationship(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'The relationship id (as used in mutations).' }) id: string,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Replay the stream up to this past instant.' })
     asOf: Date | null,
     @Arg('consistentWith', () => String, {
@@ -54,11 +56,16 @@ export class RelationshipQueries {
       'A page of relationships. With `asOf`, the whole pipeline as it stood then: every relationship is replayed up to that instant (those opened later are left out) before filtering and ordering — an analyst query that reads every stream of the tenant.',
   })
   async relationships(
-    @Arg('filter', () => RelationshipFilter, { nullable: true }) filter: RelationshipFilter | null,
-    @Arg('orderBy', () => [RelationshipOrder], { nullable: true }) orderBy: RelationshipOrder[] | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('filter', () => RelationshipFilter, { nullable: true, description: 'Only the relationships that match; all of them when absent.' }) filter: RelationshipFilter | null,
+    @Arg('orderBy', () => [RelationshipOrder], { nullable: true, description: 'Sort keys, the first first; by id when absent.' }) orderBy: RelationshipOrder[] | null,
+    @Arg('first', () => Int, { nullable: true, description: 'The first 1 to 100 relationships after `after`; 20 when neither `first` nor `last` is given.' })
+    first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor of this list: the page starts after it.' }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: 'The last 1 to 100 relationships before `before` (paging backwards).' })
+    last: number | null,
+    @Arg('before', () => String, { nullable: true, description: 'A cursor of this list: the page ends before it.' }) before: string | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'The whole pipeline as it stood at this past instant.' })
+    asOf: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -68,42 +75,50 @@ export class RelationshipQueries {
   ): Promise<RelationshipConnection> {
     await awaitConsistency(this.services, consistentWith);
     const clockNow = this.services.clock.now();
+    const page = checkPage({ first, after, last, before }, DEFAULT_PAGE_SIZE);
     // A next page of a list "as of now", asked for within a day, is evaluated at the first page's
     // instant (see relationship-order.ts); an older cursor pages on at the current instant.
-    const pageInstant = after === null || after === undefined ? undefined : cursorInstant(after);
+    const pageCursor = page.after ?? page.before;
+    const pageInstant = pageCursor === undefined ? undefined : cursorInstant(pageCursor);
     const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
     const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
-      first: pageSize(first),
+      ...(page.direction === 'forwards' ? { first: page.size } : { last: page.size }),
+      ...(page.after === undefined ? {} : { after: page.after }),
+      ...(page.before === undefined ? {} : { before: page.before }),
       at: at ?? now,
       ...(readFilter === undefined ? {} : { filter: readFilter }),
       ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
-      ...(after === null || after === undefined ? {} : { after }),
     };
-    const page = await translatingErrors(async () =>
+    const listed = await translatingErrors(async () =>
       at === null
         ? this.services.readSide.listRelationships(ctx.tenant, query)
         : await this.services.readSide.listRelationshipsAsOf(ctx.tenant, query),
     );
-    const edges = page.items.map(({ cursor, node }) => ({
+    const edges = listed.items.map(({ cursor, node }) => ({
       cursor,
       node:
         at === null
           ? new Relationship(ctx.tenant, node.state, evaluationInstant(node, now), this.services.rules, 'recorded')
-          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf'),
+          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null }),
     }));
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
+      pageInfo: {
+        hasNextPage: listed.hasNextPage,
+        hasPreviousPage: listed.hasPreviousPage,
+        startCursor: listed.startCursor,
+        endCursor: listed.endCursor,
+      },
+      totalCount: listed.totalCount,
     };
   }
 
   private async asOf(ctx: RequestContext, id: string, at: number): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
     const state = stateAt(events, at, this.services.rules, initialState(id));
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf');
+    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null });
   }
 }
 

@@ -92,9 +92,14 @@ export class SubscriptionsResolver {
   })
   phaseChanged(
     @Root() change: PhaseChangeRecord,
-    @Arg('relationshipId', () => ID, { nullable: true }) _relationshipId: string | null,
+    @Arg('relationshipId', () => ID, { nullable: true, description: "Only this relationship's changes; all of the tenant's when absent." })
+    _relationshipId: string | null,
     @Arg('phases', () => [Phase], { nullable: true, description: 'Only changes into one of these phases.' }) _phases: PhaseValue[] | null,
-    @Arg('after', () => String, { nullable: true }) _after: string | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'A PhaseChange `cursor`: first every change since then, in order, then live. Absent: live only.',
+    })
+    _after: string | null,
   ): PhaseChange {
     return {
       relationshipId: change.relationshipId,
@@ -117,8 +122,9 @@ export class SubscriptionsResolver {
   })
   relationshipEvents(
     @Root() event: LoggedEvent,
-    @Arg('relationshipId', () => ID) _relationshipId: string,
-    @Arg('after', () => String, { nullable: true }) _after: string | null,
+    @Arg('relationshipId', () => ID, { description: 'The relationship whose events to mirror.' }) _relationshipId: string,
+    @Arg('after', () => String, { nullable: true, description: "An event's position: first every event since then, then live." })
+    _after: string | null,
   ): Event {
     return toEvent(event);
   }

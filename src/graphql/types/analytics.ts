@@ -33,7 +33,7 @@ export class AnalyticsFilter {
 
 @ObjectType({ description: 'One phase of the funnel.' })
 export class FunnelStage {
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase.' })
   phase!: PhaseValue;
 
   @Field(() => Int, { description: 'Relationships that reached this phase or a later one.' })
@@ -57,34 +57,34 @@ export class Funnel {
 
 @ObjectType({ description: 'Summary statistics of durations, in seconds; null values when count is 0.' })
 export class DurationDistribution {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many durations.' })
   count!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Mean, in seconds.' })
   mean!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Median, in seconds.' })
   median!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '75th percentile, in seconds.' })
   p75!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '90th percentile, in seconds.' })
   p90!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The distribution within one group (segment, owner or month).' })
 export class DurationGroup {
   @Field(() => String, { nullable: true, description: 'The segment, owner or month (YYYY-MM); null for relationships without one.' })
   key!: string | null;
 
-  @Field(() => DurationDistribution)
+  @Field(() => DurationDistribution, { description: 'The distribution within the group.' })
   stats!: DurationDistribution;
 }
 
 @ObjectType({ description: 'A duration over the relationships that reached it (the others are left out, not counted as zero).' })
 export class DurationStats {
-  @Field(() => DurationDistribution)
+  @Field(() => DurationDistribution, { description: 'The distribution over every relationship counted.' })
   overall!: DurationDistribution;
 
   @Field(() => [DurationGroup], { description: 'Sorted by key, null last; empty when groupBy is NONE.' })
@@ -96,13 +96,13 @@ export class DecaySummary {
   @Field(() => Int, { description: 'Relationships in MARRIED, NEGLECTED or CHEATING.' })
   married!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Married relationships whose health improves.' })
   improving!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Married relationships whose health holds.' })
   stable!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Married relationships whose health decays.' })
   decaying!: number;
 
   @Field(() => Int, { description: 'Relationships whose current marriage (ongoing or ended) was NEGLECTED at least once.' })
@@ -112,7 +112,7 @@ export class DecaySummary {
   medianWeeksToFirstNeglect!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One reason courtships ended, and how often.' })
 export class OutcomeReason {
   @Field({
     description:
@@ -120,7 +120,7 @@ export class OutcomeReason {
   })
   reason!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Courtships that ended for this reason.' })
   count!: number;
 }
 
@@ -129,7 +129,7 @@ export class Outcome {
   @Field(() => Phase, { description: 'MOVED_ON, LEFT_AT_ALTAR or DIVORCED.' })
   outcome!: PhaseValue;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Courtships that ended this way.' })
   count!: number;
 
   @Field(() => [OutcomeReason], { description: 'Most frequent first.' })

@@ -3,7 +3,7 @@ import { Relationship } from './relationship.js';
 
 @ObjectType({ description: 'What a write returns: the relationship with the write applied, and where the write sits in the log.' })
 export class AppendResult {
-  @Field(() => Relationship)
+  @Field(() => Relationship, { description: 'The relationship with the write applied.' })
   relationship!: Relationship;
 
   @Field({

@@ -16,15 +16,15 @@ export class Duration {
 
 @ObjectType({ description: 'Time spent in one phase, summed over every stay in it.' })
 export class TimeInPhase {
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase.' })
   phase!: PhaseValue;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Whole seconds spent in it.' })
   seconds!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Fractional days spent in it (4 decimals).' })
   days!: number;
 
-  @Field()
+  @Field({ description: 'ISO 8601 duration, e.g. `P12DT3H`.' })
   iso!: string;
 }

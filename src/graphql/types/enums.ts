@@ -58,9 +58,9 @@ registerEnumType(CauseKind, {
 });
 registerEnumType(Channel, { name: 'Channel', description: 'How a contact happened.' });
 registerEnumType(QuestionTopic, { name: 'QuestionTopic', description: "What a prospect's due-diligence question is about." });
-registerEnumType(StakeholderRole, { name: 'StakeholderRole' });
+registerEnumType(StakeholderRole, { name: 'StakeholderRole', description: "A stakeholder's part in the prospect's decision." });
 registerEnumType(Stance, { name: 'Stance', description: "A stakeholder's stance towards the vendor." });
 registerEnumType(Severity, { name: 'Severity', description: "A support case's severity." });
 registerEnumType(SupportScope, { name: 'SupportScope', description: "What a support case is about." });
-registerEnumType(ChurnReason, { name: 'ChurnReason' });
+registerEnumType(ChurnReason, { name: 'ChurnReason', description: 'Why a customer gave churn notice.' });
 registerEnumType(ReadinessReason, { name: 'ReadinessReason', description: 'Why it is not yet time to pop the question.' });

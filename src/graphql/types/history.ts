@@ -5,7 +5,7 @@ import { DateTime } from './scalars.js';
 
 @ObjectType({ description: 'Why a phase changed: an event of the stream, or a deadline rule.' })
 export class TransitionCause {
-  @Field(() => CauseKind)
+  @Field(() => CauseKind, { description: 'An event of the stream or a deadline rule.' })
   kind!: 'EVENT' | 'DEADLINE';
 
   @Field(() => String, { nullable: true, description: 'The event type, when kind is EVENT.' })
@@ -26,10 +26,10 @@ export class TransitionCause {
 
 @ObjectType({ description: 'One entry of the phase history.' })
 export class PhaseTransition {
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase left.' })
   from!: PhaseValue;
 
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase entered.' })
   to!: PhaseValue;
 
   @Field(() => DateTime, { description: "The causing event's occurredAt, or the exact deadline instant." })
@@ -38,6 +38,6 @@ export class PhaseTransition {
   @Field(() => Int, { description: 'The courtship cycle the change belongs to (a reopening belongs to the new one).' })
   cycle!: number;
 
-  @Field(() => TransitionCause)
+  @Field(() => TransitionCause, { description: 'What caused it.' })
   cause!: TransitionCause;
 }

@@ -10,7 +10,7 @@ import { DateTime } from './scalars.js';
     'Whether it is time to pop the question: interest is mutual, no question is open, every veto holder is SUPPORTIVE and the prospect was recently active.',
 })
 export class Readiness {
-  @Field()
+  @Field({ description: 'True when it is time to pop the question.' })
   ready!: boolean;
 
   @Field(() => [ReadinessReason], { description: 'Why it is not ready yet; empty when ready.' })
@@ -22,7 +22,7 @@ export class Readiness {
 
 @ObjectType({ description: "How quickly the vendor answers the prospect's questions." })
 export class Responsiveness {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Questions waiting for an answer.' })
   openQuestions!: number;
 
   @Field(() => Duration, { nullable: true, description: 'Age of the oldest open question; null when none is open.' })
@@ -41,18 +41,18 @@ export class DecayDriver {
   impact!: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The health score of one week of a marriage.' })
 export class WeeklyScore {
   @Field(() => DateTime, { description: 'The instant the week ends, at which it is scored.' })
   endsAt!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Health score of the week, 0 to 100.' })
   score!: number;
 }
 
 @ObjectType({ description: 'The health trend of a married relationship (docs/DECAY.md documents the formula).' })
 export class Decay {
-  @Field(() => DecayStatus)
+  @Field(() => DecayStatus, { description: 'Whether health improves, holds or decays, from the slope.' })
   status!: DecayStatusValue;
 
   @Field(() => Float, { description: 'Points per week over the recent weeks.' })

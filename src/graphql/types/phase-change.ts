@@ -3,7 +3,7 @@ import { PhaseTransition } from './history.js';
 
 @ObjectType({ description: 'A relationship moved from one phase to another (delivered by `Subscription.phaseChanged`).' })
 export class PhaseChange extends PhaseTransition {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The relationship that changed phase (its id in mutations).' })
   relationshipId!: string;
 
   @Field({

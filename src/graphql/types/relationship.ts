@@ -14,11 +14,13 @@ import { riskFlags } from '../../domain/metrics/flags.js';
 import { describe, type RelationshipView } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
+import { encodeNodeId, isLive, type Scope } from '../identity/global-id.js';
 import { Duration, TimeInPhase } from './duration.js';
 import { Phase, RiskFlag } from './enums.js';
 import { PhaseTransition, TransitionCause } from './history.js';
 import { Decay, Readiness, Responsiveness } from './metrics.js';
-import { OpenQuestion, Stakeholder } from './people.js';
+import { Node } from './node.js';
+import { OpenQuestion, openQuestionOf, Stakeholder, stakeholderOf } from './people.js';
 import { DateTime } from './scalars.js';
 
 /** How the state handed to a Relationship relates to the instant it is shown at. */
@@ -28,7 +30,13 @@ export type Evaluation =
   /** Already the state as of the instant (`stateAt`). */
   | 'asOf';
 
-@ObjectType({ description: 'A vendor–customer relationship: its phase, history and health at one instant.' })
+/** The past instants a snapshot was read at; absent for the live relationship. */
+export interface SnapshotInstants {
+  readonly asOf: number | null;
+  readonly knownAt: number | null;
+}
+
+@ObjectType({ implements: Node, description: 'A vendor–customer relationship: its phase, history and health at one instant.' })
 export class Relationship {
   private cachedView: RelationshipView | undefined;
   private cachedState: RelationshipState | undefined;
@@ -41,7 +49,14 @@ export class Relationship {
     readonly at: number,
     private readonly rules: Rules,
     private readonly evaluation: Evaluation,
-  ) {}
+    /** Given for a relationship read `asOf`/`knownAt`: a snapshot, with an identity of its own. */
+    snapshot?: SnapshotInstants,
+  ) {
+    this.scope = { relationshipId: state.id, asOf: snapshot?.asOf ?? null, knownAt: snapshot?.knownAt ?? null };
+  }
+
+  /** Which version of the relationship this is: the live one, or a snapshot; nested objects' ids carry it. */
+  readonly scope: Scope;
 
   /** The state as of `at`. */
   private get current(): RelationshipState {
@@ -61,22 +76,35 @@ export class Relationship {
     return this.state.version;
   }
 
-  @Field(() => ID)
+  @Field(() => ID, {
+    description:
+      'The live relationship: the relationship id, as used in mutations. A snapshot (read `asOf`/`knownAt`): an id of its own, distinct for each instant, that `node(id)` resolves to the same snapshot.',
+  })
   get id(): string {
+    return encodeNodeId({ type: 'Relationship', scope: this.scope });
+  }
+
+  @Field(() => ID, { description: 'The relationship id used in mutations, the same for the live relationship and all of its snapshots.' })
+  get relationshipId(): string {
     return this.state.id;
   }
 
-  @Field(() => String)
+  /** True for the live relationship, false for a snapshot. */
+  get live(): boolean {
+    return isLive(this.scope);
+  }
+
+  @Field(() => String, { description: 'The account, as named when the relationship was opened.' })
   get accountName(): string {
     return this.current.accountName ?? '';
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Market segment, e.g. SMB or ENTERPRISE; null when not given.' })
   get segment(): string | null {
     return this.current.segment;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The vendor-side owner (a sales or success rep); null when not given.' })
   get owner(): string | null {
     return this.current.owner;
   }
@@ -86,7 +114,7 @@ export class Relationship {
     return this.current.source;
   }
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'occurredAt of the RelationshipOpened event.' })
   get openedAt(): number | null {
     return this.current.openedAt;
   }
@@ -96,12 +124,12 @@ export class Relationship {
     return this.at;
   }
 
-  @Field(() => Phase)
+  @Field(() => Phase, { description: 'The phase at `asOf`.' })
   get phase(): PhaseValue | null {
     return this.current.phase;
   }
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the current phase began.' })
   get phaseSince(): number | null {
     return this.current.phaseSince;
   }
@@ -155,7 +183,7 @@ export class Relationship {
     };
   }
 
-  @Field(() => Responsiveness)
+  @Field(() => Responsiveness, { description: "How quickly the vendor answers the prospect's questions." })
   get responsiveness(): Responsiveness {
     const { openQuestions, oldestOpenAge, medianTimeToAnswer } = this.view.responsiveness;
     return { openQuestions, oldestOpenQuestionAge: oldestOpenAge, medianTimeToAnswer };
@@ -166,19 +194,19 @@ export class Relationship {
     return this.view.decay;
   }
 
-  @Field(() => [RiskFlag], { complexity: 1 })
+  @Field(() => [RiskFlag], { complexity: 1, description: 'Risk flags raised by the history, at `asOf`.' })
   get flags(): RiskFlagValue[] {
     return this.cachedView?.flags ?? riskFlags(this.current, this.at, this.rules);
   }
 
-  @Field(() => [Stakeholder], { complexity: 5 })
+  @Field(() => [Stakeholder], { complexity: 5, description: "The prospect's \"family\": everyone introduced so far, with their stance." })
   get stakeholders(): Stakeholder[] {
-    return this.view.stakeholders.map(({ stakeholderId, ...stakeholder }) => ({ id: stakeholderId, ...stakeholder }));
+    return this.view.stakeholders.map((stakeholder) => stakeholderOf(this.scope, stakeholder));
   }
 
   @Field(() => [OpenQuestion], { complexity: 5, description: 'Questions waiting for an answer, the oldest first.' })
   get openQuestions(): OpenQuestion[] {
-    return this.view.openQuestions.map(({ questionId, ...question }) => ({ id: questionId, ...question }));
+    return this.view.openQuestions.map((question) => openQuestionOf(this.scope, question));
   }
 }
 

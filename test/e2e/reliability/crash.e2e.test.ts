@@ -91,7 +91,7 @@ class Writer {
 }
 
 interface LoggedEvent {
-  id: string;
+  eventId: string;
   relationshipId: string;
   revision: number;
   metadata: { batch: string; size: number };
@@ -103,7 +103,7 @@ async function readLog(url: string, token: string): Promise<LoggedEvent[]> {
   let after: string | null = null;
   for (let page = 0; page < 500; page++) {
     const data: any = await gqlOk(url, token, `query($after: String) { events(first: 100, after: $after) {
-      edges { node { id relationshipId revision metadata } } pageInfo { hasNextPage endCursor } } }`, { after });
+      edges { node { eventId relationshipId revision metadata } } pageInfo { hasNextPage endCursor } } }`, { after });
     log.push(...data.events.edges.map((e: any) => e.node));
     if (!data.events.pageInfo.hasNextPage) return log;
     after = data.events.pageInfo.endCursor;
@@ -112,7 +112,7 @@ async function readLog(url: string, token: string): Promise<LoggedEvent[]> {
 }
 
 function checkLog(log: LoggedEvent[], writers: Writer[]): void {
-  const ids = log.map((e) => e.id);
+  const ids = log.map((e) => e.eventId);
   expect(new Set(ids).size).toBe(ids.length);
   const present = new Set(ids);
   const missing = writers.flatMap((w) => w.acknowledged).filter((id) => !present.has(id));

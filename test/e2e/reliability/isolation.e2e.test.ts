@@ -38,7 +38,7 @@ const TYPED_MUTATIONS: Record<string, Record<string, unknown>> = {
   giveChurnNotice: { reason: 'PRICE' },
   reopenRelationship: {},
 };
-const QUERIES = ['decaySummary', 'events', 'funnel', 'outcomes', 'relationship', 'relationships', 'timeToMarriageStats', 'timeToProposalStats', 'whoami'];
+const QUERIES = ['decaySummary', 'events', 'funnel', 'node', 'nodes', 'outcomes', 'relationship', 'relationships', 'timeToMarriageStats', 'timeToProposalStats', 'whoami'];
 const SUBSCRIPTIONS = ['phaseChanged', 'relationshipEvents'];
 
 let server: E2EServer;
@@ -98,6 +98,14 @@ describe("tenant B's queries", () => {
       feedOfA: events(filter: { relationshipIds: ["shared", "a-only"] }) { edges { node { id } } }
       whoami { tenant }
     }`);
+    // A's objects by their global ids (Relay's node), as A sees them: B gets null for each.
+    const ofA = await gqlOk(server.url, tokenA, `{
+      live: relationship(id: "shared") { id stakeholders { id } events(first: 1) { edges { node { id } } } }
+      snapshot: relationship(id: "shared", asOf: "2025-02-20T00:00:00Z") { id }
+    }`);
+    const idsOfA = [ofA.live.id, ofA.live.stakeholders[0].id, ofA.live.events.edges[0].node.id, ofA.snapshot.id];
+    const byNode = await gqlOk(server.url, tokenB, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: idsOfA });
+    expect(byNode.nodes).toEqual([null, null, null, null]);
     expect(data).toEqual({
       byId: null,
       asOf: null,

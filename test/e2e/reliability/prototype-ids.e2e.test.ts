@@ -55,8 +55,8 @@ describe('ids that name members of every JavaScript object', () => {
     ]);
     const reply = await send(server.url, { token: writer, body: JSON.stringify({ query: APPEND, variables: { id: 'prototype-names', events: [...datingEvents('Proto', 'SMB'), ...events] } }) });
     expect(reply.json?.errors).toBeUndefined();
-    const { relationship } = await gqlOk(server.url, reader, `{ relationship(id: "prototype-names") { openQuestions { id } stakeholders { id name } } }`);
-    expect(relationship.openQuestions.map((q: { id: string }) => q.id).sort()).toEqual([...PROTOTYPE_NAMES].sort());
-    expect(relationship.stakeholders.map((s: { id: string }) => s.id).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+    const { relationship } = await gqlOk(server.url, reader, `{ relationship(id: "prototype-names") { openQuestions { questionId } stakeholders { stakeholderId name } } }`);
+    expect(relationship.openQuestions.map((q: { questionId: string }) => q.questionId).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+    expect(relationship.stakeholders.map((s: { stakeholderId: string }) => s.stakeholderId).sort()).toEqual([...PROTOTYPE_NAMES].sort());
   });
 });

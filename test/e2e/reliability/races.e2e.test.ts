@@ -23,9 +23,9 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function eventIds(id: string): Promise<string[]> {
-  const data = await gqlOk(server.url, token, `query($id: ID!) { relationship(id: $id) { version events(first: 100) { totalCount edges { node { id } } } } }`, { id });
+  const data = await gqlOk(server.url, token, `query($id: ID!) { relationship(id: $id) { version events(first: 100) { totalCount edges { node { eventId } } } } }`, { id });
   expect(data.relationship.events.totalCount).toBe(data.relationship.version + 1);
-  return data.relationship.events.edges.map((e: any) => e.node.id);
+  return data.relationship.events.edges.map((e: any) => e.node.eventId);
 }
 
 /** One writer's attempt: appendEvents or the typed mutation, both with an expectedVersion. */

@@ -38,11 +38,14 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the server on a free loopback port; resolves once it listens and reports ready (projector caught up). */
-export async function startChild(dataDir: string, timeoutMs = 20_000): Promise<ChildServer> {
+/**
+ * Starts the server on a free loopback port (or `env.PORT`); resolves once it listens and reports ready
+ * (projector caught up).
+ */
+export async function startChild(dataDir: string, timeoutMs = 20_000, env: Record<string, string> = {}): Promise<ChildServer> {
   assertBuilt();
   const child: ChildProcess = spawn(process.execPath, [DIST_MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COURTSHIP_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COURTSHIP_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errors = '';

@@ -23,7 +23,8 @@ export interface Harness {
   rawLogs(): string;
   /** POST a GraphQL operation as JSON. */
   post(body: unknown, init?: { token?: string | null; headers?: Record<string, string> }): Promise<Response>;
-  wsClient(token: string | null, onClosed?: (event: { code: number; reason: string }) => void): Client;
+  /** A graphql-ws client; `upgradeHeaders` go on its upgrade request (as server-to-server clients send them). */
+  wsClient(token: string | null, onClosed?: (event: { code: number; reason: string }) => void, upgradeHeaders?: Record<string, string>): Client;
   close(): Promise<void>;
 }
 
@@ -79,10 +80,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     },
-    wsClient(token, onClosed) {
+    wsClient(token, onClosed, upgradeHeaders) {
       const client = createClient({
         url: `ws://127.0.0.1:${server.port}/graphql`,
-        webSocketImpl: WebSocket,
+        webSocketImpl:
+          upgradeHeaders === undefined
+            ? WebSocket
+            : class extends WebSocket {
+                constructor(address: string, protocols?: string | string[]) {
+                  super(address, protocols, { headers: upgradeHeaders });
+                }
+              },
         connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
         retryAttempts: 0,
         lazy: true,
