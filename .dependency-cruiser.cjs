@@ -30,6 +30,7 @@ const KNOWN = {
     ['src/graphql/resolvers/command-errors.ts', 'src/store/port.ts'],
     ['src/graphql/resolvers/consistency.ts', 'src/projections/waiters.ts'],
     ['src/graphql/resolvers/event-log.ts', 'src/store/port.ts'],
+    ['src/graphql/identity/global-id.ts', 'src/projections/envelope.ts'],
     ['src/graphql/resolvers/loaders.ts', 'src/projections/envelope.ts'],
     ['src/graphql/resolvers/maintenance.ts', 'src/store/port.ts'],
     ['src/graphql/resolvers/paging.ts', 'src/store/port.ts'],

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { resolveNode, type NodeValue } from '../identity/resolve-node.js';
+import { resolveNode, type NodeValue } from './resolve-node.js';
 import type { CourtshipServices } from '../services.js';
 import { Node } from '../types/node.js';
 

@@ -5,12 +5,12 @@
  */
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { toEvent } from '../resolvers/event-log.js';
+import { toEvent } from './event-log.js';
 import type { CourtshipServices } from '../services.js';
 import type { Event } from '../types/event.js';
 import type { OpenQuestion, Stakeholder } from '../types/people.js';
 import { Relationship } from '../types/relationship.js';
-import { decodeNodeId, isLive, type Scope } from './global-id.js';
+import { decodeNodeId, isLive, type Scope } from '../identity/global-id.js';
 
 export type NodeValue = Relationship | Stakeholder | OpenQuestion | Event;
 
