@@ -10,7 +10,7 @@ import { timeToMarriage, timeToProposal } from '../domain/metrics/durations.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, groupKey, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { distributionOf, type Distribution } from './distribution.js';
+import { compareKeys, distributionOf, type Distribution } from './distribution.js';
 
 export interface DistributionGroup {
   /** The segment, owner or cohort month (YYYY-MM); null for relationships without one. */
@@ -66,11 +66,4 @@ function durationStats(
     overall: distributionOf(overall),
     groups: keys.map((key) => ({ key, stats: distributionOf(byGroup.get(key)!) })),
   };
-}
-
-function compareKeys(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
 }
