@@ -1,30 +1,55 @@
 /**
  * Relationships as CSV rows, one per relationship, as the API shows them at
- * an instant (the domain's `describe`).
+ * an instant (the domain's `describe`), with what an analyst loads them for:
+ * the cohort, the outcome with its end and reason, the time spent in each
+ * phase of the current cycle, the decay slope, and one column per risk flag.
+ * Columns: docs/ANALYTICS.md.
  */
+import { reasonOf } from '../../analytics/outcomes.js';
 import { advanceTo } from '../../domain/deadlines.js';
-import type { StoredEvent } from '../../domain/events.js';
+import { isClosedPhase, PHASES, RISK_FLAGS, type StoredEvent } from '../../domain/events.js';
 import { stateAt } from '../../domain/fold.js';
-import type { RelationshipView } from '../../domain/metrics/view.js';
+import { currentMilestones } from '../../domain/metrics/marriage.js';
+import { describe } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import { csvRow } from './csv.js';
+import { csvRow, instantCell, type CsvStyle } from './csv.js';
 
-export const RELATIONSHIP_CSV_HEADER = csvRow([
+/** LEFT_AT_ALTAR → LeftAtAltar, for column names. */
+export function pascal(name: string): string {
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+export const RELATIONSHIP_CSV_COLUMNS = [
   'id',
   'accountName',
   'segment',
   'owner',
+  'source',
+  'openedAt',
+  'cohortMonth',
+  'cycle',
+  'cycleStartedAt',
   'phase',
   'phaseSince',
-  'cycle',
   'version',
+  'lastEventAt',
   'timeToProposalSeconds',
   'timeToMarriageSeconds',
+  'outcome',
+  'endedAt',
+  'outcomeReasonKind',
+  'outcomeReason',
+  ...PHASES.map((phase) => `secondsIn${pascal(phase)}`),
   'decayStatus',
   'decayScore',
-  'flags',
-]);
+  'decaySlope',
+  ...RISK_FLAGS.map((flag) => `flag${pascal(flag)}`),
+] as const;
 
 /**
  * The relationship's state at `at` under `rules`: its events up to then,
@@ -36,20 +61,37 @@ export function relationshipAt(id: string, events: readonly StoredEvent[], at: n
   return state.phase === null ? null : state;
 }
 
-export function relationshipCsvRow(view: RelationshipView): string {
+/** `state` as of `at` (relationshipAt). */
+export function relationshipCsvRow(state: RelationshipState, at: number, rules: Rules, style: CsvStyle): string {
+  const view = describe(state, at, rules);
+  const cycle = currentMilestones(state)!;
+  const closed = state.phase !== null && isClosedPhase(state.phase) ? state.phase : null;
+  const reason = closed === null ? null : reasonOf(state, closed);
+  const secondsIn = new Map(view.timeInPhases.currentCycle.map((time) => [time.phase, time.seconds]));
   return csvRow([
     view.id,
     view.accountName,
     view.segment,
     view.owner,
-    view.phase,
-    view.phaseSince,
+    view.source,
+    instantCell(view.openedAt, style),
+    new Date(cycle.startedAt).toISOString().slice(0, 7),
     view.cycle,
+    instantCell(cycle.startedAt, style),
+    view.phase,
+    instantCell(view.phaseSince, style),
     view.version,
+    instantCell(state.lastEventAt, style),
     view.timeToProposal?.seconds,
     view.timeToMarriage?.seconds,
+    closed,
+    closed === null ? null : instantCell(cycle.endedAt, style),
+    reason?.kind,
+    reason?.value,
+    ...PHASES.map((phase) => secondsIn.get(phase) ?? 0),
     view.decay?.status,
     view.decay?.score,
-    view.flags.join('|'),
+    view.decay?.slope,
+    ...RISK_FLAGS.map((flag) => view.flags.includes(flag)),
   ]);
 }
