@@ -18,8 +18,16 @@ export interface DistributionGroup {
   readonly stats: Distribution;
 }
 
+/** How many durations fall in [fromSeconds, toSeconds); the last bucket has no end. */
+export interface HistogramBucket {
+  readonly fromSeconds: number;
+  readonly toSeconds: number | null;
+}
+
 export interface DurationStats {
   readonly overall: Distribution;
+  /** Whole weeks, 0–1, 1–2, … up to HISTOGRAM_WEEKS, then one open-ended bucket. */
+  readonly weeklyHistogram: (HistogramBucket & { readonly count: number })[];
   /** Sorted by key, the null group last; empty when grouped by NONE. */
   readonly groups: DistributionGroup[];
 }
@@ -64,6 +72,20 @@ function durationStats(
   const keys = [...byGroup.keys()].sort(compareKeys);
   return {
     overall: distributionOf(overall),
+    weeklyHistogram: weeklyHistogram(overall),
     groups: keys.map((key) => ({ key, stats: distributionOf(byGroup.get(key)!) })),
   };
+}
+
+export const HISTOGRAM_WEEKS = 26;
+const WEEK_SECONDS = 7 * 86_400;
+
+function weeklyHistogram(seconds: readonly number[]): (HistogramBucket & { count: number })[] {
+  const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
+  for (const value of seconds) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(value / WEEK_SECONDS))]!++;
+  return counts.map((count, week) => ({
+    fromSeconds: week * WEEK_SECONDS,
+    toSeconds: week === HISTOGRAM_WEEKS ? null : (week + 1) * WEEK_SECONDS,
+    count,
+  }));
 }

@@ -111,6 +111,15 @@ describe('time to proposal', () => {
     expect(stats.groups.map((g) => [g.key, g.stats.count])).toEqual([['SMB', 2]]);
   });
 
+  it('counts the durations by whole weeks', () => {
+    // 10 days (married) and 1 day (hasty).
+    const histogram = timeToProposalStats(pipeline(), { at }, defaultRules).weeklyHistogram;
+    expect(histogram).toHaveLength(27);
+    expect(histogram.slice(0, 3).map((b) => b.count)).toEqual([1, 1, 0]);
+    expect(histogram[1]).toEqual({ fromSeconds: 7 * 86_400, toSeconds: 14 * 86_400, count: 1 });
+    expect(histogram[26]!.toSeconds).toBeNull();
+  });
+
   it('groups by the month the cycle started in', () => {
     const stats = timeToProposalStats(pipeline(), { at }, defaultRules, 'COHORT_MONTH');
     expect(stats.groups.map((g) => g.key)).toEqual(['2025-01']);

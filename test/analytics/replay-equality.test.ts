@@ -119,7 +119,7 @@ describe('analytics equal a fresh replay of the log', () => {
     const query = `query ($asOf: DateTime, $endedFrom: DateTime, $endedTo: DateTime) {
       funnel(asOf: $asOf) { total stages { ${stage} } groups { key } }
       funnelBySegment: funnel(asOf: $asOf, groupBy: SEGMENT) { total stages { ${stage} } groups { key total stages { ${stage} } } }
-      timeToProposalStats(groupBy: SEGMENT, asOf: $asOf) { overall { count mean median p75 p90 } groups { key stats { count median } } }
+      timeToProposalStats(groupBy: SEGMENT, asOf: $asOf) { overall { count mean median p75 p90 } weeklyHistogram { fromSeconds toSeconds count } groups { key stats { count median } } }
       decaySummary(asOf: $asOf) {
         currentlyMarried currentlyImproving currentlyStable currentlyDecaying currentScoreBuckets { from to count }
         endedMarriages endedImprovingAtEnd endedStableAtEnd endedDecayingAtEnd marriagesEverNeglected medianWeeksToFirstNeglect
@@ -155,6 +155,7 @@ describe('analytics equal a fresh replay of the log', () => {
       expect(data.retention).toEqual(expected.retention);
       expect(data.retentionByOpening).toEqual(expected.retentionByOpening);
       expect((data.timeToProposalStats as { overall: unknown }).overall).toEqual(expected.timeToProposal.overall);
+      expect((data.timeToProposalStats as { weeklyHistogram: unknown }).weeklyHistogram).toEqual(expected.timeToProposal.weeklyHistogram);
     }
     const past = all(asOf(PAST), { at: PAST });
     expect(past.funnel.total).toBeLessThan(150);

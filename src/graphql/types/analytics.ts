@@ -111,10 +111,25 @@ export class DurationGroup {
   stats!: DurationDistribution;
 }
 
+@ObjectType({ description: 'How many durations fall in [fromSeconds, toSeconds); toSeconds is null for the last, open-ended bucket.' })
+export class HistogramBucket {
+  @Field(() => Float)
+  fromSeconds!: number;
+
+  @Field(() => Float, { nullable: true })
+  toSeconds!: number | null;
+
+  @Field(() => Int)
+  count!: number;
+}
+
 @ObjectType({ description: 'A duration over the relationships that reached it (the others are left out, not counted as zero).' })
 export class DurationStats {
   @Field(() => DurationDistribution)
   overall!: DurationDistribution;
+
+  @Field(() => [HistogramBucket], { description: 'Whole weeks: 0–1, 1–2, … 25–26, then 26 weeks or more.' })
+  weeklyHistogram!: HistogramBucket[];
 
   @Field(() => [DurationGroup], { description: 'Sorted by key, null last; empty when groupBy is NONE.' })
   groups!: DurationGroup[];
