@@ -1,16 +1,17 @@
 /**
  * Relationships as CSV rows, one per relationship, as the API shows them at
- * an instant (the domain's `describe`), with what an analyst loads them for:
+ * an instant (the domain's metrics, those of `describe`), with what an analyst loads them for:
  * the cohort, the outcome with its end and reason, the time spent in each
  * phase of the current cycle, the decay slope, and one column per risk flag.
  * Columns: docs/ANALYTICS.md.
  */
 import { reasonOf } from '../../analytics/outcomes.js';
-import { advanceTo } from '../../domain/deadlines.js';
 import { isClosedPhase, PHASES, RISK_FLAGS, type StoredEvent } from '../../domain/events.js';
 import { stateAt } from '../../domain/fold.js';
+import { decayTrend } from '../../domain/metrics/decay.js';
+import { timeInPhases, timeToMarriage, timeToProposal } from '../../domain/metrics/durations.js';
+import { riskFlags } from '../../domain/metrics/flags.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
-import { describe } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import { csvRow, instantCell, type CsvStyle } from './csv.js';
@@ -57,41 +58,42 @@ export const RELATIONSHIP_CSV_COLUMNS = [
  * when it was not opened yet.
  */
 export function relationshipAt(id: string, events: readonly StoredEvent[], at: number, rules: Rules): RelationshipState | null {
-  const state = advanceTo(stateAt(events, at, rules, initialState(id)), at, rules).state;
+  const state = stateAt(events, at, rules, initialState(id));
   return state.phase === null ? null : state;
 }
 
 /** `state` as of `at` (relationshipAt). */
 export function relationshipCsvRow(state: RelationshipState, at: number, rules: Rules, style: CsvStyle): string {
-  const view = describe(state, at, rules);
   const cycle = currentMilestones(state)!;
   const closed = state.phase !== null && isClosedPhase(state.phase) ? state.phase : null;
   const reason = closed === null ? null : reasonOf(state, closed);
-  const secondsIn = new Map(view.timeInPhases.currentCycle.map((time) => [time.phase, time.seconds]));
+  const secondsIn = new Map(timeInPhases(state, at).currentCycle.map((time) => [time.phase, time.seconds]));
+  const decay = decayTrend(state, at, rules);
+  const flags = riskFlags(state, at, rules);
   return csvRow([
-    view.id,
-    view.accountName,
-    view.segment,
-    view.owner,
-    view.source,
-    instantCell(view.openedAt, style),
+    state.id,
+    state.accountName,
+    state.segment,
+    state.owner,
+    state.source,
+    instantCell(state.openedAt, style),
     new Date(cycle.startedAt).toISOString().slice(0, 7),
-    view.cycle,
+    state.cycle,
     instantCell(cycle.startedAt, style),
-    view.phase,
-    instantCell(view.phaseSince, style),
-    view.version,
+    state.phase,
+    instantCell(state.phaseSince, style),
+    state.version,
     instantCell(state.lastEventAt, style),
-    view.timeToProposal?.seconds,
-    view.timeToMarriage?.seconds,
+    timeToProposal(state)?.seconds,
+    timeToMarriage(state)?.seconds,
     closed,
     closed === null ? null : instantCell(cycle.endedAt, style),
     reason?.kind,
     reason?.value,
     ...PHASES.map((phase) => secondsIn.get(phase) ?? 0),
-    view.decay?.status,
-    view.decay?.score,
-    view.decay?.slope,
-    ...RISK_FLAGS.map((flag) => view.flags.includes(flag)),
+    decay?.status,
+    decay?.score,
+    decay?.slope,
+    ...RISK_FLAGS.map((flag) => flags.includes(flag)),
   ]);
 }
