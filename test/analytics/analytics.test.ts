@@ -155,6 +155,14 @@ describe('decay and outcomes', () => {
     expect(summary.currentScoreBuckets.every((b) => b.count === 0)).toBe(true);
   });
 
+  it('keeps a divorced marriage at the trend it ended with, however much later it is asked', () => {
+    const ended = (at: number) => {
+      const { endedImprovingAtEnd, endedStableAtEnd, endedDecayingAtEnd } = decaySummary([divorcedOn('divorced', 10)], { at }, defaultRules);
+      return [endedImprovingAtEnd, endedStableAtEnd, endedDecayingAtEnd];
+    };
+    expect(ended(day(400))).toEqual(ended(day(11)));
+  });
+
   it('counts endings by kind and value of reason', () => {
     const result = outcomes([...pipeline(), divorcedOn('divorced', 10)], { at }, defaultRules);
     expect(result).toEqual([
