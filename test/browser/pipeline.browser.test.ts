@@ -131,6 +131,20 @@ describe.skipIf(!chromiumAvailable)('the pipeline page in Chromium', () => {
     expect(navigations).toEqual([]);
   });
 
+  it('prints the figures without the controls', async () => {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      expect(await page.locator('#live-section').isVisible()).toBe(false);
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      expect(await page.locator('#funnel-table').isVisible()).toBe(true);
+      expect(await page.locator('#cohort-chart canvas').first().isVisible()).toBe(true);
+      const pdf = await page.pdf({ format: 'A4' });
+      expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
   it('made no request beyond this server', () => {
     expect(requested.length).toBeGreaterThan(5);
     const foreign = requested.filter((url) => !url.startsWith(server.origin) && !url.startsWith(server.origin.replace(/^http/, 'ws')));
