@@ -1,49 +1,84 @@
 /**
- * Decay across the installed base: how many married relationships are
- * IMPROVING, STABLE or DECAYING at the instant (the domain's decay trend, the
- * same one each relationship shows), and how long marriages last before the
- * vendor first neglects them.
+ * Decay across the installed base: how the current marriages are trending at
+ * the instant (the domain's decay trend, the same one each relationship
+ * shows), how the ended ones were trending when they ended, and how long
+ * marriages last before the vendor first neglects them.
+ *
+ * A divorced relationship's trend is frozen at the divorce (the domain scores
+ * it at the end), and it is counted apart from the current marriages: every
+ * field name says which marriages it counts.
  */
 import { isMarriedPhase } from '../domain/events.js';
 import { WEEK_MS } from '../domain/metrics/duration.js';
-import { decayTrend } from '../domain/metrics/decay.js';
+import { decayTrend, type DecayStatus } from '../domain/metrics/decay.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, firstEntry, type AnalyticsScope } from './cohort.js';
 import { medianOf } from './distribution.js';
 
+/** How many current marriages score in [from, to) (the last bucket includes 100). */
+export interface ScoreBucket {
+  readonly from: number;
+  readonly to: number;
+  readonly count: number;
+}
+
 export interface DecaySummary {
   /** Relationships in MARRIED, NEGLECTED or CHEATING at the instant. */
-  readonly married: number;
-  readonly improving: number;
-  readonly stable: number;
-  readonly decaying: number;
-  /** Relationships whose current marriage (ongoing or ended) was NEGLECTED at least once. */
-  readonly everNeglected: number;
+  readonly currentlyMarried: number;
+  readonly currentlyImproving: number;
+  readonly currentlyStable: number;
+  readonly currentlyDecaying: number;
+  /** The current marriages' latest weekly scores, in ten buckets of 10 points. */
+  readonly currentScoreBuckets: ScoreBucket[];
+  /** Relationships whose current cycle married and has since ended (DIVORCED). */
+  readonly endedMarriages: number;
+  /** The ended marriages by the trend they ended with. */
+  readonly endedImprovingAtEnd: number;
+  readonly endedStableAtEnd: number;
+  readonly endedDecayingAtEnd: number;
+  /** Relationships whose current cycle married (ongoing or ended) and was NEGLECTED at least once. */
+  readonly marriagesEverNeglected: number;
   /** Median weeks (2 decimals) from signing to the first NEGLECTED, over those; null when none. */
   readonly medianWeeksToFirstNeglect: number | null;
 }
 
+const BUCKETS = 10;
+
 export function decaySummary(states: Iterable<RelationshipState>, scope: AnalyticsScope, rules: Rules): DecaySummary {
-  const counts = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
-  let married = 0;
+  const current: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
+  const ended: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
+  const buckets = Array.from({ length: BUCKETS }, () => 0);
+  let currentlyMarried = 0;
+  let endedMarriages = 0;
   const weeksToNeglect: number[] = [];
   for (const member of cohort(states, scope, rules)) {
     const { state, cycle } = member;
     if (cycle.marriedAt === null) continue;
     const neglectedAt = firstEntry(member, 'NEGLECTED');
     if (neglectedAt !== null) weeksToNeglect.push((neglectedAt - cycle.marriedAt) / WEEK_MS);
-    if (state.phase === null || !isMarriedPhase(state.phase)) continue;
-    married++;
     const trend = decayTrend(state, scope.at, rules);
-    if (trend !== null) counts[trend.status]++;
+    if (state.phase !== null && isMarriedPhase(state.phase)) {
+      currentlyMarried++;
+      if (trend === null) continue;
+      current[trend.status]++;
+      buckets[Math.min(BUCKETS - 1, Math.floor(trend.score / (100 / BUCKETS)))]!++;
+    } else {
+      endedMarriages++;
+      if (trend !== null) ended[trend.status]++;
+    }
   }
   return {
-    married,
-    improving: counts.IMPROVING,
-    stable: counts.STABLE,
-    decaying: counts.DECAYING,
-    everNeglected: weeksToNeglect.length,
+    currentlyMarried,
+    currentlyImproving: current.IMPROVING,
+    currentlyStable: current.STABLE,
+    currentlyDecaying: current.DECAYING,
+    currentScoreBuckets: buckets.map((count, k) => ({ from: (k * 100) / BUCKETS, to: ((k + 1) * 100) / BUCKETS, count })),
+    endedMarriages,
+    endedImprovingAtEnd: ended.IMPROVING,
+    endedStableAtEnd: ended.STABLE,
+    endedDecayingAtEnd: ended.DECAYING,
+    marriagesEverNeglected: weeksToNeglect.length,
     medianWeeksToFirstNeglect: medianOf(weeksToNeglect),
   };
 }

@@ -47,3 +47,11 @@ export function round2(x: number): number {
   const rounded = Math.round(x * 100) / 100;
   return rounded === 0 ? 0 : rounded;
 }
+
+/** Group keys in order, the null group (no segment, no owner) last. */
+export function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}

@@ -10,7 +10,7 @@ import { timeToMarriage, timeToProposal } from '../domain/metrics/durations.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, groupKey, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { distributionOf, type Distribution } from './distribution.js';
+import { compareKeys, distributionOf, type Distribution } from './distribution.js';
 
 export interface DistributionGroup {
   /** The segment, owner or cohort month (YYYY-MM); null for relationships without one. */
@@ -18,8 +18,16 @@ export interface DistributionGroup {
   readonly stats: Distribution;
 }
 
+/** How many durations fall in [fromSeconds, toSeconds); the last bucket has no end. */
+export interface HistogramBucket {
+  readonly fromSeconds: number;
+  readonly toSeconds: number | null;
+}
+
 export interface DurationStats {
   readonly overall: Distribution;
+  /** Whole weeks, 0–1, 1–2, … up to HISTOGRAM_WEEKS, then one open-ended bucket. */
+  readonly weeklyHistogram: (HistogramBucket & { readonly count: number })[];
   /** Sorted by key, the null group last; empty when grouped by NONE. */
   readonly groups: DistributionGroup[];
 }
@@ -64,13 +72,20 @@ function durationStats(
   const keys = [...byGroup.keys()].sort(compareKeys);
   return {
     overall: distributionOf(overall),
+    weeklyHistogram: weeklyHistogram(overall),
     groups: keys.map((key) => ({ key, stats: distributionOf(byGroup.get(key)!) })),
   };
 }
 
-function compareKeys(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
+export const HISTOGRAM_WEEKS = 26;
+const WEEK_SECONDS = 7 * 86_400;
+
+function weeklyHistogram(seconds: readonly number[]): (HistogramBucket & { count: number })[] {
+  const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
+  for (const value of seconds) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(value / WEEK_SECONDS))]!++;
+  return counts.map((count, week) => ({
+    fromSeconds: week * WEEK_SECONDS,
+    toSeconds: week === HISTOGRAM_WEEKS ? null : (week + 1) * WEEK_SECONDS,
+    count,
+  }));
 }

@@ -1,84 +1,124 @@
 /**
- * The pipeline funnel: how many relationships reached each courtship phase,
- * the conversion from each phase to the next, and the median time between.
+ * The pipeline funnel: for each courtship phase, how many relationships
+ * reached it, how many actually entered it and how many skipped it, the
+ * conversion to the next phase, and the time it took those that went through
+ * both phases.
  *
- * Reaching a phase means reaching it or any later one: a proposal made on the
- * second date (ATTRACTION → PROPOSED, flagged PREMATURE_PROPOSAL) passed
- * through DATING and EXCLUSIVE in zero time. So the counts never grow down
- * the funnel and every conversion rate lies in [0, 1].
+ * Reaching a phase means entering it or any later one: a proposal made on the
+ * second date (ATTRACTION → PROPOSED, flagged PREMATURE_PROPOSAL) reached
+ * DATING and EXCLUSIVE but skipped them, so `reached` never grows down the
+ * funnel and `entered + skipped = reached`. The times to the next phase count
+ * only relationships that entered both phases: a skipped phase adds no zero.
  */
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
-import { cohort, firstEntry, type AnalyticsScope, type CohortMember } from './cohort.js';
-import { medianOf } from './distribution.js';
+import { cohort, firstEntry, groupKey, type AnalyticsScope, type CohortMember, type GroupBy } from './cohort.js';
+import { compareKeys, quantileOfSorted, round2 } from './distribution.js';
 
 export const FUNNEL_PHASES = ['ATTRACTION', 'DATING', 'EXCLUSIVE', 'PROPOSED', 'MARRIED'] as const;
 export type FunnelPhase = (typeof FUNNEL_PHASES)[number];
 
 export interface FunnelStage {
   readonly phase: FunnelPhase;
-  /** Relationships whose current cycle reached this phase (or a later one) by the instant. */
+  /** Relationships whose current cycle entered this phase or a later one by the instant. */
   readonly reached: number;
+  /** Relationships whose current cycle entered this very phase. */
+  readonly entered: number;
+  /** reached − entered: went on to a later phase without entering this one. */
+  readonly skipped: number;
   /** reached(next) / reached(this), 4 decimals; null for the last phase or when none reached this one. */
   readonly conversionToNext: number | null;
-  /** Median seconds from reaching this phase to reaching the next, over those that reached both. */
+  /** Relationships that entered this phase and then the next one: the times below are over them. */
+  readonly countToNext: number;
+  /** Median seconds from entering this phase to first entering the next; null when countToNext is 0. */
   readonly medianSecondsToNext: number | null;
+  readonly p90SecondsToNext: number | null;
 }
 
-export interface Funnel {
-  /** Relationships in scope (all of them reached ATTRACTION). */
+export interface FunnelGroup {
+  /** The segment, owner or cohort month (YYYY-MM); null for relationships without one. */
+  readonly key: string | null;
   readonly total: number;
   readonly stages: FunnelStage[];
 }
 
-export function funnel(states: Iterable<RelationshipState>, scope: AnalyticsScope, rules: Rules): Funnel {
-  const reached = FUNNEL_PHASES.map(() => 0);
-  const gaps: number[][] = FUNNEL_PHASES.map(() => []);
-  let total = 0;
+export interface Funnel {
+  /** Relationships in scope (all of them entered ATTRACTION). */
+  readonly total: number;
+  readonly stages: FunnelStage[];
+  /** Sorted by key, the null group last; empty when grouped by NONE. */
+  readonly groups: FunnelGroup[];
+}
+
+export function funnel(states: Iterable<RelationshipState>, scope: AnalyticsScope, rules: Rules, groupBy: GroupBy = 'NONE'): Funnel {
+  const overall = new Tally();
+  const byGroup = new Map<string | null, Tally>();
   for (const member of cohort(states, scope, rules)) {
-    total++;
-    const times = reachedAt(member);
-    times.forEach((at, k) => {
-      if (at === null) return;
-      reached[k]!++;
-      const next = times[k + 1];
-      if (next !== undefined && next !== null) gaps[k]!.push(Math.floor((next - at) / 1000));
-    });
+    const entries = enteredAt(member);
+    overall.add(entries);
+    if (groupBy === 'NONE') continue;
+    const key = groupKey(member, groupBy);
+    let tally = byGroup.get(key);
+    if (tally === undefined) byGroup.set(key, (tally = new Tally()));
+    tally.add(entries);
   }
   return {
-    total,
-    stages: FUNNEL_PHASES.map((phase, k) => {
-      const last = k === FUNNEL_PHASES.length - 1;
-      return {
-        phase,
-        reached: reached[k]!,
-        conversionToNext: last || reached[k] === 0 ? null : round4(reached[k + 1]! / reached[k]!),
-        medianSecondsToNext: last ? null : medianOf(gaps[k]!),
-      };
-    }),
+    ...overall.result(),
+    groups: [...byGroup.keys()].sort(compareKeys).map((key) => ({ key, ...byGroup.get(key)!.result() })),
   };
 }
 
-/**
- * When the current cycle reached each funnel phase or a later one. Proposal
- * and marriage come from the cycle's milestones (the first of each), the
- * others from the phase history; ATTRACTION is the cycle's start.
- */
-function reachedAt(member: CohortMember): (number | null)[] {
-  const own: (number | null)[] = [
-    member.cycle.startedAt,
-    firstEntry(member, 'DATING'),
-    firstEntry(member, 'EXCLUSIVE'),
-    member.cycle.firstProposalAt,
-    member.cycle.marriedAt,
-  ];
-  const times: (number | null)[] = own.slice();
-  for (let k = own.length - 2; k >= 0; k--) {
-    const later = times[k + 1]!;
-    const mine = own[k]!;
-    times[k] = mine === null ? later : later === null ? mine : Math.min(mine, later);
+/** Counts and gaps of one set of relationships. */
+class Tally {
+  private total = 0;
+  private readonly reached = FUNNEL_PHASES.map(() => 0);
+  private readonly entered = FUNNEL_PHASES.map(() => 0);
+  private readonly gaps: number[][] = FUNNEL_PHASES.map(() => []);
+
+  add(entries: readonly (number | null)[]): void {
+    this.total++;
+    let reachedLater = false;
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const at = entries[k]!;
+      if (at !== null) {
+        this.entered[k]!++;
+        const next = entries[k + 1];
+        if (next !== undefined && next !== null) this.gaps[k]!.push(Math.floor((next - at) / 1000));
+      }
+      reachedLater ||= at !== null;
+      if (reachedLater) this.reached[k]!++;
+    }
   }
-  return times;
+
+  result(): { total: number; stages: FunnelStage[] } {
+    return {
+      total: this.total,
+      stages: FUNNEL_PHASES.map((phase, k) => {
+        const last = k === FUNNEL_PHASES.length - 1;
+        const reached = this.reached[k]!;
+        const gaps = [...this.gaps[k]!].sort((a, b) => a - b);
+        const some = gaps.length > 0;
+        return {
+          phase,
+          reached,
+          entered: this.entered[k]!,
+          skipped: reached - this.entered[k]!,
+          conversionToNext: last || reached === 0 ? null : round4(this.reached[k + 1]! / reached),
+          countToNext: gaps.length,
+          medianSecondsToNext: some ? round2(quantileOfSorted(gaps, 0.5)) : null,
+          p90SecondsToNext: some ? round2(quantileOfSorted(gaps, 0.9)) : null,
+        };
+      }),
+    };
+  }
+}
+
+/**
+ * When the current cycle first entered each funnel phase, from its phase
+ * history (ATTRACTION: the cycle's start); null for a phase it never entered.
+ */
+function enteredAt(member: CohortMember): (number | null)[] {
+  return FUNNEL_PHASES.map((phase) => (phase === 'ATTRACTION' ? member.cycle.startedAt : firstEntry(member, phase)));
 }
 
 function round4(x: number): number {

@@ -46,8 +46,12 @@ export interface RelationshipFilter {
   owner?: StringFilter;
   source?: StringFilter;
   cycle?: NumberFilter;
-  /** Decay status now (or as of the query instant); relationships before marriage have none. */
-  decayStatus?: EnumFilter<DecayStatus> & { isNull?: boolean };
+  /**
+   * Decay status now (or as of the query instant); relationships before
+   * marriage have none, nor do divorced ones unless `includeEnded` (then the
+   * status their marriage ended with).
+   */
+  decayStatus?: EnumFilter<DecayStatus> & { isNull?: boolean; includeEnded?: boolean };
   /** Current cycle's time to proposal, in days (fractional). */
   timeToProposalDays?: NumberFilter;
   timeToMarriageDays?: NumberFilter;

@@ -44,6 +44,19 @@ export async function runImportExportBench(options: ImportExportOptions): Promis
   const importRate = options.events / imported.seconds;
   const exportRate = options.events / exported.seconds;
   const memory = (run: CliRun) => `peak RSS ${Math.round(mb(run.peakRss))} MB`;
+  const tables: BenchRow[] = [];
+  for (const [format, extra] of EXPORT_TABLES) {
+    const out = path.join(options.dir, `export-${format}.csv`);
+    const run = await runCli(['export', '--format', format, ...extra, '--tenant', WORKLOAD_TENANT, '--data-dir', options.dataDir, '--out', out], options.dir, format);
+    const rate = options.events / run.seconds;
+    tables.push({
+      section: 'import/export',
+      name: `\`courtship export --format ${[format, ...extra].join(' ')}\``,
+      courtship: { value: rate, unit: 'log events/s', detail: memory(run) },
+      baseline: { name: '`courtship export` NDJSON', value: exportRate, unit: 'events/s' },
+      goal: { text: '≥ 0.5× NDJSON export, peak RSS < 500 MB', met: rate >= 0.5 * exportRate && mb(run.peakRss) < 500 },
+    });
+  }
   return [
     {
       section: 'import/export',
@@ -60,11 +73,21 @@ export async function runImportExportBench(options: ImportExportOptions): Promis
       baseline: { name: 'raw select + stringify', value: rawExport, unit: 'events/s' },
       goal: { text: '≥ 200,000 events/s, peak RSS < 500 MB', met: exportRate >= 200_000 && mb(exported.peakRss) < 500 },
     },
+    ...tables,
   ];
 }
 
-async function runCli(args: string[], cwd: string): Promise<CliRun> {
-  const rssFile = path.join(cwd, `peak-rss-${args[0]}.txt`);
+/** The CSV tables of `courtship export`, each timed over the same log as the NDJSON export. */
+const EXPORT_TABLES: readonly (readonly [string, readonly string[]])[] = [
+  ['csv', []],
+  ['transitions', []],
+  ['events', []],
+  ['snapshots', ['--every', 'month']],
+  ['retention', []],
+];
+
+async function runCli(args: string[], cwd: string, label: string = args[0]!): Promise<CliRun> {
+  const rssFile = path.join(cwd, `peak-rss-${label}.txt`);
   const started = nowMs();
   const child = spawn(process.execPath, ['--import', PEAK_RSS, CLI, ...args], {
     cwd,

@@ -8,8 +8,8 @@
  * valued) matches the relationships without the value too (tested, and said
  * in the schema).
  */
-import type { EnumFilter, NumberFilter, RelationshipFilter, StringFilter } from '../app/read-side.js';
-import type { RiskFlag } from '../domain/events.js';
+import type { DecayStatus, EnumFilter, NumberFilter, RelationshipFilter, StringFilter } from '../app/read-side.js';
+import { isMarriedPhase, type RiskFlag } from '../domain/events.js';
 import type { RelationshipFacts } from './relationship-facts.js';
 
 const STRING_OPERATORS = ['eq', 'ne', 'in', 'notIn', 'contains'] as const;
@@ -29,12 +29,19 @@ export function matchesFilter(filter: RelationshipFilter, facts: RelationshipFac
   if (filter.updatedAt && !matchNumber(filter.updatedAt, facts.state.lastEventAt)) return false;
   if (filter.timeToProposalDays && !matchNumber(filter.timeToProposalDays, facts.timeToProposalDays)) return false;
   if (filter.timeToMarriageDays && !matchNumber(filter.timeToMarriageDays, facts.timeToMarriageDays)) return false;
-  if (filter.decayStatus && !matchEnum(filter.decayStatus, facts.decayTrend?.status ?? null)) return false;
+  if (filter.decayStatus && !matchEnum(filter.decayStatus, decayStatusOf(facts, filter.decayStatus.includeEnded === true))) return false;
   if (filter.flags && !matchFlags(filter.flags, facts.flags)) return false;
   if (filter.and && !filter.and.every((inner) => matchesFilter(inner, facts))) return false;
   if (filter.or && !filter.or.some((inner) => matchesFilter(inner, facts))) return false;
   if (filter.not && matchesFilter(filter.not, facts)) return false;
   return true;
+}
+
+/** A divorced relationship's trend is frozen at its end: it counts only when asked for. */
+function decayStatusOf(facts: RelationshipFacts, includeEnded: boolean): DecayStatus | null {
+  const phase = facts.state.phase;
+  if (!includeEnded && (phase === null || !isMarriedPhase(phase))) return null;
+  return facts.decayTrend?.status ?? null;
 }
 
 function matchString(filter: StringFilter, value: string | null): boolean {

@@ -42,7 +42,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<RequestContex
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     plugins: [
-      // Courtship serves its own offline IDE (src/server/ide); Apollo's landing page loads from a CDN.
+      // Courtship serves its own offline IDE (GraphiQL, bundled: src/server/web); Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       // No field declares a cache hint, and the plugin would wrap every resolver to collect them;
       // the HTTP layer marks every answer `no-store` itself.

@@ -21,6 +21,7 @@ export function startupBanner(facts: BannerFacts): string {
   const lines = [
     '',
     'Courtship is running',
+    `  Pipeline page   ${new URL('/', facts.url).href}`,
     `  GraphQL API     ${facts.url}${facts.ide ? '   (open it in a browser for the IDE)' : ''}`,
     `  Subscriptions   ${ws}`,
     `  Store           ${facts.store}`,
@@ -36,7 +37,7 @@ export function startupBanner(facts: BannerFacts): string {
       '',
       `      ${token}`,
       '',
-      '  Paste it in the IDE\'s "Bearer token" field, or send it as',
+      '  Paste it in the pipeline page\'s or the IDE\'s "Bearer token" field, or send it as',
       `  "Authorization: Bearer ${token}". More tokens: npx courtship token create --help`,
     );
   }

@@ -11,9 +11,9 @@ import { authenticate, withHttp401 } from './auth.js';
 import { readBody } from './body.js';
 import { applyCors, type CorsPolicy } from './cors.js';
 import { checkReadiness, sendError, sendJson, type ReadinessCheck } from './health.js';
-import { sendIdePage } from './ide/page.js';
 import type { KnownQueries, PostBody } from './known-queries.js';
 import { requestTarget, type RequestTarget } from './request-target.js';
+import { ASSETS_PREFIX, sendAsset, sendPage } from './web/assets.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -41,13 +41,14 @@ export interface HttpHandlerOptions {
 
 export const CONSISTENT_WITH_HEADER = 'courtship-consistent-with';
 
-const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz']);
+const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_PATH, '/healthz', '/readyz', '/']);
 
 /** A client-chosen request id is kept (for tracing across services) only when it is short and plain. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
- * The whole HTTP surface: `/healthz`, `/readyz`, and `/graphql` (the IDE for
+ * The whole HTTP surface: `/healthz`, `/readyz`, the pipeline page at `/`
+ * and its bundled files under `/assets/`, and `/graphql` (the IDE for
  * browsers, Apollo for everything else). Apollo gets a parsed body; the
  * checks Apollo leaves to the framework (body size, content type, JSON) are
  * made here.
@@ -107,10 +108,17 @@ async function route(
     }
     case GRAPHQL_PATH:
       return graphql(options, req, res, url, requestId, record);
+    case '/':
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        if (sendPage(res, 'pipeline')) return;
+        return sendError(res, 503, 'the pipeline page is not built: run npm run build', { code: 'NOT_BUILT' });
+      }
+      break;
     default:
-      record.errorCodes = ['NOT_FOUND'];
-      return sendError(res, 404, `nothing at ${url.pathname}: the API is at ${GRAPHQL_PATH}`, { code: 'NOT_FOUND' });
+      if (url.pathname.startsWith(ASSETS_PREFIX) && (req.method === 'GET' || req.method === 'HEAD') && sendAsset(res, url.pathname)) return;
   }
+  record.errorCodes = ['NOT_FOUND'];
+  return sendError(res, 404, `nothing at ${url.pathname}: the API is at ${GRAPHQL_PATH}`, { code: 'NOT_FOUND' });
 }
 
 async function graphql(
@@ -122,7 +130,10 @@ async function graphql(
   record: RequestRecord,
 ): Promise<void> {
   if (req.method === 'GET' && wantsHtml(req) && !new URLSearchParams(url.search).has('query')) {
-    if (options.ide) return sendIdePage(res);
+    if (options.ide) {
+      if (sendPage(res, 'ide')) return;
+      return sendError(res, 503, 'the IDE is not built: run npm run build', { code: 'NOT_BUILT' });
+    }
     record.errorCodes = ['NOT_FOUND'];
     return sendError(res, 404, 'the GraphQL IDE is disabled in production; set COURTSHIP_IDE=on to enable it', {
       code: 'NOT_FOUND',

@@ -15,6 +15,7 @@ import { decaySummary } from '../../src/analytics/decay.js';
 import { timeToMarriageStats, timeToProposalStats } from '../../src/analytics/durations.js';
 import { funnel } from '../../src/analytics/funnel.js';
 import { outcomes } from '../../src/analytics/outcomes.js';
+import { cohortRetention } from '../../src/analytics/retention.js';
 import type { AnalyticsScope } from '../../src/analytics/cohort.js';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService } from '../../src/app/commands.js';
@@ -37,8 +38,15 @@ const START = Date.parse('2024-01-01T00:00:00Z');
 const NOW = START + 5 * 365 * DAY_MS;
 const PAST = START + 200 * DAY_MS;
 
+const ENDED_FROM = START + 300 * DAY_MS;
+const ENDED_TO = START + 700 * DAY_MS;
+
 const all = (states: RelationshipState[], scope: AnalyticsScope) => ({
   funnel: funnel(states, scope, defaultRules),
+  funnelBySegment: funnel(states, scope, defaultRules, 'SEGMENT'),
+  retention: cohortRetention(states, scope, defaultRules, 'MARRIAGE', 24),
+  retentionByOpening: cohortRetention(states, scope, defaultRules, 'OPENING', 24),
+  endedInWindow: outcomes(states, scope, defaultRules, { from: ENDED_FROM, to: ENDED_TO }),
   timeToProposal: timeToProposalStats(states, scope, defaultRules, 'SEGMENT'),
   timeToMarriage: timeToMarriageStats(states, scope, defaultRules, 'COHORT_MONTH'),
   decay: decaySummary(states, scope, defaultRules),
@@ -99,15 +107,27 @@ describe('analytics equal a fresh replay of the log', () => {
     const fromRows = all(rows(), { at: NOW });
     expect(fromRows.funnel.total).toBe(150);
     expect(fromRows.outcomes.some((o) => o.count > 0)).toBe(true);
+    expect(fromRows.funnel.stages.some((stage) => stage.skipped > 0)).toBe(true);
+    expect(fromRows.endedInWindow.some((o) => o.count > 0 && o.count < fromRows.outcomes.find((all) => all.outcome === o.outcome)!.count)).toBe(true);
+    expect(fromRows.retention.cohorts.some((c) => c.months.some((m) => m.churned > 0))).toBe(true);
     expect(fromRows).toEqual(all(replayed(), { at: NOW }));
   });
 
   it('through GraphQL, now and as of a past instant', async () => {
-    const query = `query ($asOf: DateTime) {
-      funnel(asOf: $asOf) { total stages { phase reached conversionToNext medianSecondsToNext } }
-      timeToProposalStats(groupBy: SEGMENT, asOf: $asOf) { overall { count mean median p75 p90 } groups { key stats { count median } } }
-      decaySummary(asOf: $asOf) { married improving stable decaying everNeglected medianWeeksToFirstNeglect }
-      outcomes(asOf: $asOf) { outcome count reasons { reason count } }
+    const stage = 'phase reached entered skipped conversionToNext countToNext medianSecondsToNext p90SecondsToNext';
+    const retention = 'by cohorts { cohort size months { monthsSince stillMarried churned retention } }';
+    const query = `query ($asOf: DateTime, $endedFrom: DateTime, $endedTo: DateTime) {
+      funnel(asOf: $asOf) { total stages { ${stage} } groups { key } }
+      funnelBySegment: funnel(asOf: $asOf, groupBy: SEGMENT) { total stages { ${stage} } groups { key total stages { ${stage} } } }
+      timeToProposalStats(groupBy: SEGMENT, asOf: $asOf) { overall { count mean median p75 p90 } weeklyHistogram { fromSeconds toSeconds count } groups { key stats { count median } } }
+      decaySummary(asOf: $asOf) {
+        currentlyMarried currentlyImproving currentlyStable currentlyDecaying currentScoreBuckets { from to count }
+        endedMarriages endedImprovingAtEnd endedStableAtEnd endedDecayingAtEnd marriagesEverNeglected medianWeeksToFirstNeglect
+      }
+      outcomes(asOf: $asOf) { outcome count reasons { kind value count } }
+      endedInWindow: outcomes(asOf: $asOf, endedFrom: $endedFrom, endedTo: $endedTo) { outcome count reasons { kind value count } }
+      retention: cohortRetention(asOf: $asOf) { ${retention} }
+      retentionByOpening: cohortRetention(asOf: $asOf, by: OPENING) { ${retention} }
     }`;
     const contextValue: RequestContext = {
       tenant: TENANT,
@@ -121,7 +141,8 @@ describe('analytics equal a fresh replay of the log', () => {
       [NOW, replayed()],
       [PAST, asOf(PAST)],
     ] as const) {
-      const variables = at === NOW ? {} : { asOf: new Date(at).toISOString() };
+      const window = { endedFrom: new Date(ENDED_FROM).toISOString(), endedTo: new Date(ENDED_TO).toISOString() };
+      const variables = at === NOW ? window : { ...window, asOf: new Date(at).toISOString() };
       const result = await graphql({ schema, source: query, variableValues: variables, contextValue });
       expect(result.errors).toBeUndefined();
       const expected = all(states, { at });
@@ -129,7 +150,12 @@ describe('analytics equal a fresh replay of the log', () => {
       expect(data.funnel).toEqual(expected.funnel);
       expect(data.decaySummary).toEqual(expected.decay);
       expect(data.outcomes).toEqual(expected.outcomes);
+      expect(data.endedInWindow).toEqual(expected.endedInWindow);
+      expect(data.funnelBySegment).toEqual(expected.funnelBySegment);
+      expect(data.retention).toEqual(expected.retention);
+      expect(data.retentionByOpening).toEqual(expected.retentionByOpening);
       expect((data.timeToProposalStats as { overall: unknown }).overall).toEqual(expected.timeToProposal.overall);
+      expect((data.timeToProposalStats as { weeklyHistogram: unknown }).weeklyHistogram).toEqual(expected.timeToProposal.weeklyHistogram);
     }
     const past = all(asOf(PAST), { at: PAST });
     expect(past.funnel.total).toBeLessThan(150);

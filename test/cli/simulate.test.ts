@@ -1,5 +1,11 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timeToProposalStats } from '../../src/analytics/durations.js';
+import type { StoredEvent } from '../../src/domain/events.js';
+import { fold } from '../../src/domain/fold.js';
+import { defaultRules } from '../../src/domain/rules.js';
+import { initialState } from '../../src/domain/state.js';
+import { decodeRecorded } from '../../src/projections/envelope.js';
 import { Sandbox } from './support/sandbox.js';
 
 describe('courtship simulate', () => {
@@ -36,6 +42,21 @@ describe('courtship simulate', () => {
     const after = sandbox.store();
     expect(await after.headPosition()).toBe(headBefore);
     await after.close();
+  });
+
+  it('reports the time to proposal in seconds, as the API does', async () => {
+    const result = await sandbox.run(['simulate', '--rules', sandbox.file('same.json', '{}')]);
+    const store = sandbox.store();
+    const streams = new Map<string, StoredEvent[]>();
+    for (const recorded of await store.readAll()) {
+      const decoded = decodeRecorded(recorded)!;
+      streams.set(decoded.relationshipId, [...(streams.get(decoded.relationshipId) ?? []), { event: decoded.event, revision: decoded.revision }]);
+    }
+    await store.close();
+    const states = [...streams].map(([id, events]) => fold(events, defaultRules, initialState(id)));
+    const median = timeToProposalStats(states, { at: Date.now() }, defaultRules).overall.median;
+    expect(result.stdout).toContain('Time to proposal (seconds');
+    expect(result.stdout).toMatch(new RegExp(`median\\s+${median} → ${median}\\n`));
   });
 
   it('reads the store while the server holds it for writing', async () => {

@@ -9,28 +9,41 @@ afterEach(async () => {
 
 const asBrowser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
-describe('the GraphQL IDE', () => {
-  it('is served at /graphql to a browser, as one self-contained page', async () => {
+/** The page and every script and style it loads from this server. */
+async function pageWithAssets(origin: string, path: string): Promise<{ html: string; assets: string[] }> {
+  const html = await (await fetch(`${origin}${path}`, { headers: asBrowser })).text();
+  const names = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const assets = await Promise.all(names.map(async (name) => (await fetch(`${origin}${name}`)).text()));
+  return { html, assets };
+}
+
+describe('the GraphQL IDE (GraphiQL)', () => {
+  it('is served at /graphql to a browser, bundled: no CDN, no inline script', async () => {
     h = await startHarness();
     const response = await fetch(h.url, { headers: asBrowser });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    const html = await response.text();
-    expect(html).toContain('<textarea id="query"');
-    expect(html).toContain('graphql-transport-ws');
-    // Offline: nothing is fetched from elsewhere.
+    const { html, assets } = await pageWithAssets(h.origin, '/graphql');
+    expect(html).toContain('id="graphiql"');
+    expect(html).toContain('id="token"');
     expect(html).not.toMatch(/https?:\/\//i);
-    expect(html).not.toMatch(/<(link|img|iframe)\b/i);
-    expect(html).not.toMatch(/<script[^>]+src=/i);
-    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
+    const bundle = assets.join('\n');
+    expect(bundle).toContain('graphql-transport-ws');
+    expect(bundle).toMatch(/graphiql-explorer|Explorer/);
+    // Offline: no stylesheet or font pulled from elsewhere.
+    expect(bundle).not.toMatch(/@import\s+url\(\s*["']?https?:/i);
+    expect(bundle).not.toMatch(/url\(\s*["']?https?:/i);
   });
 
-  it('only runs its own inline code (Content-Security-Policy)', async () => {
+  it('only runs this server\'s own files and talks only to it (Content-Security-Policy)', async () => {
     h = await startHarness();
     const csp = (await fetch(h.url, { headers: asBrowser })).headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
   });
 
   it('is off in production', async () => {
@@ -43,5 +56,26 @@ describe('the GraphQL IDE', () => {
   it('can be turned on in production with COURTSHIP_IDE=on', async () => {
     h = await startHarness({ env: { NODE_ENV: 'production', COURTSHIP_IDE: 'on' } });
     expect((await fetch(h.url, { headers: asBrowser })).status).toBe(200);
+  });
+});
+
+describe('the pipeline page', () => {
+  it('is served at /, in production too, with the same strict policy', async () => {
+    h = await startHarness({ env: { NODE_ENV: 'production' } });
+    const response = await fetch(`${h.origin}/`, { headers: asBrowser });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const { html, assets } = await pageWithAssets(h.origin, '/');
+    expect(html).toContain('id="funnel-chart"');
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(assets.length).toBeGreaterThan(1);
+    expect(assets.join('\n')).not.toMatch(/url\(\s*["']?https?:/i);
+  });
+
+  it('serves only built files under /assets/', async () => {
+    h = await startHarness();
+    for (const path of ['/assets/../package.json', '/assets/%2e%2e%2fpackage.json', '/assets/nothing.js', '/assets/']) {
+      expect((await fetch(`${h.origin}${path}`)).status, path).toBe(404);
+    }
   });
 });

@@ -17,7 +17,7 @@ const HELP = `Usage: courtship demo --relationships N --seed S [options]
 Fills the store with synthetic, realistic relationship histories (the
 domain's seeded generator: courtships, proposals, marriages, neglect,
 cheating, divorces, reopenings), opened over the last three years and
-played up to now, so the IDE shows a living pipeline at once. The same seed
+played up to now, so the pipeline page shows a living pipeline at once. The same seed
 gives the same histories; relationships that already exist are left alone.
 
 Options:
@@ -112,7 +112,7 @@ function summary(s: { tenant: string; seed: number; created: number; existing: n
     'Where they stand now:',
     ...PHASES.filter((phase) => s.phases.has(phase)).map((phase) => `  ${phase.padEnd(13)} ${s.phases.get(phase)}`),
     '',
-    'Start the server (npm start) and open http://localhost:4000/graphql, e.g.:',
+    'Start the server (npm start) and open http://localhost:4000/ for the pipeline page, or query http://localhost:4000/graphql, e.g.:',
     '  { relationships(first: 10, filter: { phase: { in: [PROPOSED] } }) { totalCount edges { node { accountName phase timeToProposal { days } } } } }',
   ];
   return `${lines.join('\n')}\n`;

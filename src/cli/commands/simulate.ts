@@ -112,7 +112,7 @@ function report(c: RulesComparison, at: number): string {
         `  ${percent(stage.conversionToNext)} → ${percent(sim.conversionToNext)}`,
     );
   });
-  lines.push('', 'Time to proposal (days): current → simulated');
+  lines.push('', 'Time to proposal (seconds, as the API reports it): current → simulated');
   lines.push(statLine('count', c.timeToProposal.current.overall, c.timeToProposal.simulated.overall, 'count'));
   for (const stat of ['mean', 'median', 'p75', 'p90'] as const) {
     lines.push(statLine(stat, c.timeToProposal.current.overall, c.timeToProposal.simulated.overall, stat));
@@ -124,7 +124,7 @@ function statLine(label: string, a: Distribution, b: Distribution, stat: keyof D
   const show = (d: Distribution): string => {
     const value = d[stat];
     if (value === null) return '-';
-    return stat === 'count' ? String(value) : (value / 86_400).toFixed(1);
+    return String(value);
   };
   return `  ${label.padEnd(7)} ${show(a).padStart(8)} → ${show(b)}`;
 }

@@ -1,10 +1,49 @@
-/** RFC 4180 CSV: a field is quoted when it holds a comma, a quote or a line break. */
-export function csvRow(fields: readonly (string | number | null | undefined)[]): string {
+/**
+ * RFC 4180 CSV for the exports.
+ *
+ * - A field is quoted when it holds a comma, a quote or a line break.
+ * - Formula cells are neutralised (OWASP's CSV-injection rule): a text value
+ *   starting with =, +, -, @, a tab or a carriage return is prefixed with a
+ *   single quote and quoted, so a spreadsheet shows `=HYPERLINK(…)` as text
+ *   instead of running it. Numbers are written as numbers (a negative slope
+ *   stays a number).
+ * - The Excel style starts the file with a UTF-8 byte-order mark (Excel
+ *   otherwise reads it as the local code page) and writes instants as
+ *   `YYYY-MM-DD HH:MM:SS` (UTC), which Excel reads as dates; the default style
+ *   writes ISO 8601, which DuckDB, pandas and R read as timestamps.
+ */
+import { formatInstant } from '../../domain/time.js';
+
+export type CsvField = string | number | boolean | null | undefined;
+
+export interface CsvStyle {
+  readonly excel: boolean;
+}
+
+export const PLAIN_CSV: CsvStyle = { excel: false };
+
+const BOM = '\uFEFF';
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvRow(fields: readonly CsvField[]): string {
   return `${fields.map(csvField).join(',')}\n`;
 }
 
-function csvField(value: string | number | null | undefined): string {
+/** What a file of this style starts with, before the header row. */
+export function csvPreamble(style: CsvStyle): string {
+  return style.excel ? BOM : '';
+}
+
+/** An instant (epoch ms or ISO string) in the style's form; empty when absent. */
+export function instantCell(value: number | string | null | undefined, style: CsvStyle): string | null {
+  if (value === null || value === undefined) return null;
+  const iso = typeof value === 'number' ? formatInstant(value) : value;
+  return style.excel ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso;
+}
+
+function csvField(value: CsvField): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value !== 'string') return String(value);
+  if (FORMULA_START.test(value)) return `"'${value.replaceAll('"', '""')}"`;
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

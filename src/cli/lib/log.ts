@@ -39,6 +39,8 @@ export async function* readLog(store: EventStore, tenant: string | null): AsyncG
 export interface RelationshipStream {
   readonly id: string;
   readonly events: StoredEvent[];
+  /** The stream as stored (for what the domain events do not carry: recordedAt, event ids). */
+  readonly recorded: RecordedEvent[];
 }
 
 /** Every relationship of the tenant with its stream, one at a time, in id order. */
@@ -50,7 +52,8 @@ export async function* readRelationships(store: EventStore, tenant: string): Asy
     if (streams.length === 0) return;
     for (const streamId of streams) {
       const id = streamId.slice(prefix.length);
-      yield { id, events: await readRelationship(store, tenant, id) };
+      const recorded = await store.readStream(streamIdFor(tenant, id));
+      yield { id, events: toStoredEvents(recorded), recorded };
     }
     after = streams[streams.length - 1]!;
   }

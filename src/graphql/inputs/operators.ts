@@ -115,8 +115,14 @@ export class DecayStatusFilter {
   @Field(() => [DecayStatus], { nullable: true, description: 'Equal to none of these (absent values do not match).' })
   notIn?: DecayStatusValue[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: not married yet, so no decay trend.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: not married now (not yet, or no longer), so no current decay trend.' })
   isNull?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: a divorced relationship is matched by the trend frozen at its end; by default it has no current trend.',
+  })
+  includeEnded?: boolean | null;
 }
 
 @InputType({ description: 'Operators on the set of risk flags; every given operator must match.' })

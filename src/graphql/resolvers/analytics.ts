@@ -1,22 +1,34 @@
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RelationshipFilter } from '../../app/read-side.js';
 import type { AnalyticsScope, GroupBy } from '../../analytics/cohort.js';
 import { decaySummary } from '../../analytics/decay.js';
 import { timeToMarriageStats, timeToProposalStats } from '../../analytics/durations.js';
 import { funnel } from '../../analytics/funnel.js';
 import { outcomes } from '../../analytics/outcomes.js';
+import { cohortRetention, DEFAULT_RETENTION_MONTHS, type RetentionCohortBy as RetentionCohortByValue } from '../../analytics/retention.js';
 import { stateAt } from '../../domain/fold.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
-import { AnalyticsFilter, AnalyticsGroupBy, DecaySummary, DurationStats, Funnel, Outcome } from '../types/analytics.js';
+import {
+  AnalyticsFilter,
+  AnalyticsGroupBy,
+  CohortRetention,
+  DecaySummary,
+  DurationStats,
+  Funnel,
+  Outcome,
+  RetentionCohortBy,
+} from '../types/analytics.js';
 import { DateTime } from '../types/scalars.js';
 import { pastInstant } from './as-of.js';
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
 const PAGE = 100;
+
+const MAX_RETENTION_MONTHS = 120;
 
 /**
  * Pipeline analytics for the caller's tenant (docs/ANALYTICS.md): computed
@@ -27,14 +39,17 @@ const PAGE = 100;
 export class AnalyticsQueries {
   constructor(private readonly services: CourtshipServices) {}
 
-  @Query(() => Funnel, { description: 'How many relationships reached each courtship phase, the conversion to the next, and the median time between.' })
+  @Query(() => Funnel, {
+    description: 'How many relationships reached, entered and skipped each courtship phase, the conversion to the next, and the time between.',
+  })
   async funnel(
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'Split the answer by this dimension; NONE gives one group.' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Funnel> {
     const { states, scope } = await this.cohort(ctx, filter, asOf);
-    return funnel(states, scope, this.services.rules);
+    return funnel(states, scope, this.services.rules, groupBy);
   }
 
   @Query(() => DurationStats, { description: "Cycle start → the cycle's first proposal, in seconds." })
@@ -59,7 +74,9 @@ export class AnalyticsQueries {
     return timeToMarriageStats(states, scope, this.services.rules, groupBy);
   }
 
-  @Query(() => DecaySummary, { description: 'Married relationships by decay status, and the median weeks from signing to the first neglect.' })
+  @Query(() => DecaySummary, {
+    description: 'Current marriages by decay status, ended ones by the status they ended with, and the median weeks from signing to the first neglect.',
+  })
   async decaySummary(
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
@@ -72,11 +89,33 @@ export class AnalyticsQueries {
   @Query(() => [Outcome], { description: 'Courtships that ended, by ending (MOVED_ON, LEFT_AT_ALTAR, DIVORCED) and reason.' })
   async outcomes(
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('endedFrom', () => DateTime, { nullable: true, description: 'Courtships that ended at or after this instant.' }) endedFrom: Date | null,
+    @Arg('endedTo', () => DateTime, { nullable: true, description: 'Courtships that ended at or before this instant.' }) endedTo: Date | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Outcome[]> {
+    const from = endedFrom?.getTime() ?? null;
+    const to = endedTo?.getTime() ?? null;
+    if (from !== null && to !== null && from > to) {
+      throw badUserInput('endedFrom is after endedTo', { field: 'endedFrom', reason: 'EMPTY_RANGE' });
+    }
     const { states, scope } = await this.cohort(ctx, filter, asOf);
-    return outcomes(states, scope, this.services.rules);
+    return outcomes(states, scope, this.services.rules, { from, to });
+  }
+
+  @Query(() => CohortRetention, { description: 'Cohorts by month of marriage (or of opening) × whole months since → still married / churned.' })
+  async cohortRetention(
+    @Arg('by', () => RetentionCohortBy, { defaultValue: 'MARRIAGE', description: 'Which month starts a cohort: the marriage (default) or the opening.' }) by: RetentionCohortByValue,
+    @Arg('months', () => Int, { defaultValue: DEFAULT_RETENTION_MONTHS, description: 'Months since, at most (0 to 120).' }) months: number,
+    @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
+    @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CohortRetention> {
+    if (!Number.isInteger(months) || months < 0 || months > MAX_RETENTION_MONTHS) {
+      throw badUserInput(`months must be from 0 to ${MAX_RETENTION_MONTHS}`, { field: 'months', reason: 'OUT_OF_RANGE' });
+    }
+    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    return cohortRetention(states, scope, this.services.rules, by, months);
   }
 
   /**

@@ -38,7 +38,7 @@ const TYPED_MUTATIONS: Record<string, Record<string, unknown>> = {
   giveChurnNotice: { reason: 'PRICE' },
   reopenRelationship: {},
 };
-const QUERIES = ['decaySummary', 'events', 'funnel', 'node', 'nodes', 'outcomes', 'relationship', 'relationships', 'timeToMarriageStats', 'timeToProposalStats', 'whoami'];
+const QUERIES = ['cohortRetention', 'decaySummary', 'events', 'funnel', 'node', 'nodes', 'outcomes', 'relationship', 'relationships', 'timeToMarriageStats', 'timeToProposalStats', 'whoami'];
 const SUBSCRIPTIONS = ['phaseChanged', 'relationshipEvents'];
 
 let server: E2EServer;
@@ -121,10 +121,12 @@ describe("tenant B's queries", () => {
     const ANALYTICS = `{
       funnel { total } pastFunnel: funnel(asOf: "2025-02-20T00:00:00Z") { total }
       timeToProposalStats { overall { count } } timeToMarriageStats(groupBy: SEGMENT) { overall { count } groups { key } }
-      decaySummary { married } outcomes { count }
+      decaySummary { currentlyMarried } outcomes { count }
+      cohortRetention(by: OPENING) { cohorts { size } }
     }`;
     const ofA = await gqlOk(server.url, tokenA, ANALYTICS);
-    expect(ofA).toMatchObject({ funnel: { total: 2 }, pastFunnel: { total: 2 }, timeToProposalStats: { overall: { count: 1 } }, decaySummary: { married: 1 } });
+    expect(ofA).toMatchObject({ funnel: { total: 2 }, pastFunnel: { total: 2 }, timeToProposalStats: { overall: { count: 1 } }, decaySummary: { currentlyMarried: 1 } });
+    expect(ofA.cohortRetention.cohorts.map((c: { size: number }) => c.size).reduce((a: number, b: number) => a + b, 0)).toBe(2);
     expect(ofA.timeToMarriageStats.groups).toEqual([{ key: 'ENTERPRISE' }]);
     const ofB = await gqlOk(server.url, tokenB, ANALYTICS);
     expect(ofB).toMatchObject({
@@ -132,7 +134,8 @@ describe("tenant B's queries", () => {
       pastFunnel: { total: 0 },
       timeToProposalStats: { overall: { count: 0 } },
       timeToMarriageStats: { overall: { count: 0 }, groups: [] },
-      decaySummary: { married: 0 },
+      decaySummary: { currentlyMarried: 0 },
+      cohortRetention: { cohorts: [] },
     });
     expect(ofB.outcomes.every((o: { count: number }) => o.count === 0)).toBe(true);
   });

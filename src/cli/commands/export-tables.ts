@@ -1,0 +1,116 @@
+/**
+ * What `courtship export` writes, format by format: the store is read a page
+ * (or a stream) at a time, each row is written as soon as it is known, and
+ * writes wait for the destination, so memory stays flat on millions of
+ * events. Any store of the port works; the embedded store's NDJSON takes a
+ * faster path (log-lines.ts).
+ */
+import { cohort } from '../../analytics/cohort.js';
+import { RetentionTally, DEFAULT_RETENTION_MONTHS, type RetentionCohortBy } from '../../analytics/retention.js';
+import { currentMilestones } from '../../domain/metrics/marriage.js';
+import type { Rules } from '../../domain/rules.js';
+import type { EventStore } from '../../store/port.js';
+import type { CommandIo } from '../command.js';
+import { csvPreamble, csvRow, type CsvStyle } from '../lib/csv.js';
+import { EVENT_CSV_COLUMNS, eventCsvRow } from '../lib/events-csv.js';
+import { readLog, readRelationships } from '../lib/log.js';
+import { inRange, logLines, type Range } from '../lib/log-lines.js';
+import { startProgress } from '../lib/progress.js';
+import { RELATIONSHIP_CSV_COLUMNS, relationshipAt, relationshipCsvRow } from '../lib/relationship-csv.js';
+import { RETENTION_CSV_COLUMNS, retentionCsvRows } from '../lib/retention-csv.js';
+import type { Sink } from '../lib/sink.js';
+import { SNAPSHOT_CSV_COLUMNS, snapshotCsvRows, type SnapshotEvery } from '../lib/snapshots-csv.js';
+import { TRANSITION_CSV_COLUMNS, transitionCsvRows } from '../lib/transitions-csv.js';
+
+export const EXPORT_FORMATS = ['ndjson', 'csv', 'transitions', 'events', 'snapshots', 'retention'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRequest {
+  readonly format: ExportFormat;
+  /** null: every tenant (ndjson and events only). */
+  readonly tenant: string | null;
+  readonly range: Range;
+  /** Epoch ms: the instant the relationship tables describe. */
+  readonly at: number;
+  readonly every: SnapshotEvery;
+  readonly by: RetentionCohortBy;
+  readonly style: CsvStyle;
+  readonly rules: Rules;
+}
+
+export async function exportTable(store: EventStore, request: ExportRequest, sink: Sink, io: CommandIo): Promise<{ count: number; unit: string }> {
+  switch (request.format) {
+    case 'ndjson':
+      return { count: await exportLog(store, request, sink, io), unit: 'events' };
+    case 'events':
+      return { count: await exportEvents(store, request, sink, io), unit: 'events' };
+    case 'csv':
+    case 'transitions':
+    case 'snapshots':
+    case 'retention':
+      return { count: await exportRelationships(store, request, sink, io), unit: 'relationships' };
+  }
+}
+
+async function exportLog(store: EventStore, request: ExportRequest, sink: Sink, io: CommandIo): Promise<number> {
+  const progress = startProgress(io, { label: 'exporting', unit: 'events' });
+  let count = 0;
+  for await (const page of logLines(store, request.tenant, request.range)) {
+    await sink.write(page.text);
+    count += page.count;
+    progress.update(count);
+  }
+  progress.stop();
+  return count;
+}
+
+async function exportEvents(store: EventStore, request: ExportRequest, sink: Sink, io: CommandIo): Promise<number> {
+  const progress = startProgress(io, { label: 'exporting', unit: 'events' });
+  let count = 0;
+  await sink.write(csvPreamble(request.style) + csvRow(EVENT_CSV_COLUMNS));
+  for await (const page of readLog(store, request.tenant)) {
+    let text = '';
+    for (const entry of page) {
+      if (!inRange(entry.decoded.event.occurredAt, request.range)) continue;
+      text += eventCsvRow(entry, request.style);
+      count++;
+    }
+    await sink.write(text);
+    progress.update(count);
+  }
+  progress.stop();
+  return count;
+}
+
+const RELATIONSHIP_COLUMNS = {
+  csv: RELATIONSHIP_CSV_COLUMNS,
+  transitions: TRANSITION_CSV_COLUMNS,
+  snapshots: SNAPSHOT_CSV_COLUMNS,
+  retention: RETENTION_CSV_COLUMNS,
+} as const;
+
+/** The tables read one relationship's stream at a time; returns how many relationships were written or counted. */
+async function exportRelationships(store: EventStore, request: ExportRequest, sink: Sink, io: CommandIo): Promise<number> {
+  const format = request.format as keyof typeof RELATIONSHIP_COLUMNS;
+  const { at, rules, style, range } = request;
+  const progress = startProgress(io, { label: 'exporting', unit: 'relationships' });
+  const retention = new RetentionTally(at, request.by, DEFAULT_RETENTION_MONTHS);
+  let count = 0;
+  await sink.write(csvPreamble(style) + csvRow(RELATIONSHIP_COLUMNS[format]));
+  for await (const { id, events, recorded } of readRelationships(store, request.tenant!)) {
+    const state = relationshipAt(id, events, at, rules);
+    if (state === null) continue;
+    if (format === 'transitions') {
+      await sink.write(transitionCsvRows(state, events, recorded, range, style));
+    } else {
+      if (!inRange(currentMilestones(state)!.startedAt, range)) continue;
+      if (format === 'csv') await sink.write(relationshipCsvRow(state, at, rules, style));
+      else if (format === 'snapshots') await sink.write(snapshotCsvRows(id, events, at, request.every, rules, style));
+      else for (const member of cohort([state], { at }, rules)) retention.add(member);
+    }
+    progress.update(++count);
+  }
+  if (format === 'retention') await sink.write(retentionCsvRows(retention.result()));
+  progress.stop();
+  return count;
+}
