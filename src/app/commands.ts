@@ -17,9 +17,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
-import { decide } from '../domain/decide.js';
+import { decideWithState, needsHistory } from '../domain/decide.js';
 import type { CourtshipEvent, StoredEvent } from '../domain/events.js';
-import { fold } from '../domain/fold.js';
+import { foldHistory } from '../domain/history.js';
 import type { Rules } from '../domain/rules.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import { parseEventInput } from '../domain/validation.js';
@@ -125,8 +125,9 @@ export class CommandService {
 
     for (let attempt = 0; ; attempt++) {
       const { state, recorded } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
+      const stream = recorded === null ? undefined : recorded.map(toStored);
 
-      const retry = findRetry(recorded, prepared);
+      const retry = findRetry(recorded ?? [], prepared);
       if (retry) return { row: this.row(input.tenant, input.relationshipId, state, retry.position), position: retry.position, replayed: true };
 
       if (expected !== null && expected !== state.version) {
@@ -140,24 +141,21 @@ export class CommandService {
         });
       }
 
-      const toAppend = decide(
+      const decision = decideWithState(
         { relationshipId: input.relationshipId, events: prepared.map((p) => p.event) },
         state,
         { now: this.deps.clock.now(), rules: this.deps.rules },
+        stream,
       );
+      const toAppend = decision.events;
       const newEvents = matchIds(toAppend, prepared).map(({ event, id, metadata }) =>
         toNewEvent(id ?? deadlineOrRandomId(streamId, event), input.tenant, input.relationshipId, event, metadata),
       );
 
       try {
         const result = await this.deps.store.append(streamId, newEvents, state.version < 0 ? 'no_stream' : state.version);
-        const next = fold(
-          toAppend.map((event, i) => ({ event, revision: state.version + 1 + i })),
-          undefined,
-          state,
-        );
         await this.settle(result.position);
-        return { row: this.row(input.tenant, input.relationshipId, next, result.position), position: result.position, replayed: false };
+        return { row: this.row(input.tenant, input.relationshipId, decision.state, result.position), position: result.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         const current = error.actualRevision ?? -1;
@@ -170,25 +168,33 @@ export class CommandService {
 
   /**
    * The stream's current state, and its recorded events when an idempotent
-   * retry must be looked for (whenever an event of the batch carries an
-   * id). The stream is read and folded only when it must be: a new stream has
-   * nothing to read, and the projector's row is the same fold when it is at
-   * the stream's revision (its states are never mutated, and `decide` and
-   * `fold` copy what they change).
+   * retry must be looked for (whenever an event of the batch carries an id)
+   * or a late fact placed (an event dated before the history's last one); null
+   * when they were not read. The stream is read and folded only when it must
+   * be: a new stream has nothing to read, and the projector's row is the same
+   * fold when it is at the stream's revision (its states are never mutated,
+   * and `decide` copies what it changes).
    */
   private async load(
     tenant: string,
     relationshipId: string,
     streamId: string,
     prepared: readonly Prepared[],
-  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] }> {
+  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] | null }> {
     const needsIds = prepared.some((p) => p.id !== null);
     const revision = await this.deps.store.streamRevision(streamId);
     if (revision === null) return { state: initialState(relationshipId), recorded: [] };
     const projected = this.deps.readSide?.getRelationship(tenant, relationshipId);
-    if (!needsIds && projected && projected.state.version === revision) return { state: projected.state, recorded: [] };
+    if (
+      !needsIds &&
+      projected &&
+      projected.state.version === revision &&
+      !needsHistory(projected.state, prepared.map((p) => p.event))
+    ) {
+      return { state: projected.state, recorded: null };
+    }
     const recorded = await this.deps.store.readStream(streamId);
-    return { state: fold(recorded.map(toStored), undefined, initialState(relationshipId)), recorded };
+    return { state: foldHistory(recorded.map(toStored), this.deps.rules, initialState(relationshipId)), recorded };
   }
 
   /** Read-your-writes: the projector has applied `position` before we answer, within a bound. */
@@ -212,7 +218,12 @@ export class CommandService {
 function toStored(recorded: RecordedEvent): StoredEvent {
   const decoded = decodeRecorded(recorded);
   if (!decoded) throw new Error(`event ${recorded.id} in ${recorded.streamId} is not a relationship event`);
-  return { event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) };
+  return {
+    event: decoded.event,
+    revision: decoded.revision,
+    position: encodePosition(decoded.position),
+    recordedAt: recorded.recordedAt.getTime(),
+  };
 }
 
 function checkIds(tenant: string, relationshipId: string): void {

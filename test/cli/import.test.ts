@@ -119,7 +119,7 @@ describe('courtship import', () => {
     );
     const result = await sandbox.run(['import', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^line 6 \(relationship acme\): it occurred at .*before the stream's last event.*\(OCCURRED_AT_BACKWARDS\)/);
+    expect(result.stderr).toMatch(/^line 6 \(relationship acme\): it occurred at .*before the relationship was opened.*\(OCCURRED_AT_BEFORE_OPENING\)/);
     expect(await streamLength('acme')).toBeNull();
     expect(await streamLength('beta')).toBe(2);
   });

@@ -16,11 +16,11 @@
  * later lines, which a partial import would then write a second time.
  */
 import type { Rules } from '../../domain/rules.js';
-import { decide } from '../../domain/decide.js';
+import { decideWithState } from '../../domain/decide.js';
 import { relationshipKey } from '../../app/read-side.js';
 import { DomainError } from '../../domain/errors.js';
-import { evolveInPlace } from '../../domain/evolve.js';
-import { fold } from '../../domain/fold.js';
+import type { StoredEvent } from '../../domain/events.js';
+import { foldHistory } from '../../domain/history.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
@@ -37,6 +37,8 @@ interface Tracked {
   refused: boolean;
   /** Folded state, until the relationship is refused. */
   state: RelationshipState | null;
+  /** The stream and the file's lines so far, with revisions: a late line is placed in it (decide). */
+  history: StoredEvent[];
   /** Ids already in the stream before the import. */
   present: Set<string>;
   /**
@@ -139,9 +141,15 @@ export class ImportPlan {
     if (tracked.present.has(eventId) || tracked.state === null) return null;
     try {
       const state = tracked.state;
-      for (const event of decide({ relationshipId: line.relationshipId, events: [line.event] }, state, { now: this.now, rules: this.rules })) {
-        evolveInPlace(state, event, { revision: state.version + 1 });
-      }
+      const decision = decideWithState(
+        { relationshipId: line.relationshipId, events: [line.event] },
+        state,
+        { now: this.now, rules: this.rules },
+        tracked.history,
+        true,
+      );
+      decision.events.forEach((event, i) => tracked.history.push({ event, revision: state.version + 1 + i }));
+      tracked.state = decision.state;
       return null;
     } catch (error) {
       if (error instanceof DomainError) return this.refuse(tracked, number, line, reasonOf(error));
@@ -193,6 +201,7 @@ export class ImportPlan {
   finishChecking(): void {
     for (const tracked of this.tracked.values()) {
       tracked.state = null;
+      tracked.history = [];
       tracked.seen.clear();
     }
   }
@@ -214,9 +223,11 @@ export class ImportPlan {
   }
 
   private startTracking(tenant: string, relationshipId: string, recorded: readonly RecordedEvent[]): Tracked {
+    const history = toStoredEvents(recorded);
     const tracked: Tracked = {
       refused: false,
-      state: fold(toStoredEvents(recorded), undefined, initialState(relationshipId)),
+      state: foldHistory(history, this.rules, initialState(relationshipId)),
+      history,
       present: new Set(recorded.map((r) => r.id.toLowerCase())),
       seen: new Set(),
     };
@@ -227,6 +238,7 @@ export class ImportPlan {
   private refuse(tracked: Tracked, number: number, line: ParsedLine, reason: string): LineProblem {
     tracked.refused = true;
     tracked.state = null;
+    tracked.history = [];
     return this.problem(number, line.relationshipId, reason);
   }
 
