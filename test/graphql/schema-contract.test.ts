@@ -60,13 +60,25 @@ describe('the GraphQL contract', () => {
   });
 
   it('has the queries with their arguments', () => {
-    expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime', consistentWith: 'String' } });
+    expect(signature('Query', 'relationship')).toEqual({
+      type: 'Relationship',
+      args: { id: 'ID!', asOf: 'DateTime', knownAt: 'DateTime', consistentWith: 'String' },
+    });
     expect(signature('Query', 'relationships')).toMatchObject({
       type: 'RelationshipConnection!',
-      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String' },
+      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String', asOf: 'DateTime', knownAt: 'DateTime' },
     });
+    for (const query of ['funnel', 'timeToProposalStats', 'timeToMarriageStats', 'decaySummary', 'outcomes']) {
+      expect(signature('Query', query).args).toMatchObject({ asOf: 'DateTime', knownAt: 'DateTime' });
+    }
     expect(field('Query', 'relationships').args.find((a) => a.name === 'first')?.defaultValue).toBe(20);
     expect(signature('Query', 'events')).toMatchObject({ type: 'EventConnection!', args: { after: 'String', first: 'Int' } });
+  });
+
+  it('delivers phase changes with their cursor, record time and whether a late fact took them back', () => {
+    selection('PhaseChange', ['relationshipId', 'from', 'to', 'at', 'cycle', 'cause', 'cursor', 'recordedAt', 'retracted']);
+    expect(String(field('PhaseChange', 'retracted').type)).toBe('Boolean!');
+    expect(signature('Subscription', 'phaseChanged').args).toEqual({ relationshipId: 'ID', phases: '[Phase!]', after: 'String' });
   });
 
   it('has Relay connections', () => {
@@ -87,7 +99,7 @@ describe('the GraphQL contract', () => {
     expect(String(field('Relationship', 'version').type)).toBe('Int!');
     expect(String(field('Relationship', 'flags').type)).toBe('[RiskFlag!]!');
     expect(signature('Relationship', 'events').args).toEqual({ first: 'Int', after: 'String' });
-    selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause']);
+    selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause', 'recordedAt']);
     selection('TransitionCause', ['kind', 'eventType', 'rule']);
     selection('Duration', ['seconds', 'days', 'iso']);
     selection('Readiness', ['ready', 'reasons']);

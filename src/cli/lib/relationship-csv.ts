@@ -2,12 +2,11 @@
  * Relationships as CSV rows, one per relationship, as the API shows them at
  * an instant (the domain's `describe`).
  */
-import { advanceTo } from '../../domain/deadlines.js';
 import type { StoredEvent } from '../../domain/events.js';
-import { stateAt } from '../../domain/fold.js';
 import type { RelationshipView } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
-import { initialState, type RelationshipState } from '../../domain/state.js';
+import type { RelationshipState } from '../../domain/state.js';
+import { stateAsOf } from '../../projections/state-as-of.js';
 import { csvRow } from './csv.js';
 
 export const RELATIONSHIP_CSV_HEADER = csvRow([
@@ -32,7 +31,7 @@ export const RELATIONSHIP_CSV_HEADER = csvRow([
  * when it was not opened yet.
  */
 export function relationshipAt(id: string, events: readonly StoredEvent[], at: number, rules: Rules): RelationshipState | null {
-  const state = advanceTo(stateAt(events, at, rules, initialState(id)), at, rules).state;
+  const state = stateAsOf(events, { asOf: at }, rules, id);
   return state.phase === null ? null : state;
 }
 

@@ -5,14 +5,14 @@ import { decaySummary } from '../../analytics/decay.js';
 import { timeToMarriageStats, timeToProposalStats } from '../../analytics/durations.js';
 import { funnel } from '../../analytics/funnel.js';
 import { outcomes } from '../../analytics/outcomes.js';
-import { stateAt } from '../../domain/fold.js';
-import { initialState, type RelationshipState } from '../../domain/state.js';
+import type { RelationshipState } from '../../domain/state.js';
+import { stateAsOf } from '../../projections/state-as-of.js';
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
 import { AnalyticsFilter, AnalyticsGroupBy, DecaySummary, DurationStats, Funnel, Outcome } from '../types/analytics.js';
 import { DateTime } from '../types/scalars.js';
-import { pastInstant } from './as-of.js';
+import { KNOWN_AT_DESCRIPTION, pastInstant, pastRecordInstant } from './as-of.js';
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
@@ -31,9 +31,10 @@ export class AnalyticsQueries {
   async funnel(
     @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Funnel> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return funnel(states, scope, this.services.rules);
   }
 
@@ -42,9 +43,10 @@ export class AnalyticsQueries {
     @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
     @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return timeToProposalStats(states, scope, this.services.rules, groupBy);
   }
 
@@ -53,9 +55,10 @@ export class AnalyticsQueries {
     @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
     @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return timeToMarriageStats(states, scope, this.services.rules, groupBy);
   }
 
@@ -63,9 +66,10 @@ export class AnalyticsQueries {
   async decaySummary(
     @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DecaySummary> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return decaySummary(states, scope, this.services.rules);
   }
 
@@ -73,9 +77,10 @@ export class AnalyticsQueries {
   async outcomes(
     @Arg('filter', () => AnalyticsFilter, { nullable: true }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Outcome[]> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return outcomes(states, scope, this.services.rules);
   }
 
@@ -88,14 +93,16 @@ export class AnalyticsQueries {
     ctx: RequestContext,
     filter: AnalyticsFilter | null,
     asOf: Date | null,
+    knownAt: Date | null,
   ): Promise<{ states: RelationshipState[]; scope: AnalyticsScope }> {
     const now = this.services.clock.now();
-    const at = asOf === null || asOf === undefined ? now : pastInstant(asOf, now);
+    const known = pastRecordInstant(knownAt, now);
+    const at = asOf === null || asOf === undefined ? (known ?? now) : pastInstant(asOf, now);
     const scope = scopeOf(filter, at);
     const readFilter: RelationshipFilter = {
       ...(scope.segment == null ? {} : { segment: { eq: scope.segment } }),
       ...(scope.owner == null ? {} : { owner: { eq: scope.owner } }),
-      ...(at === now ? {} : { openedAt: { lte: at } }),
+      ...(at === now && known === undefined ? {} : { openedAt: { lte: at } }),
     };
     const states: RelationshipState[] = [];
     const loaders = loadersFor(ctx, this.services);
@@ -108,8 +115,12 @@ export class AnalyticsQueries {
         ...(after === undefined ? {} : { after }),
       });
       for (const { node } of page.items) {
-        if (at === now) states.push(node.state);
-        else states.push(stateAt(await loaders.history.load(node.id), at, this.services.rules, initialState(node.id)));
+        if (at === now && known === undefined) states.push(node.state);
+        else {
+          const then = stateAsOf(await loaders.history.load(node.id), { asOf: at, knownAt: known }, this.services.rules, node.id);
+          // Opened by then, but not yet known to be (its opening was recorded after knownAt).
+          if (then.phase !== null) states.push(then);
+        }
       }
       if (!page.hasNextPage || page.endCursor === null) break;
       after = page.endCursor;

@@ -1,6 +1,4 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { stateAt } from '../../domain/fold.js';
-import { initialState } from '../../domain/state.js';
 import type { RequestContext } from '../context.js';
 import { RelationshipFilter, RelationshipOrder } from '../inputs/relationship-filter.js';
 import { toRelationshipFilter, toRelationshipOrder } from '../inputs/to-read-side.js';
@@ -13,7 +11,8 @@ import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
-import { pastInstant } from './as-of.js';
+import { KNOWN_AT_DESCRIPTION, pastInstant, pastRecordInstant } from './as-of.js';
+import { stateAsOf } from '../../projections/state-as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
 import { evaluationInstant } from '../../projections/relationship-query.js';
 
@@ -33,6 +32,8 @@ export class RelationshipQueries {
     @Arg('id', () => ID) id: string,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Replay the stream up to this past instant.' })
     asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION })
+    knownAt: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -42,7 +43,10 @@ export class RelationshipQueries {
   ): Promise<Relationship | null> {
     await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
-    if (asOf !== null && asOf !== undefined) return this.asOf(ctx, id, pastInstant(asOf, now));
+    const known = pastRecordInstant(knownAt, now);
+    if ((asOf !== null && asOf !== undefined) || known !== undefined) {
+      return this.asOf(ctx, id, asOf === null || asOf === undefined ? undefined : pastInstant(asOf, now), known);
+    }
     // The read side answers from memory: nothing to batch.
     const row = this.services.readSide.getRelationship(ctx.tenant, id);
     return row === null ? null : new Relationship(ctx.tenant, row.state, now, this.services.rules, 'recorded');
@@ -59,6 +63,7 @@ export class RelationshipQueries {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('asOf', () => DateTime, { nullable: true }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -72,7 +77,8 @@ export class RelationshipQueries {
     // instant (see relationship-order.ts); an older cursor pages on at the current instant.
     const pageInstant = after === null || after === undefined ? undefined : cursorInstant(after);
     const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
-    const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, clockNow);
+    const known = pastRecordInstant(knownAt, clockNow);
+    const at = asOf === null || asOf === undefined ? (known ?? null) : pastInstant(asOf, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
       first: pageSize(first),
@@ -80,6 +86,7 @@ export class RelationshipQueries {
       ...(readFilter === undefined ? {} : { filter: readFilter }),
       ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
       ...(after === null || after === undefined ? {} : { after }),
+      ...(known === undefined ? {} : { knownAt: known }),
     };
     const page = await translatingErrors(async () =>
       at === null
@@ -100,10 +107,11 @@ export class RelationshipQueries {
     };
   }
 
-  private async asOf(ctx: RequestContext, id: string, at: number): Promise<Relationship | null> {
+  private async asOf(ctx: RequestContext, id: string, at: number | undefined, knownAt: number | undefined): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
-    const state = stateAt(events, at, this.services.rules, initialState(id));
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf');
+    const state = stateAsOf(events, { asOf: at, knownAt }, this.services.rules, id);
+    const instant = at ?? knownAt ?? this.services.clock.now();
+    return state.phase === null ? null : new Relationship(ctx.tenant, state, instant, this.services.rules, 'asOf');
   }
 }
 

@@ -8,7 +8,13 @@ export class PhaseChange extends PhaseTransition {
 
   @Field({
     description:
-      'Opaque and valid forever: hand it back as `phaseChanged(after:)` after a disconnect or a server restart to receive every change since, then live.',
+      'Opaque, unique to this item and valid forever: hand it back as `phaseChanged(after:)` after a disconnect or a server restart to receive every change since, then live.',
   })
   cursor!: string;
+
+  @Field({
+    description:
+      'True when a late fact took this transition back: it no longer holds (remove it from a mirror). False for a transition that holds since this item.',
+  })
+  retracted!: boolean;
 }
