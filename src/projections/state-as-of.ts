@@ -28,11 +28,8 @@ export interface Instants {
 /** `events`: a relationship's stream in record order, with record times. */
 export function stateAsOf(events: readonly StoredEvent[], instants: Instants, rules: Rules, id: string): RelationshipState {
   const { knownAt } = instants;
-  const known = knownAt === undefined ? events : events.filter((item) => item.recordedAt === undefined || item.recordedAt <= knownAt);
-  let recorded = initialState(id);
-  known.forEach((item, i) => {
-    recorded = recordFact(recorded, item, rules, () => known.slice(0, i), i > 0).state;
-  });
+  const known = knownAt === undefined ? events : recordedBy(events, knownAt);
+  const recorded = stateKnownAt(known, undefined, rules, id);
   const asOf = instants.asOf ?? knownAt;
   if (asOf === undefined) return recorded;
   const then = stateAt(known, asOf, rules, initialState(id));
@@ -44,4 +41,22 @@ export function stateAsOf(events: readonly StoredEvent[], instants: Instants, ru
       : change;
   });
   return then;
+}
+
+/**
+ * The projector's row as it stood at record instant `knownAt` (undefined: now):
+ * the events recorded by then, recorded one by one in log order, with no
+ * deadline applied beyond those recorded.
+ */
+export function stateKnownAt(events: readonly StoredEvent[], knownAt: number | undefined, rules: Rules, id: string): RelationshipState {
+  const known = knownAt === undefined ? events : recordedBy(events, knownAt);
+  let recorded = initialState(id);
+  known.forEach((item, i) => {
+    recorded = recordFact(recorded, item, rules, () => known.slice(0, i), i > 0).state;
+  });
+  return recorded;
+}
+
+function recordedBy(events: readonly StoredEvent[], knownAt: number): readonly StoredEvent[] {
+  return events.filter((item) => item.recordedAt === undefined || item.recordedAt <= knownAt);
 }
