@@ -12,7 +12,7 @@ import { badUserInput } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
 import { AnalyticsFilter, AnalyticsGroupBy, DecaySummary, DurationStats, Funnel, Outcome } from '../types/analytics.js';
 import { DateTime } from '../types/scalars.js';
-import { KNOWN_AT_DESCRIPTION, pastInstant, pastRecordInstant } from './as-of.js';
+import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.js';
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
@@ -96,8 +96,8 @@ export class AnalyticsQueries {
     knownAt: Date | null,
   ): Promise<{ states: RelationshipState[]; scope: AnalyticsScope }> {
     const now = this.services.clock.now();
-    const known = pastRecordInstant(knownAt, now);
-    const at = asOf === null || asOf === undefined ? (known ?? now) : pastInstant(asOf, now);
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, now) ?? now;
     const scope = scopeOf(filter, at);
     const readFilter: RelationshipFilter = {
       ...(scope.segment == null ? {} : { segment: { eq: scope.segment } }),

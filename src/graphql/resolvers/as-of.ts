@@ -9,16 +9,20 @@ export function pastInstant(asOf: Date, now: number): number {
   return at;
 }
 
-/** `knownAt` looks back too: what had been recorded by then. Returns the instant in epoch ms, or undefined. */
-export function pastRecordInstant(knownAt: Date | null | undefined, now: number): number | undefined {
-  if (knownAt === null || knownAt === undefined) return undefined;
-  const at = knownAt.getTime();
-  if (at > now) {
-    throw badUserInput(`knownAt ${knownAt.toISOString()} is in the future`, { field: 'knownAt', reason: 'KNOWN_AT_IN_FUTURE' });
-  }
-  return at;
+/**
+ * `knownAt` is a record instant (the store's clock): one in the future simply
+ * knows everything recorded so far. Returns epoch ms, or undefined.
+ */
+export function recordInstant(knownAt: Date | null | undefined): number | undefined {
+  return knownAt === null || knownAt === undefined ? undefined : knownAt.getTime();
+}
+
+/** The business instant a read describes: `asOf`, else the `knownAt` instant (not after now), else null (now, from the read models). */
+export function describedInstant(asOf: Date | null | undefined, knownAt: number | undefined, now: number): number | null {
+  if (asOf !== null && asOf !== undefined) return pastInstant(asOf, now);
+  return knownAt === undefined ? null : Math.min(knownAt, now);
 }
 
 /** The description every `knownAt` argument carries. */
 export const KNOWN_AT_DESCRIPTION =
-  'Only the events recorded by this past instant count: what was known then (late facts recorded since are left out). Without `asOf`, the state as of this instant too.';
+  'Only the events recorded by this instant (record time) count: what was known then, late facts recorded since left out. Without `asOf`, the state as of this instant too (or now, if later).';

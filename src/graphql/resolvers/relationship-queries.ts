@@ -11,7 +11,7 @@ import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { pageSize } from './paging.js';
-import { KNOWN_AT_DESCRIPTION, pastInstant, pastRecordInstant } from './as-of.js';
+import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.js';
 import { stateAsOf } from '../../projections/state-as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
 import { evaluationInstant } from '../../projections/relationship-query.js';
@@ -43,10 +43,9 @@ export class RelationshipQueries {
   ): Promise<Relationship | null> {
     await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
-    const known = pastRecordInstant(knownAt, now);
-    if ((asOf !== null && asOf !== undefined) || known !== undefined) {
-      return this.asOf(ctx, id, asOf === null || asOf === undefined ? undefined : pastInstant(asOf, now), known);
-    }
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, now);
+    if (at !== null) return this.asOf(ctx, id, at, known);
     // The read side answers from memory: nothing to batch.
     const row = this.services.readSide.getRelationship(ctx.tenant, id);
     return row === null ? null : new Relationship(ctx.tenant, row.state, now, this.services.rules, 'recorded');
@@ -77,8 +76,8 @@ export class RelationshipQueries {
     // instant (see relationship-order.ts); an older cursor pages on at the current instant.
     const pageInstant = after === null || after === undefined ? undefined : cursorInstant(after);
     const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
-    const known = pastRecordInstant(knownAt, clockNow);
-    const at = asOf === null || asOf === undefined ? (known ?? null) : pastInstant(asOf, clockNow);
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
       first: pageSize(first),
@@ -107,11 +106,10 @@ export class RelationshipQueries {
     };
   }
 
-  private async asOf(ctx: RequestContext, id: string, at: number | undefined, knownAt: number | undefined): Promise<Relationship | null> {
+  private async asOf(ctx: RequestContext, id: string, at: number, knownAt: number | undefined): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
     const state = stateAsOf(events, { asOf: at, knownAt }, this.services.rules, id);
-    const instant = at ?? knownAt ?? this.services.clock.now();
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, instant, this.services.rules, 'asOf');
+    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf');
   }
 }
 
