@@ -29,6 +29,7 @@ import type { Clock } from './clock.js';
 import { deadlineEventId } from './deadline-id.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { StreamHistories } from './stream-histories.js';
 import type { ReadSide, RelationshipRow } from './read-side.js';
 
 export interface EventInput {
@@ -90,6 +91,8 @@ interface Prepared {
 
 export class CommandService {
   private readonly queue = new KeyedQueue();
+  /** Streams recently read to place a late fact, kept decoded for the next one. */
+  private readonly histories = new StreamHistories();
 
   constructor(private readonly deps: CommandServiceDeps) {}
 
@@ -124,8 +127,7 @@ export class CommandService {
     }
 
     for (let attempt = 0; ; attempt++) {
-      const { state, recorded } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
-      const stream = recorded === null ? undefined : recorded.map(toStored);
+      const { state, recorded, stream } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
 
       const retry = findRetry(recorded ?? [], prepared);
       if (retry) return { row: this.row(input.tenant, input.relationshipId, state, retry.position), position: retry.position, replayed: true };
@@ -154,6 +156,10 @@ export class CommandService {
 
       try {
         const result = await this.deps.store.append(streamId, newEvents, state.version < 0 ? 'no_stream' : state.version);
+        const written = toAppend.map((event, i) => ({ event, revision: state.version + 1 + i }));
+        // Keeps a held stream current: the next late fact to it needs no read.
+        if (stream !== undefined) this.histories.set(streamId, [...stream, ...written]);
+        else this.histories.extend(streamId, written);
         await this.settle(result.position);
         return { row: this.row(input.tenant, input.relationshipId, decision.state, result.position), position: result.position, replayed: false };
       } catch (error) {
@@ -180,21 +186,21 @@ export class CommandService {
     relationshipId: string,
     streamId: string,
     prepared: readonly Prepared[],
-  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] | null }> {
+  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] | null; stream: readonly StoredEvent[] | undefined }> {
     const needsIds = prepared.some((p) => p.id !== null);
     const revision = await this.deps.store.streamRevision(streamId);
-    if (revision === null) return { state: initialState(relationshipId), recorded: [] };
+    if (revision === null) return { state: initialState(relationshipId), recorded: [], stream: [] };
     const projected = this.deps.readSide?.getRelationship(tenant, relationshipId);
-    if (
-      !needsIds &&
-      projected &&
-      projected.state.version === revision &&
-      !needsHistory(projected.state, prepared.map((p) => p.event))
-    ) {
-      return { state: projected.state, recorded: null };
+    const current = projected && projected.state.version === revision ? projected.state : null;
+    if (!needsIds && current !== null) {
+      if (!needsHistory(current, prepared.map((p) => p.event))) return { state: current, recorded: null, stream: undefined };
+      const held = this.histories.get(streamId, revision);
+      if (held !== undefined) return { state: current, recorded: null, stream: held };
     }
     const recorded = await this.deps.store.readStream(streamId);
-    return { state: foldHistory(recorded.map(toStored), this.deps.rules, initialState(relationshipId)), recorded };
+    const stream = recorded.map(toStored);
+    this.histories.set(streamId, stream.slice());
+    return { state: current ?? foldHistory(stream, this.deps.rules, initialState(relationshipId)), recorded, stream };
   }
 
   /** Read-your-writes: the projector has applied `position` before we answer, within a bound. */

@@ -64,13 +64,17 @@ export function applyFact(state: RelationshipState, item: StoredEvent, rules: Ru
     skip(state, item);
     return;
   }
+  if (state.skippedDeadlines.length === 0) {
+    evolveInPlace(state, event, item);
+    return;
+  }
   const later = state.skippedDeadlines.filter((skipped) => skipped.event.occurredAt > event.occurredAt);
   state.skippedDeadlines = [];
-  evolveInPlace(state, event, positionOf(item));
+  evolveInPlace(state, event, item);
   for (const skipped of later) {
     if (isDue(state, skipped.event, rules)) {
       state.skippedDeadlines = [];
-      evolveInPlace(state, skipped.event, positionOf(skipped));
+      evolveInPlace(state, skipped.event, skipped);
     } else {
       skip(state, skipped);
     }
@@ -170,8 +174,4 @@ function isDue(state: RelationshipState, event: CourtshipEvent, rules: Rules): b
 function skip(state: RelationshipState, item: StoredEvent): void {
   if (item.revision > state.version) state.version = item.revision;
   state.skippedDeadlines = [...state.skippedDeadlines, item];
-}
-
-function positionOf(item: StoredEvent): { revision: number; position?: string } {
-  return item.position === undefined ? { revision: item.revision } : { revision: item.revision, position: item.position };
 }

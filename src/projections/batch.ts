@@ -37,10 +37,13 @@ export type FoldRecord = Omit<RecordedEvent, 'id' | 'recordedAt'> & { readonly r
 
 /**
  * A relationship's stream, as stored events with positions and record times,
- * up to at least the batch's end (events past it are ignored); undefined when
- * the caller has not read it (`foldBatch` then throws `HistoryNeeded`).
+ * in revision order (events past the one folded are ignored); undefined when
+ * the caller has not read it (`foldBatch` then throws `HistoryNeeded`). The
+ * fold appends the events it records to a stream it was given, so a caller
+ * that keeps streams (the projector, for the relationships that recently took
+ * a late fact) keeps them current.
  */
-export type HistorySource = (streamId: string) => readonly StoredEvent[] | undefined;
+export type HistorySource = (streamId: string) => StoredEvent[] | undefined;
 
 /** A late fact needs its stream re-folded, and the caller has not supplied it: read it and fold the batch again. */
 export class HistoryNeeded extends Error {
@@ -99,6 +102,10 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
     );
     entry.state = state;
     entry.position = position;
+    const held = options.history?.(streamId);
+    if (held !== undefined && (held.at(-1)?.revision ?? -1) < revision) {
+      held.push(recordedAt === undefined ? { event, revision, position: encodePosition(position) } : { event, revision, position: encodePosition(position), recordedAt });
+    }
 
     if (retracted.length > 0 || added.length > 0) {
       const encoded = encodePosition(position);

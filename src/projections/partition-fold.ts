@@ -49,8 +49,8 @@ export async function foldPartitionChunk(
     const page = reader.readPartition({ ...(after === undefined ? {} : { after }), upTo: range.upTo, maxCount: PAGE }, partition);
     if (page.length === 0) break;
     events += page.length;
-    const streams = new Map<string, readonly StoredEvent[]>();
-    const history = (streamId: string): readonly StoredEvent[] => {
+    const streams = new Map<string, StoredEvent[]>();
+    const history = (streamId: string): StoredEvent[] => {
       let stream = streams.get(streamId);
       if (stream === undefined) {
         stream = toStoredEvents(reader.readStreamNow(streamId));

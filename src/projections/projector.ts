@@ -43,6 +43,7 @@ import {
 } from './read-model-schema.js';
 import { listRelationships } from './relationship-query.js';
 import { stateAsOf } from './state-as-of.js';
+import { StreamHistories } from '../app/stream-histories.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
 import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
@@ -117,6 +118,8 @@ export class Projector implements ReadSide {
   private readonly waiters = new PositionWaiters();
   private readonly logPages: LogPages;
   private readonly listeners = new Set<AppliedListener>();
+  /** The decoded streams of relationships that recently took a late fact, kept current by the fold. */
+  private readonly histories = new StreamHistories(32);
   private following: Following | null = null;
   private closed = false;
   /**
@@ -411,6 +414,8 @@ export class Projector implements ReadSide {
     const head = await this.store.headPosition();
     const bulk = head === null ? null : this.bulkCatchUp(this.table, this.position, head, following.abort.signal);
     if (!bulk) return;
+    // Events folded in chunks do not pass through the streams held: they would fall behind.
+    this.histories.clear();
     try {
       for await (const chunk of bulk) {
         this.db.commit(chunk.batch);
@@ -503,15 +508,17 @@ export class Projector implements ReadSide {
    * store (up to the batch's end) and the batch folded again.
    */
   private async fold(table: RelationshipTable, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
-    const streams = new Map<string, StoredEvent[]>();
     const upTo = events[events.length - 1]!.position;
-    for (;;) {
+    // The streams held end where this batch starts, or inside it (the fold skips what it already has).
+    const history = (streamId: string): StoredEvent[] | undefined => this.histories.held(streamId);
+    for (let read = new Set<string>(); ; ) {
       try {
-        return foldBatch(table, events, { listEvents, rules: this.rules, history: (streamId) => streams.get(streamId) });
+        return foldBatch(table, events, { listEvents, rules: this.rules, history });
       } catch (error) {
-        if (!(error instanceof HistoryNeeded) || streams.has(error.streamId)) throw error;
+        if (!(error instanceof HistoryNeeded) || read.has(error.streamId)) throw error;
+        read.add(error.streamId);
         const recorded = await this.store.readStream(error.streamId);
-        streams.set(error.streamId, toStoredEvents(recorded.filter((r) => r.position <= upTo)));
+        this.histories.set(error.streamId, toStoredEvents(recorded.filter((r) => r.position <= upTo)));
       }
     }
   }
