@@ -126,6 +126,8 @@ export interface PhaseChangeRecord {
   readonly seq: number;
   /** True when a late fact took this transition back: it no longer holds. */
   readonly retracted: boolean;
+  /** The late fact whose recording re-derived the history (this item is part of the correction); null otherwise. */
+  readonly correctedBy: { eventType: string; revision: number; position: string } | null;
   /** Epoch ms: when the event at `position` was recorded. */
   readonly recordedAt: number;
 }

@@ -98,6 +98,8 @@ export interface Recorded {
   readonly retracted: readonly PhaseChange[];
   /** Entries that hold since this event, in history order. */
   readonly added: readonly PhaseChange[];
+  /** True when the event was a late fact: the history was re-derived (a correction). */
+  readonly refolded: boolean;
 }
 
 /**
@@ -125,10 +127,10 @@ export function recordFact(
       next.phaseHistory[i] = change;
       added.push(change);
     }
-    return { state: next, retracted: [], added };
+    return { state: next, retracted: [], added, refolded: false };
   }
   const next = foldHistory([...earlier(), item], rules, initialState(state.id));
-  return { state: next, ...stampChanges(state.phaseHistory, next, item.recordedAt) };
+  return { state: next, ...stampChanges(state.phaseHistory, next, item.recordedAt), refolded: true };
 }
 
 /**

@@ -93,7 +93,7 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
       if (stream === undefined) throw new HistoryNeeded(streamId);
       return stream.filter((item) => item.revision < revision);
     };
-    const { state, retracted, added } = recordFact(
+    const { state, retracted, added, refolded } = recordFact(
       entry.state,
       recordedAt === undefined ? { event, revision } : { event, revision, recordedAt },
       options.rules,
@@ -110,6 +110,7 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
     if (retracted.length > 0 || added.length > 0) {
       const encoded = encodePosition(position);
       const here = { revision, position: encoded };
+      const correctedBy = refolded ? { eventType: event.type, revision, position: encoded } : null;
       const change = (c: PhaseChange, retractedFlag: boolean, seq: number): PhaseChangeRecord => ({
         tenant,
         relationshipId,
@@ -121,6 +122,7 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
         position,
         seq,
         retracted: retractedFlag,
+        correctedBy,
         recordedAt: recordedAt ?? 0,
       });
       let seq = 0;

@@ -20,6 +20,7 @@ interface PhaseChangeRow {
   cause: string;
   seq: bigint;
   retracted: bigint;
+  corrected_by: string | null;
   recorded_at: bigint;
 }
 
@@ -57,8 +58,8 @@ export class ReadModelDb {
          ON CONFLICT (tenant, id) DO UPDATE SET state = excluded.state, position = excluded.position`,
       ),
       insertPhaseChange: db.prepare(
-        `INSERT INTO phase_changes (tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO phase_changes (tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     this.commitBatch = db.transaction((batch: BatchToWrite) => this.write(batch));
@@ -101,6 +102,7 @@ export class ReadModelDb {
         change.cycle,
         JSON.stringify(change.cause),
         change.retracted ? 1 : 0,
+        change.correctedBy === null ? null : JSON.stringify(change.correctedBy),
         change.recordedAt,
       );
     }
@@ -124,7 +126,7 @@ export class ReadModelDb {
       params.push(JSON.stringify(query.phases));
     }
     const sql =
-      'SELECT tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, recorded_at FROM phase_changes ' +
+      'SELECT tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at FROM phase_changes ' +
       `WHERE tenant = ? AND (position > ? OR (position = ? AND seq > ?))${where} ORDER BY position, seq LIMIT ?`;
     const rows = this.prepared(sql).all(...params, query.first) as PhaseChangeRow[];
     return rows.map((row) => ({
@@ -138,6 +140,7 @@ export class ReadModelDb {
       position: row.position,
       seq: Number(row.seq),
       retracted: row.retracted !== 0n,
+      correctedBy: row.corrected_by === null ? null : (JSON.parse(row.corrected_by) as PhaseChangeRecord['correctedBy']),
       recordedAt: Number(row.recorded_at),
     }));
   }

@@ -62,6 +62,7 @@ const SCHEMA = `
     cycle           INTEGER NOT NULL,
     cause           TEXT    NOT NULL,
     retracted       INTEGER NOT NULL,
+    corrected_by    TEXT,
     recorded_at     INTEGER NOT NULL,
     PRIMARY KEY (tenant, position, seq)
   ) WITHOUT ROWID;

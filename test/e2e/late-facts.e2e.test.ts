@@ -65,7 +65,14 @@ describe('late facts over the API', () => {
       // The rep logs the business review of 10 April, late.
       await perform(server.url, token, 'quiet', [['logInteraction', { actor: 'VENDOR', channel: 'BUSINESS_REVIEW', occurredAt: '2025-04-10T09:00:00Z' }]]);
       const items = await changes.waitForCount(6);
-      expect(items[5]).toMatchObject({ from: 'MARRIED', to: 'NEGLECTED', retracted: true, at: '2025-04-16T09:00:00.000Z' });
+      expect(items[5]).toMatchObject({
+        from: 'MARRIED',
+        to: 'NEGLECTED',
+        retracted: true,
+        at: '2025-04-16T09:00:00.000Z',
+        correctedBy: { eventType: 'InteractionLogged' },
+      });
+      expect(items.slice(0, 5).every((i) => i.correctedBy === null)).toBe(true);
       expect(new Set(items.map((i) => i.cursor)).size).toBe(items.length);
 
       const now = await historyOf('quiet');

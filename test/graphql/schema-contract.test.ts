@@ -76,7 +76,7 @@ describe('the GraphQL contract', () => {
   });
 
   it('delivers phase changes with their cursor, record time and whether a late fact took them back', () => {
-    selection('PhaseChange', ['relationshipId', 'from', 'to', 'at', 'cycle', 'cause', 'cursor', 'recordedAt', 'retracted']);
+    selection('PhaseChange', ['relationshipId', 'from', 'to', 'at', 'cycle', 'cause', 'cursor', 'recordedAt', 'retracted', 'correctedBy']);
     expect(String(field('PhaseChange', 'retracted').type)).toBe('Boolean!');
     expect(signature('Subscription', 'phaseChanged').args).toEqual({ relationshipId: 'ID', phases: '[Phase!]', after: 'String' });
   });

@@ -74,8 +74,17 @@ describe('a late visit undoes a neglect, on the read side', () => {
     expect(row.state.phaseHistory.map((c) => c.to)).toEqual(['DATING', 'PROPOSED', 'MARRIED']);
     const correction = projector.listPhaseChanges('acme', { first: 100, after: { position: before.at(-1)!.position, seq: before.at(-1)!.seq } });
     expect(correction).toMatchObject([
-      { from: 'MARRIED', to: 'NEGLECTED', retracted: true, position: late, seq: 0, cause: { kind: 'DEADLINE', rule: 'NEGLECT' } },
+      {
+        from: 'MARRIED',
+        to: 'NEGLECTED',
+        retracted: true,
+        position: late,
+        seq: 0,
+        cause: { kind: 'DEADLINE', rule: 'NEGLECT' },
+        correctedBy: { eventType: 'InteractionLogged', revision: 6 },
+      },
     ]);
+    expect(before.every((c) => c.correctedBy === null)).toBe(true);
     expect(correction[0]!.recordedAt).toBeGreaterThanOrEqual(before.at(-1)!.recordedAt);
     // Every phase-history entry says when it became known.
     expect(row.state.phaseHistory.every((c) => typeof c.recordedAt === 'number')).toBe(true);

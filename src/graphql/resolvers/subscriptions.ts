@@ -145,6 +145,10 @@ export class SubscriptionsResolver {
       cursor: phaseChangeCursor(change),
       recordedAt: new Date(change.recordedAt).toISOString(),
       retracted: change.retracted,
+      correctedBy:
+        change.correctedBy === null
+          ? null
+          : { kind: 'EVENT', eventType: change.correctedBy.eventType, rule: null, revision: change.correctedBy.revision, position: change.correctedBy.position },
     };
   }
 

@@ -92,7 +92,7 @@ export function record<T = any>(client: Client, query: string, variables?: Recor
 
 export const PHASE_CHANGED = `subscription($relationshipId: ID, $phases: [Phase!], $after: String) {
   phaseChanged(relationshipId: $relationshipId, phases: $phases, after: $after) {
-    relationshipId from to at cycle cursor recordedAt retracted cause { kind eventType rule revision position }
+    relationshipId from to at cycle cursor recordedAt retracted cause { kind eventType rule revision position } correctedBy { eventType revision }
   }
 }`;
 
@@ -105,6 +105,7 @@ export interface PhaseChangeJson {
   cursor: string;
   recordedAt: string;
   retracted: boolean;
+  correctedBy: { eventType: string; revision: number } | null;
   cause: { kind: string; eventType: string | null; rule: string | null; revision: number | null; position: string | null };
 }
 
