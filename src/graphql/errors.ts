@@ -108,7 +108,7 @@ function translateKnown(error: unknown): GraphQLError | undefined {
       extensions: {
         code: ErrorCode.SUBSCRIBER_OVERFLOW,
         limit: error.limit,
-        lastCursor: encodePosition(error.lastDelivered),
+        lastCursor: error.lastCursor ?? encodePosition(error.lastDelivered),
       },
     });
   }

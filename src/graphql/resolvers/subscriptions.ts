@@ -58,7 +58,7 @@ function phaseChanges({ args, context, info }: SubscribeData<PhaseChangedArgs>):
         (relationshipId === undefined || change.relationshipId === relationshipId) &&
         (phases === undefined || phases.includes(change.to)),
     },
-    { after: after === undefined ? undefined : keyOf(after), bufferLimit: SUBSCRIBER_BUFFER_LIMIT },
+    { after: after === undefined ? undefined : keyOf(after), bufferLimit: SUBSCRIBER_BUFFER_LIMIT, cursorOf: (key) => cursorOfKeyText(key) },
   );
 }
 
@@ -77,6 +77,12 @@ function keyOf(cursor: PhaseChangeCursor): bigint {
 function cursorOfKey(key: bigint): PhaseChangeCursor {
   const seq = key % RANKS;
   return { position: key / RANKS, seq: seq === RANKS - 1n ? null : Number(seq) };
+}
+
+/** The cursor of a feed key: a change's, or a bare position (after every change of its event). */
+function cursorOfKeyText(key: bigint): string {
+  const cursor = cursorOfKey(key);
+  return cursor.seq === null ? encodePosition(cursor.position) : phaseChangeCursor({ position: cursor.position, seq: cursor.seq });
 }
 
 /** A PhaseChange's cursor: its event's position, a dot, and its rank. */
