@@ -175,5 +175,6 @@ function isDue(state: RelationshipState, event: CourtshipEvent, rules: Rules): b
 
 function skip(state: RelationshipState, item: StoredEvent): void {
   if (item.revision > state.version) state.version = item.revision;
-  state.skippedDeadlines = [...state.skippedDeadlines, item];
+  // Kept in business order, the order they are checked again in (a deadline recorded later may be dated earlier).
+  state.skippedDeadlines = [...state.skippedDeadlines, item].sort(businessOrder);
 }
