@@ -17,9 +17,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
-import { decide } from '../domain/decide.js';
+import { decideWithState, needsHistory } from '../domain/decide.js';
 import type { CourtshipEvent, StoredEvent } from '../domain/events.js';
-import { fold } from '../domain/fold.js';
+import { foldHistory } from '../domain/history.js';
 import type { Rules } from '../domain/rules.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import { parseEventInput } from '../domain/validation.js';
@@ -29,6 +29,7 @@ import type { Clock } from './clock.js';
 import { deadlineEventId } from './deadline-id.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { StreamHistories } from './stream-histories.js';
 import type { ReadSide, RelationshipRow } from './read-side.js';
 
 export interface EventInput {
@@ -90,6 +91,8 @@ interface Prepared {
 
 export class CommandService {
   private readonly queue = new KeyedQueue();
+  /** Streams recently read to place a late fact, kept decoded for the next one. */
+  private readonly histories = new StreamHistories();
 
   constructor(private readonly deps: CommandServiceDeps) {}
 
@@ -124,9 +127,9 @@ export class CommandService {
     }
 
     for (let attempt = 0; ; attempt++) {
-      const { state, recorded } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
+      const { state, recorded, stream } = await this.load(input.tenant, input.relationshipId, streamId, prepared);
 
-      const retry = findRetry(recorded, prepared);
+      const retry = findRetry(recorded ?? [], prepared);
       if (retry) return { row: this.row(input.tenant, input.relationshipId, state, retry.position), position: retry.position, replayed: true };
 
       if (expected !== null && expected !== state.version) {
@@ -140,24 +143,25 @@ export class CommandService {
         });
       }
 
-      const toAppend = decide(
+      const decision = decideWithState(
         { relationshipId: input.relationshipId, events: prepared.map((p) => p.event) },
         state,
         { now: this.deps.clock.now(), rules: this.deps.rules },
+        stream,
       );
+      const toAppend = decision.events;
       const newEvents = matchIds(toAppend, prepared).map(({ event, id, metadata }) =>
         toNewEvent(id ?? deadlineOrRandomId(streamId, event), input.tenant, input.relationshipId, event, metadata),
       );
 
       try {
         const result = await this.deps.store.append(streamId, newEvents, state.version < 0 ? 'no_stream' : state.version);
-        const next = fold(
-          toAppend.map((event, i) => ({ event, revision: state.version + 1 + i })),
-          undefined,
-          state,
-        );
+        const written = toAppend.map((event, i) => ({ event, revision: state.version + 1 + i }));
+        // Keeps a held stream current: the next late fact to it needs no read.
+        if (stream !== undefined) this.histories.set(streamId, [...stream, ...written]);
+        else this.histories.extend(streamId, written);
         await this.settle(result.position);
-        return { row: this.row(input.tenant, input.relationshipId, next, result.position), position: result.position, replayed: false };
+        return { row: this.row(input.tenant, input.relationshipId, decision.state, result.position), position: result.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         const current = error.actualRevision ?? -1;
@@ -170,25 +174,33 @@ export class CommandService {
 
   /**
    * The stream's current state, and its recorded events when an idempotent
-   * retry must be looked for (whenever an event of the batch carries an
-   * id). The stream is read and folded only when it must be: a new stream has
-   * nothing to read, and the projector's row is the same fold when it is at
-   * the stream's revision (its states are never mutated, and `decide` and
-   * `fold` copy what they change).
+   * retry must be looked for (whenever an event of the batch carries an id)
+   * or a late fact placed (an event dated before the history's last one); null
+   * when they were not read. The stream is read and folded only when it must
+   * be: a new stream has nothing to read, and the projector's row is the same
+   * fold when it is at the stream's revision (its states are never mutated,
+   * and `decide` copies what it changes).
    */
   private async load(
     tenant: string,
     relationshipId: string,
     streamId: string,
     prepared: readonly Prepared[],
-  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] }> {
+  ): Promise<{ state: RelationshipState; recorded: readonly RecordedEvent[] | null; stream: readonly StoredEvent[] | undefined }> {
     const needsIds = prepared.some((p) => p.id !== null);
     const revision = await this.deps.store.streamRevision(streamId);
-    if (revision === null) return { state: initialState(relationshipId), recorded: [] };
+    if (revision === null) return { state: initialState(relationshipId), recorded: [], stream: [] };
     const projected = this.deps.readSide?.getRelationship(tenant, relationshipId);
-    if (!needsIds && projected && projected.state.version === revision) return { state: projected.state, recorded: [] };
+    const current = projected && projected.state.version === revision ? projected.state : null;
+    if (!needsIds && current !== null) {
+      if (!needsHistory(current, prepared.map((p) => p.event))) return { state: current, recorded: null, stream: undefined };
+      const held = this.histories.get(streamId, revision);
+      if (held !== undefined) return { state: current, recorded: null, stream: held };
+    }
     const recorded = await this.deps.store.readStream(streamId);
-    return { state: fold(recorded.map(toStored), undefined, initialState(relationshipId)), recorded };
+    const stream = recorded.map(toStored);
+    this.histories.set(streamId, stream.slice());
+    return { state: current ?? foldHistory(stream, this.deps.rules, initialState(relationshipId)), recorded, stream };
   }
 
   /** Read-your-writes: the projector has applied `position` before we answer, within a bound. */
@@ -212,7 +224,12 @@ export class CommandService {
 function toStored(recorded: RecordedEvent): StoredEvent {
   const decoded = decodeRecorded(recorded);
   if (!decoded) throw new Error(`event ${recorded.id} in ${recorded.streamId} is not a relationship event`);
-  return { event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) };
+  return {
+    event: decoded.event,
+    revision: decoded.revision,
+    position: encodePosition(decoded.position),
+    recordedAt: recorded.recordedAt.getTime(),
+  };
 }
 
 function checkIds(tenant: string, relationshipId: string): void {

@@ -135,8 +135,25 @@ export interface PhaseChangeRecord {
   readonly cause:
     | { kind: 'EVENT'; eventType: string; revision: number; position: string }
     | { kind: 'DEADLINE'; rule: string; revision: number; position: string };
-  /** Position of the event that caused it; the change's cursor is derived from it. */
+  /**
+   * Position of the event whose recording delivered it (for a correction, the
+   * late fact); with `seq`, the change's cursor.
+   */
   readonly position: bigint;
+  /** Its rank among the changes one event delivered (a late fact may deliver several). */
+  readonly seq: number;
+  /** True when a late fact took this transition back: it no longer holds. */
+  readonly retracted: boolean;
+  /** The late fact whose recording re-derived the history (this item is part of the correction); null otherwise. */
+  readonly correctedBy: { eventType: string; revision: number; position: string } | null;
+  /** Epoch ms: when the event at `position` was recorded. */
+  readonly recordedAt: number;
+}
+
+/** Where a phase-change feed stands: after the change `seq` of the event at `position` (every one of them when seq is null). */
+export interface PhaseChangeCursor {
+  readonly position: bigint;
+  readonly seq: number | null;
 }
 
 export interface LoggedEvent {
@@ -191,11 +208,12 @@ export interface ReadSide {
 
   getRelationship(tenant: string, id: string): RelationshipRow | null;
   /**
-   * One relationship as it stood at a past instant (`at`, epoch ms), replayed
-   * from its stream with the deadlines due by then; null when it was not yet
-   * opened then (or does not exist). The `asOf` snapshot `node(id)` returns.
+   * One relationship as it stood at a past business instant (`asOf`, epoch
+   * ms), known at a record instant (`knownAt`; everything recorded when
+   * absent): `stateAsOf` over its stream. Null when it was not yet opened
+   * then (or does not exist). The snapshot `node(id)` returns.
    */
-  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null>;
+  getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null>;
   /**
    * A page of relationships after `after` (an opaque cursor from a previous page),
    * filtered and ordered as of instant `at` (filters on decay status, flags and
@@ -209,12 +227,13 @@ export interface ReadSide {
   /**
    * The same page as the pipeline stood at a past instant: every relationship
    * of the tenant is replayed from its stream up to `at` (those not yet opened
-   * are left out), then filtered and ordered like `listRelationships`. Costs a
-   * stream read per relationship: meant for analysts, not for boards.
+   * are left out), then filtered and ordered like `listRelationships`; with
+   * `knownAt`, only from the events recorded by then. Costs a stream read per
+   * relationship: meant for analysts, not for boards.
    */
   listRelationshipsAsOf(
     tenant: string,
-    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>>;
 
   /**
@@ -232,10 +251,10 @@ export interface ReadSide {
    */
   listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]>;
 
-  /** Phase changes after a position, in order (for resumable subscriptions). */
+  /** Phase changes after a cursor (a position, and a rank within it), in order (for resumable subscriptions). */
   listPhaseChanges(
     tenant: string,
-    query: { after?: bigint; first: number; relationshipId?: string; phases?: Phase[] },
+    query: { after?: PhaseChangeCursor; first: number; relationshipId?: string; phases?: Phase[] },
   ): PhaseChangeRecord[];
 
   /** Live notifications, emitted after the projector commits a batch. Returns an unsubscribe function. */

@@ -14,6 +14,7 @@ import { runFanoutBench } from './fanout.js';
 import { workloadTime } from './graphql-client.js';
 import { runHttpBench } from './http.js';
 import { runImportExportBench } from './import-export.js';
+import { runLateFactsBench } from './late-facts.js';
 import { loadLog, type LoadedLog } from './load-log.js';
 import { peakRssOf } from './measure.js';
 import { memoryRows } from './memory.js';
@@ -44,6 +45,11 @@ async function main(options: BenchOptions): Promise<void> {
     if (has('domain')) {
       progress('domain');
       rows.push(...(await runDomainBench({ events: Math.min(options.events, DOMAIN_EVENTS_CAP) })));
+    }
+    if (has('late')) {
+      progress('late facts');
+      rows.push(...(await runLateFactsBench({ dir: path.join(dir, 'late') })));
+      fs.rmSync(path.join(dir, 'late'), { recursive: true, force: true });
     }
     const needsLog = (['projector', 'io', 'memory', 'http', 'fanout'] as const).some(has);
     if (needsLog) {

@@ -1,7 +1,7 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['store', 'domain', 'projector', 'io', 'memory', 'http', 'fanout'] as const;
+export const SECTIONS = ['store', 'domain', 'late', 'projector', 'io', 'memory', 'http', 'fanout'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

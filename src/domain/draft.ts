@@ -70,5 +70,6 @@ export function ownedCopy(state: RelationshipState): RelationshipState {
     vendorTouchpoints: state.vendorTouchpoints.slice(),
     cycles: state.cycles.slice(),
     flags: state.flags.slice(),
+    skippedDeadlines: state.skippedDeadlines.slice(),
   };
 }

@@ -28,11 +28,20 @@ export const DOMAIN_ERROR_CODES = [
   'ALREADY_MARRIED',
   'RELATIONSHIP_CLOSED',
   'NOT_CLOSED',
-  'OCCURRED_AT_BACKWARDS',
+  'OCCURRED_AT_BEFORE_OPENING',
+  'CONTRADICTS_RECORDED_EVENT',
   'OCCURRED_AT_IN_FUTURE',
   'DEADLINE_FORGED',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/** A recorded event, as a refusal names it. */
+export interface RecordedConflict {
+  readonly revision: number;
+  readonly type: string;
+  /** Epoch ms. */
+  readonly occurredAt: number;
+}
 
 export class DomainError extends Error {
   constructor(
@@ -42,6 +51,8 @@ export class DomainError extends Error {
     readonly field: string | null = null,
     /** Index of the offending event in the batch; null when not about one event. */
     readonly index: number | null = null,
+    /** The recorded event a late fact contradicts (CONTRADICTS_RECORDED_EVENT). */
+    readonly conflict: RecordedConflict | null = null,
   ) {
     super(message);
     this.name = 'DomainError';

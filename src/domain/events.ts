@@ -232,6 +232,8 @@ export interface StoredEvent {
   readonly revision: number;
   /** Opaque global position (encoded), when known. */
   readonly position?: string;
+  /** Epoch ms: when the store recorded it (record time), when known. */
+  readonly recordedAt?: number;
 }
 
 export function isClosedPhase(phase: Phase): phase is ClosedPhase {

@@ -43,7 +43,8 @@ export function evolveInPlace(state: RelationshipState, event: CourtshipEvent, a
 function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefined): void {
   const s = draft.state;
   const phaseBefore = s.phase;
-  if (at) s.version = at.revision;
+  // Folded in business order, a late fact's revision can be below the state's.
+  if (at && at.revision > s.version) s.version = at.revision;
   s.lastEventAt = event.occurredAt;
   if (event.actor === 'PROSPECT') s.lastProspectActivityAt = event.occurredAt;
   else if (event.actor === 'VENDOR') s.lastVendorActivityAt = event.occurredAt;
@@ -145,9 +146,10 @@ function apply(draft: Draft, event: CourtshipEvent, at: EventPosition | undefine
       marry(draft, event.data, t, cause);
       break;
     case 'InterestWithdrawn':
+      // Walking away from a pending proposal is leaving the vendor at the altar.
       if (s.phase !== null && (isCourtingPhase(s.phase) || s.phase === 'PROPOSED')) {
         s.withdrawalReason = event.data.reason ?? null;
-        enterPhase(draft, 'MOVED_ON', t, cause);
+        enterPhase(draft, s.phase === 'PROPOSED' ? 'LEFT_AT_ALTAR' : 'MOVED_ON', t, cause);
       }
       break;
     case 'SupportCaseOpened':

@@ -5,6 +5,7 @@ import { advanceTo, deadlineEvent, nextDeadline, recordsDeadline } from './deadl
 import type { CourtshipEvent, StoredEvent } from './events.js';
 import { ownedCopy } from './draft.js';
 import { evolveInPlace, type EventPosition } from './evolve.js';
+import { inBusinessOrder } from './history.js';
 import type { Rules } from './rules.js';
 import { initialState, type RelationshipState } from './state.js';
 
@@ -12,7 +13,8 @@ import { initialState, type RelationshipState } from './state.js';
 export type FoldInput = readonly (StoredEvent | CourtshipEvent)[];
 
 /**
- * Folds events onto `from` (default: an empty stream with id '').
+ * Folds events onto `from` (default: an empty stream with id ''), in the
+ * order given (`foldHistory` in history.ts folds a stream in business order).
  *
  * - Without rules: the recorded facts, exactly (recorded DeadlineReached
  *   events included). This is the fast path: the fold owns a copy of `from`
@@ -41,7 +43,7 @@ export function fold(events: FoldInput, rules?: Rules, from: RelationshipState =
         due = nextDeadline(state, rules);
       }
       if (event.type === 'DeadlineReached' && (due === null || !recordsDeadline(event, due))) {
-        state.version = at.revision;
+        if (at.revision > state.version) state.version = at.revision;
         continue;
       }
     }
@@ -52,9 +54,9 @@ export function fold(events: FoldInput, rules?: Rules, from: RelationshipState =
 
 /**
  * The state as of instant `until`: the events that occurred by then, folded
- * under `rules`, then every deadline that fell due by then, each at its exact
- * instant. Recorded deadlines are exactly what that last step produces, so an
- * "as of" answer equals a replay of the log.
+ * in business order under `rules`, then every deadline that fell due by then,
+ * each at its exact instant. Recorded deadlines are exactly what that last
+ * step produces, so an "as of" answer equals a replay of the log.
  */
 export function stateAt(
   events: readonly StoredEvent[],
@@ -62,6 +64,6 @@ export function stateAt(
   rules: Rules,
   from: RelationshipState = initialState(''),
 ): RelationshipState {
-  const upTo = events.filter((item) => item.event.occurredAt <= until);
+  const upTo = inBusinessOrder(events.filter((item) => item.event.occurredAt <= until));
   return advanceTo(fold(upTo, rules, from), until, rules).state;
 }

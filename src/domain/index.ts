@@ -9,5 +9,6 @@ export { encodeEvent, decodeEvent, type EncodedEvent, type StoredPayload } from 
 export { parseInstant, formatInstant } from './time.js';
 export { evolve, hasOpenQuestions, hasOpposedVeto, type EventPosition } from './evolve.js';
 export { nextDeadline, deadlineEvent, advanceTo, recordsDeadline, type Deadline } from './deadlines.js';
-export { decide, MAX_CLOCK_SKEW_MS, type AppendCommand, type DecideContext } from './decide.js';
+export { decide, decideWithState, needsHistory, MAX_CLOCK_SKEW_MS, type AppendCommand, type DecideContext, type Decision } from './decide.js';
 export { fold, stateAt, type FoldInput } from './fold.js';
+export { foldHistory, recordFact, businessOrder, inBusinessOrder, type Recorded } from './history.js';

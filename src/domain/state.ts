@@ -16,6 +16,7 @@ import type {
   Scope,
   Severity,
   Stance,
+  StoredEvent,
   Topic,
 } from './events.js';
 
@@ -39,6 +40,13 @@ export interface PhaseChange {
   /** The cycle the change belongs to (a reopening belongs to the new cycle). */
   cycle: number;
   cause: TransitionCause;
+  /**
+   * Epoch ms: when this change became known (the record time of the event
+   * whose recording made it part of the history). Absent for changes derived
+   * at read time (a deadline due but not recorded yet) and in folds of events
+   * without record times.
+   */
+  recordedAt?: number;
 }
 
 export interface Question {
@@ -147,8 +155,14 @@ export interface RelationshipState {
 
   /** Stream revision of the last stored event applied; -1 before any. */
   version: number;
-  /** occurredAt of the last event applied (deadlines included). */
+  /** occurredAt of the last event applied in business order (deadlines included). */
   lastEventAt: number | null;
+  /**
+   * Recorded DeadlineReached events dated after the last applied event that
+   * the history does not support (a late fact broke the silence): they do not
+   * count, unless an event before them makes them due again (domain/history.ts).
+   */
+  skippedDeadlines: StoredEvent[];
 
   /** Mutual interest markers for the current cycle. */
   vendorInterested: boolean;
@@ -204,6 +218,7 @@ export function initialState(id: string): RelationshipState {
     phaseHistory: [],
     version: -1,
     lastEventAt: null,
+    skippedDeadlines: [],
     vendorInterested: false,
     prospectInterested: false,
     lastProspectActivityAt: null,

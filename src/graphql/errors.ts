@@ -43,6 +43,8 @@ export interface BadUserInputDetails {
   readonly reason?: string;
   /** Index of the offending item in a list input. */
   readonly index?: number;
+  /** The recorded event a late fact contradicts (reason CONTRADICTS_RECORDED_EVENT). */
+  readonly conflict?: { readonly revision: number; readonly type: string; readonly occurredAt: string };
 }
 
 export function badUserInput(message: string, details: BadUserInputDetails = {}): GraphQLError {
@@ -106,7 +108,7 @@ function translateKnown(error: unknown): GraphQLError | undefined {
       extensions: {
         code: ErrorCode.SUBSCRIBER_OVERFLOW,
         limit: error.limit,
-        lastCursor: encodePosition(error.lastDelivered),
+        lastCursor: error.lastCursor ?? encodePosition(error.lastDelivered),
       },
     });
   }

@@ -34,7 +34,7 @@ const store = openSqliteStore({ dataDir: path.dirname(task.storeFile), readonly:
 try {
   let after = task.after ?? undefined;
   for (const chunkEnd of task.chunkEnds) {
-    const folded = await foldPartitionChunk(store, table, task.partition, { after, upTo: chunkEnd });
+    const folded = await foldPartitionChunk(store, table, task.partition, { after, upTo: chunkEnd }, task.rules);
     after = folded.after;
     const rows = folded.rows.map((row) => ({ tenant: row.tenant, id: row.id, state: JSON.stringify(row.state), position: row.position }));
     for (const row of rows) states.set(relationshipKey(row.tenant, row.id), row);

@@ -104,6 +104,8 @@ export function decodeRecorded(
 export function toStoredEvents(recorded: readonly RecordedEvent[]): StoredEvent[] {
   return recorded.flatMap((each): StoredEvent[] => {
     const decoded = decodeRecorded(each);
-    return decoded === null ? [] : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position) }];
+    return decoded === null
+      ? []
+      : [{ event: decoded.event, revision: decoded.revision, position: encodePosition(decoded.position), recordedAt: each.recordedAt.getTime() }];
   });
 }

@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PhaseChangeRecord } from '../app/read-side.js';
+import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import type { StreamPartition } from '../store/sqlite.js';
 import { foldPartitionChunk, type PartitionReader } from './partition-fold.js';
@@ -38,6 +39,7 @@ export interface WorkerTask {
   readonly after: bigint | null;
   readonly chunkEnds: readonly bigint[];
   readonly partition: StreamPartition;
+  readonly rules: Rules;
 }
 
 export interface WorkerChunk {
@@ -61,6 +63,7 @@ export interface ParallelCatchUpOptions {
   readonly inline: { readonly store: PartitionReader; readonly table: Pick<RelationshipTable, 'get'> };
   /** Positions per chunk (one commit each). */
   readonly chunkSpan: bigint;
+  readonly rules: Rules;
   readonly signal?: AbortSignal;
 }
 
@@ -102,7 +105,14 @@ export async function* parallelCatchUp(options: ParallelCatchUpOptions): AsyncGe
   try {
     // Inside the try: if starting one worker fails, those already started are terminated.
     for (const partition of partitions) {
-      const task: WorkerTask = { storeFile: options.storeFile, readModelFile: options.readModelFile, after: options.after, chunkEnds, partition };
+      const task: WorkerTask = {
+        storeFile: options.storeFile,
+        readModelFile: options.readModelFile,
+        after: options.after,
+        chunkEnds,
+        partition,
+        rules: options.rules,
+      };
       // A fold allocates a lot of short-lived objects: a larger young generation
       // than V8's default for a thread spends far less time collecting them.
       workers.push(new ChunkQueue(new Worker(workerUrl(), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } })));
@@ -110,7 +120,7 @@ export async function* parallelCatchUp(options: ParallelCatchUpOptions): AsyncGe
     for (const chunkEnd of chunkEnds) {
       // Stopped (the projector is stopping or closing): what was committed stays, the rest waits.
       if (options.signal?.aborted) return;
-      const inline = await foldPartitionChunk(options.inline.store, options.inline.table, inlinePartition, { after: inlineAfter, upTo: chunkEnd }, async () => {
+      const inline = await foldPartitionChunk(options.inline.store, options.inline.table, inlinePartition, { after: inlineAfter, upTo: chunkEnd }, options.rules, async () => {
         await turn();
         if (options.signal?.aborted) throw new Error('the catch-up was stopped');
       });

@@ -5,12 +5,18 @@
  * not written, so the caller decides when they become visible.
  */
 import { relationshipKey, type PhaseChangeRecord, type RelationshipRow } from '../app/read-side.js';
+import type { StoredEvent } from '../domain/events.js';
+import type { Rules } from '../domain/rules.js';
+import type { RecordedEvent } from '../store/port.js';
 import type { FoldableEvent, StreamPartition } from '../store/sqlite.js';
 import { foldBatch } from './batch.js';
+import { toStoredEvents } from './envelope.js';
 import type { RelationshipTable } from './relationship-table.js';
 
 export interface PartitionReader {
   readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[];
+  /** A whole stream, read synchronously: a late fact re-folds its stream. */
+  readStreamNow(streamId: string): RecordedEvent[];
 }
 
 export interface FoldedChunk {
@@ -30,6 +36,7 @@ export async function foldPartitionChunk(
   table: Pick<RelationshipTable, 'get'>,
   partition: StreamPartition,
   range: { after: bigint | undefined; upTo: bigint },
+  rules: Rules,
   /** Awaited between pages (the projector's thread gives requests a turn there). */
   betweenPages?: () => Promise<void>,
 ): Promise<FoldedChunk> {
@@ -42,7 +49,16 @@ export async function foldPartitionChunk(
     const page = reader.readPartition({ ...(after === undefined ? {} : { after }), upTo: range.upTo, maxCount: PAGE }, partition);
     if (page.length === 0) break;
     events += page.length;
-    const batch = foldBatch(working, page, { listEvents: false });
+    const streams = new Map<string, StoredEvent[]>();
+    const history = (streamId: string): StoredEvent[] => {
+      let stream = streams.get(streamId);
+      if (stream === undefined) {
+        stream = toStoredEvents(reader.readStreamNow(streamId));
+        streams.set(streamId, stream);
+      }
+      return stream;
+    };
+    const batch = foldBatch(working, page, { listEvents: false, rules, history });
     for (const row of batch.rows) changed.set(relationshipKey(row.tenant, row.id), row);
     for (const change of batch.phaseChanges) phaseChanges.push(change);
     after = batch.checkpoint;

@@ -19,6 +19,7 @@ import type {
   EventPage,
   Page,
   PageRequest,
+  PhaseChangeCursor,
   PhaseChangeRecord,
   ReadSide,
   RelationshipFilter,
@@ -28,11 +29,11 @@ import type {
 } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
 import { defaultRules, type Rules } from '../domain/rules.js';
-import { stateAt } from '../domain/fold.js';
-import { initialState, type RelationshipState } from '../domain/state.js';
+import type { StoredEvent } from '../domain/events.js';
+import type { RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { streamIdFor, toStoredEvents } from './envelope.js';
-import { foldBatch } from './batch.js';
+import { foldBatch, HistoryNeeded, type AppliedBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
 import {
   createReadModelFile,
@@ -43,6 +44,8 @@ import {
 } from './read-model-schema.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
+import { stateAsOf } from '../app/state-as-of.js';
+import { StreamHistories } from '../app/stream-histories.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
 import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
@@ -117,6 +120,8 @@ export class Projector implements ReadSide {
   private readonly waiters = new PositionWaiters();
   private readonly logPages: LogPages;
   private readonly listeners = new Set<AppliedListener>();
+  /** The decoded streams of relationships that recently took a late fact, kept current by the fold. */
+  private readonly histories = new StreamHistories(32);
   private following: Following | null = null;
   private closed = false;
   /**
@@ -266,7 +271,7 @@ export class Projector implements ReadSide {
         if (signal.aborted) throw stopped();
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
-        const batch = foldBatch(table, page, { listEvents: false });
+        const batch = await this.fold(table, page, false);
         db.commit(batch);
         for (const row of batch.rows) table.set(row);
         after = batch.checkpoint;
@@ -295,8 +300,8 @@ export class Projector implements ReadSide {
     return this.table.get(tenant, id) ?? null;
   }
 
-  getRelationshipAsOf(tenant: string, id: string, at: number): Promise<RelationshipRow | null> {
-    return replayRelationshipAt(this.store, this.rules, tenant, id, at);
+  getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {
+    return replayRelationshipAt(this.store, this.rules, tenant, id, instants);
   }
 
   listRelationships(
@@ -308,12 +313,12 @@ export class Projector implements ReadSide {
 
   async listRelationshipsAsOf(
     tenant: string,
-    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>> {
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));
-      const state = stateAt(toStoredEvents(recorded), query.at, this.rules, initialState(id));
+      const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
       if (state.phase === null) continue;
       const last = recorded.filter((r) => r.revision <= state.version).at(-1);
       then.set(id, { tenant, id, state, position: last?.position ?? 0n });
@@ -335,7 +340,7 @@ export class Projector implements ReadSide {
 
   listPhaseChanges(
     tenant: string,
-    query: { after?: bigint; first: number; relationshipId?: string; phases?: Phase[] },
+    query: { after?: PhaseChangeCursor; first: number; relationshipId?: string; phases?: Phase[] },
   ): PhaseChangeRecord[] {
     return this.db.phaseChanges(tenant, query);
   }
@@ -415,6 +420,8 @@ export class Projector implements ReadSide {
     const head = await this.store.headPosition();
     const bulk = head === null ? null : this.bulkCatchUp(this.table, this.position, head, following.abort.signal);
     if (!bulk) return;
+    // Events folded in chunks do not pass through the streams held: they would fall behind.
+    this.histories.clear();
     try {
       for await (const chunk of bulk) {
         this.db.commit(chunk.batch);
@@ -451,6 +458,7 @@ export class Projector implements ReadSide {
       workers: parallel.workers,
       inline: { store: store.reader, table },
       chunkSpan: BigInt(parallel.chunkEvents),
+      rules: this.rules,
       ...(signal === null ? {} : { signal }),
     });
   }
@@ -458,45 +466,72 @@ export class Projector implements ReadSide {
   /**
    * Pulls events into a batch; a full batch is applied at once, a partial one
    * as soon as the subscription has nothing more immediately available.
+   * Batches are applied one after the other (a late fact's may wait for its
+   * stream to be read).
    */
   private async consume(subscription: Subscription, following: Following): Promise<void> {
     let batch: RecordedEvent[] = [];
     let failure: unknown;
     let flushQueued = false;
-    const flush = (): void => {
-      if (batch.length === 0 || failure !== undefined) return;
+    let applying: Promise<void> = Promise.resolve();
+    const flush = (): Promise<void> => {
+      if (batch.length === 0 || failure !== undefined) return applying;
       const events = batch;
       batch = [];
-      try {
-        this.apply(events);
-      } catch (error) {
-        failure = error;
-        // Ends the iteration so the failure surfaces even while the log is idle.
-        void subscription.stop();
-      }
+      applying = applying.then(async () => {
+        if (failure !== undefined) return;
+        try {
+          await this.apply(events);
+        } catch (error) {
+          failure = error;
+          // Ends the iteration so the failure surfaces even while the log is idle.
+          void subscription.stop();
+        }
+      });
+      return applying;
     };
     for await (const event of subscription) {
       if (failure !== undefined || following.stopped) break;
       batch.push(event);
       if (batch.length >= this.maxBatch) {
-        flush();
+        await flush();
         // Give requests a turn during a long catch-up.
         await new Promise<void>((resolve) => setImmediate(resolve));
       } else if (!flushQueued) {
         flushQueued = true;
         setImmediate(() => {
           flushQueued = false;
-          flush();
+          void flush();
         });
       }
     }
-    flush();
+    await flush();
     if (failure !== undefined) throw failure;
   }
 
-  private apply(events: readonly RecordedEvent[]): void {
+  /**
+   * Folds a batch; a late fact re-folds its stream, which is read from the
+   * store (up to the batch's end) and the batch folded again.
+   */
+  private async fold(table: RelationshipTable, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
+    const upTo = events[events.length - 1]!.position;
+    // The streams held end where this batch starts, or inside it (the fold skips what it already has).
+    const history = (streamId: string): StoredEvent[] | undefined => this.histories.held(streamId);
+    for (let read = new Set<string>(); ; ) {
+      try {
+        return foldBatch(table, events, { listEvents, rules: this.rules, history });
+      } catch (error) {
+        if (!(error instanceof HistoryNeeded) || read.has(error.streamId)) throw error;
+        read.add(error.streamId);
+        const recorded = await this.store.readStream(error.streamId);
+        this.histories.set(error.streamId, toStoredEvents(recorded.filter((r) => r.position <= upTo)));
+      }
+    }
+  }
+
+  private async apply(events: readonly RecordedEvent[]): Promise<void> {
     // The feed's form of each event is only built for someone to hand it to.
-    const batch = foldBatch(this.table, events, { listEvents: this.listeners.size > 0 });
+    const batch = await this.fold(this.table, events, this.listeners.size > 0);
     this.db.commit(batch);
     for (const row of batch.rows) this.table.set(row);
     this.position = batch.checkpoint;

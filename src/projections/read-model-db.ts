@@ -4,7 +4,7 @@
  * answered from memory, events from the log itself).
  */
 import type Database from 'better-sqlite3';
-import type { PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
+import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
 import type { RelationshipState } from '../domain/state.js';
 import type { RelationshipTable } from './relationship-table.js';
@@ -18,6 +18,10 @@ interface PhaseChangeRow {
   at: bigint;
   cycle: bigint;
   cause: string;
+  seq: bigint;
+  retracted: bigint;
+  corrected_by: string | null;
+  recorded_at: bigint;
 }
 
 /** Dynamic queries are prepared once per filter shape; list values go through json_each. */
@@ -54,8 +58,8 @@ export class ReadModelDb {
          ON CONFLICT (tenant, id) DO UPDATE SET state = excluded.state, position = excluded.position`,
       ),
       insertPhaseChange: db.prepare(
-        `INSERT INTO phase_changes (tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO phase_changes (tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     this.commitBatch = db.transaction((batch: BatchToWrite) => this.write(batch));
@@ -86,21 +90,20 @@ export class ReadModelDb {
     const { upsertRow, insertPhaseChange, setCheckpoint } = this.statements;
     for (const row of batch.rows) upsertRow.run(row.tenant, row.id, JSON.stringify(row.state), row.position);
     for (const row of batch.serializedRows ?? []) upsertRow.run(row.tenant, row.id, row.state, row.position);
-    let seq = 0;
-    let previous: bigint | undefined;
     for (const change of batch.phaseChanges) {
-      seq = change.position === previous ? seq + 1 : 0;
-      previous = change.position;
       insertPhaseChange.run(
         change.tenant,
         change.position,
-        seq,
+        change.seq,
         change.relationshipId,
         change.from,
         change.to,
         change.at,
         change.cycle,
         JSON.stringify(change.cause),
+        change.retracted ? 1 : 0,
+        change.correctedBy === null ? null : JSON.stringify(change.correctedBy),
+        change.recordedAt,
       );
     }
     setCheckpoint.run(batch.checkpoint);
@@ -108,9 +111,11 @@ export class ReadModelDb {
 
   phaseChanges(
     tenant: string,
-    query: { after?: bigint; first: number; relationshipId?: string; phases?: Phase[] },
+    query: { after?: PhaseChangeCursor; first: number; relationshipId?: string; phases?: Phase[] },
   ): PhaseChangeRecord[] {
-    const params: unknown[] = [tenant, query.after ?? -1n];
+    const after = query.after ?? { position: -1n, seq: null };
+    // A cursor without a rank (a position, as cursors were before corrections) is after every change of that event.
+    const params: unknown[] = [tenant, after.position, after.position, after.seq ?? Number.MAX_SAFE_INTEGER];
     let where = '';
     if (query.relationshipId !== undefined) {
       where += ' AND relationship_id = ?';
@@ -121,8 +126,8 @@ export class ReadModelDb {
       params.push(JSON.stringify(query.phases));
     }
     const sql =
-      'SELECT tenant, position, relationship_id, from_phase, to_phase, at, cycle, cause FROM phase_changes ' +
-      `WHERE tenant = ? AND position > ?${where} ORDER BY position, seq LIMIT ?`;
+      'SELECT tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at FROM phase_changes ' +
+      `WHERE tenant = ? AND (position > ? OR (position = ? AND seq > ?))${where} ORDER BY position, seq LIMIT ?`;
     const rows = this.prepared(sql).all(...params, query.first) as PhaseChangeRow[];
     return rows.map((row) => ({
       tenant: row.tenant,
@@ -133,6 +138,10 @@ export class ReadModelDb {
       cycle: Number(row.cycle),
       cause: JSON.parse(row.cause) as PhaseChangeRecord['cause'],
       position: row.position,
+      seq: Number(row.seq),
+      retracted: row.retracted !== 0n,
+      correctedBy: row.corrected_by === null ? null : (JSON.parse(row.corrected_by) as PhaseChangeRecord['correctedBy']),
+      recordedAt: Number(row.recorded_at),
     }));
   }
 

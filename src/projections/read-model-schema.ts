@@ -15,7 +15,7 @@ import type { Rules } from '../domain/rules.js';
 export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
 
 /** Bump on any change below: files of another version are rebuilt, not migrated. */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 /** WAL size at which SQLite folds it into the file. */
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
@@ -48,8 +48,9 @@ const SCHEMA = `
     PRIMARY KEY (tenant, id)
   );
 
-  -- Every phase change, keyed by the position of the event that caused it
-  -- (seq orders several changes caused by one event).
+  -- Every phase change and correction, keyed by the position of the event
+  -- whose recording delivered it (seq orders several delivered by one event;
+  -- retracted: a late fact took the transition back).
   CREATE TABLE phase_changes (
     tenant          TEXT    NOT NULL,
     position        INTEGER NOT NULL,
@@ -60,6 +61,9 @@ const SCHEMA = `
     at              INTEGER NOT NULL,
     cycle           INTEGER NOT NULL,
     cause           TEXT    NOT NULL,
+    retracted       INTEGER NOT NULL,
+    corrected_by    TEXT,
+    recorded_at     INTEGER NOT NULL,
     PRIMARY KEY (tenant, position, seq)
   ) WITHOUT ROWID;
   CREATE INDEX phase_changes_by_relationship ON phase_changes (tenant, relationship_id, position);

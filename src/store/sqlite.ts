@@ -72,17 +72,18 @@ type EventRow = [
 ];
 
 /** The columns of a fold's lean read (see `readPartition`). */
-const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0 FROM events`;
+const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0, recorded_at * 1.0 FROM events`;
 
 // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
 
 /**
- * A recorded event without what only its readers need (its id, when it was
- * recorded), and whose metadata holds only the `schemaVersion` a fold reads.
+ * A recorded event without what only its readers need (its id), whose
+ * metadata holds only the `schemaVersion` a fold reads, and whose record time
+ * is epoch ms (no Date per event).
  */
-export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'>;
+export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'> & { readonly recordedAtMs: number };
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const file = path.resolve(options.dataDir, SQLITE_FILE_NAME);
@@ -296,6 +297,12 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: Number(last.revision), position: last.position };
   }
 
+  /** A whole stream, read at once (a fold placing a late fact during a catch-up, which reads synchronously). */
+  readStreamNow(streamId: string): RecordedEvent[] {
+    this.assertOpen();
+    return toRecorded(this.statements.forwards.all(streamId, 0, Number.MAX_SAFE_INTEGER) as EventRow[]);
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { direction, fromRevision, maxCount } = readLimits(streamId, options);
     this.assertOpen();
@@ -411,6 +418,7 @@ export class SqliteEventStore implements EventStore {
       string,
       string,
       number | null,
+      number,
     ][];
     const events = new Array<FoldableEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -423,6 +431,7 @@ export class SqliteEventStore implements EventStore {
         type: row[3],
         data: JSON.parse(row[4]),
         metadata: leanMetadata(schemaVersion),
+        recordedAtMs: row[6],
       };
     }
     return events;

@@ -39,6 +39,8 @@ export interface FeedOptions {
   /** Pending items a subscriber may fall behind by before it is cut off. */
   readonly bufferLimit?: number;
   readonly pageSize?: number;
+  /** The cursor a client resumes from, for a position (default: the graphql layer encodes the position itself). */
+  readonly cursorOf?: (position: bigint) => string;
 }
 
 export class FeedOverflowError extends Error {
@@ -47,6 +49,8 @@ export class FeedOverflowError extends Error {
     readonly limit: number,
     /** Position to resume from without a gap: the last item delivered, or where the subscription started. */
     readonly lastDelivered: bigint,
+    /** The same, as the cursor the client resumes with, when the feed's positions are not plain log positions. */
+    readonly lastCursor?: string,
   ) {
     super(`the subscriber fell more than ${limit} items behind and was disconnected; resubscribe with after = the last cursor it received`);
     this.name = 'FeedOverflowError';
@@ -113,7 +117,7 @@ export function openFeed<T>(source: FeedSource<T>, options: FeedOptions = {}): A
         if (closed) return { value: undefined, done: true };
         if (overflowed) {
           close();
-          throw new FeedOverflowError(bufferLimit, delivered);
+          throw new FeedOverflowError(bufferLimit, delivered, options.cursorOf?.(delivered));
         }
         if (page.length > 0) return take(page.shift()!);
         if (unlisted && backlogDone) {

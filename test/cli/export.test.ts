@@ -29,7 +29,9 @@ async function readModels(sandbox: Sandbox, dataDir: string, at: number): Promis
     await projector.catchUp(20_000);
     const views = new Map<string, unknown>();
     for (const row of projector.relationships()) {
-      views.set(row.id, describeRelationship(advanceTo(row.state, at, defaultRules).state, at, defaultRules));
+      const view = describeRelationship(advanceTo(row.state, at, defaultRules).state, at, defaultRules);
+      // When a change became known is when this store learned it: an import is a new recording.
+      views.set(row.id, { ...view, phaseHistory: view.phaseHistory.map((change) => ({ ...change, recordedAt: null })) });
     }
     return views;
   } finally {

@@ -141,8 +141,8 @@ describe('decide refuses what makes no sense, naming the event and the field', (
   it('NOT_CLOSED: reopening a relationship that has not ended', () =>
     given(...dating).when(reopened('2025-01-10')).refusedWith('NOT_CLOSED', 'events[0].type'));
 
-  it('OCCURRED_AT_BACKWARDS: an event older than the last one', () =>
-    given(...dating).when(vendorCall('2025-01-04')).refusedWith('OCCURRED_AT_BACKWARDS', 'events[0].occurredAt'));
+  it('OCCURRED_AT_BEFORE_OPENING: an event dated before the relationship was opened', () =>
+    given(...dating).when(vendorCall('2024-12-31')).refusedWith('OCCURRED_AT_BEFORE_OPENING', 'events[0].occurredAt'));
 
   it('accepts an event at the same instant as the last one', () =>
     given(...dating).when(vendorCall('2025-01-05')).then({ version: 3 }));

@@ -9,7 +9,8 @@ import { expect } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
 import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
 import type { CourtshipEvent, StoredEvent } from '../../src/domain/events.js';
-import { fold, stateAt } from '../../src/domain/fold.js';
+import { stateAt } from '../../src/domain/fold.js';
+import { foldHistory } from '../../src/domain/history.js';
 import { defaultRules, type Rules } from '../../src/domain/rules.js';
 import { initialState, type PhaseChange, type RelationshipState, type TransitionCause } from '../../src/domain/state.js';
 import { at } from './fixtures.js';
@@ -54,11 +55,11 @@ class Story {
     const id = 'rel-1';
     const context = { now: STORY_NOW, rules: this.rules };
     const past = decide({ relationshipId: id, events: [...this.history] }, initialState(id), context);
-    const before = fold(stored(past, 0), undefined, initialState(id));
-    const appended = decide({ relationshipId: id, events: [...this.incoming] }, before, context);
+    const before = foldHistory(stored(past, 0), this.rules, initialState(id));
+    const appended = decide({ relationshipId: id, events: [...this.incoming] }, before, context, stored(past, 0));
     const stream = stored([...past, ...appended], 0);
     const state =
-      this.instant === null ? fold(stream, undefined, initialState(id)) : stateAt(stream, this.instant, this.rules, initialState(id));
+      this.instant === null ? foldHistory(stream, this.rules, initialState(id)) : stateAt(stream, this.instant, this.rules, initialState(id));
     return { appended, stream, state };
   }
 

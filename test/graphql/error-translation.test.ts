@@ -25,6 +25,9 @@ describe('errors from below reach clients coded, not as internal errors', () => 
     expect(out.extensions).toMatchObject({ code: 'SUBSCRIBER_OVERFLOW', limit: 1000 });
     expect(decodePosition(out.extensions!.lastCursor as string)).toBe(42n);
     expect(isUnexpected(error)).toBe(false);
+    // A phase-change feed names one of its own cursors (position.rank).
+    const ranked = wrapped(new FeedOverflowError(1000, 42n, 'cDo0Mg.1'));
+    expect(formatError(ranked.formatted, ranked.error, { development: false }).extensions).toMatchObject({ lastCursor: 'cDo0Mg.1' });
   });
 
   it('a store outage is SERVICE_UNAVAILABLE, without the file or address its message names', () => {

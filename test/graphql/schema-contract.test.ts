@@ -60,11 +60,17 @@ describe('the GraphQL contract', () => {
   });
 
   it('has the queries with their arguments', () => {
-    expect(signature('Query', 'relationship')).toEqual({ type: 'Relationship', args: { id: 'ID!', asOf: 'DateTime', consistentWith: 'String' } });
+    expect(signature('Query', 'relationship')).toEqual({
+      type: 'Relationship',
+      args: { id: 'ID!', asOf: 'DateTime', knownAt: 'DateTime', consistentWith: 'String' },
+    });
     expect(signature('Query', 'relationships')).toMatchObject({
       type: 'RelationshipConnection!',
-      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String', last: 'Int', before: 'String' },
+      args: { filter: 'RelationshipFilter', orderBy: '[RelationshipOrder!]', first: 'Int', after: 'String', last: 'Int', before: 'String', asOf: 'DateTime', knownAt: 'DateTime' },
     });
+    for (const query of ['funnel', 'timeToProposalStats', 'timeToMarriageStats', 'decaySummary', 'outcomes', 'cohortRetention']) {
+      expect(signature('Query', query).args).toMatchObject({ asOf: 'DateTime', knownAt: 'DateTime' });
+    }
     expect(signature('Query', 'events')).toMatchObject({ type: 'EventConnection!', args: { after: 'String', first: 'Int' } });
   });
 
@@ -80,6 +86,12 @@ describe('the GraphQL contract', () => {
     selection('Stakeholder', ['stakeholderId']);
     selection('OpenQuestion', ['questionId']);
     selection('Event', ['eventId']);
+  });
+
+  it('delivers phase changes with their cursor, record time and whether a late fact took them back', () => {
+    selection('PhaseChange', ['relationshipId', 'from', 'to', 'at', 'cycle', 'cause', 'cursor', 'recordedAt', 'retracted', 'correctedBy']);
+    expect(String(field('PhaseChange', 'retracted').type)).toBe('Boolean!');
+    expect(signature('Subscription', 'phaseChanged').args).toEqual({ relationshipId: 'ID', phases: '[Phase!]', after: 'String' });
   });
 
   it('has Relay connections', () => {
@@ -100,7 +112,7 @@ describe('the GraphQL contract', () => {
     expect(String(field('Relationship', 'version').type)).toBe('Int!');
     expect(String(field('Relationship', 'flags').type)).toBe('[RiskFlag!]!');
     expect(signature('Relationship', 'events').args).toEqual({ first: 'Int', after: 'String', last: 'Int', before: 'String' });
-    selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause']);
+    selection('PhaseTransition', ['from', 'to', 'at', 'cycle', 'cause', 'recordedAt']);
     selection('TransitionCause', ['kind', 'eventType', 'rule']);
     selection('Duration', ['seconds', 'days', 'iso']);
     selection('Readiness', ['ready', 'reasons']);

@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decide } from '../../src/domain/decide.js';
-import { fold } from '../../src/domain/fold.js';
+import { advanceTo } from '../../src/domain/deadlines.js';
+import { foldHistory } from '../../src/domain/history.js';
 import type { Actor, CourtshipEvent } from '../../src/domain/events.js';
 import { generateHistories } from '../../src/domain/generator/index.js';
 import { defaultRules, DAY_MS } from '../../src/domain/rules.js';
 import { initialState } from '../../src/domain/state.js';
-import { decodeRecorded, streamIdFor, toNewEvent } from '../../src/projections/envelope.js';
+import { streamIdFor, toNewEvent, toStoredEvents } from '../../src/projections/envelope.js';
 import { Projector, type ProjectorOptions } from '../../src/projections/projector.js';
 import { MAX_BATCH_EVENTS } from '../../src/store/port.js';
 import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
@@ -54,13 +55,9 @@ export async function record(
   now = Number.MAX_SAFE_INTEGER,
 ): Promise<bigint> {
   const streamId = streamIdFor(tenant, id);
-  const stored = await store.readStream(streamId);
-  const state = fold(
-    stored.map((recorded) => ({ event: decodeRecorded(recorded)!.event, revision: recorded.revision })),
-    undefined,
-    initialState(id),
-  );
-  const decided = decide({ relationshipId: id, events }, state, { now, rules: defaultRules });
+  const stored = toStoredEvents(await store.readStream(streamId));
+  const state = foldHistory(stored, defaultRules, initialState(id));
+  const decided = decide({ relationshipId: id, events }, state, { now, rules: defaultRules }, stored);
   let position = 0n;
   let expected = state.version;
   for (let i = 0; i < decided.length; i += MAX_BATCH_EVENTS) {
@@ -70,6 +67,17 @@ export async function record(
     position = result.position;
   }
   return position;
+}
+
+/** The deadline scheduler's work: records every deadline due by `now` (one append each, at the stream's revision). */
+export async function recordDeadlinesDue(store: SqliteEventStore, tenant: string, id: string, now: number): Promise<void> {
+  const streamId = streamIdFor(tenant, id);
+  const stored = toStoredEvents(await store.readStream(streamId));
+  let state = foldHistory(stored, defaultRules, initialState(id));
+  for (const event of advanceTo(state, now, defaultRules).applied) {
+    const result = await store.append(streamId, [toNewEvent(randomUUID(), tenant, id, event)], state.version);
+    state = { ...state, version: result.nextRevision };
+  }
 }
 
 /** Records `count` generated relationships for `tenant`; returns the log's head. */

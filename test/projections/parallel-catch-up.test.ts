@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourtshipEvent } from '../../src/domain/events.js';
 import { generateHistories } from '../../src/domain/generator/index.js';
 import { workerChunkListeners, type WorkerChunk } from '../../src/projections/parallel-catch-up.js';
+import { defaultRules } from '../../src/domain/rules.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { record, snapshotOf, T0, Workspace } from './helpers.js';
 
@@ -177,11 +178,11 @@ describe('folding one partition over one chunk', () => {
   it('starts its next chunk at the end of the last one, even when the partition had no event in it', async () => {
     const { foldPartitionChunk } = await import('../../src/projections/partition-fold.js');
     const reads: (bigint | undefined)[] = [];
-    const empty = { readPartition: (range: { after?: bigint }) => (reads.push(range.after), []) };
+    const empty = { readPartition: (range: { after?: bigint }) => (reads.push(range.after), []), readStreamNow: () => [] };
     const partition = { modulus: 60, from: 0, to: 1 };
     const none = { get: () => undefined };
-    const first = await foldPartitionChunk(empty, none, partition, { after: undefined, upTo: 1000n });
-    const second = await foldPartitionChunk(empty, none, partition, { after: first.after, upTo: 2000n });
+    const first = await foldPartitionChunk(empty, none, partition, { after: undefined, upTo: 1000n }, defaultRules);
+    const second = await foldPartitionChunk(empty, none, partition, { after: first.after, upTo: 2000n }, defaultRules);
     expect([first.after, second.after]).toEqual([1000n, 2000n]);
     expect(reads).toEqual([undefined, 1000n]);
   });

@@ -222,7 +222,7 @@ describe('the event log', () => {
       ['g-married', 'MARRIED'],
       ['g-dating', 'DATING'],
     ]);
-    expect(projector.listPhaseChanges('acme', { first: 100, after: all[1]!.position }).map((c) => c.to)).toEqual([
+    expect(projector.listPhaseChanges('acme', { first: 100, after: { position: all[1]!.position, seq: all[1]!.seq } }).map((c) => c.to)).toEqual([
       'MARRIED',
       'DATING',
     ]);

@@ -192,6 +192,20 @@ describe('a resumable feed', () => {
     expect(log.listenerCount).toBe(0);
   });
 
+  it('names where to resume as the cursor its items carry, when the feed says how to write one', async () => {
+    const log = new Log();
+    const feed = openFeed(log, { bufferLimit: 1, cursorOf: (position) => `cursor-${position}` });
+    log.commit('a');
+    expect(await take(feed, 1)).toEqual(['a']);
+    log.commit('b');
+    log.commit('c');
+    const failure = await feed.next().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((failure as FeedOverflowError).lastCursor).toBe('cursor-1');
+  });
+
   it('names where it started when cut off before it delivered anything', async () => {
     const log = new Log();
     log.commit('before-1', 'before-2');

@@ -42,6 +42,13 @@ relationshipId or tenant, another tenant than --tenant) gets nothing of the
 whole file written. Every bad line is reported with its line number and
 reason, and the exit code is 1.
 
+A relationship's lines may come in any order. Each is taken as a fact
+recorded in the file's order (a line dated before earlier ones is a late
+fact, placed in business time); if that order is refused, the
+relationship's lines are decided again in business order (by occurredAt,
+then line number) and written in that order; a problem is reported only if
+both are refused. An export (in record order) is written back as recorded.
+
 Idempotent: a line's eventId (or, without one, an id derived from the tenant,
 the relationship, the line's text and its ordinal among that relationship's
 lines) is never written twice, so re-running a file after an interruption
@@ -139,7 +146,7 @@ async function importFile(run: ImportRun): Promise<number> {
     checking.update(bytes);
   }
   checking.stop();
-  plan.finishChecking();
+  for (const problem of plan.finishChecking()) report(io, problem);
 
   const untied = plan.untiedLines();
   const { written, present } = untied > 0 ? { written: 0, present: 0 } : await writeLines(run, checkedVersion, lines);
@@ -177,6 +184,8 @@ async function writeLines(run: ImportRun, checkedVersion: string, lines: number)
   const writing = startProgress(io, { label: 'importing', unit: 'lines', total: lines });
   const ids = new LineIds();
   let batch: (PlannedLine & { readonly number: number })[] = [];
+  /** Lines of relationships written in business order rather than the file's: written once the file is read. */
+  const reordered = new Map<string, { line: PlannedLine & { readonly number: number }; bytes: number; rank: number }[]>();
   let batchBytes = 0;
   let done = 0;
   let written = 0;
@@ -215,6 +224,20 @@ async function writeLines(run: ImportRun, checkedVersion: string, lines: number)
       report(io, plan.refuseWhileWriting(events[index]?.number ?? first.number, first.tenant, first.relationshipId, reasonOf(error)));
     }
   };
+  const add = async (next: PlannedLine & { readonly number: number }, bytes: number): Promise<void> => {
+    const last = batch[batch.length - 1];
+    if (
+      last &&
+      (last.tenant !== next.tenant ||
+        last.relationshipId !== next.relationshipId ||
+        batch.length >= MAX_EVENTS_PER_APPEND ||
+        batchBytes + bytes > MAX_APPEND_BYTES)
+    ) {
+      await flush();
+    }
+    batch.push(next);
+    batchBytes += bytes;
+  };
   reading: for await (const lineBatch of readLineBatches(run.file, { afterRead: checkUnchanged })) {
     for (const line of lineBatch) {
       if (line.malformed === undefined && line.text.trim() === '') continue;
@@ -243,22 +266,24 @@ async function writeLines(run: ImportRun, checkedVersion: string, lines: number)
         present++;
         continue;
       }
-      const last = batch[batch.length - 1];
-      if (
-        last &&
-        (last.tenant !== next.tenant ||
-          last.relationshipId !== next.relationshipId ||
-          batch.length >= MAX_EVENTS_PER_APPEND ||
-          batchBytes + line.bytes > MAX_APPEND_BYTES)
-      ) {
-        await flush();
+      const entry = { tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number };
+      const order = plan.orderOf(next.tenant, next.relationshipId);
+      if (order !== null) {
+        const key = `${next.tenant}\u0000${next.relationshipId}`;
+        const lines = reordered.get(key) ?? [];
+        reordered.set(key, lines);
+        lines.push({ line: entry, bytes: line.bytes, rank: order.get(line.number) ?? Number.MAX_SAFE_INTEGER });
+        continue;
       }
-      batch.push({ tenant: next.tenant, relationshipId: next.relationshipId, input: next.input, eventId: next.eventId, number: line.number });
-      batchBytes += line.bytes;
+      await add(entry, line.bytes);
     }
     writing.update(done);
   }
   await flush();
+  for (const lines of reordered.values()) {
+    for (const { line, bytes } of lines.sort((a, b) => a.rank - b.rank)) await add(line, bytes);
+    await flush();
+  }
   writing.stop();
   return { written, present };
 }

@@ -9,6 +9,13 @@
  * line, as the write path will. Lines whose event id is already in the stream
  * (a re-run) are marked present: the second pass skips them.
  *
+ * A relationship's lines may come in any order. They are first decided in
+ * file order (each a fact recorded then: a line dated before earlier ones is
+ * a late fact); when one is refused that way, the relationship's lines are
+ * decided again at the end, in business order (by occurredAt, then file
+ * order), and, when that order is accepted, written in it. An export, in
+ * record order, is therefore written back exactly as it was recorded.
+ *
  * A bad line that cannot be tied to one relationship (not JSON, not UTF-8, no
  * readable relationship id, a tenant not valid or not the one given) refuses
  * the whole file: it may belong to any relationship, and once fixed it would
@@ -16,11 +23,11 @@
  * later lines, which a partial import would then write a second time.
  */
 import type { Rules } from '../../domain/rules.js';
-import { decide } from '../../domain/decide.js';
+import { decideWithState } from '../../domain/decide.js';
 import { relationshipKey } from '../../app/read-side.js';
 import { DomainError } from '../../domain/errors.js';
-import { evolveInPlace } from '../../domain/evolve.js';
-import { fold } from '../../domain/fold.js';
+import type { CourtshipEvent, StoredEvent } from '../../domain/events.js';
+import { foldHistory } from '../../domain/history.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
@@ -37,6 +44,17 @@ interface Tracked {
   refused: boolean;
   /** Folded state, until the relationship is refused. */
   state: RelationshipState | null;
+  readonly relationshipId: string;
+  /** The stream and the file's lines so far, with revisions: a late line is placed in it (decide). */
+  history: StoredEvent[];
+  /** The stream as it was before the import. */
+  recorded: StoredEvent[];
+  /** The lines to write (not already in the stream), kept in case they must be decided again in business order. */
+  pending: { number: number; event: CourtshipEvent }[];
+  /** The first line refused in file order, while the relationship waits to be decided in business order. */
+  deferred: { number: number; reason: string } | null;
+  /** Rank of each line to write in business order, when the file's order was refused and that one accepted. */
+  order: Map<number, number> | null;
   /** Ids already in the stream before the import. */
   present: Set<string>;
   /**
@@ -137,15 +155,25 @@ export class ImportPlan {
     }
     tracked.seen.add(digest);
     if (tracked.present.has(eventId) || tracked.state === null) return null;
+    tracked.pending.push({ number, event: line.event });
+    if (tracked.deferred !== null) return null;
     try {
       const state = tracked.state;
-      for (const event of decide({ relationshipId: line.relationshipId, events: [line.event] }, state, { now: this.now, rules: this.rules })) {
-        evolveInPlace(state, event, { revision: state.version + 1 });
-      }
+      const decision = decideWithState(
+        { relationshipId: line.relationshipId, events: [line.event] },
+        state,
+        { now: this.now, rules: this.rules },
+        tracked.history,
+        true,
+      );
+      decision.events.forEach((event, i) => tracked.history.push({ event, revision: state.version + 1 + i }));
+      tracked.state = decision.state;
       return null;
     } catch (error) {
-      if (error instanceof DomainError) return this.refuse(tracked, number, line, reasonOf(error));
-      throw error;
+      if (!(error instanceof DomainError)) throw error;
+      // Perhaps only the order of the lines is at fault: decided again in business order at the end.
+      tracked.deferred = { number, reason: reasonOf(error) };
+      return null;
     }
   }
 
@@ -189,12 +217,53 @@ export class ImportPlan {
     return this.problem(line, relationshipId, reason);
   }
 
-  /** Frees the folded states once the file was checked: the writing pass needs only the verdicts. */
-  finishChecking(): void {
+  /**
+   * Decides in business order the relationships whose lines were refused in
+   * file order (returns the lines still refused), then frees the folded
+   * states: the writing pass needs only the verdicts and the orders.
+   */
+  finishChecking(): LineProblem[] {
+    const problems: LineProblem[] = [];
     for (const tracked of this.tracked.values()) {
+      if (!tracked.refused && tracked.deferred !== null) {
+        const problem = this.decideInBusinessOrder(tracked);
+        if (problem) problems.push(problem);
+      }
       tracked.state = null;
+      tracked.history = [];
+      tracked.recorded = [];
+      tracked.pending = [];
       tracked.seen.clear();
     }
+    return problems;
+  }
+
+  /** The rank of each of the relationship's lines to write, when they are written in business order rather than the file's. */
+  orderOf(tenant: string, relationshipId: string): ReadonlyMap<number, number> | null {
+    return this.lookUp(tenant, relationshipId)?.order ?? null;
+  }
+
+  private decideInBusinessOrder(tracked: Tracked): LineProblem | null {
+    const lines = tracked.pending
+      .slice()
+      .sort((a, b) => a.event.occurredAt - b.event.occurredAt || deadlineFirst(a.event) - deadlineFirst(b.event) || a.number - b.number);
+    let state = foldHistory(tracked.recorded, this.rules, initialState(tracked.relationshipId));
+    const history = tracked.recorded.slice();
+    for (const line of lines) {
+      try {
+        const decision = decideWithState({ relationshipId: tracked.relationshipId, events: [line.event] }, state, { now: this.now, rules: this.rules }, history, true);
+        decision.events.forEach((event, i) => history.push({ event, revision: state.version + 1 + i }));
+        state = decision.state;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // The line refused in the file's order says what is wrong better than a reordering would.
+        tracked.refused = true;
+        const first = tracked.deferred!;
+        return this.problem(first.number, tracked.relationshipId, first.reason);
+      }
+    }
+    tracked.order = new Map(lines.map((line, rank) => [line.number, rank]));
+    return null;
   }
 
   /** Relationships the file names, and how many of them were refused. */
@@ -214,9 +283,16 @@ export class ImportPlan {
   }
 
   private startTracking(tenant: string, relationshipId: string, recorded: readonly RecordedEvent[]): Tracked {
+    const history = toStoredEvents(recorded);
     const tracked: Tracked = {
+      relationshipId,
       refused: false,
-      state: fold(toStoredEvents(recorded), undefined, initialState(relationshipId)),
+      state: foldHistory(history, this.rules, initialState(relationshipId)),
+      history,
+      recorded: history.slice(),
+      pending: [],
+      deferred: null,
+      order: null,
       present: new Set(recorded.map((r) => r.id.toLowerCase())),
       seen: new Set(),
     };
@@ -227,6 +303,7 @@ export class ImportPlan {
   private refuse(tracked: Tracked, number: number, line: ParsedLine, reason: string): LineProblem {
     tracked.refused = true;
     tracked.state = null;
+    tracked.history = [];
     return this.problem(number, line.relationshipId, reason);
   }
 
@@ -236,6 +313,10 @@ export class ImportPlan {
     this.problems.push(problem);
     return problem;
   }
+}
+
+function deadlineFirst(event: CourtshipEvent): number {
+  return event.type === 'DeadlineReached' ? 0 : 1;
 }
 
 /** A 52-bit digest of an id (two FNV-1a hashes with different offsets), exact as a JS number. */

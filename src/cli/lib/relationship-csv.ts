@@ -7,13 +7,13 @@
  */
 import { reasonOf } from '../../analytics/outcomes.js';
 import { isClosedPhase, PHASES, RISK_FLAGS, type StoredEvent } from '../../domain/events.js';
-import { stateAt } from '../../domain/fold.js';
 import { decayTrend } from '../../domain/metrics/decay.js';
 import { timeInPhases, timeToMarriage, timeToProposal } from '../../domain/metrics/durations.js';
 import { riskFlags } from '../../domain/metrics/flags.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
-import { initialState, type RelationshipState } from '../../domain/state.js';
+import type { RelationshipState } from '../../domain/state.js';
+import { stateAsOf } from '../../app/state-as-of.js';
 import { csvRow, instantCell, type CsvStyle } from './csv.js';
 
 /** LEFT_AT_ALTAR → LeftAtAltar, for column names. */
@@ -58,7 +58,7 @@ export const RELATIONSHIP_CSV_COLUMNS = [
  * when it was not opened yet.
  */
 export function relationshipAt(id: string, events: readonly StoredEvent[], at: number, rules: Rules): RelationshipState | null {
-  const state = stateAt(events, at, rules, initialState(id));
+  const state = stateAsOf(events, { asOf: at }, rules, id);
   return state.phase === null ? null : state;
 }
 

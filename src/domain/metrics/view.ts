@@ -24,6 +24,8 @@ export interface PhaseChangeView {
   readonly cause:
     | { readonly kind: 'EVENT'; readonly eventType: string; readonly revision: number | null; readonly position?: string }
     | { readonly kind: 'DEADLINE'; readonly rule: string };
+  /** When the change became known; null when not recorded (a deadline due, applied at read time). */
+  readonly recordedAt: string | null;
 }
 
 export interface DecayView {
@@ -133,7 +135,14 @@ function openQuestions(state: RelationshipState, T: number): QuestionView[] {
 }
 
 function phaseChangeView(change: PhaseChange): PhaseChangeView {
-  return { from: change.from, to: change.to, at: formatInstant(change.at), cycle: change.cycle, cause: change.cause };
+  return {
+    from: change.from,
+    to: change.to,
+    at: formatInstant(change.at),
+    cycle: change.cycle,
+    cause: change.cause,
+    recordedAt: change.recordedAt === undefined ? null : formatInstant(change.recordedAt),
+  };
 }
 
 function instantOrNull(epochMs: number | null): string | null {

@@ -156,7 +156,7 @@ export const INTERACTIONS: readonly Interaction[] = [
   {
     mutation: 'withdrawInterest',
     eventType: 'InterestWithdrawn',
-    description: 'Either side walks away before marriage: MOVED_ON.',
+    description: 'Either side walks away before marriage: MOVED_ON (LEFT_AT_ALTAR while a proposal is pending).',
     actor: 'required',
     fields: { reason: text() },
   },

@@ -6,8 +6,8 @@ import { timeToMarriageStats, timeToProposalStats } from '../../analytics/durati
 import { funnel } from '../../analytics/funnel.js';
 import { outcomes } from '../../analytics/outcomes.js';
 import { cohortRetention, DEFAULT_RETENTION_MONTHS, type RetentionCohortBy as RetentionCohortByValue } from '../../analytics/retention.js';
-import { stateAt } from '../../domain/fold.js';
-import { initialState, type RelationshipState } from '../../domain/state.js';
+import type { RelationshipState } from '../../domain/state.js';
+import { stateAsOf } from '../../app/state-as-of.js';
 import type { RequestContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
@@ -22,7 +22,7 @@ import {
   RetentionCohortBy,
 } from '../types/analytics.js';
 import { DateTime } from '../types/scalars.js';
-import { pastInstant } from './as-of.js';
+import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.js';
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
@@ -46,9 +46,10 @@ export class AnalyticsQueries {
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'Split the answer by this dimension; NONE gives one group.' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Funnel> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return funnel(states, scope, this.services.rules, groupBy);
   }
 
@@ -57,9 +58,10 @@ export class AnalyticsQueries {
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'How to split the distribution into groups.' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return timeToProposalStats(states, scope, this.services.rules, groupBy);
   }
 
@@ -68,9 +70,10 @@ export class AnalyticsQueries {
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('groupBy', () => AnalyticsGroupBy, { defaultValue: 'NONE', description: 'How to split the distribution into groups.' }) groupBy: GroupBy,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return timeToMarriageStats(states, scope, this.services.rules, groupBy);
   }
 
@@ -80,9 +83,10 @@ export class AnalyticsQueries {
   async decaySummary(
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DecaySummary> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return decaySummary(states, scope, this.services.rules);
   }
 
@@ -92,6 +96,7 @@ export class AnalyticsQueries {
     @Arg('endedFrom', () => DateTime, { nullable: true, description: 'Courtships that ended at or after this instant.' }) endedFrom: Date | null,
     @Arg('endedTo', () => DateTime, { nullable: true, description: 'Courtships that ended at or before this instant.' }) endedTo: Date | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Outcome[]> {
     const from = endedFrom?.getTime() ?? null;
@@ -99,7 +104,7 @@ export class AnalyticsQueries {
     if (from !== null && to !== null && from > to) {
       throw badUserInput('endedFrom is after endedTo', { field: 'endedFrom', reason: 'EMPTY_RANGE' });
     }
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return outcomes(states, scope, this.services.rules, { from, to });
   }
 
@@ -109,12 +114,13 @@ export class AnalyticsQueries {
     @Arg('months', () => Int, { defaultValue: DEFAULT_RETENTION_MONTHS, description: 'Months since, at most (0 to 120).' }) months: number,
     @Arg('filter', () => AnalyticsFilter, { nullable: true, description: 'Which relationships to count; all of them when absent.' }) filter: AnalyticsFilter | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Count as the pipeline stood at this past instant; now when absent.' }) asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CohortRetention> {
     if (!Number.isInteger(months) || months < 0 || months > MAX_RETENTION_MONTHS) {
       throw badUserInput(`months must be from 0 to ${MAX_RETENTION_MONTHS}`, { field: 'months', reason: 'OUT_OF_RANGE' });
     }
-    const { states, scope } = await this.cohort(ctx, filter, asOf);
+    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
     return cohortRetention(states, scope, this.services.rules, by, months);
   }
 
@@ -127,14 +133,16 @@ export class AnalyticsQueries {
     ctx: RequestContext,
     filter: AnalyticsFilter | null,
     asOf: Date | null,
+    knownAt: Date | null,
   ): Promise<{ states: RelationshipState[]; scope: AnalyticsScope }> {
     const now = this.services.clock.now();
-    const at = asOf === null || asOf === undefined ? now : pastInstant(asOf, now);
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, now) ?? now;
     const scope = scopeOf(filter, at);
     const readFilter: RelationshipFilter = {
       ...(scope.segment == null ? {} : { segment: { eq: scope.segment } }),
       ...(scope.owner == null ? {} : { owner: { eq: scope.owner } }),
-      ...(at === now ? {} : { openedAt: { lte: at } }),
+      ...(at === now && known === undefined ? {} : { openedAt: { lte: at } }),
     };
     const states: RelationshipState[] = [];
     const loaders = loadersFor(ctx, this.services);
@@ -147,8 +155,12 @@ export class AnalyticsQueries {
         ...(after === undefined ? {} : { after }),
       });
       for (const { node } of page.items) {
-        if (at === now) states.push(node.state);
-        else states.push(stateAt(await loaders.history.load(node.id), at, this.services.rules, initialState(node.id)));
+        if (at === now && known === undefined) states.push(node.state);
+        else {
+          const then = stateAsOf(await loaders.history.load(node.id), { asOf: at, knownAt: known }, this.services.rules, node.id);
+          // Opened by then, but not yet known to be (its opening was recorded after knownAt).
+          if (then.phase !== null) states.push(then);
+        }
       }
       if (!page.hasNextPage || page.endCursor === null) break;
       after = page.endCursor;

@@ -20,6 +20,9 @@ export function toGraphQLError(error: unknown, renameField: FieldRenamer = (fiel
       reason: error.code,
       ...(error.field === null ? {} : { field: renameField(error.field) }),
       ...(error.index === null ? {} : { index: error.index }),
+      ...(error.conflict === null
+        ? {}
+        : { conflict: { revision: error.conflict.revision, type: error.conflict.type, occurredAt: new Date(error.conflict.occurredAt).toISOString() } }),
     });
   }
   if (error instanceof InputError) {

@@ -38,7 +38,7 @@ export function afterRevision(after: string | null | undefined, field = 'after')
   return Number(match[1]);
 }
 
-function invalidCursor(field: string): Error {
+export function invalidCursor(field: string): Error {
   return badUserInput(`${field} is not a cursor this API produced`, { field, reason: 'INVALID_CURSOR' });
 }
 

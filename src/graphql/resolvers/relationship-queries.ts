@@ -1,6 +1,4 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { stateAt } from '../../domain/fold.js';
-import { initialState } from '../../domain/state.js';
 import type { RequestContext } from '../context.js';
 import { RelationshipFilter, RelationshipOrder } from '../inputs/relationship-filter.js';
 import { toRelationshipFilter, toRelationshipOrder } from '../inputs/to-read-side.js';
@@ -13,7 +11,8 @@ import { awaitConsistency } from './consistency.js';
 import { perItem } from './complexity.js';
 import { loadersFor } from './loaders.js';
 import { checkPage } from './paging.js';
-import { pastInstant } from './as-of.js';
+import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.js';
+import { stateAsOf } from '../../app/state-as-of.js';
 import { cursorInstant } from '../../projections/relationship-order.js';
 import { evaluationInstant } from '../../projections/relationship-query.js';
 
@@ -35,6 +34,8 @@ export class RelationshipQueries {
     @Arg('id', () => ID, { description: 'The relationship id (as used in mutations).' }) id: string,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'Replay the stream up to this past instant.' })
     asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION })
+    knownAt: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -44,7 +45,9 @@ export class RelationshipQueries {
   ): Promise<Relationship | null> {
     await awaitConsistency(this.services, consistentWith);
     const now = this.services.clock.now();
-    if (asOf !== null && asOf !== undefined) return this.asOf(ctx, id, pastInstant(asOf, now));
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, now);
+    if (at !== null) return this.asOf(ctx, id, at, known);
     // The read side answers from memory: nothing to batch.
     const row = this.services.readSide.getRelationship(ctx.tenant, id);
     return row === null ? null : new Relationship(ctx.tenant, row.state, now, this.services.rules, 'recorded');
@@ -66,6 +69,7 @@ export class RelationshipQueries {
     @Arg('before', () => String, { nullable: true, description: 'A cursor of this list: the page ends before it.' }) before: string | null,
     @Arg('asOf', () => DateTime, { nullable: true, description: 'The whole pipeline as it stood at this past instant.' })
     asOf: Date | null,
+    @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
       description: 'A `position` returned by a mutation: wait (at most 5 s) until the answer reflects it.',
@@ -81,7 +85,8 @@ export class RelationshipQueries {
     const pageCursor = page.after ?? page.before;
     const pageInstant = pageCursor === undefined ? undefined : cursorInstant(pageCursor);
     const now = pageInstant !== undefined && pageInstant <= clockNow && clockNow - pageInstant <= PAGE_INSTANT_KEPT_MS ? pageInstant : clockNow;
-    const at = asOf === null || asOf === undefined ? null : pastInstant(asOf, clockNow);
+    const known = recordInstant(knownAt);
+    const at = describedInstant(asOf, known, clockNow);
     const readFilter = toRelationshipFilter(filter);
     const query = {
       ...(page.direction === 'forwards' ? { first: page.size } : { last: page.size }),
@@ -90,6 +95,7 @@ export class RelationshipQueries {
       at: at ?? now,
       ...(readFilter === undefined ? {} : { filter: readFilter }),
       ...(orderBy === null || orderBy === undefined ? {} : { orderBy: toRelationshipOrder(orderBy) }),
+      ...(known === undefined ? {} : { knownAt: known }),
     };
     const listed = await translatingErrors(async () =>
       at === null
@@ -115,10 +121,10 @@ export class RelationshipQueries {
     };
   }
 
-  private async asOf(ctx: RequestContext, id: string, at: number): Promise<Relationship | null> {
+  private async asOf(ctx: RequestContext, id: string, at: number, knownAt: number | undefined): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
-    const state = stateAt(events, at, this.services.rules, initialState(id));
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null });
+    const state = stateAsOf(events, { asOf: at, knownAt }, this.services.rules, id);
+    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf', { asOf: at, knownAt: knownAt ?? null });
   }
 }
 

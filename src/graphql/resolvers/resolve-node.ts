@@ -51,10 +51,11 @@ export async function relationshipIn(ctx: RequestContext, services: CourtshipSer
     const row = services.readSide.getRelationship(ctx.tenant, id);
     return row === null ? null : new Relationship(ctx.tenant, row.state, services.clock.now(), services.rules, 'recorded');
   }
-  // Record-time snapshots (`knownAt`) come with the time model (issue 13), which resolves them here.
-  if (scope.knownAt !== null || scope.asOf === null) return null;
-  const row = await services.readSide.getRelationshipAsOf(ctx.tenant, id, scope.asOf);
+  // relationship(id, asOf, knownAt) always names its snapshot with the business instant it describes.
+  if (scope.asOf === null) return null;
+  const knownAt = scope.knownAt ?? undefined;
+  const row = await services.readSide.getRelationshipAsOf(ctx.tenant, id, { asOf: scope.asOf, knownAt });
   return row === null
     ? null
-    : new Relationship(ctx.tenant, row.state, scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: null });
+    : new Relationship(ctx.tenant, row.state, scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: scope.knownAt });
 }

@@ -40,4 +40,11 @@ export class PhaseTransition {
 
   @Field(() => TransitionCause, { description: 'What caused it.' })
   cause!: TransitionCause;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'When this change became known: the record time of the event whose recording made it part of the history (a late fact, for a change it brought). Null for a deadline due but not recorded yet.',
+  })
+  recordedAt!: string | null;
 }

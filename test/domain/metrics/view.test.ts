@@ -20,7 +20,15 @@ describe('a relationship as the API shows it', () => {
       openQuestions: [{ questionId: 'q1', topic: 'PRICING', askedAt: '2025-01-09T09:00:00.000Z', age: { iso: 'P2D' } }],
     });
     expect(view.phaseHistory).toEqual([
-      { from: 'ATTRACTION', to: 'DATING', at: '2025-01-08T09:00:00.000Z', cycle: 1, cause: { kind: 'EVENT', eventType: 'InterestSignaled', revision: 2 } },
+      {
+        from: 'ATTRACTION',
+        to: 'DATING',
+        at: '2025-01-08T09:00:00.000Z',
+        cycle: 1,
+        cause: { kind: 'EVENT', eventType: 'InterestSignaled', revision: 2 },
+        // Folded from events without record times: not known when it became known.
+        recordedAt: null,
+      },
     ]);
     expect(view.readiness?.reasons.map((r) => r.code)).toEqual(['OPEN_QUESTIONS']);
   });

@@ -19,6 +19,8 @@ import { startServer, type E2EServer } from '../support/server.js';
 const TARGET = 'target';
 /** The target's last event; the server clock stands at NOW. */
 const LAST_EVENT = Date.parse('2025-02-10T10:00:00Z');
+/** The target's RelationshipOpened: nothing may be dated before it (a later, late fact is accepted). */
+const OPENED = Date.parse('2025-02-10T08:00:00Z');
 const NOW = Date.parse('2025-03-01T00:00:00Z');
 const FUTURE = NOW + 5 * 60_000 + 1000;
 
@@ -91,7 +93,7 @@ const validEvent: fc.Arbitrary<EventJson> = fc.record({
 const defect: fc.Arbitrary<Defect> = fc.oneof(
   fc.string().filter((t) => !(EVENT_TYPES as readonly string[]).includes(t)).map((type) => defectOf('unknown type', (e) => ({ ...e, type }))),
   notAnInstant.map((occurredAt) => defectOf('occurredAt not an instant', (e) => ({ ...e, occurredAt }))),
-  iso(Date.parse('1970-01-01T00:00:00Z'), LAST_EVENT - 1).map((occurredAt) => defectOf('occurredAt before the last event', (e) => ({ ...e, occurredAt }))),
+  iso(Date.parse('1970-01-01T00:00:00Z'), OPENED - 1).map((occurredAt) => defectOf('occurredAt before the opening', (e) => ({ ...e, occurredAt }))),
   iso(FUTURE, Date.parse('2100-01-01T00:00:00Z')).map((occurredAt) => defectOf('occurredAt in the future', (e) => ({ ...e, occurredAt }))),
   notOneOf(['VENDOR', 'PROSPECT', 'SYSTEM']).map((actor) => defectOf('bad actor', (e) => ({ ...e, actor }))),
   fc.constantFrom('type', 'occurredAt', 'actor').map((field) => defectOf('missing ' + field, (e) => omit(e, field))),
@@ -167,7 +169,7 @@ const referencesNothing = fc.oneof(
 const typedDefect: fc.Arbitrary<Defect> = fc.oneof(
   // null is no defect here: a typed mutation's occurredAt is optional (it defaults to now).
   notAnInstant.filter((v) => v !== null).map((occurredAt) => defectOf('occurredAt not an instant', (i) => ({ ...i, occurredAt }))),
-  iso(0, LAST_EVENT - 1).map((occurredAt) => defectOf('occurredAt before the last event', (i) => ({ ...i, occurredAt }))),
+  iso(0, OPENED - 1).map((occurredAt) => defectOf('occurredAt before the opening', (i) => ({ ...i, occurredAt }))),
   iso(FUTURE, Date.parse('2100-01-01T00:00:00Z')).map((occurredAt) => defectOf('occurredAt in the future', (i) => ({ ...i, occurredAt }))),
   notOneOf(CHANNELS).map((channel) => defectOf('bad channel', (i) => ({ ...i, channel }))),
   notOneOf(['VENDOR', 'PROSPECT', 'SYSTEM']).map((actor) => defectOf('bad actor', (i) => ({ ...i, actor }))),

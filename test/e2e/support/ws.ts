@@ -92,7 +92,7 @@ export function record<T = any>(client: Client, query: string, variables?: Recor
 
 export const PHASE_CHANGED = `subscription($relationshipId: ID, $phases: [Phase!], $after: String) {
   phaseChanged(relationshipId: $relationshipId, phases: $phases, after: $after) {
-    relationshipId from to at cursor cause { kind eventType rule }
+    relationshipId from to at cycle cursor recordedAt retracted cause { kind eventType rule revision position } correctedBy { eventType revision }
   }
 }`;
 
@@ -101,8 +101,12 @@ export interface PhaseChangeJson {
   from: string | null;
   to: string;
   at: string;
+  cycle: number;
   cursor: string;
-  cause: { kind: string; eventType: string | null; rule: string | null };
+  recordedAt: string;
+  retracted: boolean;
+  correctedBy: { eventType: string; revision: number } | null;
+  cause: { kind: string; eventType: string | null; rule: string | null; revision: number | null; position: string | null };
 }
 
 /**
