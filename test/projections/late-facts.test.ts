@@ -207,6 +207,25 @@ describe('late facts on the read side, whatever the arrival order', () => {
   }, 240_000);
 });
 
+describe('a chunked catch-up on worker threads', () => {
+  it('re-folds late facts as the live projector does', async () => {
+    const [sample] = fc.sample(deliveries, { numRuns: 1, seed: 1313 });
+    const live = ws.projector('live', { parallel: false });
+    live.start();
+    await deliver(sample!.concat(sample!));
+    await live.catchUp();
+    const threads = ws.projector('threads', { parallel: { workers: 2, minEvents: 1, chunkEvents: 5 } });
+    threads.start();
+    await threads.catchUp(20_000);
+    const byId = (rows: Iterable<{ id: string; state: RelationshipState }>) =>
+      Object.fromEntries([...rows].map((row) => [row.id, comparable(row.state)]));
+    expect(byId(threads.relationships())).toEqual(byId(live.relationships()));
+    const changes = live.listPhaseChanges('acme', { first: 100_000 });
+    expect(changes.some((c) => c.retracted)).toBe(true);
+    expect(threads.listPhaseChanges('acme', { first: 100_000 })).toEqual(changes);
+  }, 60_000);
+});
+
 describe('state as of T, known at K', () => {
   it('equals a fresh fold, in business order, of the events recorded by K that occurred by T', () => {
     const stories = arrivalArbitrary(30)
