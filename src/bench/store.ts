@@ -4,13 +4,12 @@
  * inserts and select+parse, and next to the Emmett SQLite store (the peer) on
  * the same events, with the same durability (WAL, synchronous=FULL).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { NewEvent } from '../store/port.js';
 import { openSqliteStore, type SynchronousLevel } from '../store/sqlite.js';
 import { openEmmett } from './emmett.js';
 import { rate } from './measure.js';
+import { openRaw } from './raw-log.js';
 import type { BenchRow } from './report.js';
 import { workloadStreams } from './workload.js';
 
@@ -113,38 +112,4 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 function fmtCount(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** Same row shape as the store writes, in a table with no index but the key. */
-function openRaw(file: string, synchronous: SynchronousLevel) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.exec(`CREATE TABLE events (
-    position INTEGER PRIMARY KEY, stream_id TEXT, revision INTEGER, event_id TEXT,
-    type TEXT, data TEXT, metadata TEXT, recorded_at INTEGER)`);
-  const insert = db.prepare(
-    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const select = db.prepare('SELECT * FROM events ORDER BY position');
-  const revisions = new Map<string, number>();
-  const insertBatch = db.transaction((streamId: string, batch: NewEvent[]) => {
-    let revision = revisions.get(streamId) ?? -1;
-    const now = Date.now();
-    for (const event of batch) {
-      insert.run(streamId, ++revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {}), now);
-    }
-    revisions.set(streamId, revision);
-  });
-  return {
-    insertBatch: (streamId: string, batch: NewEvent[]) => insertBatch.immediate(streamId, batch),
-    readAll: () => {
-      for (const r of select.iterate() as Iterable<{ data: string; metadata: string }>) {
-        JSON.parse(r.data);
-        JSON.parse(r.metadata);
-      }
-    },
-    close: () => db.close(),
-  };
 }
