@@ -93,8 +93,12 @@ export class GroupCommit<T> {
           events += group[i]!.events;
         }
       });
-      if (appends > 0) this.afterCommit({ appends, events });
-      outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+      try {
+        if (appends > 0) this.afterCommit({ appends, events });
+      } finally {
+        // Committed: whatever a listener does, every append of the group is told.
+        outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+      }
     }
   }
 
