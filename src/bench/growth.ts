@@ -18,11 +18,14 @@ interface Latency {
 export interface Growth {
   readonly section: string;
   readonly name: string;
+  readonly baseline: string;
   readonly unit: string;
   readonly small: number;
   readonly large: number;
   /** large / small of the value (for req/s and events/s, below 1 is a slowdown). */
   readonly valueGrowth: number;
+  /** The same for the row's same-run baseline: how much of the change is the machine's. */
+  readonly baselineGrowth: number;
   /** large / small of p50 and p99, when both rows have them. */
   readonly p50Growth: number | null;
   readonly p99Growth: number | null;
@@ -38,10 +41,12 @@ export function growth(small: BenchReport, large: BenchReport): Growth[] {
     out.push({
       section: row.section,
       name: scaleless(row.name),
+      baseline: row.baseline.name,
       unit: row.courtship.unit,
       small: before.courtship.value,
       large: row.courtship.value,
       valueGrowth: row.courtship.value / before.courtship.value,
+      baselineGrowth: row.baseline.value / before.baseline.value,
       p50Growth: a && b ? b.p50 / a.p50 : null,
       p99Growth: a && b ? b.p99 / a.p99 : null,
     });
@@ -50,7 +55,7 @@ export function growth(small: BenchReport, large: BenchReport): Growth[] {
 }
 
 function key(row: BenchRow): string {
-  return `${row.section}\u0000${scaleless(row.name)}`;
+  return `${row.section}\u0000${scaleless(row.name)}\u0000${row.baseline.name}`;
 }
 
 /** "server RSS, 25,000 relationships / 915,000 events loaded" → "server RSS, N relationships / M events loaded". */
@@ -69,11 +74,11 @@ export function formatGrowth(small: BenchReport, large: BenchReport): string {
   return [
     `Growth from ${small.scale.relationships.toLocaleString('en-US')} to ${large.scale.relationships.toLocaleString('en-US')} relationships`,
     '',
-    '| section | measure | small | large | value growth | p50 growth | p99 growth |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| section | measure | small | large | value growth | p50 growth | p99 growth | baseline | baseline growth |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...growth(small, large).map(
       (g) =>
-        `| ${g.section} | ${g.name} | ${value(g.small)} ${g.unit} | ${value(g.large)} ${g.unit} | ${times(g.valueGrowth)} | ${times(g.p50Growth)} | ${times(g.p99Growth)} |`,
+        `| ${g.section} | ${g.name} | ${value(g.small)} ${g.unit} | ${value(g.large)} ${g.unit} | ${times(g.valueGrowth)} | ${times(g.p50Growth)} | ${times(g.p99Growth)} | ${g.baseline} | ${times(g.baselineGrowth)} |`,
     ),
   ].join('\n');
 }

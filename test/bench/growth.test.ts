@@ -31,8 +31,17 @@ describe('growth between two scales', () => {
   it('divides the large run by the small one, latencies included, matching rows whatever scale their names mention', () => {
     const rows = growth(report(25_000, [list(400, 10, 40), rss('25,000', 200)]), report(100_000, [list(200, 25, 60), rss('100,000', 300)]));
     expect(rows).toEqual([
-      expect.objectContaining({ section: 'http', valueGrowth: 0.5, p50Growth: 2.5, p99Growth: 1.5 }),
+      expect.objectContaining({ section: 'http', valueGrowth: 0.5, p50Growth: 2.5, p99Growth: 1.5, baselineGrowth: 1 }),
       expect.objectContaining({ section: 'memory', name: 'server RSS once caught up, N relationships / M events loaded', valueGrowth: 1.5, p50Growth: null }),
+    ]);
+  });
+
+  it('keeps apart the rows of one measure against two baselines', () => {
+    const against = (baseline: string, value: number): BenchRow => ({ ...list(1, 1, 1), baseline: { ...bare, name: baseline, value } });
+    const rows = growth(report(1, [against('raw', 10), against('peer', 20)]), report(2, [against('raw', 5), against('peer', 40)]));
+    expect(rows.map((g) => [g.baseline, g.baselineGrowth])).toEqual([
+      ['raw', 0.5],
+      ['peer', 2],
     ]);
   });
 
