@@ -35,6 +35,10 @@ const environment = z
     COURTSHIP_MAX_DEPTH: positiveInt(15),
     /** Largest accepted query cost (see src/server/limits/cost.ts). */
     COURTSHIP_MAX_COST: positiveInt(5_000),
+    /** Most fields an operation may select once its fragments are expanded (src/server/limits/size.ts). */
+    COURTSHIP_MAX_FIELDS: positiveInt(2_000),
+    /** Most lexical tokens in a query document, checked while parsing, before validation. */
+    COURTSHIP_MAX_TOKENS: positiveInt(5_000),
     /** How long shutdown waits for in-flight requests and subscriptions before cutting them. */
     COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
     /** SQLite durability: FULL survives power loss, NORMAL only process crashes (docs/STORE.md). */
@@ -71,6 +75,8 @@ export interface Settings {
   readonly bodyLimitBytes: number;
   readonly maxDepth: number;
   readonly maxCost: number;
+  readonly maxFields: number;
+  readonly maxTokens: number;
   readonly shutdownGraceMs: number;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
@@ -111,6 +117,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     bodyLimitBytes: e.COURTSHIP_BODY_LIMIT,
     maxDepth: e.COURTSHIP_MAX_DEPTH,
     maxCost: e.COURTSHIP_MAX_COST,
+    maxFields: e.COURTSHIP_MAX_FIELDS,
+    maxTokens: e.COURTSHIP_MAX_TOKENS,
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
     sqliteSynchronous: e.COURTSHIP_SQLITE_SYNCHRONOUS,
     corsOrigins: (e.COURTSHIP_CORS_ORIGINS ?? '')

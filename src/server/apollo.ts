@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
 import type { KnownQueries } from './known-queries.js';
-import { checkQueryLimits, type QueryLimits } from './limits/index.js';
+import { checkQueryLimits, DEFAULT_MAX_TOKENS, type QueryLimits } from './limits/index.js';
+import { tokenLimitError } from './limits/tokens.js';
 import { logUnexpectedErrors, type ErrorFormatting } from './result-errors.js';
 
 /** What the HTTP layer learns about a request from inside Apollo's pipeline, for its log line. */
@@ -37,9 +38,14 @@ export function createApollo(options: ApolloOptions): ApolloServer<RequestContex
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: options.errorFormatting.includeStacktraceInErrorResponses,
-    formatError: options.errorFormatting.formatError,
+    formatError: (formatted, error) => {
+      const tooLarge = tokenLimitError(error);
+      return options.errorFormatting.formatError(tooLarge ? tooLarge.toJSON() : formatted, tooLarge ?? error);
+    },
     // Explicit, though they are Apollo's defaults: one operation per request, CSRF checks on.
     allowBatchedHttpRequests: false,
+    // A document's size is bounded while it is parsed, before validation walks it (refused as QUERY_TOO_COMPLEX, see errors.ts).
+    parseOptions: { maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS },
     csrfPrevention: true,
     plugins: [
       // Courtship serves its own offline IDE (src/server/ide); Apollo's landing page loads from a CDN.

@@ -5,6 +5,7 @@ import { estimateCost, operationCost } from '../../../src/server/limits/cost.js'
 import { operationDepth } from '../../../src/server/limits/depth.js';
 import { checkQueryLimits } from '../../../src/server/limits/index.js';
 import { selectOperation } from '../../../src/server/limits/operation.js';
+import { operationSize } from '../../../src/server/limits/size.js';
 
 const schema = buildSchema(`
   type Query {
@@ -112,5 +113,31 @@ describe('limits measured once per document', () => {
     expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
     expect(checkQueryLimits(schema, document, 'Large', undefined, limits)?.cost).toBe(901);
     expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
+  });
+});
+
+describe('fragments spread many times', () => {
+  /** Each fragment spreads the next twice: the expansion doubles at every level. */
+  const bomb = (levels: number, leaf: string) =>
+    `{ ...F0 } ${Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${levels} on Query { ${leaf} }`;
+  const selected = (query: string) => selectOperation(parse(query), undefined)!;
+
+  it('are measured once each: 2^40 expanded fields counted without expanding them', () => {
+    const query = bomb(40, 'relationships(first: 1) { totalCount }');
+    expect(operationSize(selected(query))).toBe(2 ** 40 * 2);
+    expect(operationDepth(selected(query))).toBe(2);
+    expect(cost(query)).toBe(2 ** 40 * (1 + 1));
+  });
+
+  it('count __typename as a field to collect, though it costs nothing', () => {
+    const query = bomb(23, '__typename');
+    expect(cost(query)).toBe(0);
+    expect(operationSize(selected(query))).toBe(2 ** 23);
+    expect(checkQueryLimits(schema, parse(query), undefined, undefined, { maxDepth: 10, maxCost: 1000, maxFields: 2000 })?.error?.extensions)
+      .toEqual({ code: 'QUERY_TOO_COMPLEX', measure: 'fields', limit: 2000, actual: 2 ** 23 });
+  });
+
+  it('lets the standard introspection query through the default field limit', () => {
+    expect(operationSize(selected(getIntrospectionQuery()))).toBeLessThanOrEqual(loadSettings({}).maxFields);
   });
 });
