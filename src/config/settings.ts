@@ -39,6 +39,10 @@ const environment = z
     COURTSHIP_MAX_FIELDS: positiveInt(2_000),
     /** Most lexical tokens in a query document, checked while parsing, before validation. */
     COURTSHIP_MAX_TOKENS: positiveInt(5_000),
+    /** WebSocket caps per bearer token (src/server/ws-limits.ts); frames are capped at COURTSHIP_BODY_LIMIT. */
+    COURTSHIP_WS_MAX_SOCKETS_PER_TOKEN: positiveInt(1_000),
+    COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(100),
+    COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(2_000),
     /** How long shutdown waits for in-flight requests and subscriptions before cutting them. */
     COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
     /** SQLite durability: FULL survives power loss, NORMAL only process crashes (docs/STORE.md). */
@@ -78,6 +82,8 @@ export interface Settings {
   readonly maxFields: number;
   readonly maxTokens: number;
   readonly shutdownGraceMs: number;
+  /** Open WebSocket sockets and operations one token may hold. */
+  readonly wsLimits: { readonly maxSocketsPerToken: number; readonly maxSubscriptionsPerSocket: number; readonly maxSubscriptionsPerToken: number };
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
@@ -120,6 +126,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     maxFields: e.COURTSHIP_MAX_FIELDS,
     maxTokens: e.COURTSHIP_MAX_TOKENS,
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
+    wsLimits: {
+      maxSocketsPerToken: e.COURTSHIP_WS_MAX_SOCKETS_PER_TOKEN,
+      maxSubscriptionsPerSocket: e.COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerToken: e.COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+    },
     sqliteSynchronous: e.COURTSHIP_SQLITE_SYNCHRONOUS,
     corsOrigins: (e.COURTSHIP_CORS_ORIGINS ?? '')
       .split(',')

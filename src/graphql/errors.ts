@@ -19,6 +19,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A subscriber fell too far behind and was cut off; resubscribe with `after: lastCursor`. */
   SUBSCRIBER_OVERFLOW: 'SUBSCRIBER_OVERFLOW',
+  /** Over the cap of open subscriptions per socket or per token (`extensions.scope`, `limit`); end one first. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** Over a per-token rate limit for expensive operations; retry after `extensions.retryAfterMs`. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The server is shutting down; retry against another instance or later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

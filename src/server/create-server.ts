@@ -18,7 +18,7 @@ export type ServerSettings = Pick<
   Settings,
   'port' | 'host' | 'development' | 'ide' | 'introspection' | 'bodyLimitBytes' | 'maxDepth' | 'maxCost' | 'shutdownGraceMs'
 > &
-  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens'>>;
+  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens' | 'wsLimits'>>;
 
 export interface CreateServerOptions<TContext extends RequestContext = RequestContext> {
   readonly schema: GraphQLSchema;
@@ -107,6 +107,7 @@ export async function createServer<TContext extends RequestContext = RequestCont
     formatErrors: (errors) =>
       errors.map((error) => formatError(error.toJSON(), error, errorOptions)),
     keepAliveMs: options.keepAliveMs ?? 12_000,
+    wsLimits: { maxPayloadBytes: settings.bodyLimitBytes, ...settings.wsLimits },
   });
   const stopWatchingRevocations = tokens.watchRevocations(options.revocationPollMs ?? 1_000);
 

@@ -29,6 +29,7 @@ export function createToken(dataDir: string, tenant: string, scopes: readonly Sc
 
 export interface ChildServer {
   readonly url: string;
+  readonly pid: number;
   readonly origin: string;
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
@@ -39,10 +40,10 @@ export interface ChildServer {
 }
 
 /** Starts the server on a free loopback port; resolves once it listens and reports ready (projector caught up). */
-export async function startChild(dataDir: string, timeoutMs = 20_000): Promise<ChildServer> {
+export async function startChild(dataDir: string, timeoutMs = 20_000, env: Record<string, string> = {}): Promise<ChildServer> {
   assertBuilt();
   const child: ChildProcess = spawn(process.execPath, [DIST_MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COURTSHIP_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COURTSHIP_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errors = '';
@@ -67,6 +68,7 @@ export async function startChild(dataDir: string, timeoutMs = 20_000): Promise<C
   const origin = new URL(url).origin;
   const handle: ChildServer = {
     url,
+    pid: child.pid!,
     origin,
     exited,
     stderr: () => errors,
