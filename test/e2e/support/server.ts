@@ -24,6 +24,8 @@ export interface E2EServer {
   token(tenant: string, scopes?: readonly Scope[]): string;
   /** Graceful stop and start on the same data dir; resolves once the projector has caught up. */
   restart(): Promise<void>;
+  /** The server's log lines at `info` and above, parsed (kept across restarts). */
+  logs(): Record<string, unknown>[];
   /** Stops the server and deletes the data dir. */
   close(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<E2EServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courtship-e2e-'));
   const clock = new ManualClock(options.now ?? '2025-03-01T00:00:00Z');
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
   const boot = async () => {
     const settings = loadSettings({
       PORT: '0',
@@ -45,7 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
       LOG_LEVEL: 'silent',
       ...options.env,
     });
-    const app = await startCourtship({ settings, logger: createLogger({ level: 'silent' }), clock });
+    const app = await startCourtship({ settings, logger, clock });
     await app.projector.catchUp(10_000);
     return app;
   };
@@ -64,6 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
     get wsUrl() {
       return app.server.url.replace(/^http/, 'ws');
     },
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     token: (tenant, scopes = ['read', 'write']) => app.tokens.create({ tenant, scopes }).token,
     async restart() {
       await app.close();
