@@ -24,7 +24,7 @@ export interface E2EServer {
   token(tenant: string, scopes?: readonly Scope[]): string;
   /** Graceful stop and start on the same data dir; resolves once the projector has caught up. */
   restart(): Promise<void>;
-  /** The server's log lines at `info` and above, parsed (kept across restarts). */
+  /** The server's log lines at `warn` and above, parsed (kept across restarts). */
   logs(): Record<string, unknown>[];
   /** Stops the server and deletes the data dir. */
   close(): Promise<void>;
@@ -40,7 +40,7 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courtship-e2e-'));
   const clock = new ManualClock(options.now ?? '2025-03-01T00:00:00Z');
   const lines: string[] = [];
-  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
   const boot = async () => {
     const settings = loadSettings({
       PORT: '0',
