@@ -22,8 +22,11 @@ export interface E2EServer {
   readonly wsUrl: string;
   /** A new bearer token for a tenant (tokens survive restarts: they live in the data dir). */
   token(tenant: string, scopes?: readonly Scope[]): string;
-  /** Graceful stop and start on the same data dir; resolves once the projector has caught up. */
-  restart(): Promise<void>;
+  /**
+   * Graceful stop and start on the same data dir; resolves once the projector
+   * has caught up. `whileStopped` runs in between (an operator's backup, restore or import).
+   */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   /** The server's log lines at `warn` and above, parsed (kept across restarts). */
   logs(): Record<string, unknown>[];
   /** Stops the server and deletes the data dir. */
@@ -70,8 +73,9 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
     },
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     token: (tenant, scopes = ['read', 'write']) => app.tokens.create({ tenant, scopes }).token,
-    async restart() {
+    async restart(whileStopped) {
       await app.close();
+      await whileStopped?.();
       app = await boot();
     },
     async close() {
