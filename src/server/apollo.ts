@@ -67,13 +67,20 @@ function queryLimitsPlugin(limits: QueryLimits & Pick<ApolloOptions, 'records'>)
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           const check = checkQueryLimits(schema, document, operationName, request.variables, limits);
           const record = request.http ? limits.records.get(request.http) : undefined;
           if (record && check) record.cost = check.cost;
           if (check?.error) {
             throw new GraphQLError(check.error.message, {
               extensions: { ...check.error.extensions, http: { status: 400, headers: new HeaderMap() } },
+            });
+          }
+          const limited = check ? limits.budget?.charge(contextValue.tokenId, check.cost) : undefined;
+          if (limited) {
+            const retryAfter = String(Math.ceil(Number(limited.extensions.retryAfterMs) / 1000));
+            throw new GraphQLError(limited.message, {
+              extensions: { ...limited.extensions, http: { status: 429, headers: new HeaderMap([['retry-after', retryAfter]]) } },
             });
           }
         },

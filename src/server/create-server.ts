@@ -11,6 +11,7 @@ import { createApollo, type RequestRecord } from './apollo.js';
 import type { ReadinessCheck } from './health.js';
 import { createHttpHandler, GRAPHQL_PATH } from './http.js';
 import { KnownQueries } from './known-queries.js';
+import { ExpensiveOperationBudget } from './limits/rate.js';
 import type { ErrorFormatting } from './result-errors.js';
 import { attachSubscriptionServer } from './ws.js';
 
@@ -18,7 +19,7 @@ export type ServerSettings = Pick<
   Settings,
   'port' | 'host' | 'development' | 'ide' | 'introspection' | 'bodyLimitBytes' | 'maxDepth' | 'maxCost' | 'shutdownGraceMs'
 > &
-  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens' | 'wsLimits'>>;
+  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens' | 'wsLimits' | 'expensive'>>;
 
 export interface CreateServerOptions<TContext extends RequestContext = RequestContext> {
   readonly schema: GraphQLSchema;
@@ -74,6 +75,9 @@ export async function createServer<TContext extends RequestContext = RequestCont
     maxCost: settings.maxCost,
     ...(settings.maxFields !== undefined ? { maxFields: settings.maxFields } : {}),
     ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
+    ...(settings.expensive !== undefined
+      ? { budget: new ExpensiveOperationBudget({ ...settings.expensive, burst: 2 * settings.maxCost }) }
+      : {}),
   };
   const knownQueries = new KnownQueries({ ...limits, ...errorFormatting });
   const apollo = createApollo({ ...settings, ...limits, schema, httpServer, logger, records, knownQueries, errorFormatting });

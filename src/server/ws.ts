@@ -130,6 +130,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           logOperation(log, payload.operationName ?? undefined, 0, codesOf(prepared.errors));
           return prepared.errors;
         }
+        const limited = options.budget?.charge(principal.tokenId, prepared.cost);
+        if (limited) {
+          logOperation(log, prepared.operationName, 0, [ErrorCode.RATE_LIMITED]);
+          return [limited];
+        }
         const contextValue = await options.buildContext({
           tenant: principal.tenant,
           scopes: principal.scopes,

@@ -17,6 +17,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { SelectedOperation } from './operation.js';
+import { extraWork } from './weights.js';
 
 /**
  * type-graphql's `@Field({ complexity })` puts either a number or an
@@ -51,6 +52,8 @@ export interface CostEstimate {
  *   items, so what it selects counts that many times (`relationships(first:
  *   50) { … }` costs 1 + 50 × the cost of one relationship);
  * - a field whose complexity is an estimator function returns its own total;
+ * - a root field adds the work it does beyond its selection (weights.ts:
+ *   analytics, `asOf` replays, filtered event scans);
  * - `__typename` is free; fragments on several types all count (an upper bound);
  * - a fragment is walked once and its cost reused wherever it is spread.
  * Variables matter (`first: $n`), which is why this runs once the operation
@@ -115,18 +118,21 @@ export function estimateCost(
     if (field === TypeNameMetaFieldDef) return 0;
     const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
     const estimated = typeof complexity === 'function';
-    if (readsVariable(node, estimated ? undefined : PAGE_ARGUMENTS)) followsVariables = true;
+    // Root fields' other arguments (asOf, filter) weigh too (weights.ts).
+    const root = parentType === schema.getQueryType();
+    if (readsVariable(node, estimated ? undefined : root ? WEIGHED_ROOT_ARGUMENTS : PAGE_ARGUMENTS)) followsVariables = true;
     const args = argumentsOf(field, node, hasVariable(node) ? coercedVariables() : {});
     const childType = getNamedType(field.type);
     const childComplexity =
       node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType) : 0;
 
+    const extra = root ? extraWork(parentType.name, field.name, args) : 0;
     if (estimated) {
       const total = complexity({ type: parentType, field, node, args, childComplexity });
-      if (typeof total === 'number' && Number.isFinite(total)) return total;
+      if (typeof total === 'number' && Number.isFinite(total)) return total + extra;
     }
     const own = typeof complexity === 'number' ? complexity : DEFAULT_FIELD_COST;
-    return own + pageSize(args) * childComplexity;
+    return own + extra + pageSize(args) * childComplexity;
   };
 
   const root = schema.getRootType(operation.operation);
@@ -136,6 +142,8 @@ export function estimateCost(
 
 /** The arguments `pageSize` reads. */
 const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
+/** And those `extraWork` reads on root fields. */
+const WEIGHED_ROOT_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_ARGUMENTS, 'asOf', 'filter']);
 
 /** Whether a variable appears in the field's arguments (only those named, when names are given). */
 function readsVariable(node: FieldNode, names: ReadonlySet<string> | undefined): boolean {

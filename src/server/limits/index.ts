@@ -3,6 +3,7 @@ import { tooComplex } from '../../graphql/errors.js';
 import { estimateCost } from './cost.js';
 import { operationDepth } from './depth.js';
 import { selectOperation, type SelectedOperation } from './operation.js';
+import type { ExpensiveOperationBudget } from './rate.js';
 import { operationSize } from './size.js';
 
 export interface QueryLimits {
@@ -12,6 +13,8 @@ export interface QueryLimits {
   readonly maxFields?: number;
   /** Most lexical tokens in a document (COURTSHIP_MAX_TOKENS); DEFAULT_MAX_TOKENS when absent. */
   readonly maxTokens?: number;
+  /** Per-token budget for expensive operations (rate.ts); none when absent. */
+  readonly budget?: ExpensiveOperationBudget;
 }
 
 /** COURTSHIP_MAX_TOKENS's default: the standard introspection query has a few hundred. */

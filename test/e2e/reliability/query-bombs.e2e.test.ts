@@ -92,3 +92,47 @@ describe('a huge document', () => {
     expect(errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'tokens' });
   });
 });
+
+describe('aliases of expensive fields', () => {
+  const aliases = (count: number, field: string) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+
+  it('150 funnel(asOf:) are refused by cost before running', async () => {
+    const { result: reply, ms } = await timed(() => gql(server.url, reader, aliases(150, 'funnel(asOf: "2025-02-15T00:00:00Z") { total }')));
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'cost', limit: 5_000 });
+    expect(Number(reply.errors?.[0]?.extensions?.actual)).toBeGreaterThan(150 * 1_000);
+    // It took 22 s to run; refusing it is parsing and validating 1,800 tokens.
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('rarely matching event scans are refused by cost before running: 100 of them, and 300 (then by size too)', async () => {
+    const scan = 'events(first: 3, filter: { actors: [SYSTEM], occurredTo: "2000-01-01T00:00:00Z" }) { edges { cursor } }';
+    const hundred = await gql(server.url, reader, aliases(100, scan));
+    expect(hundred.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'cost' });
+    const threeHundred = await gql(server.url, reader, aliases(300, scan));
+    expect(threeHundred.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+});
+
+describe('the budget for expensive operations', () => {
+  const EXPENSIVE = '{ decaySummary(asOf: "2025-02-15T00:00:00Z") { decaying } }';
+
+  it('lets a token run a few, then refuses with RATE_LIMITED, a retry hint and 429, over HTTP and WebSocket', async () => {
+    const analyst = server.token('acme', ['read']);
+    // Each costs about 4,300 of a burst of 10,000 (twice COURTSHIP_MAX_COST).
+    expect((await gql(server.url, analyst, EXPENSIVE)).errors).toBeUndefined();
+    expect((await gql(server.url, analyst, EXPENSIVE)).errors).toBeUndefined();
+    const refused = await gql(server.url, analyst, EXPENSIVE);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(refused.errors?.[0]?.extensions?.retryAfterMs)).toBeGreaterThan(1_000);
+
+    const client = wsClient(server.wsUrl, analyst);
+    clients.push(client);
+    const end = await record(client.client, EXPENSIVE).waitForEnd();
+    expect((end as { error: { extensions: Record<string, unknown> }[] }).error[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+
+    // Other tokens, and cheap queries of this one, are not affected.
+    expect((await gql(server.url, server.token('acme', ['read']), EXPENSIVE)).errors).toBeUndefined();
+    expect((await gql(server.url, analyst, '{ relationship(id: "r1") { id } }')).errors).toBeUndefined();
+  });
+});

@@ -141,3 +141,35 @@ describe('fragments spread many times', () => {
     expect(operationSize(selected(getIntrospectionQuery()))).toBeLessThanOrEqual(loadSettings({}).maxFields);
   });
 });
+
+describe('the work a root field does', () => {
+  const work = buildSchema(`
+    type Query { funnel(asOf: String): Funnel! events(first: Int = 50, filter: Filter): [Event!]! }
+    type Funnel { total: Int! }
+    type Event { type: String! }
+    input Filter { actors: [String!] relationshipIds: [ID!] }
+  `);
+  const costOf = (query: string, variables?: Record<string, unknown>) =>
+    operationCost(work, selectOperation(parse(query), undefined)!, variables);
+
+  it('weighs analytics, and far more with asOf (a replay of every stream)', () => {
+    expect(costOf('{ funnel { total } }')).toBe(1 + 50 + 1);
+    expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+  });
+
+  it('counts 150 aliases of funnel(asOf:) far over the default limit', () => {
+    const query = `{ ${Array.from({ length: 150 }, (_, i) => `a${i}: funnel(asOf: "2025-01-01T00:00:00Z") { total }`).join(' ')} }`;
+    expect(costOf(query)).toBe(150 * (1 + 1_560 + 1));
+  });
+
+  it('weighs an event page that scans the log, not one that reads streams', () => {
+    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"] }) { type } }')).toBe(1 + 110 + 3);
+    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"], relationshipIds: ["r1"] }) { type } }')).toBe(1 + 3);
+  });
+
+  it('follows asOf given as a variable', () => {
+    const query = 'query ($at: String) { funnel(asOf: $at) { total } }';
+    expect(estimateCost(work, selectOperation(parse(query), undefined)!, { at: '2025-01-01T00:00:00Z' })).toEqual({ cost: 1 + 1_560 + 1, followsVariables: true });
+    expect(costOf(query, {})).toBe(1 + 50 + 1);
+  });
+});
