@@ -268,7 +268,7 @@ export class Projector implements ReadSide {
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
         const batch = foldBatch(table, page, { listEvents: false });
-        db.commit(batch, anchorOf(page));
+        db.commit(batch, anchorOf(page, after ?? null));
         for (const row of batch.rows) table.set(row);
         after = batch.checkpoint;
         applied += page.length;
@@ -404,11 +404,16 @@ export class Projector implements ReadSide {
     this.position = null;
   }
 
-  /** Records the event at the checkpoint as the anchor, after chunks whose events were read by the workers. */
+  /**
+   * Records the event at the checkpoint as the anchor, after chunks whose
+   * events the workers read. Only the embedded store catches up in chunks,
+   * and its positions are consecutive integers: `checkpoint - 1` is one to read from.
+   */
   private async anchorAtCheckpoint(db: ReadModelDb, checkpoint = this.position): Promise<void> {
     if (checkpoint === null) return;
-    const event = await eventAt(this.store, checkpoint);
-    if (event) db.setAnchor({ position: event.position, eventId: event.id });
+    const after = checkpoint > 1n ? checkpoint - 1n : null;
+    const event = await eventAt(this.store, checkpoint, after);
+    if (event) db.setAnchor({ position: event.position, eventId: event.id, after });
   }
 
   /** Applies a long stretch of the log in chunks (on this thread and any worker threads), when the store allows it. */
@@ -499,7 +504,7 @@ export class Projector implements ReadSide {
   private apply(events: readonly RecordedEvent[]): void {
     // The feed's form of each event is only built for someone to hand it to.
     const batch = foldBatch(this.table, events, { listEvents: this.listeners.size > 0 });
-    this.db.commit(batch, anchorOf(events));
+    this.db.commit(batch, anchorOf(events, this.position));
     for (const row of batch.rows) this.table.set(row);
     this.position = batch.checkpoint;
     this.waiters.reached(batch.checkpoint);
