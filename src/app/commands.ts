@@ -265,13 +265,18 @@ function checkMetadata(metadata: unknown, index: number): Record<string, unknown
     throw new InputError(`${field} must be a JSON object`, field, 'INVALID_METADATA', index);
   }
   // Before serialising it: the depth is measured without recursion.
-  if (nestingDepth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+  if (metadataTooDeep(metadata)) {
     throw new InputError(`${field} is nested deeper than ${MAX_METADATA_DEPTH} levels`, field, 'METADATA_TOO_DEEP', index);
   }
   if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
     throw new InputError(`${field} is larger than ${MAX_METADATA_BYTES} bytes`, field, 'METADATA_TOO_LARGE', index);
   }
   return metadata as Record<string, unknown>;
+}
+
+/** Whether metadata nests deeper than MAX_METADATA_DEPTH (then it must not be serialised: the stack would overflow). */
+export function metadataTooDeep(metadata: unknown): boolean {
+  return nestingDepth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH;
 }
 
 /** Nesting depth of objects and arrays (`{}` is 1), measured with an explicit stack; stops counting past `limit`. */
