@@ -11,6 +11,36 @@ import { afterPosition } from './paging.js';
 
 export const CONSISTENCY_WAIT_MS = 5000;
 
+/**
+ * A position no write has reached yet is a client's mistake, not something
+ * to wait for: refused with POSITION_NOT_IN_LOG, for `consistentWith` and a
+ * subscription's `after` alike (a subscription would otherwise wait,
+ * silently, until the log grew past it).
+ */
+export async function refusePastTheEnd(
+  services: Pick<CourtshipServices, 'readSide' | 'store'>,
+  cursor: string | null | undefined,
+  field = 'after',
+): Promise<void> {
+  await refusePositionPastTheEnd(services, afterPosition(cursor, field), field);
+}
+
+/** `refusePastTheEnd` for a position already read from its cursor (a phase change's cursor carries a rank too). */
+export async function refusePositionPastTheEnd(
+  services: Pick<CourtshipServices, 'readSide' | 'store'>,
+  position: bigint | undefined,
+  field = 'after',
+): Promise<void> {
+  if (position === undefined) return;
+  const checkpoint = services.readSide.checkpoint();
+  if (checkpoint !== null && position <= checkpoint) return;
+  const head = await services.store.headPosition();
+  if (head === null || position > head) {
+    const hint = field === 'after' ? 'a cursor the server sent' : 'a position a mutation returned';
+    throw badUserInput(`${field} is past the end of the event log: hand back ${hint}`, { field, reason: 'POSITION_NOT_IN_LOG' });
+  }
+}
+
 export async function awaitConsistency(
   services: Pick<CourtshipServices, 'readSide' | 'store'>,
   consistentWith: string | null | undefined,
@@ -19,14 +49,7 @@ export async function awaitConsistency(
 ): Promise<void> {
   const position = afterPosition(consistentWith, field);
   if (position === undefined) return;
-  const checkpoint = services.readSide.checkpoint();
-  if (checkpoint === null || checkpoint < position) {
-    // A position no write has reached yet is a client's mistake, not something to wait for.
-    const head = await services.store.headPosition();
-    if (head === null || position > head) {
-      throw badUserInput(`${field} is past the end of the event log: hand back a position a mutation returned`, { field, reason: 'POSITION_NOT_IN_LOG' });
-    }
-  }
+  await refusePastTheEnd(services, consistentWith, field);
   try {
     await services.readSide.waitFor(position, CONSISTENCY_WAIT_MS);
   } catch (error) {
