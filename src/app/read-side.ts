@@ -123,7 +123,20 @@ export interface EventPage {
   readonly hasNextPage: boolean;
   /** Where the next page starts: the last event's cursor, or how far a scan that found too few went. */
   readonly endCursor: string | null;
+  /** A backwards page of the log: whether events lie before it (or its scan stopped at its budget). */
+  readonly hasPreviousPage?: boolean;
+  /** A backwards page of the log: where the previous page ends, the first event's cursor or how far its scan went. */
+  readonly startCursor?: string | null;
 }
+
+/**
+ * Which page of the log: the `first` events after `after` (forwards), or the
+ * `last` events before `before` (backwards); either bound may be given both ways.
+ */
+export type EventLogQuery = { after?: bigint; before?: bigint; filter?: EventLogFilter } & (
+  | { first: number; last?: undefined }
+  | { last: number; first?: undefined }
+);
 
 export interface PhaseChangeRecord {
   readonly tenant: string;
@@ -237,11 +250,12 @@ export interface ReadSide {
   ): Promise<Page<RelationshipRow>>;
 
   /**
-   * The tenant's slice of the global log, in log order, after a position, up
-   * to the checkpoint. A page may hold fewer events than `first` (and still
-   * have a next page) when its filters matched few of the events it scanned.
+   * The tenant's slice of the global log, in log order, after a position (or,
+   * backwards, the last events before one), up to the checkpoint. A page may
+   * hold fewer events than asked (and still have a next page, or a previous
+   * one backwards) when its filters matched few of the events it scanned.
    */
-  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage>;
+  listEvents(tenant: string, query: EventLogQuery): Promise<EventPage>;
   /** One relationship's events by revision (cursor = revision), up to the checkpoint. */
   listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage>;
   /**

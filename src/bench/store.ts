@@ -28,6 +28,9 @@ const SECTION = 'store';
 const STREAMS = 1_000;
 const READ_PAGE = 10_000;
 const CONCURRENT_WRITERS = 50;
+/** Pages of the log's edges, read EDGE_READS times each. */
+const EDGE_PAGE = 1_000;
+const EDGE_READS = 50;
 
 export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRow[]> {
   const batchSize = options.batchSize ?? 100;
@@ -87,6 +90,13 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
       }
     });
     const emmettRead = await rate(total, () => emmett.readAll(READ_PAGE));
+    // The newest page, read backwards (Relay's `last`), against the oldest read forwards: neither depends on the log's length.
+    const firstPages = await rate(EDGE_PAGE * EDGE_READS, async () => {
+      for (let i = 0; i < EDGE_READS; i++) await store.readAll({ maxCount: EDGE_PAGE });
+    });
+    const lastPages = await rate(EDGE_PAGE * EDGE_READS, async () => {
+      for (let i = 0; i < EDGE_READS; i++) await store.readAll({ direction: 'backwards', maxCount: EDGE_PAGE });
+    });
 
     const appendGoal = (r: number, e: number) => ({ text: '≥ 50 % of raw and ≥ 1.5× Emmett', met: r >= 0.5 && e >= 1.5 });
     return [
@@ -104,7 +114,13 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
       r.goal
         ? { ...r, note: `synchronous=${synchronous} for Courtship and raw, Emmett's defaults (WAL); ${fmtCount(total)} events; Emmett commits retried after SQLITE_BUSY: ${emmett.retries}` }
         : r,
-    );
+    ).concat({
+      ...row(`read the log's newest ${EDGE_PAGE} events backwards`, lastPages, `its oldest ${EDGE_PAGE} forwards`, firstPages, {
+        text: '≥ 50 % of the first page: the last page never scans from the start',
+        met: lastPages / firstPages >= 0.5,
+      }),
+      note: `${fmtCount(total)} events in the log; each page read ${EDGE_READS} times`,
+    });
   } finally {
     raw.close();
     emmett.close();

@@ -7,10 +7,11 @@
  *
  * Filters the store cannot apply (actor, business time) are applied here, on
  * at most `ScanLimits.budget` events per page: a page may then hold fewer events
- * than asked, with `hasNextPage` and an `endCursor` that resumes the scan.
+ * than asked, with `hasNextPage` and an `endCursor` that resumes the scan (or,
+ * paging backwards, `hasPreviousPage` and a `startCursor`).
  */
-import type { EventLogFilter, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
-import { encodePosition, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
+import type { EventLogFilter, EventLogQuery, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
+import { encodePosition, MAX_POSITION, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from './envelope.js';
 
 export interface ScanLimits {
@@ -34,31 +35,63 @@ export class LogPages {
     private readonly scan: ScanLimits = DEFAULT_SCAN,
   ) {}
 
-  /** The tenant's feed after `after`, filtered, in log order. */
-  async events(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
+  /**
+   * The tenant's feed after `after` (the first `first` events), or before
+   * `before` (the last `last`, read backwards from there: a page near the end
+   * never reads the log from its start), filtered, each page in log order.
+   */
+  async events(tenant: string, query: EventLogQuery): Promise<EventPage> {
     const limit = await this.visibleUpTo();
     if (limit === null) return EMPTY_PAGE;
     const filter = query.filter ?? {};
-    if (filter.relationshipIds !== undefined) return this.eventsOfRelationships(tenant, query.after, query.first, filter, limit);
+    const backwards = query.last !== undefined;
+    const size = query.last ?? query.first;
+    // Nothing past the checkpoint: the window ends before `limit + 1` at the latest.
+    const end = limit < MAX_POSITION ? limit + 1n : undefined;
+    const before = query.before === undefined || (end !== undefined && query.before > end) ? end : query.before;
+    const window: Window = { after: query.after, before };
+    if (filter.relationshipIds !== undefined) return this.eventsOfRelationships(tenant, window, size, backwards, filter);
+    const { nodes, resume } = await this.scanLog(tenant, window, size, backwards, filter);
+    return backwards ? backwardsPage(nodes, size, resume) : positionPage(nodes, size, resume);
+  }
+
+  /**
+   * Up to `size + 1` matching events of the window, from its start forwards
+   * or from its end backwards; with `resume`, the position a scan that found
+   * too few stopped at (its budget spent).
+   */
+  private async scanLog(
+    tenant: string,
+    window: Window,
+    size: number,
+    backwards: boolean,
+    filter: EventLogFilter,
+  ): Promise<{ nodes: LoggedEvent[]; resume?: bigint }> {
     const storeFilter: ReadAllFilter = {
       streamPrefix: tenantStreamPrefix(tenant),
       ...(filter.types === undefined ? {} : { eventTypes: filter.types }),
     };
     const nodes: LoggedEvent[] = [];
-    let after = query.after;
+    let { after, before } = window;
     let scanned = 0;
     for (;;) {
-      const chunk = await this.store.readAll({ filter: storeFilter, maxCount: this.scan.chunk, ...(after === undefined ? {} : { after }) });
+      const chunk = await this.store.readAll({
+        filter: storeFilter,
+        maxCount: this.scan.chunk,
+        ...(backwards ? { direction: 'backwards' as const } : {}),
+        ...(after === undefined ? {} : { after }),
+        ...(before === undefined ? {} : { before }),
+      });
       for (const record of chunk) {
-        if (record.position > limit) return positionPage(nodes, query.first);
-        after = record.position;
+        if (backwards) before = record.position;
+        else after = record.position;
         scanned++;
         const logged = loggedEventOf(record, tenant);
         if (logged !== null && matches(logged, filter)) nodes.push(logged);
-        if (nodes.length > query.first) return positionPage(nodes, query.first);
+        if (nodes.length > size) return { nodes };
       }
-      if (chunk.length < this.scan.chunk) return positionPage(nodes, query.first);
-      if (scanned >= this.scan.budget) return positionPage(nodes, query.first, after);
+      if (chunk.length < this.scan.chunk) return { nodes };
+      if (scanned >= this.scan.budget) return { nodes, resume: (backwards ? before : after)! };
     }
   }
 
@@ -88,20 +121,21 @@ export class LogPages {
    */
   private async eventsOfRelationships(
     tenant: string,
-    after: bigint | undefined,
-    first: number,
+    window: Window,
+    size: number,
+    backwards: boolean,
     filter: EventLogFilter,
-    limit: bigint,
   ): Promise<EventPage> {
+    const { after, before } = window;
     const ids = [...new Set(filter.relationshipIds)];
     const streams = await Promise.all(ids.map((id) => this.store.readStream(streamIdFor(tenant, id))));
     const nodes = streams
       .flat()
-      .filter((record) => record.position <= limit && (after === undefined || record.position > after))
+      .filter((record) => (after === undefined || record.position > after) && (before === undefined || record.position < before))
       .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
       .flatMap((record) => loggedEventOf(record, tenant) ?? [])
       .filter((logged) => matches(logged, filter));
-    return positionPage(nodes, first);
+    return backwards ? backwardsPage(nodes.slice(-(size + 1)).reverse(), size) : positionPage(nodes, size);
   }
 }
 
@@ -151,6 +185,34 @@ function positionPage(nodes: LoggedEvent[], first: number, resumeAfter?: bigint)
     return { items, hasNextPage: nodes.length > first, endCursor: items.at(-1)?.cursor ?? null };
   }
   return { items, hasNextPage: true, endCursor: encodePosition(resumeAfter) };
+}
+
+/**
+ * `nodes`, newest first, may hold one more than `last` (then there is a
+ * previous page). A scan that stopped at its budget with no more than `last`
+ * passes `resumeBefore`, the position it reached: there is a previous page,
+ * and it ends there.
+ */
+function backwardsPage(nodes: LoggedEvent[], last: number, resumeBefore?: bigint): EventPage {
+  const items = nodes
+    .slice(0, last)
+    .reverse()
+    .map((node) => ({ cursor: encodePosition(node.position), node }));
+  const more = nodes.length > last;
+  const resumes = !more && resumeBefore !== undefined;
+  return {
+    items,
+    hasNextPage: false,
+    endCursor: items.at(-1)?.cursor ?? null,
+    hasPreviousPage: more || resumes,
+    startCursor: resumes ? encodePosition(resumeBefore) : (items[0]?.cursor ?? null),
+  };
+}
+
+/** Bounds of a page of the log, both exclusive. */
+interface Window {
+  readonly after: bigint | undefined;
+  readonly before: bigint | undefined;
 }
 
 const EMPTY_PAGE: EventPage = { items: [], hasNextPage: false, endCursor: null };

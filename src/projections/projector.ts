@@ -16,6 +16,7 @@ import path from 'node:path';
 import type {
   AppliedNotice,
   EventLogFilter,
+  EventLogQuery,
   EventPage,
   Page,
   PageRequest,
@@ -329,7 +330,7 @@ export class Projector implements ReadSide {
     return listRelationships(then, query, this.rules);
   }
 
-  listEvents(tenant: string, query: { after?: bigint; first: number; filter?: EventLogFilter }): Promise<EventPage> {
+  listEvents(tenant: string, query: EventLogQuery): Promise<EventPage> {
     return this.logPages.events(tenant, query);
   }
 

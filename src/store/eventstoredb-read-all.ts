@@ -1,5 +1,5 @@
 /**
- * Reading `$all` forwards in pages, for the port's `readAll`.
+ * Reading `$all` in pages, forwards or backwards, for the port's `readAll`.
  *
  * - The cursor between pages is the full (commit, prepare) position: events of
  *   an old-style transaction (pre-20 servers, the TCP client) share one commit
@@ -14,7 +14,7 @@
  *   streams/readAll.js), so the filter runs here; while it finds little, the
  *   pages grow to PAGE_SIZE rather than stay the size of the limit.
  */
-import { FORWARDS } from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS } from '@eventstore/db-client';
 import { matchesReadAllFilter, type ReadAllFilter, type RecordedEvent } from './port.js';
 import {
   afterCommit,
@@ -31,7 +31,7 @@ export const PAGE_SIZE = 1000;
 /** A filtered read multiplies its page size by this after each page, up to PAGE_SIZE. */
 const FILTERED_PAGE_GROWTH = 8;
 
-export type ReadPage = (direction: typeof FORWARDS, from: FromPosition, maxCount: number) => Promise<EsdbResolvedEvent[]>;
+export type ReadPage = (direction: typeof FORWARDS | typeof BACKWARDS, from: FromPosition, maxCount: number) => Promise<EsdbResolvedEvent[]>;
 
 /**
  * A read that reached its limit on an event of a transaction (committed at
@@ -45,12 +45,13 @@ interface Closing {
 
 const inTransaction = (position: LogPosition) => position.prepare < position.commit;
 
-/** Up to `limit` events (all when negative) strictly after commit position `after` that match `filter`. */
+/** Up to `limit` events (all when negative) strictly after commit position `after` (and before `before`) that match `filter`. */
 export async function readAllForwards(
   readPage: ReadPage,
   after: bigint | undefined,
   limit: number,
   filter: ReadAllFilter | undefined,
+  before?: bigint,
 ): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   // One more than needed: the page starts at the (inclusive) cursor, which is skipped.
@@ -66,6 +67,7 @@ export async function readAllForwards(
       cursor = position;
       moved = true;
       if (closing !== undefined && position.commit !== closing.commit) return events;
+      if (before !== undefined && position.commit >= before) return events;
       const event = toRecordedEvent(resolved);
       if (event === null || !matchesReadAllFilter(event, filter)) continue;
       if (closing !== undefined && !closing.whole) {
@@ -82,5 +84,54 @@ export async function readAllForwards(
     }
     if (page.length < pageSize || !moved) return events;
     if (filter !== undefined || closing !== undefined) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
+  }
+}
+
+/**
+ * Up to `limit` events (all when negative) strictly before commit position
+ * `before` (the end of the log when undefined) and after `after`, newest
+ * first, that match `filter`. Like a forwards read, a result never ends
+ * inside a transaction, so a caller reading on before the oldest event it got
+ * skips nothing. The server reads backwards from a position exclusively;
+ * events at or past the cursor are skipped all the same, should one answer
+ * inclusively.
+ */
+export async function readAllBackwards(
+  readPage: ReadPage,
+  bounds: { after: bigint | undefined; before: bigint | undefined },
+  limit: number,
+  filter: ReadAllFilter | undefined,
+): Promise<RecordedEvent[]> {
+  const { after, before } = bounds;
+  const events: RecordedEvent[] = [];
+  let pageSize = limit < 0 ? PAGE_SIZE : Math.min(limit + 1, PAGE_SIZE);
+  let cursor: LogPosition | undefined = before === undefined ? undefined : { commit: before, prepare: before };
+  let closing: Closing | undefined;
+  for (;;) {
+    const page = await readPage(BACKWARDS, cursor === undefined ? END : fromPosition(cursor), pageSize);
+    let moved = false;
+    for (const resolved of page) {
+      const position = logPositionOf(resolved);
+      if (position === null || (cursor !== undefined && compareLogPositions(position, cursor) >= 0)) continue;
+      cursor = position;
+      moved = true;
+      if (before !== undefined && position.commit >= before) continue;
+      if (closing !== undefined && position.commit !== closing.commit) return events;
+      if (after !== undefined && position.commit <= after) return events;
+      const event = toRecordedEvent(resolved);
+      if (event === null || !matchesReadAllFilter(event, filter)) continue;
+      if (closing !== undefined && !closing.whole) {
+        const newer = events.filter((kept) => kept.position !== closing!.commit);
+        if (newer.length > 0) return newer;
+        closing = { commit: closing.commit, whole: true };
+      }
+      events.push(event);
+      if (events.length === limit && closing === undefined) {
+        if (!inTransaction(position)) return events;
+        closing = { commit: position.commit, whole: false };
+      }
+    }
+    if (page.length < pageSize || !moved) return events;
+    if (filter !== undefined || closing !== undefined || before !== undefined) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
   }
 }

@@ -59,7 +59,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
+import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch } from './validate.js';
 import {
   afterCommit,
   backoffDelay,
@@ -85,7 +85,7 @@ import {
 } from './eventstoredb-client.js';
 import { isUnavailable, messageOf, toStoreError } from './eventstoredb-errors.js';
 import { appendWithRetries, type AppendTarget } from './eventstoredb-append.js';
-import { PAGE_SIZE, readAllForwards } from './eventstoredb-read-all.js';
+import { PAGE_SIZE, readAllBackwards, readAllForwards, type ReadPage } from './eventstoredb-read-all.js';
 import { ResubscribingSubscription } from './eventstoredb-subscription.js';
 
 export {
@@ -199,12 +199,13 @@ export class EventStoreDbStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { after } = options;
-    assertAfterPosition(after, 'readAll');
+    const { direction, after, before } = readAllBounds(options);
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
     const filter = readAllFilter(options.filter);
     this.assertOpen();
-    return readAllForwards((direction, from, maxCount) => this.readAllPage(direction, from, maxCount), after, limit, filter);
+    const readPage: ReadPage = (way, from, maxCount) => this.readAllPage(way, from, maxCount);
+    if (direction === 'backwards') return readAllBackwards(readPage, { after, before }, limit, filter);
+    return readAllForwards(readPage, after, limit, filter, before);
   }
 
   private async readAllPage(

@@ -36,7 +36,7 @@ import {
   type Subscription,
 } from './port.js';
 import { Notifier, catchUpSubscription } from './catch-up.js';
-import { assertAfterPosition, readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
+import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
 
 export interface MemoryStoreOptions {
   /** When events are recorded (`recordedAt`); `Date.now` unless a test fixes it. */
@@ -138,11 +138,22 @@ export class MemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    assertAfterPosition(options.after, 'readAll');
+    const { direction, after, before } = readAllBounds(options);
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
     const filter = readAllFilter(options.filter);
     this.assertOpen();
-    return this.readAfter(options.after, limit < 0 ? Number.POSITIVE_INFINITY : limit, filter);
+    const maxCount = limit < 0 ? Number.POSITIVE_INFINITY : limit;
+    if (direction === 'forwards') {
+      return this.readAfter(after, maxCount, filter).filter((event) => before === undefined || event.position < before);
+    }
+    const events: RecordedEvent[] = [];
+    const end = before === undefined ? this.log.length : this.firstIndexAfter(before - 1n);
+    for (let i = end - 1; i >= 0 && events.length < maxCount; i--) {
+      const stored = this.log[i]!;
+      if (after !== undefined && stored.position <= after) break;
+      if (matchesReadAllFilter(stored, filter)) events.push(toRecorded(stored));
+    }
+    return events;
   }
 
   private readAfter(after: bigint | undefined, maxCount: number, filter?: ReadAllFilter): RecordedEvent[] {

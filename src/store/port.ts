@@ -69,6 +69,14 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive: only events with a position strictly greater are returned (at most MAX_POSITION). Omit for the start. */
   readonly after?: bigint;
+  /** Exclusive: only events with a position strictly smaller are returned (at most MAX_POSITION). Omit for the end. */
+  readonly before?: bigint;
+  /**
+   * 'backwards' reads from the end of the log (or from just before `before`)
+   * towards its start, newest first; `after` then bounds where it stops.
+   * Defaults to 'forwards'.
+   */
+  readonly direction?: Direction;
   readonly maxCount?: number;
   /**
    * Only events that match: the events skipped do not count towards

@@ -22,6 +22,7 @@ import {
   InvalidAppendError,
   StoreError,
   StoreUnavailableError,
+  MAX_POSITION,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -40,7 +41,7 @@ import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
 import { batchWriter, type WriteBatch } from './sqlite-append.js';
 import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
-import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
+import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -280,7 +281,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.readAfter(options.after, options.maxCount, readAllFilter(options.filter));
+    const { direction, after, before } = readAllBounds(options);
+    const filter = readAllFilter(options.filter);
+    if (direction === 'forwards' && before === undefined) return this.readAfter(after, options.maxCount, filter);
+    const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
+    this.assertOpen();
+    const statement = this.filteredRead(filter ?? {}, direction, true);
+    const rows = statement.all(after ?? -1n, before === undefined ? MAX_POSITION : before - 1n, ...filterParameters(filter ?? {}), limit);
+    return toRecorded(rows as EventRow[]);
   }
 
   private async readAfter(after: bigint | undefined, maxCount: number | undefined, filter?: ReadAllFilter): Promise<RecordedEvent[]> {
@@ -292,18 +300,20 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * One statement per filter shape. The filters are checked row by row along
-   * the log's order (`+stream_id` keeps the planner from walking the stream
-   * index and sorting a whole tenant's events for each page).
+   * One statement per filter shape (and direction, and upper bound). The
+   * filters are checked row by row along the log's order (`+stream_id` keeps
+   * the planner from walking the stream index and sorting a whole tenant's
+   * events for each page); backwards, the walk runs down the position index.
    */
-  private filteredRead(filter: ReadAllFilter): Database.Statement {
-    const key = `${filter.streamPrefix !== undefined}:${filter.eventTypes !== undefined}`;
+  private filteredRead(filter: ReadAllFilter, direction: 'forwards' | 'backwards' = 'forwards', bounded = false): Database.Statement {
+    const key = `${filter.streamPrefix !== undefined}:${filter.eventTypes !== undefined}:${direction}:${bounded}`;
     let statement = this.filteredReads.get(key);
     if (!statement) {
-      let where = 'position > ?';
+      let where = bounded ? 'position > ? AND position <= ?' : 'position > ?';
       if (filter.streamPrefix !== undefined) where += ' AND +stream_id >= ? AND +stream_id < ?';
       if (filter.eventTypes !== undefined) where += ' AND type IN (SELECT value FROM json_each(?))';
-      statement = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY position LIMIT ?`).raw();
+      const order = direction === 'forwards' ? 'position' : 'position DESC';
+      statement = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY ${order} LIMIT ?`).raw();
       this.filteredReads.set(key, statement);
     }
     return statement;

@@ -191,3 +191,20 @@ export function readAllFilter(filter: unknown): ReadAllFilter | undefined {
 function isCount(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_REVISION;
 }
+
+/** A `readAll`'s direction and bounds, checked: `before` like `after`, a direction of 'forwards' (the default) or 'backwards'. */
+export function readAllBounds(options: { after?: unknown; before?: unknown; direction?: unknown }): {
+  direction: 'forwards' | 'backwards';
+  after: bigint | undefined;
+  before: bigint | undefined;
+} {
+  const { after, before, direction = 'forwards' } = options;
+  assertAfterPosition(after, 'readAll');
+  if (before !== undefined && (typeof before !== 'bigint' || before > MAX_POSITION)) {
+    throw new StoreError('readAll: `before` must be a bigint position no larger than 2^63-1', 'INVALID_READ');
+  }
+  if (direction !== 'forwards' && direction !== 'backwards') {
+    throw new StoreError("readAll: `direction` must be 'forwards' or 'backwards'", 'INVALID_READ');
+  }
+  return { direction, after, before };
+}

@@ -144,13 +144,72 @@ describe('page arguments', () => {
     expect((await listPage({ last: 100 })).ids).toHaveLength(7);
   });
 
-  it('completes the global log PageInfo, which pages forwards only', async () => {
-    const { events } = await h.ok(`{ events(first: 2) { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`);
-    expect(events.pageInfo).toEqual({
-      hasNextPage: true,
-      hasPreviousPage: false,
-      startCursor: events.edges[0].cursor,
-      endCursor: events.edges[1].cursor,
-    });
+  it('refuses the same bad arguments on the global log', async () => {
+    for (const args of [{ last: 0 }, { last: 101 }, { first: 2, last: 2 }, { last: 2, before: 'nope' }]) {
+      expect(codes(await h.run(LOG, args))).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+});
+
+const LOG = `query($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {
+  events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+    edges { cursor node { position } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+async function logPage(args: Record<string, unknown>): Promise<Page & { cursors: string[] }> {
+  const { events } = await h.ok(LOG, args);
+  return { ids: events.edges.map((e: any) => e.node.position), cursors: events.edges.map((e: any) => e.cursor), pageInfo: events.pageInfo };
+}
+
+describe('the global event log', () => {
+  it('pages backwards with last/before, each page in log order, telling on both sides whether more lie there', async () => {
+    // Given the whole log, read forwards
+    const all = await logPage({ first: 100 });
+    expect(all.ids).toHaveLength(19);
+    // When it is read backwards eight at a time
+    const end = await logPage({ last: 8 });
+    expect(end.ids).toEqual(all.ids.slice(11));
+    expect(end.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: end.cursors[0], endCursor: end.cursors[7] });
+    const middle = await logPage({ last: 8, before: end.pageInfo.startCursor });
+    expect(middle.ids).toEqual(all.ids.slice(3, 11));
+    expect(middle.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const start = await logPage({ last: 8, before: middle.pageInfo.startCursor });
+    // Then the pages join up, and the first one says nothing lies before it
+    expect(start.ids).toEqual(all.ids.slice(0, 3));
+    expect(start.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it('pages forwards as before, now with a true hasPreviousPage', async () => {
+    const one = await logPage({ first: 10 });
+    expect(one.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: one.cursors[0] });
+    const two = await logPage({ first: 10, after: one.pageInfo.endCursor });
+    expect(two.ids).toHaveLength(9);
+    expect(two.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('takes a window between two cursors both ways', async () => {
+    const all = await logPage({ first: 100 });
+    const window = { after: all.cursors[2], before: all.cursors[9] };
+    const forwards = await logPage({ first: 4, ...window });
+    expect(forwards.ids).toEqual(all.ids.slice(3, 7));
+    expect(forwards.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const backwards = await logPage({ last: 4, ...window });
+    expect(backwards.ids).toEqual(all.ids.slice(5, 9));
+    expect(backwards.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const whole = await logPage({ last: 100, ...window });
+    expect(whole.ids).toEqual(all.ids.slice(3, 9));
+  });
+
+  it('keeps its filters backwards', async () => {
+    const filter = { types: ['InteractionLogged'], actors: ['VENDOR'] };
+    const all = await logPage({ first: 100, filter });
+    expect(all.ids).toHaveLength(12);
+    const latest = await logPage({ last: 5, filter });
+    expect(latest.ids).toEqual(all.ids.slice(7));
+    expect(latest.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const earlier = await logPage({ last: 10, filter, before: latest.pageInfo.startCursor });
+    expect(earlier.ids).toEqual(all.ids.slice(0, 7));
+    expect(earlier.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
   });
 });

@@ -53,4 +53,73 @@ describe('pages of the log', () => {
     expect(calls).toBeGreaterThanOrEqual(4);
     expect(seen).toEqual(['prospect:InterestSignaled']);
   });
+
+  it('pages backwards from the checkpoint with last/before, each page in log order', async () => {
+    // Given the 26 visible events read forwards
+    const pages = new LogPages(ws.store, async () => checkpoint);
+    const all = (await pages.events('acme', { first: 100 })).items.map(({ node }) => node.position);
+    // When they are read backwards five at a time
+    const seen: bigint[] = [];
+    let before: bigint | undefined;
+    for (;;) {
+      const page = await pages.events('acme', { last: 5, ...(before === undefined ? {} : { before }) });
+      seen.unshift(...page.items.map(({ node }) => node.position));
+      expect(page.startCursor).toBe(page.items[0]?.cursor ?? null);
+      if (!page.hasPreviousPage) break;
+      before = decodePosition(page.startCursor!)!;
+    }
+    // Then they are the same events, none past the checkpoint
+    expect(seen).toEqual(all);
+    const latest = await pages.events('acme', { last: 2 });
+    expect(latest.items.map(({ node }) => node.position)).toEqual(all.slice(-2));
+    const window = await pages.events('acme', { last: 10, after: all[3]!, before: all[7]! });
+    expect(window.items.map(({ node }) => node.position)).toEqual(all.slice(4, 7));
+    expect(window.hasPreviousPage).toBe(false);
+  });
+
+  it('stops a sparse backwards scan at its budget and resumes it from its start cursor', async () => {
+    const pages = new LogPages(ws.store, async () => checkpoint, { budget: 6, chunk: 4 });
+    const filter = { actors: ['PROSPECT' as const] };
+    const seen: string[] = [];
+    let before: bigint | undefined;
+    let calls = 0;
+    for (;;) {
+      const page = await pages.events('acme', { last: 10, filter, ...(before === undefined ? {} : { before }) });
+      calls++;
+      seen.unshift(...page.items.map(({ node }) => `${node.relationshipId}:${node.type}`));
+      if (!page.hasPreviousPage) break;
+      before = decodePosition(page.startCursor!)!;
+    }
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(seen).toEqual(['prospect:InterestSignaled']);
+  });
+
+  it('pages some relationships backwards too', async () => {
+    const pages = new LogPages(ws.store, async () => checkpoint);
+    const filter = { relationshipIds: ['r-1', 'r-2'] };
+    const all = (await pages.events('acme', { first: 100, filter })).items.map(({ node }) => node.position);
+    const latest = await pages.events('acme', { last: 3, filter });
+    expect(latest.items.map(({ node }) => node.position)).toEqual(all.slice(1));
+    expect(latest.hasPreviousPage).toBe(true);
+    const rest = await pages.events('acme', { last: 3, filter, before: all[1]! });
+    expect(rest.items.map(({ node }) => node.position)).toEqual(all.slice(0, 1));
+    expect(rest.hasPreviousPage).toBe(false);
+  });
+
+  it('reads the latest page from the end of the log, not from its start', async () => {
+    // Given a store that counts the events each read returns
+    const reads: { direction: string | undefined; returned: number }[] = [];
+    const counting = Object.create(ws.store) as typeof ws.store;
+    counting.readAll = async (options) => {
+      const events = await ws.store.readAll(options);
+      reads.push({ direction: options?.direction, returned: events.length });
+      return events;
+    };
+    const pages = new LogPages(counting, async () => checkpoint, { budget: 100, chunk: 3 });
+    // When the last two events are asked for
+    const latest = await pages.events('acme', { last: 2 });
+    // Then one backwards read of a chunk answers it
+    expect(latest.items).toHaveLength(2);
+    expect(reads).toEqual([{ direction: 'backwards', returned: 3 }]);
+  });
 });

@@ -259,6 +259,39 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         expect(page.map((e) => e.id)).toEqual([log[2]!.id, log[3]!.id]);
       });
 
+      it('reads backwards from the end, or strictly before a position, newest first, down to `after`', async () => {
+        await store.append(stream('a'), events(3));
+        await store.append(stream('b'), events(2));
+        const log = await ours();
+        const newest = (await store.readAll({ direction: 'backwards', maxCount: 2 })).filter((e) => e.streamId.startsWith(prefix));
+        expect(newest.map((e) => e.id)).toEqual([log[4]!.id, log[3]!.id]);
+        const page = await store.readAll({ direction: 'backwards', before: log[3]!.position, maxCount: 2 });
+        expect(page.map((e) => e.id)).toEqual([log[2]!.id, log[1]!.id]);
+        const bounded = await store.readAll({ direction: 'backwards', before: log[4]!.position, after: log[1]!.position });
+        expect(bounded.map((e) => e.id)).toEqual([log[3]!.id, log[2]!.id]);
+        const window = await store.readAll({ after: log[0]!.position, before: log[3]!.position });
+        expect(window.map((e) => e.id)).toEqual([log[1]!.id, log[2]!.id]);
+      });
+
+      it('filters a backwards read like a forwards one, counting only matches towards maxCount', async () => {
+        await store.append(stream('x-1'), [event('Kept'), event('Dropped'), event('Kept')]);
+        await store.append(stream('y-1'), [event('Kept')]);
+        await store.append(stream('x-2'), [event('Other'), event('Kept')]);
+        const log = await ours();
+        const kept = log.filter((e) => e.streamId.startsWith(stream('x-')) && e.type === 'Kept').reverse();
+        const filter = { streamPrefix: stream('x-'), eventTypes: ['Kept'] };
+        expect((await store.readAll({ direction: 'backwards', after: start, filter })).map((e) => e.id)).toEqual(kept.map((e) => e.id));
+        const page = await store.readAll({ direction: 'backwards', before: kept[0]!.position, maxCount: 1, filter });
+        expect(page.map((e) => e.id)).toEqual([kept[1]!.id]);
+      });
+
+      it('refuses a bad direction or `before`, with a coded error', async () => {
+        for (const options of [{ direction: 'sideways' as never }, { before: MAX_POSITION + 1n }, { before: 3 as never }]) {
+          const error = await store.readAll(options).catch((e: unknown) => e);
+          expect(error).toMatchObject({ code: 'INVALID_READ' });
+        }
+      });
+
       it('filters the log by stream prefix and event type, counting only matches towards maxCount', async () => {
         await store.append(stream('x-1'), [event('Kept'), event('Dropped'), event('Kept')]);
         await store.append(stream('xy-1'), [event('Kept')]);

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { LoggedEvent } from '../../app/read-side.js';
+import type { EventLogFilter, EventLogQuery, LoggedEvent, ReadSide } from '../../app/read-side.js';
 import { encodePosition } from '../../store/port.js';
 import type { RequestContext } from '../context.js';
 import { EventFilter } from '../inputs/event-filter.js';
@@ -10,7 +10,7 @@ import { encodeNodeId } from '../identity/global-id.js';
 import { Event } from '../types/event.js';
 import { perItem } from './complexity.js';
 import { awaitConsistency } from './consistency.js';
-import { afterPosition, pageSize } from './paging.js';
+import { afterPosition, checkPage } from './paging.js';
 
 @Authorized('read')
 @Resolver()
@@ -21,11 +21,18 @@ export class EventLogResolver {
     complexity: perItem(50),
     description:
       "The tenant's events in global log order, for analysts. Cursors are positions and stay valid forever. " +
-      'With a filter on actor or time that matches rarely, a page may hold fewer than `first` events and still have a next page: follow `pageInfo.endCursor`.',
+      'Pages forwards with `first`/`after`, backwards with `last`/`before` (the latest events, without `before`). ' +
+      'With a filter on actor or time that matches rarely, a page may hold fewer events than asked and still have a next page ' +
+      '(a previous one, backwards): follow `pageInfo.endCursor` (`startCursor`).',
   })
   async events(
     @Arg('after', () => String, { nullable: true, description: "A cursor (an event's position): the page starts after it." }) after: string | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { nullable: true, description: 'The first 1 to 100 events after `after`; 50 when neither `first` nor `last` is given.' })
+    first: number | null,
+    @Arg('last', () => Int, { nullable: true, description: 'The last 1 to 100 events before `before` (the latest, without `before`).' })
+    last: number | null,
+    @Arg('before', () => String, { nullable: true, description: "A cursor (an event's position): the page ends before it." })
+    before: string | null,
     @Arg('filter', () => EventFilter, { nullable: true, description: 'Only the events that match; the whole log when absent.' }) filter: EventFilter | null,
     @Arg('consistentWith', () => String, {
       nullable: true,
@@ -34,22 +41,54 @@ export class EventLogResolver {
     consistentWith: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<EventConnection> {
+    const page = checkPage({ first, after, last, before }, DEFAULT_PAGE_SIZE);
     await awaitConsistency(this.services, consistentWith);
-    const position = afterPosition(after);
+    const afterBound = afterPosition(page.after, 'after');
+    const beforeBound = afterPosition(page.before, 'before');
     const logFilter = toEventLogFilter(filter);
-    const page = await this.services.readSide.listEvents(ctx.tenant, {
-      first: pageSize(first),
-      ...(position === undefined ? {} : { after: position }),
+    const bounds = {
+      ...(afterBound === undefined ? {} : { after: afterBound }),
+      ...(beforeBound === undefined ? {} : { before: beforeBound }),
       ...(logFilter === undefined ? {} : { filter: logFilter }),
-    });
-    const edges = page.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
-    // A page whose filters matched few events may end before `first` with a next page: its endCursor says where the scan stopped.
-    // The log pages forwards only (a store reads `$all` forwards), so it never claims a previous page.
+    };
+    const readSide = this.services.readSide;
+    const size = page.direction === 'forwards' ? { first: page.size } : { last: page.size };
+    // Relay's pageInfo on the side the page did not scan: whether any event lies beyond the cursor there.
+    const [listed, upToAfter, fromBefore] = await Promise.all([
+      readSide.listEvents(ctx.tenant, { ...bounds, ...size }),
+      afterBound === undefined ? false : anyEvent(readSide, ctx.tenant, { last: 1, before: afterBound + 1n, ...filterOf(logFilter) }),
+      beforeBound === undefined ? false : anyEvent(readSide, ctx.tenant, { first: 1, ...atOrAfter(beforeBound), ...filterOf(logFilter) }),
+    ]);
+    const edges = listed.items.map(({ node }) => ({ cursor: encodePosition(node.position), node: toEvent(node) }));
+    // A page whose filters matched few events may hold fewer than asked with a next (or previous) page:
+    // its endCursor (startCursor) says where the scan stopped.
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: page.endCursor },
+      pageInfo: {
+        hasNextPage: listed.hasNextPage || fromBefore,
+        hasPreviousPage: (listed.hasPreviousPage ?? false) || upToAfter,
+        startCursor: listed.startCursor ?? edges[0]?.cursor ?? null,
+        endCursor: listed.endCursor,
+      },
     };
   }
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/** The bound of a page that starts at `position` (included). */
+function atOrAfter(position: bigint): { after?: bigint } {
+  return position > 0n ? { after: position - 1n } : {};
+}
+
+function filterOf(filter: EventLogFilter | undefined): { filter?: EventLogFilter } {
+  return filter === undefined ? {} : { filter };
+}
+
+/** Whether a one-event page finds an event (or a scan that ran out of budget before it could tell: then it may). */
+async function anyEvent(readSide: ReadSide, tenant: string, query: EventLogQuery): Promise<boolean> {
+  const probe = await readSide.listEvents(tenant, query);
+  return probe.items.length > 0 || probe.hasNextPage || (probe.hasPreviousPage ?? false);
 }
 
 export function toEvent(logged: LoggedEvent): Event {
