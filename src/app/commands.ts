@@ -23,7 +23,7 @@ import { foldHistory } from '../domain/history.js';
 import type { Rules } from '../domain/rules.js';
 import { initialState, type RelationshipState } from '../domain/state.js';
 import { parseEventInput } from '../domain/validation.js';
-import { decodeRecorded, RELATIONSHIP_ID_PATTERN, streamIdFor, TENANT_PATTERN, toNewEvent } from '../projections/envelope.js';
+import { decodeRecorded, RELATIONSHIP_ID_PATTERN, streamIdFor, TENANT_PATTERN, toNewEvent } from './relationship-stream.js';
 import { encodePosition, UUID_PATTERN, WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { deadlineEventId } from './deadline-id.js';

@@ -45,7 +45,7 @@ try {
   await store.close();
 }
 
-/** The persisted states of this partition's relationships (stream id `rel-<tenant>-<id>`, see envelope.ts). */
+/** The persisted states of this partition's relationships (stream id `rel-<tenant>-<id>`, see app/relationship-stream.ts). */
 function loadPartition(file: string): void {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {

@@ -11,7 +11,7 @@
  */
 import type { EventLogFilter, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
 import { encodePosition, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from './envelope.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../app/relationship-stream.js';
 
 export interface ScanLimits {
   /** Most events one page of the feed reads from the store before it answers. */

@@ -10,7 +10,7 @@ import type { Rules } from '../domain/rules.js';
 import type { RecordedEvent } from '../store/port.js';
 import type { FoldableEvent, StreamPartition } from '../store/sqlite.js';
 import { foldBatch } from './batch.js';
-import { toStoredEvents } from './envelope.js';
+import { toStoredEvents } from '../app/relationship-stream.js';
 import type { RelationshipTable } from './relationship-table.js';
 
 export interface PartitionReader {

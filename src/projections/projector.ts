@@ -32,7 +32,7 @@ import { defaultRules, type Rules } from '../domain/rules.js';
 import type { StoredEvent } from '../domain/events.js';
 import type { RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
-import { streamIdFor, toStoredEvents } from './envelope.js';
+import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
 import { foldBatch, HistoryNeeded, type AppliedBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
 import {

@@ -28,7 +28,7 @@ import { initialState, type RelationshipState } from '../../src/domain/state.js'
 import { scopeAuthChecker, type RequestContext } from '../../src/graphql/context.js';
 import { AnalyticsQueries } from '../../src/graphql/resolvers/analytics.js';
 import type { CourtshipServices } from '../../src/graphql/services.js';
-import { decodeRecorded } from '../../src/projections/envelope.js';
+import { decodeRecorded } from '../../src/app/relationship-stream.js';
 import { Projector } from '../../src/projections/projector.js';
 import { encodePosition } from '../../src/store/port.js';
 import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';

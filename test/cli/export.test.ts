@@ -5,7 +5,7 @@ import { describe as describeRelationship } from '../../src/domain/metrics/view.
 import { defaultRules } from '../../src/domain/rules.js';
 import { Projector } from '../../src/projections/projector.js';
 import { encodedLogLines, storedLogLines, type Range } from '../../src/cli/lib/log-lines.js';
-import { toNewEvent } from '../../src/projections/envelope.js';
+import { toNewEvent } from '../../src/app/relationship-stream.js';
 import type { NewEvent } from '../../src/store/port.js';
 import type { SqliteEventStore } from '../../src/store/sqlite.js';
 import { Sandbox } from './support/sandbox.js';

@@ -12,7 +12,7 @@
  */
 import { EVENT_TYPES, type EventType } from '../../domain/events.js';
 import { SCHEMA_VERSIONS } from '../../domain/upcast.js';
-import { decodeRecorded, parseStreamId, tenantStreamPrefix } from '../../projections/envelope.js';
+import { decodeRecorded, parseStreamId, tenantStreamPrefix } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { readLogRows, type LogRow } from '../../store/sqlite-bulk.js';
 import { SqliteEventStore } from '../../store/sqlite.js';

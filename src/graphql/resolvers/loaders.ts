@@ -8,7 +8,7 @@
 import DataLoader from 'dataloader';
 import type { EventPage } from '../../app/read-side.js';
 import type { StoredEvent } from '../../domain/events.js';
-import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
+import { streamIdFor, toStoredEvents } from '../../app/relationship-stream.js';
 import type { RequestContext } from '../context.js';
 import type { CourtshipServices } from '../services.js';
 
