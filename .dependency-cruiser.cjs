@@ -7,32 +7,10 @@
  * `npm test` checks them in test/architecture/dependencies.test.ts (which
  * also shows each rule failing on a new violation); `npm run check:deps`
  * prints the same check. Type-only imports count: a layer that names
- * another's types depends on it.
+ * another's types depends on it. There is no allow-list: a new violation is
+ * fixed, never listed.
  */
 
-/**
- * Dependencies that break a rule today, file by file. To be removed by
- * issue 16's move (resolvers talking to application services only): delete a line when its
- * import is gone (a test fails on a line that no longer matches an import).
- * Never add one: a new violation is fixed, not listed.
- */
-const KNOWN = {
-  'graphql-not-store-or-projections': [
-    ['src/graphql/errors.ts', 'src/store/port.ts'],
-    ['src/graphql/errors.ts', 'src/projections/waiters.ts'],
-    ['src/graphql/services.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/command-errors.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/consistency.ts', 'src/projections/waiters.ts'],
-    ['src/graphql/resolvers/event-log.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/maintenance.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/paging.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/paging.ts', 'src/projections/log-pages.ts'],
-    ['src/graphql/resolvers/record.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/relationship-queries.ts', 'src/projections/relationship-order.ts'],
-    ['src/graphql/resolvers/relationship-queries.ts', 'src/projections/relationship-query.ts'],
-    ['src/graphql/resolvers/subscriptions.ts', 'src/store/port.ts'],
-  ],
-};
 module.exports = {
   forbidden: [
     {
@@ -74,8 +52,5 @@ module.exports = {
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
     },
-    knownViolations: Object.entries(KNOWN).flatMap(([rule, pairs]) =>
-      pairs.map(([from, to]) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } })),
-    ),
   },
 };

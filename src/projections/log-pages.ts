@@ -9,6 +9,7 @@
  * at most `ScanLimits.budget` events per page: a page may then hold fewer events
  * than asked, with `hasNextPage` and an `endCursor` that resumes the scan.
  */
+import { encodeRevisionCursor } from '../app/cursors.js';
 import type { EventLogFilter, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
 import { encodePosition, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../app/relationship-stream.js';
@@ -125,11 +126,6 @@ export function toLoggedEvent(decoded: DecodedEvent, record: RecordedEvent): Log
     metadata: decoded.userMetadata,
     recordedAt: record.recordedAt.getTime(),
   };
-}
-
-/** Opaque cursor of a relationship's event: its revision. */
-export function encodeRevisionCursor(revision: number): string {
-  return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
 }
 
 function matches(event: LoggedEvent, filter: EventLogFilter): boolean {

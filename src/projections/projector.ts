@@ -49,7 +49,8 @@ import { StreamHistories } from '../app/stream-histories.js';
 import { RelationshipTable } from './relationship-table.js';
 import { LogPages } from './log-pages.js';
 import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
-import { PositionWaiters, ReadSideNotReadyError } from './waiters.js';
+import { PositionWaiters } from './waiters.js';
+import { ReadSideNotReadyError } from '../app/errors.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;

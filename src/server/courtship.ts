@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../app/clock.js';
 import { CommandService } from '../app/commands.js';
 import { DeadlineScheduler } from '../app/deadline-scheduler.js';
+import { EventLog } from '../app/event-log.js';
 import { TokenStore, type CreatedToken } from '../auth/token-store.js';
 import type { Settings } from '../config/settings.js';
 import { defaultRules, parseRules, type Rules } from '../domain/rules.js';
@@ -78,7 +79,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
       return { checkpoint: projector.checkpoint(), relationships };
     },
   };
-  const services: CourtshipServices = { readSide: projector, commands, clock, rules, store, maintenance };
+  const services: CourtshipServices = { readSide: projector, commands, clock, rules, log: new EventLog(store), maintenance };
   const schema = await buildCourtshipSchema({ services });
 
   let closing = false;

@@ -19,6 +19,7 @@ import { cohortRetention } from '../../src/analytics/retention.js';
 import type { AnalyticsScope } from '../../src/analytics/cohort.js';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService } from '../../src/app/commands.js';
+import { EventLog } from '../../src/app/event-log.js';
 import { encodeEvent } from '../../src/domain/codec.js';
 import type { StoredEvent } from '../../src/domain/events.js';
 import { fold, stateAt } from '../../src/domain/fold.js';
@@ -85,7 +86,7 @@ describe('analytics equal a fresh replay of the log', () => {
       streams.set(decoded.relationshipId, stream);
     }
 
-    const services = { readSide: projector, commands, clock, rules: defaultRules, store } as CourtshipServices;
+    const services = { readSide: projector, commands, clock, rules: defaultRules, log: new EventLog(store) } as CourtshipServices;
     schema = await buildSchema({
       resolvers: [AnalyticsQueries],
       authChecker: scopeAuthChecker,

@@ -7,7 +7,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { LoggedEvent, PhaseChangeCursor, PhaseChangeRecord } from '../../app/read-side.js';
 import type { Phase as PhaseValue } from '../../domain/events.js';
-import { encodePosition } from '../../store/port.js';
+import { encodePosition } from '../../app/cursors.js';
 import { openFeed } from '../../subscriptions/feed.js';
 import type { RequestContext } from '../context.js';
 import { servicesOf } from '../services.js';
