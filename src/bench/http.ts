@@ -3,9 +3,11 @@
  * process) against a Courtship server in a child process, next to a bare
  * Apollo server in another child answering a constant.
  */
+import path from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchRow } from './report.js';
 import { APPEND_EVENTS } from './graphql-client.js';
+import { rawSingleInserts, type RawSingleInserts } from './raw-log.js';
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 1;
@@ -17,6 +19,8 @@ export interface HttpBenchOptions {
   readonly seconds: number;
   /** Instant of an event sent now, in the server's time (see graphql-client.ts). */
   readonly eventTime: () => string;
+  /** Directory for the raw better-sqlite3 files of the append baseline; removed by the caller. */
+  readonly rawDir: string;
 }
 
 interface Target {
@@ -66,8 +70,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
   // Each request opens a relationship of its own: requests in flight at once can never
   // reach one stream out of time order (autocannon keeps no per-connection state).
   let written = 0;
-  const append = await measure(
-    {
+  const appendTarget: Target = {
       url: courtship,
       headers: auth,
       body: () =>
@@ -78,9 +81,8 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
             events: [{ type: 'RelationshipOpened', actor: 'VENDOR', occurredAt: options.eventTime(), data: { accountName: 'Load test' } }],
           },
         }),
-    },
-    options.seconds,
-  );
+  };
+  const appends = await alternateWithRaw(appendTarget, options.rawDir, options.seconds);
 
   const row = (name: string, run: Run, goal?: BenchRow['goal']): BenchRow => ({
     section: 'http',
@@ -94,12 +96,50 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
   });
   const byIdRatio = byId.rps / bare.rps;
   const byIdRow = row('`relationship(id)`', byId, { text: '≥ 70 % of bare, p99 < 20 ms', met: byIdRatio >= 0.7 && byId.p99 < 20 && byIdFailures === 0 });
+  const append = appends.courtship;
+  const appendRow: BenchRow = {
+    ...row('`appendEvents` (1 event, a new relationship)', append, {
+      text: '≥ 1.0× raw single-event inserts (synchronous=FULL), p99 < 50 ms',
+      met: append.rps / appends.raw.rate >= 1 && append.p99 < 50 && appends.failures === 0,
+    }),
+    baseline: {
+      name: 'raw better-sqlite3, one event per transaction, synchronous=FULL',
+      value: appends.raw.rate,
+      unit: 'events/s',
+      detail: `p50 ${appends.raw.p50.toFixed(2)} ms · p99 ${appends.raw.p99.toFixed(2)} ms`,
+    },
+  };
   return [
     { ...byIdRow, note: `the round with the median ratio of ${ROUNDS} alternating rounds (ratios ${rounds.map((r) => r.toFixed(2)).join(', ')}); ${byIdRow.note}` },
     row('`relationship(id, asOf)`', byIdAsOf),
     row('`relationships(first: 50, filter)`', list),
-    row('`appendEvents` (1 event, a new relationship)', append),
+    {
+      ...appendRow,
+      note: `the round with the median ratio of ${ROUNDS} alternating rounds (ratios ${appends.rounds.map((r) => r.toFixed(2)).join(', ')}); ${appendRow.note}`,
+    },
   ];
+}
+
+/**
+ * `ROUNDS` rounds of raw single-event inserts (in this process, while the
+ * server idles) then `appendEvents` over HTTP, back to back; returns the
+ * round with the median ratio.
+ */
+async function alternateWithRaw(
+  target: Target,
+  rawDir: string,
+  seconds: number,
+): Promise<{ raw: RawSingleInserts; courtship: Run; rounds: number[]; failures: number }> {
+  await run(target, WARMUP_SECONDS);
+  const pairs: { raw: RawSingleInserts; courtship: Run; ratio: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const raw = rawSingleInserts(path.join(rawDir, `raw-${round}.db`), 'FULL', seconds);
+    const courtship = await run(target, seconds);
+    pairs.push({ raw, courtship, ratio: courtship.rps / raw.rate });
+  }
+  const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)]!;
+  const failures = pairs.reduce((sum, pair) => sum + pair.courtship.failures, 0);
+  return { raw: median.raw, courtship: median.courtship, rounds: pairs.map((pair) => pair.ratio), failures };
 }
 
 const ROUNDS = 3;

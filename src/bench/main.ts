@@ -16,14 +16,19 @@ import { runHttpBench } from './http.js';
 import { runImportExportBench } from './import-export.js';
 import { runLateFactsBench } from './late-facts.js';
 import { loadLog, type LoadedLog } from './load-log.js';
-import { peakRssOf } from './measure.js';
+import { peakRssOf, rssOf } from './measure.js';
 import { memoryRows } from './memory.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions, type Section } from './options.js';
 import { runProjectorBench } from './projector.js';
-import { formatReport, machine, writeReport, type BenchRow } from './report.js';
+import { formatReport, machine, writeReport, type BenchReport, type BenchRow } from './report.js';
 import { startServerProcess } from './server-process.js';
 import { runStoreBench } from './store.js';
 import { FULL_RELATIONSHIPS, WORKLOAD_NOW } from './workload.js';
+
+function scaleMode(options: BenchOptions): BenchReport['scale']['mode'] {
+  if (options.relationships === null) return 'quick';
+  return options.relationships >= FULL_RELATIONSHIPS ? 'full' : 'relationships';
+}
 
 /** The store section appends this many at most: the peer store appends a few thousand events/s, and the section must stay short. */
 const STORE_EVENTS_CAP = 50_000;
@@ -53,8 +58,9 @@ async function main(options: BenchOptions): Promise<void> {
     }
     const needsLog = (['projector', 'io', 'memory', 'http', 'fanout'] as const).some(has);
     if (needsLog) {
-      progress(options.full ? `generating ${FULL_RELATIONSHIPS} relationships` : `generating ${options.events} events`);
-      log = await loadLog(path.join(dir, 'log'), options.full ? { relationships: FULL_RELATIONSHIPS } : { events: options.events });
+      const size = options.relationships === null ? { events: options.events } : { relationships: options.relationships };
+      progress(size.relationships === undefined ? `generating ${size.events} events` : `generating ${size.relationships} relationships`);
+      log = await loadLog(path.join(dir, 'log'), size);
       progress(`log: ${log.events} events in ${log.relationships} relationships`);
     }
     // Export reads the log before anything else writes to it, so its count is the generated one.
@@ -75,7 +81,7 @@ async function main(options: BenchOptions): Promise<void> {
     startedAt: startedAt.toISOString(),
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine: machine(),
-    scale: { mode: options.full ? ('full' as const) : ('quick' as const), events: log?.events ?? options.events, relationships: log?.relationships ?? 0 },
+    scale: { mode: scaleMode(options), events: log?.events ?? options.events, relationships: log?.relationships ?? 0 },
     rows,
   };
   writeReport(path.resolve(options.out), report);
@@ -87,10 +93,12 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
   const origin = Date.now();
   const eventTime = workloadTime(WORKLOAD_NOW, origin);
   let emptyPeak = 0;
+  let emptyNow = 0;
   if (options.only.has('memory')) {
     progress('memory: empty server');
     const empty = await startServerProcess(path.join(dir, 'empty'));
     emptyPeak = peakRssOf(empty.pid) ?? 0;
+    emptyNow = rssOf(empty.pid) ?? 0;
     await empty.close();
   }
   progress('starting the server on the generated log');
@@ -99,13 +107,22 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
   try {
     if (options.only.has('memory')) {
       rows.push(
-        ...memoryRows({ loaded: peakRssOf(server.pid) ?? 0, empty: emptyPeak, relationships: log.relationships, events: log.events, catchUpMs: server.ready.catchUpMs }),
+        ...memoryRows({ loaded: peakRssOf(server.pid) ?? 0, empty: emptyPeak, loadedNow: rssOf(server.pid) ?? 0, emptyNow, relationships: log.relationships, events: log.events, catchUpMs: server.ready.catchUpMs }),
       );
     }
     const courtship = { url: server.ready.url, token: server.ready.token };
     if (options.only.has('http')) {
       progress('http');
-      rows.push(...(await runHttpBench({ courtship, bareUrl: bare.ready.url, relationshipIds: log.relationshipIds, seconds: options.seconds, eventTime })));
+      rows.push(
+        ...(await runHttpBench({
+          courtship,
+          bareUrl: bare.ready.url,
+          relationshipIds: log.relationshipIds,
+          seconds: options.seconds,
+          eventTime,
+          rawDir: path.join(dir, 'raw-appends'),
+        })),
+      );
     }
     if (options.only.has('fanout')) {
       progress('fan-out');

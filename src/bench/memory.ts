@@ -16,9 +16,14 @@ export interface MemoryFigures {
   readonly relationships: number;
   readonly events: number;
   readonly catchUpMs: number;
+  /** RSS (bytes) of the server on the loaded log once caught up, and of the empty one (issue 14's "RSS with N loaded"). */
+  readonly loadedNow?: number;
+  readonly emptyNow?: number;
 }
 
 const GOAL_MB = 1536;
+/** Issue 14: memory bounded by the working set, not by the number of relationships. */
+const RESIDENT_GOAL_MB = 400;
 
 export function memoryRows(m: MemoryFigures): BenchRow[] {
   const loaded = mb(m.loaded);
@@ -33,6 +38,20 @@ export function memoryRows(m: MemoryFigures): BenchRow[] {
     baseline: { name: 'same server, empty log', value: empty, unit: 'MB' },
     ...(full ? { goal: { text: '100k relationships / 5M events < 1.5 GB', met: loaded < GOAL_MB } } : {}),
   });
+  if (m.loadedNow !== undefined && m.emptyNow !== undefined) {
+    const now = mb(m.loadedNow);
+    const emptyNow = mb(m.emptyNow);
+    rows.push({
+      section: 'memory',
+      name: `server RSS once caught up, ${counts} loaded`,
+      courtship: { value: now, unit: 'MB' },
+      baseline: { name: 'same server, empty log', value: emptyNow, unit: 'MB' },
+      ...(full ? { goal: { text: `100k relationships loaded < ${RESIDENT_GOAL_MB} MB`, met: now < RESIDENT_GOAL_MB } } : {}),
+      note: `VmRSS of the idle server right after its catch-up${
+        full ? '' : `; linear in relationships that is ${fmtMb(emptyNow + (now - emptyNow) * (FULL_RELATIONSHIPS / m.relationships))} MB at 100k (goal < ${RESIDENT_GOAL_MB} MB)`
+      }`,
+    });
+  }
   if (!full) {
     const scaled = empty + (loaded - empty) * (FULL_RELATIONSHIPS / m.relationships);
     rows.push({
@@ -45,4 +64,8 @@ export function memoryRows(m: MemoryFigures): BenchRow[] {
     });
   }
   return rows;
+}
+
+function fmtMb(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
 }

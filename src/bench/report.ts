@@ -33,7 +33,8 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly machine: Machine;
-  readonly scale: { readonly mode: 'quick' | 'full'; readonly events: number; readonly relationships: number };
+  /** quick: sized in events (--events); relationships: --relationships N below full; full: 100k relationships. */
+  readonly scale: { readonly mode: 'quick' | 'relationships' | 'full'; readonly events: number; readonly relationships: number };
   readonly rows: readonly BenchRow[];
 }
 

@@ -4,13 +4,12 @@
  * inserts and select+parse, and next to the Emmett SQLite store (the peer) on
  * the same events, with the same durability (WAL, synchronous=FULL).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { NewEvent } from '../store/port.js';
 import { openSqliteStore, type SynchronousLevel } from '../store/sqlite.js';
 import { openEmmett } from './emmett.js';
 import { rate } from './measure.js';
+import { openRaw } from './raw-log.js';
 import type { BenchRow } from './report.js';
 import { workloadStreams } from './workload.js';
 
@@ -28,18 +27,28 @@ export interface StoreBenchOptions {
 const SECTION = 'store';
 const STREAMS = 1_000;
 const READ_PAGE = 10_000;
+const CONCURRENT_WRITERS = 50;
 
 export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRow[]> {
   const batchSize = options.batchSize ?? 100;
   const singles = Math.min(options.singles ?? 1_000, options.events);
   const synchronous = options.synchronous ?? 'FULL';
-  const events = generatedEvents(options.events + singles);
+  const events = generatedEvents(options.events + 2 * singles);
   const batches = chunk(events.slice(0, options.events), batchSize);
-  const singleEvents = chunk(events.slice(options.events), 1);
+  const singleEvents = chunk(events.slice(options.events, options.events + singles), 1);
+  const concurrentEvents = chunk(events.slice(options.events + singles), 1);
   const total = options.events + singles;
 
   const raw = openRaw(path.join(options.dir, 'raw.db'), synchronous);
-  const store = openSqliteStore({ dataDir: path.join(options.dir, 'store'), synchronous });
+  const groups = { commits: 0, appends: 0 };
+  const store = openSqliteStore({
+    dataDir: path.join(options.dir, 'store'),
+    synchronous,
+    onGroupCommit: (group) => {
+      groups.commits++;
+      groups.appends += group.appends;
+    },
+  });
   const emmett = openEmmett(path.join(options.dir, 'emmett.db'));
   try {
     // Phases alternate raw, store and peer so that all three see the same machine noise.
@@ -57,6 +66,17 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
     const emmettSingle = await rate(singles, async () => {
       for (let i = 0; i < singleEvents.length; i++) await emmett.append(`one-${i % STREAMS}`, singleEvents[i]!);
     });
+    // The same single-event appends from CONCURRENT_WRITERS callers at once (requests in flight on a server): group commit.
+    const before = { ...groups };
+    let next = 0;
+    const storeConcurrent = await rate(singles, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENT_WRITERS }, async () => {
+          for (let i = next++; i < concurrentEvents.length; i = next++) await store.append(`many-${i % STREAMS}`, concurrentEvents[i]!);
+        }),
+      ),
+    );
+    const perCommit = (groups.appends - before.appends) / Math.max(1, groups.commits - before.commits);
     const rawRead = await rate(total, () => raw.readAll());
     const storeRead = await rate(total, async () => {
       let after: bigint | undefined;
@@ -74,6 +94,10 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
       row(`append, batches of ${batchSize}`, storeBatched, 'Emmett SQLite', emmettBatched),
       row('append, one event per call', storeSingle, 'raw better-sqlite3', rawSingle),
       row('append, one event per call', storeSingle, 'Emmett SQLite', emmettSingle),
+      {
+        ...row(`append, one event per call, ${CONCURRENT_WRITERS} callers at once`, storeConcurrent, 'raw better-sqlite3, one event per transaction', rawSingle),
+        note: `group commit: ${perCommit.toFixed(1)} appends per commit on average`,
+      },
       row('read the full log (select + parse)', storeRead, 'raw select + JSON.parse', rawRead),
       row('read the full log (select + parse)', storeRead, 'Emmett SQLite', emmettRead),
     ].map((r) =>
@@ -113,38 +137,4 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 function fmtCount(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** Same row shape as the store writes, in a table with no index but the key. */
-function openRaw(file: string, synchronous: SynchronousLevel) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.exec(`CREATE TABLE events (
-    position INTEGER PRIMARY KEY, stream_id TEXT, revision INTEGER, event_id TEXT,
-    type TEXT, data TEXT, metadata TEXT, recorded_at INTEGER)`);
-  const insert = db.prepare(
-    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const select = db.prepare('SELECT * FROM events ORDER BY position');
-  const revisions = new Map<string, number>();
-  const insertBatch = db.transaction((streamId: string, batch: NewEvent[]) => {
-    let revision = revisions.get(streamId) ?? -1;
-    const now = Date.now();
-    for (const event of batch) {
-      insert.run(streamId, ++revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {}), now);
-    }
-    revisions.set(streamId, revision);
-  });
-  return {
-    insertBatch: (streamId: string, batch: NewEvent[]) => insertBatch.immediate(streamId, batch),
-    readAll: () => {
-      for (const r of select.iterate() as Iterable<{ data: string; metadata: string }>) {
-        JSON.parse(r.data);
-        JSON.parse(r.metadata);
-      }
-    },
-    close: () => db.close(),
-  };
 }

@@ -11,8 +11,9 @@
  * durable once it has closed the store.
  *
  * Concurrency: one writing process per file (see `sqlite-lock.ts`); any number
- * of read-only processes alongside it. Appends are synchronous under the hood,
- * so within the process the log's order is the order of the `append` calls.
+ * of read-only processes alongside it. Appends that arrive together share one
+ * commit (sqlite-group-commit.ts); they run in the order of the `append`
+ * calls, so within the process the log's order is the order of the calls.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,8 +37,10 @@ import {
 } from './port.js';
 import { Notifier, catchUpSubscription } from './catch-up.js';
 import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
+import { batchWriter, type WriteBatch } from './sqlite-append.js';
+import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
-import { assertAfterPosition, readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
+import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -48,6 +51,8 @@ export interface SqliteStoreOptions {
   readonly synchronous?: SynchronousLevel;
   /** Open an existing file for reading only, alongside a writer in another process. */
   readonly readonly?: boolean;
+  /** Told of each group commit (see sqlite-group-commit.ts), after it is durable. */
+  readonly onGroupCommit?: (group: CommittedGroup) => void;
 }
 
 export const SQLITE_FILE_NAME = 'courtship.db';
@@ -96,7 +101,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lock = acquireWriterLock(file);
   try {
-    return new SqliteEventStore(file, openWriter(file, options.synchronous ?? 'FULL'), lock);
+    return new SqliteEventStore(file, openWriter(file, options.synchronous ?? 'FULL'), lock, options.onGroupCommit);
   } catch (error) {
     lock.release();
     throw error;
@@ -150,16 +155,20 @@ export class SqliteEventStore implements EventStore {
   private readonly filteredReads = new Map<string, Database.Statement>();
   private partitionRead: Database.Statement | undefined;
   private wholeRead: Database.Statement | undefined;
-  private readonly appendBatch: (
-    streamId: string,
-    events: SerializedEvent[],
-    expected: ExpectedRevision,
-  ) => AppendResult;
+  /** The write side, on a writer only. */
+  private readonly writer: {
+    /** One append, inside a transaction the caller holds. */
+    readonly write: WriteBatch;
+    /** One append in a transaction (a savepoint) of its own. */
+    readonly writeAlone: WriteBatch;
+    readonly group: GroupCommit<AppendResult>;
+  } | undefined;
 
   constructor(
     readonly file: string,
     private readonly db: Database.Database,
     private readonly lock: WriterLock | undefined,
+    onGroupCommit?: (group: CommittedGroup) => void,
   ) {
     this.description = `${file}${lock ? '' : ' (read-only)'}`;
     const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -195,106 +204,63 @@ export class SqliteEventStore implements EventStore {
         .pluck(),
       head: db.prepare('SELECT max(position) FROM events').pluck(),
       ping: db.prepare('SELECT 1').pluck(),
-      insert: lock
-        ? db.prepare(
-            'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-        : undefined,
-      upsertStream: lock
-        ? db.prepare(
-            'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
-          )
-        : undefined,
     };
-    this.appendBatch = db.transaction((streamId, events, expected) => this.write(streamId, events, expected)).immediate;
+    this.writer = lock ? this.openWriteSide(onGroupCommit) : undefined;
+  }
+
+  private openWriteSide(onGroupCommit: ((group: CommittedGroup) => void) | undefined) {
+    const write = batchWriter({
+      ...this.statements,
+      insert: this.db.prepare(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertStream: this.db.prepare(
+        'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
+      ),
+    });
+    const group = new GroupCommit<AppendResult>(this.db, (committed) => {
+      this.changes.notify();
+      onGroupCommit?.(committed);
+    });
+    return { write, writeAlone: this.db.transaction(write).immediate, group };
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
     const batch = serializeBatch(streamId, events, expectedRevision);
     this.assertOpen();
-    if (!this.lock) throw new StoreError(`${this.file} is open read-only`, 'READ_ONLY');
-    let result: AppendResult;
+    const writer = this.writer;
+    if (!writer) throw new StoreError(`${this.file} is open read-only`, 'READ_ONLY');
+    if (this.db.inTransaction) {
+      // A bulk writer (sqlite-bulk.ts) holds a transaction open and commits it itself: a savepoint of it.
+      const result = this.inPortTerms(streamId, () => writer.writeAlone(streamId, batch, expectedRevision));
+      this.changes.notify();
+      return result;
+    }
     try {
-      result = this.appendBatch(streamId, batch, expectedRevision);
+      return await writer.group.submit(batch.length, () =>
+        this.inPortTerms(streamId, () => writer.write(streamId, batch, expectedRevision)),
+      );
     } catch (error) {
-      if (error instanceof StoreError) throw error;
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new InvalidAppendError(
-          `an event id of the batch was already appended to ${streamId} in another batch`,
-          'events',
-        );
-      }
-      throw new StoreUnavailableError(`append to ${this.file} failed: ${(error as Error).message}`, error);
+      // A failed BEGIN or COMMIT of the whole group.
+      throw this.inPortTermsError(streamId, error);
     }
-    this.changes.notify();
-    return result;
   }
 
-  /** Runs inside the IMMEDIATE transaction: checks, then writes. */
-  private write(streamId: string, batch: SerializedEvent[], expected: ExpectedRevision): AppendResult {
-    const current = this.currentRevision(streamId);
-    const retry = current === null ? undefined : this.idempotentRetry(streamId, batch, expected, current);
-    if (retry) return retry;
-    assertExpected(streamId, expected, current);
-    const insert = this.statements.insert!;
-    const recordedAt = Date.now();
-    let revision = current ?? -1;
-    let position = 0n;
-    for (const event of batch) {
-      revision++;
-      position = insert.run(streamId, revision, event.id, event.type, event.data, event.metadata, recordedAt)
-        .lastInsertRowid as bigint;
+  /** Runs one append's write, with its errors told in the port's terms. */
+  private inPortTerms(streamId: string, write: () => AppendResult): AppendResult {
+    try {
+      return write();
+    } catch (error) {
+      throw this.inPortTermsError(streamId, error);
     }
-    this.statements.upsertStream!.run(streamId, revision);
-    return { nextRevision: revision, position };
   }
 
-  /**
-   * EventStoreDB's idempotence: when the batch's first event id is already in
-   * the stream, the batch is a retry if the stream holds exactly these ids from
-   * there on; then the original result is returned and nothing is written.
-   */
-  private idempotentRetry(
-    streamId: string,
-    batch: SerializedEvent[],
-    expected: ExpectedRevision,
-    current: number,
-  ): AppendResult | undefined {
-    const first = this.statements.eventById.get(streamId, batch[0]!.id) as bigint | undefined;
-    if (first === undefined) return undefined;
-    const stored = this.statements.idsFrom.all(streamId, first, batch.length) as {
-      event_id: string;
-      revision: bigint;
-      position: bigint;
-    }[];
-    const same = stored.length === batch.length && stored.every((row, i) => row.event_id === batch[i]!.id);
-    if (!same) {
-      // Written against a stale revision, it is a lost race like any other (as EventStoreDB answers):
-      // the writer reloads, and what another writer already appended (a deadline) is no longer in its batch.
-      const stale = typeof expected === 'number' ? expected !== current : expected === 'no_stream';
-      if (stale) throw new WrongExpectedRevisionError(streamId, expected, current);
-      throw new InvalidAppendError(
-        `events[0].id ${batch[0]!.id} was already appended to ${streamId} in a different batch`,
-        'events[0].id',
-      );
+  private inPortTermsError(streamId: string, error: unknown): Error {
+    if (error instanceof StoreError) return error;
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      return new InvalidAppendError(`an event id of the batch was already appended to ${streamId} in another batch`, 'events');
     }
-    const firstRevision = Number(first);
-    const matches =
-      expected === 'any' ||
-      expected === 'stream_exists' ||
-      (expected === 'no_stream' ? firstRevision === 0 : firstRevision === expected + 1);
-    if (!matches && expected === current) {
-      // The stream is where the caller expects it, so the revision is no conflict: the ids are.
-      // (EventStoreDB, which does not keep ids unique in a stream, appends such a batch again.)
-      throw new InvalidAppendError(
-        `events[0].id ${batch[0]!.id} was already appended to ${streamId} at revision ${firstRevision}, not after revision ${expected}; ` +
-          'resend a batch with the expected revision it was first sent with, or give new events new ids',
-        'events[0].id',
-      );
-    }
-    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, current);
-    const last = stored[stored.length - 1]!;
-    return { nextRevision: Number(last.revision), position: last.position };
+    return new StoreUnavailableError(`append to ${this.file} failed: ${(error as Error).message}`, error);
   }
 
   /** A whole stream, read at once (a fold placing a late fact during a catch-up, which reads synchronously). */
@@ -454,12 +420,15 @@ export class SqliteEventStore implements EventStore {
    */
   get connection(): Database.Database {
     this.assertOpen();
+    // Appends still waiting for their group go first: the log keeps the order of the calls.
+    this.writer?.group.flush();
     return this.db;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.writer?.group.flush();
     this.closed = true;
     // Under NORMAL the last commits may sit unsynced in the WAL; a checkpoint
     // syncs the WAL first, so every acknowledged append is durable once closed
@@ -473,15 +442,6 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError(`the event store ${this.file} is closed`);
   }
-}
-
-function assertExpected(streamId: string, expected: ExpectedRevision, current: number | null): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === null) ||
-    (expected === 'stream_exists' && current !== null) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, current);
 }
 
 /** One frozen object per schema version, shared by every event of a lean read (millions of them on a catch-up). */

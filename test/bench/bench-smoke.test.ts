@@ -40,6 +40,17 @@ describe('npm run bench, on a tiny log', () => {
     expect(stdout).toContain('| section | measure | Courtship | baseline (same run) | ratio | goal |');
   }, 120_000);
 
+  it('sizes the log in relationships and reports the RSS of the server that loaded them', async () => {
+    const out = path.join(dir, 'sized.json');
+    await run(process.execPath, [ENTRY, '--relationships', '20', '--only', 'memory', '--out', out], { timeout: 90_000 });
+
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { rows: (Row & { name: string })[]; scale: { mode: string; relationships: number } };
+    expect(report.scale).toMatchObject({ mode: 'relationships', relationships: 20 });
+    const resident = report.rows.find((r) => r.name.startsWith('server RSS once caught up, 20 relationships'));
+    expect(resident?.courtship.value).toBeGreaterThan(0);
+    expect(resident?.baseline.name).toBe('same server, empty log');
+  }, 120_000);
+
   it('refuses an unknown section with a usage message', async () => {
     await expect(run(process.execPath, [ENTRY, '--only', 'nonsense'], { timeout: 30_000 })).rejects.toMatchObject({
       code: 2,

@@ -161,6 +161,40 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         }
         expect(await store.streamRevision(stream('a'))).toBe(1);
       });
+
+      it('among appends sent together, a conflict fails that append alone and the others are written whole', async () => {
+        // A store may commit appends that arrive together in one go (SQLite's group commit):
+        // each must keep its own check and its own all-or-nothing.
+        await store.append(stream('a'), events(2));
+        const outcomes = await Promise.allSettled([
+          store.append(stream('b'), events(3), 'no_stream'),
+          store.append(stream('a'), events(4), 0),
+          store.append(stream('c'), events(2)),
+          store.append(stream('d'), events(2), 'stream_exists'),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+        for (const o of [outcomes[1], outcomes[3]] as PromiseRejectedResult[]) {
+          expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        }
+        expect(await store.streamRevision(stream('a'))).toBe(1);
+        expect(await store.streamRevision(stream('d'))).toBeNull();
+        const log = await ours();
+        expect(log.map((e) => e.streamId).sort()).toEqual(
+          [...Array(2).fill(stream('a')), ...Array(3).fill(stream('b')), ...Array(2).fill(stream('c'))].sort(),
+        );
+      });
+
+      it('an append sent together with others is readable once it is acknowledged', async () => {
+        const acknowledged = await Promise.all(
+          ['a', 'b', 'c'].map((name) =>
+            store.append(stream(name), events(2)).then(async (result) => ({ result, read: await store.readStream(stream(name)) })),
+          ),
+        );
+        for (const { result, read } of acknowledged) {
+          expect(read).toHaveLength(2);
+          expect(read[1]!.position).toBe(result.position);
+        }
+      });
     });
 
     /*

@@ -1,0 +1,122 @@
+/**
+ * Group commit for the embedded store's appends.
+ *
+ * With `synchronous = FULL` every commit costs an fsync, and an fsync costs
+ * far more than the rows it makes durable. Appends that arrive together (in
+ * the same turn of the event loop: the requests one poll of the sockets
+ * brings in, or everything that queued up while the previous group's fsync
+ * held the thread) are written in one IMMEDIATE transaction and made durable
+ * by one commit.
+ *
+ * Each append still runs on its own, in arrival order, inside a savepoint:
+ * its checks (expected revision, idempotent retry, ids) see every earlier
+ * append of the group, and when it is refused (a conflict, a reused id half
+ * way through its batch) only its own rows are rolled back. No promise settles
+ * before the commit: an append is acknowledged once it is durable, and a
+ * failed commit fails every append of its group (none of them was written).
+ *
+ * A lone writer that awaits each append gets a group of one, committed at the
+ * end of the turn it was called in: it waits for no timer.
+ */
+import type Database from 'better-sqlite3';
+
+/** What one shared commit held (for tests and measurements). */
+export interface CommittedGroup {
+  readonly appends: number;
+  readonly events: number;
+}
+
+/** Largest group: past it, the rest waits for the next commit (bounds the transaction and the WAL it writes). */
+export const MAX_GROUP_EVENTS = 20_000;
+
+interface Pending<T> {
+  readonly events: number;
+  /** Runs inside the group's transaction; throws to refuse (its savepoint is rolled back). */
+  readonly write: () => T;
+  readonly resolve: (value: T) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export class GroupCommit<T> {
+  private pending: Pending<T>[] = [];
+  private scheduled = false;
+  private readonly inGroup: (items: readonly Pending<T>[]) => Outcome<T>[];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly afterCommit: (group: CommittedGroup) => void,
+  ) {
+    // A better-sqlite3 transaction called inside another one is a savepoint.
+    const inSavepoint = db.transaction((write: () => T) => write());
+    const inGroup = db.transaction((items: readonly Pending<T>[]) =>
+      items.map((item) => {
+        // A few errors (I/O, disk full) make SQLite roll the whole transaction back: then
+        // nothing more may run, or it would run outside the group, and the COMMIT fails.
+        if (!db.inTransaction) return { ok: false as const, error: new Error('the group commit was rolled back') };
+        return attempt(() => inSavepoint(item.write));
+      }),
+    );
+    this.inGroup = (items) => inGroup.immediate(items);
+  }
+
+  /** Queues `write` for the current group; settles after the group's commit. */
+  submit(events: number, write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ events, write, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued write now, in groups of at most MAX_GROUP_EVENTS events. */
+  flush(): void {
+    this.scheduled = false;
+    while (this.pending.length > 0) {
+      const group = this.takeGroup();
+      let outcomes: Outcome<T>[];
+      try {
+        outcomes = this.inGroup(group);
+      } catch (error) {
+        // BEGIN or COMMIT failed: the transaction was rolled back, nothing of the group is written.
+        for (const item of group) item.reject(error);
+        continue;
+      }
+      let events = 0;
+      let appends = 0;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) {
+          appends++;
+          events += group[i]!.events;
+        }
+      });
+      try {
+        if (appends > 0) this.afterCommit({ appends, events });
+      } finally {
+        // Committed: whatever a listener does, every append of the group is told.
+        outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+      }
+    }
+  }
+
+  private takeGroup(): Pending<T>[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.pending.length && (count === 0 || events + this.pending[count]!.events <= MAX_GROUP_EVENTS)) {
+      events += this.pending[count]!.events;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+}
+
+function attempt<T>(write: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: write() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
