@@ -12,6 +12,8 @@ import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from './relationship-stream.j
 export const MAX_EVENTS_PER_APPEND = 1000;
 /** Largest metadata of an event, serialised (the importer checks it before it writes anything). */
 export const MAX_METADATA_BYTES = 16 * 1024;
+/** Deepest nesting of objects and arrays accepted in metadata: serialising 5,000 levels overflows the stack. */
+export const MAX_METADATA_DEPTH = 32;
 
 /** An event of the batch, checked: its event id lower-cased, its metadata an object or null. */
 export interface Prepared {
@@ -67,10 +69,33 @@ function checkMetadata(metadata: unknown, index: number): Record<string, unknown
   if (typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new InputError(`${field} must be a JSON object`, field, 'INVALID_METADATA', index);
   }
+  // Before serialising it: the depth is measured without recursion.
+  if (metadataTooDeep(metadata)) {
+    throw new InputError(`${field} is nested deeper than ${MAX_METADATA_DEPTH} levels`, field, 'METADATA_TOO_DEEP', index);
+  }
   if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
     throw new InputError(`${field} is larger than ${MAX_METADATA_BYTES} bytes`, field, 'METADATA_TOO_LARGE', index);
   }
   return metadata as Record<string, unknown>;
+}
+
+/** Whether metadata nests deeper than MAX_METADATA_DEPTH (then it must not be serialised: the stack would overflow). */
+export function metadataTooDeep(metadata: unknown): boolean {
+  return nestingDepth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH;
+}
+
+/** Nesting depth of objects and arrays (`{}` is 1), measured with an explicit stack; stops counting past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** The version the caller last saw: an integer ≥ -1, or null for "any". */

@@ -21,7 +21,7 @@ import type { ReadSide, RelationshipRow } from './read-side.js';
 import { streamIdFor } from './relationship-stream.js';
 import { StreamWriter } from './stream-writer.js';
 
-export { MAX_EVENTS_PER_APPEND, MAX_METADATA_BYTES } from './command-input.js';
+export { MAX_EVENTS_PER_APPEND, MAX_METADATA_BYTES, MAX_METADATA_DEPTH, metadataTooDeep } from './command-input.js';
 
 export interface EventInput {
   readonly type: string;

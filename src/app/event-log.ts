@@ -31,11 +31,19 @@ export class EventLog {
    * not get there in `timeoutMs` rejects with ProjectionTimeoutError.
    */
   async awaitApplied(readSide: Pick<ReadSide, 'checkpoint' | 'waitFor'>, position: bigint, timeoutMs: number): Promise<void> {
-    const checkpoint = readSide.checkpoint();
-    if (checkpoint === null || checkpoint < position) {
-      const head = await this.store.headPosition();
-      if (head === null || position > head) throw new PositionNotInLogError(position, head);
-    }
+    await this.checkInLog(readSide, position);
     await readSide.waitFor(position, timeoutMs);
+  }
+
+  /**
+   * Refuses (PositionNotInLogError) a position no write has reached: one
+   * past the read side's checkpoint and past the log's end. A subscription's
+   * `after` would otherwise wait, silently, until the log grew past it.
+   */
+  async checkInLog(readSide: Pick<ReadSide, 'checkpoint'>, position: bigint): Promise<void> {
+    const checkpoint = readSide.checkpoint();
+    if (checkpoint !== null && position <= checkpoint) return;
+    const head = await this.store.headPosition();
+    if (head === null || position > head) throw new PositionNotInLogError(position, head);
   }
 }

@@ -6,7 +6,11 @@
  * stops by itself; every loop is bounded (one request in flight per loop, a
  * fixed number of loops and subscribers).
  *
- *   node dist/bench/soak.js [--minutes 10] [--relationships 2000]
+ *   node dist/bench/soak.js [--minutes 10] [--relationships 2000] [--hostile]
+ *
+ * `--hostile` mixes in a hostile client on a read token of the same tenant
+ * (hostile.ts): one refused attack a second. Its answers are reported apart;
+ * the table's requests and errors are the other clients' only.
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -19,7 +23,9 @@ import { APPEND_EVENTS, workloadTime } from './graphql-client.js';
 import { loadLog } from './load-log.js';
 import { mb, nowMs, quantile, rssOf } from './measure.js';
 import { startServerProcess } from './server-process.js';
-import { WORKLOAD_NOW } from './workload.js';
+import { TokenStore } from '../auth/token-store.js';
+import { hostileReport, runHostileClient, type HostileTally } from './hostile.js';
+import { WORKLOAD_NOW, WORKLOAD_TENANT } from './workload.js';
 
 const READERS = 6;
 const WRITERS = 3;
@@ -32,13 +38,13 @@ interface Minute {
 }
 
 const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '10' }, relationships: { type: 'string', default: '2000' } },
+  options: { minutes: { type: 'string', default: '10' }, relationships: { type: 'string', default: '2000' }, hostile: { type: 'boolean', default: false } },
   strict: true,
 });
 const minutes = Number(values.minutes);
 const relationships = Number(values.relationships);
 if (!(minutes > 0) || !Number.isInteger(relationships) || relationships < 1) {
-  process.stderr.write('usage: node dist/bench/soak.js [--minutes N] [--relationships N]\n');
+  process.stderr.write('usage: node dist/bench/soak.js [--minutes N] [--relationships N] [--hostile]\n');
   process.exit(2);
 }
 
@@ -120,7 +126,15 @@ function subscribe(): Client[] {
 const clients = subscribe();
 const sampler = setInterval(() => rss.push(rssOf(server.pid) ?? 0), 60_000);
 rss.push(rssOf(server.pid) ?? 0);
-await Promise.all([...Array.from({ length: READERS }, (_, n) => reader(n)), ...Array.from({ length: WRITERS }, (_, n) => writer(n))]);
+let hostileTally: HostileTally | undefined;
+const hostile = async (): Promise<void> => {
+  if (!values.hostile) return;
+  const tokens = TokenStore.open(log.dataDir);
+  const { token: hostileToken } = tokens.create({ tenant: WORKLOAD_TENANT, scopes: ['read'], label: 'hostile' });
+  tokens.close();
+  hostileTally = await runHostileClient({ url, token: hostileToken, endsAt, intervalMs: 1_000, frameBytes: 16 * 1024 * 1024 });
+};
+await Promise.all([...Array.from({ length: READERS }, (_, n) => reader(n)), ...Array.from({ length: WRITERS }, (_, n) => writer(n)), hostile()]);
 clearInterval(sampler);
 rss.push(rssOf(server.pid) ?? 0);
 await Promise.all(clients.map((c) => c.dispose()));
@@ -134,5 +148,6 @@ perMinute.forEach((m, i) => {
 });
 const totalErrors = perMinute.reduce((n, m) => n + [...m.errors.values()].reduce((a, b) => a + b, 0), 0);
 lines.push('', `Errors: ${totalErrors}. Server RSS: ${Math.round(mb(rss[0]!))} MB at start, ${Math.round(mb(rss[rss.length - 1]!))} MB at the end (${Math.round(mb(rss[rss.length - 1]! - rss[0]!))} MB growth).`);
+if (hostileTally) lines.push(...hostileReport(hostileTally));
 process.stdout.write(`${lines.join('\n')}\n`);
 process.exitCode = totalErrors === 0 ? 0 : 1;

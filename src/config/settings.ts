@@ -35,6 +35,18 @@ const environment = z
     COURTSHIP_MAX_DEPTH: positiveInt(15),
     /** Largest accepted query cost (see src/server/limits/cost.ts). */
     COURTSHIP_MAX_COST: positiveInt(5_000),
+    /** Most fields an operation may select once its fragments are expanded (src/server/limits/size.ts). */
+    COURTSHIP_MAX_FIELDS: positiveInt(2_000),
+    /** Cost from which an operation is charged to its token's budget for expensive operations (src/server/limits/rate.ts). */
+    COURTSHIP_EXPENSIVE_COST: positiveInt(1_000),
+    /** Cost units of expensive operations a token regains per minute (a burst of twice COURTSHIP_MAX_COST). */
+    COURTSHIP_EXPENSIVE_COST_PER_MINUTE: positiveInt(12_000),
+    /** Most lexical tokens in a query document, checked while parsing, before validation. */
+    COURTSHIP_MAX_TOKENS: positiveInt(5_000),
+    /** WebSocket caps per bearer token (src/server/ws-limits.ts); frames are capped at COURTSHIP_BODY_LIMIT. */
+    COURTSHIP_WS_MAX_SOCKETS_PER_TOKEN: positiveInt(1_000),
+    COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(100),
+    COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(2_000),
     /** How long shutdown waits for in-flight requests and subscriptions before cutting them. */
     COURTSHIP_SHUTDOWN_GRACE_MS: positiveInt(10_000),
     /** SQLite durability: FULL survives power loss, NORMAL only process crashes (docs/STORE.md). */
@@ -71,7 +83,13 @@ export interface Settings {
   readonly bodyLimitBytes: number;
   readonly maxDepth: number;
   readonly maxCost: number;
+  readonly maxFields: number;
+  readonly maxTokens: number;
+  /** Per-token budget for expensive operations. */
+  readonly expensive: { readonly threshold: number; readonly perMinute: number };
   readonly shutdownGraceMs: number;
+  /** Open WebSocket sockets and operations one token may hold. */
+  readonly wsLimits: { readonly maxSocketsPerToken: number; readonly maxSubscriptionsPerSocket: number; readonly maxSubscriptionsPerToken: number };
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
@@ -111,7 +129,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     bodyLimitBytes: e.COURTSHIP_BODY_LIMIT,
     maxDepth: e.COURTSHIP_MAX_DEPTH,
     maxCost: e.COURTSHIP_MAX_COST,
+    maxFields: e.COURTSHIP_MAX_FIELDS,
+    maxTokens: e.COURTSHIP_MAX_TOKENS,
+    expensive: { threshold: e.COURTSHIP_EXPENSIVE_COST, perMinute: e.COURTSHIP_EXPENSIVE_COST_PER_MINUTE },
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,
+    wsLimits: {
+      maxSocketsPerToken: e.COURTSHIP_WS_MAX_SOCKETS_PER_TOKEN,
+      maxSubscriptionsPerSocket: e.COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerToken: e.COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+    },
     sqliteSynchronous: e.COURTSHIP_SQLITE_SYNCHRONOUS,
     corsOrigins: (e.COURTSHIP_CORS_ORIGINS ?? '')
       .split(',')

@@ -19,6 +19,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A subscriber fell too far behind and was cut off; resubscribe with `after: lastCursor`. */
   SUBSCRIBER_OVERFLOW: 'SUBSCRIBER_OVERFLOW',
+  /** Over the cap of open subscriptions per socket or per token (`extensions.scope`, `limit`); end one first. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** Over a per-token rate limit for expensive operations; retry after `extensions.retryAfterMs`. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The server is shutting down; retry against another instance or later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -73,7 +77,7 @@ export function forbidden(message: string, details: { requiredScope?: string } =
 }
 
 /** A request over a server limit; says which limit, the limit and what was asked for. */
-export function tooComplex(measure: 'depth' | 'cost', limit: number, actual: number): GraphQLError {
+export function tooComplex(measure: 'depth' | 'cost' | 'fields' | 'tokens', limit: number, actual: number): GraphQLError {
   return coded(`query ${measure} ${actual} exceeds the limit of ${limit}`, ErrorCode.QUERY_TOO_COMPLEX, {
     measure,
     limit,
@@ -128,8 +132,9 @@ export function translatedError(error: unknown): unknown {
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
-  options: { development: boolean },
+  options: { development: boolean; suggestions?: boolean },
 ): GraphQLFormattedError {
+  if (options.suggestions === false) formatted = withoutSuggestions(formatted);
   const original = originalOf(error);
   const translated = translateKnown(original);
   const code = translated?.extensions.code ?? codeOf(original) ?? formatted.extensions?.code;
@@ -151,6 +156,17 @@ export function formatError(
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * graphql-js's validation ends some messages with "Did you mean …?", naming
+ * fields, arguments and types close to a typo: a way to read the schema
+ * piece by piece where introspection is off.
+ */
+const SUGGESTION = / Did you mean .*\?$/s;
+
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return SUGGESTION.test(formatted.message) ? { ...formatted, message: formatted.message.replace(SUGGESTION, '') } : formatted;
 }
 
 /** True when the error would reach the client as INTERNAL_SERVER_ERROR, i.e. it deserves a server-side log. */

@@ -35,6 +35,8 @@ import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
 import { foldBatch, HistoryNeeded, type AppliedBatch } from './batch.js';
 import { ReadModelDb } from './read-model-db.js';
+import { anchorOf, checkLog, eventAt } from './log-anchor.js';
+import { openReadModels } from './read-model-open.js';
 import {
   createReadModelFile,
   openReadModelFile,
@@ -145,11 +147,11 @@ export class Projector implements ReadSide {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
     this.fingerprint = rulesFingerprint(this.rules);
-    const opened = openReadModelFile(this.file, this.fingerprint);
+    const opened = openReadModels(this.file, this.fingerprint, this.logger);
     this.rebuiltAtOpen = opened.rebuilt;
-    this.db = new ReadModelDb(opened.db);
-    this.db.loadInto(this.table);
-    this.position = this.db.checkpoint();
+    this.db = opened.db;
+    this.table = opened.table;
+    this.position = opened.checkpoint;
     this.logPages = new LogPages(this.store, () => this.verifiedPosition());
   }
 
@@ -267,13 +269,14 @@ export class Projector implements ReadSide {
           applied += chunk.events;
           onProgress?.(applied);
         }
+        if (after !== undefined) await this.anchorAtCheckpoint(db, after);
       }
       while (target !== null && (after === undefined || after < target)) {
         if (signal.aborted) throw stopped();
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
         const batch = await this.fold(table, page, false);
-        db.commit(batch);
+        db.commit(batch, anchorOf(page, after ?? null));
         for (const row of batch.rows) table.set(row);
         after = batch.checkpoint;
         applied += page.length;
@@ -373,8 +376,9 @@ export class Projector implements ReadSide {
     while (!following.stopped) {
       let subscription: Subscription | null = null;
       try {
+        // At start, and again whenever following resumes (a reconnect may reach another log).
+        await this.startOverIfNotThisLog();
         if (!this.checkpointVerified) {
-          await this.startOverIfAheadOfLog();
           this.checkpointVerified = true;
           this.markVerified();
           if (this.position !== null) this.waiters.reached(this.position);
@@ -397,23 +401,31 @@ export class Projector implements ReadSide {
   }
 
   /**
-   * A checkpoint past the log's head means these read models were projected
-   * from another store (a wiped or replaced one): they describe nothing in
-   * this log, so they are started over.
+   * Read models built from another log (a restored backup, a replaced store,
+   * a rewound sequence: see log-anchor.ts) describe nothing in this one: they
+   * are started over, and the operator is told loudly.
    */
-  private async startOverIfAheadOfLog(): Promise<void> {
-    if (this.position === null) return;
-    const head = await this.store.headPosition();
-    if (head !== null && head >= this.position) return;
-    this.logger?.error(
-      { checkpoint: this.position.toString(), head: head?.toString() ?? null },
-      'the read models are ahead of the event log (another store?); rebuilding them from the log',
-    );
+  private async startOverIfNotThisLog(): Promise<void> {
+    const check = await checkLog(this.store, this.position, this.db.anchor());
+    if (check.matches) return;
+    this.logger?.error({ ...check.details, file: this.file }, `${check.reason}: rebuilding the read models from the log`);
     this.db.close();
     removeReadModelFile(this.file);
     this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint));
     this.table = new RelationshipTable();
     this.position = null;
+  }
+
+  /**
+   * Records the event at the checkpoint as the anchor, after chunks whose
+   * events the workers read. Only the embedded store catches up in chunks,
+   * and its positions are consecutive integers: `checkpoint - 1` is one to read from.
+   */
+  private async anchorAtCheckpoint(db: ReadModelDb, checkpoint = this.position): Promise<void> {
+    if (checkpoint === null) return;
+    const after = checkpoint > 1n ? checkpoint - 1n : null;
+    const event = await eventAt(this.store, checkpoint, after);
+    if (event) db.setAnchor({ position: event.position, eventId: event.id, after });
   }
 
   /** Applies a long stretch of the log in chunks (on this thread and any worker threads), when the store allows it. */
@@ -432,6 +444,7 @@ export class Projector implements ReadSide {
         this.announce({ phaseChanges: chunk.batch.phaseChanges, events: null, rows, checkpoint: chunk.batch.checkpoint });
         if (following.stopped) return;
       }
+      await this.anchorAtCheckpoint(this.db);
     } catch (error) {
       if (following.stopped) return;
       // What was committed stays; the rest is applied batch by batch through the subscription.
@@ -533,7 +546,7 @@ export class Projector implements ReadSide {
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     // The feed's form of each event is only built for someone to hand it to.
     const batch = await this.fold(this.table, events, this.listeners.size > 0);
-    this.db.commit(batch);
+    this.db.commit(batch, anchorOf(events, this.position));
     for (const row of batch.rows) this.table.set(row);
     this.position = batch.checkpoint;
     this.waiters.reached(batch.checkpoint);

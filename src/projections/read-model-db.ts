@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
 import type { RelationshipState } from '../domain/state.js';
+import { LogAnchorTable, type LogAnchor } from './log-anchor.js';
 import type { RelationshipTable } from './relationship-table.js';
 
 interface PhaseChangeRow {
@@ -45,10 +46,12 @@ export interface BatchToWrite {
 
 export class ReadModelDb {
   private readonly statements;
-  private readonly commitBatch: (batch: BatchToWrite) => void;
+  private readonly commitBatch: (batch: BatchToWrite, anchor: LogAnchor | undefined) => void;
   private readonly cache = new Map<string, Database.Statement>();
+  private readonly anchors: LogAnchorTable;
 
   constructor(private readonly db: Database.Database) {
+    this.anchors = new LogAnchorTable(db);
     this.statements = {
       checkpoint: db.prepare('SELECT checkpoint FROM projector WHERE id = 1').pluck(),
       setCheckpoint: db.prepare('UPDATE projector SET checkpoint = ? WHERE id = 1'),
@@ -62,7 +65,10 @@ export class ReadModelDb {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
-    this.commitBatch = db.transaction((batch: BatchToWrite) => this.write(batch));
+    this.commitBatch = db.transaction((batch: BatchToWrite, anchor: LogAnchor | undefined) => {
+      this.write(batch);
+      if (anchor) this.anchors.set(anchor);
+    });
   }
 
   checkpoint(): bigint | null {
@@ -81,9 +87,19 @@ export class ReadModelDb {
     }
   }
 
-  /** Writes a batch and its checkpoint atomically. */
-  commit(batch: BatchToWrite): void {
-    this.commitBatch(batch);
+  /** Writes a batch and its checkpoint atomically, with the log anchor (log-anchor.ts) when the batch's events are known. */
+  commit(batch: BatchToWrite, anchor?: LogAnchor): void {
+    this.commitBatch(batch, anchor);
+  }
+
+  /** The event the read models last recorded applying, to check they follow the same log; null before any. */
+  anchor(): LogAnchor | null {
+    return this.anchors.get();
+  }
+
+  /** Records the anchor outside a batch (after a catch-up in chunks, whose events were read elsewhere). */
+  setAnchor(anchor: LogAnchor): void {
+    this.anchors.set(anchor);
   }
 
   private write(batch: BatchToWrite): void {

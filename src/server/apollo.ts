@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context.js';
 import { ErrorCode } from '../graphql/errors.js';
 import type { KnownQueries } from './known-queries.js';
-import { checkQueryLimits, type QueryLimits } from './limits/index.js';
+import { checkQueryLimits, DEFAULT_MAX_TOKENS, type QueryLimits } from './limits/index.js';
+import { tokenLimitError } from './limits/tokens.js';
 import { logUnexpectedErrors, type ErrorFormatting } from './result-errors.js';
 
 /** What the HTTP layer learns about a request from inside Apollo's pipeline, for its log line. */
@@ -37,9 +38,14 @@ export function createApollo(options: ApolloOptions): ApolloServer<RequestContex
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: options.errorFormatting.includeStacktraceInErrorResponses,
-    formatError: options.errorFormatting.formatError,
+    formatError: (formatted, error) => {
+      const tooLarge = tokenLimitError(error);
+      return options.errorFormatting.formatError(tooLarge ? tooLarge.toJSON() : formatted, tooLarge ?? error);
+    },
     // Explicit, though they are Apollo's defaults: one operation per request, CSRF checks on.
     allowBatchedHttpRequests: false,
+    // A document's size is bounded while it is parsed, before validation walks it (refused as QUERY_TOO_COMPLEX, see errors.ts).
+    parseOptions: { maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS },
     csrfPrevention: true,
     plugins: [
       // Courtship serves its own offline IDE (GraphiQL, bundled: src/server/web); Apollo's landing page loads from a CDN.
@@ -61,13 +67,20 @@ function queryLimitsPlugin(limits: QueryLimits & Pick<ApolloOptions, 'records'>)
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           const check = checkQueryLimits(schema, document, operationName, request.variables, limits);
           const record = request.http ? limits.records.get(request.http) : undefined;
           if (record && check) record.cost = check.cost;
           if (check?.error) {
             throw new GraphQLError(check.error.message, {
               extensions: { ...check.error.extensions, http: { status: 400, headers: new HeaderMap() } },
+            });
+          }
+          const limited = check ? limits.budget?.charge(contextValue.tokenId, check.cost) : undefined;
+          if (limited) {
+            const retryAfter = String(Math.ceil(Number(limited.extensions.retryAfterMs) / 1000));
+            throw new GraphQLError(limited.message, {
+              extensions: { ...limited.extensions, http: { status: 429, headers: new HeaderMap([['retry-after', retryAfter]]) } },
             });
           }
         },

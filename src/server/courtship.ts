@@ -22,6 +22,7 @@ import { Projector } from '../projections/projector.js';
 import { openStore } from '../store/open.js';
 import type { EventStore } from '../store/port.js';
 import { createServer, type CourtshipServer } from './create-server.js';
+import { logWriteFailures } from './write-failures.js';
 
 export interface StartOptions {
   readonly settings: Settings;
@@ -65,8 +66,10 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     logger: logger.child({ part: 'projector' }),
     ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
   });
-  const commands = new CommandService({ store, readSide: projector, clock, rules });
-  const scheduler = new DeadlineScheduler({ store, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });
+  // The write side's appends: a failure (disk full, I/O) is logged for the operator, once per burst.
+  const writes = logWriteFailures(store, logger.child({ part: 'store' }));
+  const commands = new CommandService({ store: writes, readSide: projector, clock, rules });
+  const scheduler = new DeadlineScheduler({ store: writes, source: projector, clock, rules, logger: logger.child({ part: 'deadlines' }) });
   let rebuilding: Promise<void> | null = null;
   const maintenance = {
     async rebuildReadModels(tenant: string) {

@@ -11,6 +11,7 @@ import { createApollo, type RequestRecord } from './apollo.js';
 import type { ReadinessCheck } from './health.js';
 import { createHttpHandler, GRAPHQL_PATH } from './http.js';
 import { KnownQueries } from './known-queries.js';
+import { ExpensiveOperationBudget } from './limits/rate.js';
 import type { ErrorFormatting } from './result-errors.js';
 import { attachSubscriptionServer } from './ws.js';
 
@@ -18,7 +19,7 @@ export type ServerSettings = Pick<
   Settings,
   'port' | 'host' | 'development' | 'ide' | 'introspection' | 'bodyLimitBytes' | 'maxDepth' | 'maxCost' | 'shutdownGraceMs'
 > &
-  Partial<Pick<Settings, 'corsOrigins'>>;
+  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens' | 'wsLimits' | 'expensive'>>;
 
 export interface CreateServerOptions<TContext extends RequestContext = RequestContext> {
   readonly schema: GraphQLSchema;
@@ -64,12 +65,23 @@ export async function createServer<TContext extends RequestContext = RequestCont
     options.context ? await options.context(base) : base;
   let draining = false;
 
+  // Field suggestions ("Did you mean …?") describe the schema: only where introspection would too.
+  const errorOptions = { development: settings.development, suggestions: settings.introspection };
   const errorFormatting: ErrorFormatting = {
-    formatError: (formatted, error) => formatError(formatted, error, { development: settings.development }),
+    formatError: (formatted, error) => formatError(formatted, error, errorOptions),
     includeStacktraceInErrorResponses: settings.development,
   };
-  const knownQueries = new KnownQueries({ maxDepth: settings.maxDepth, maxCost: settings.maxCost, ...errorFormatting });
-  const apollo = createApollo({ ...settings, schema, httpServer, logger, records, knownQueries, errorFormatting });
+  const limits = {
+    maxDepth: settings.maxDepth,
+    maxCost: settings.maxCost,
+    ...(settings.maxFields !== undefined ? { maxFields: settings.maxFields } : {}),
+    ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
+    ...(settings.expensive !== undefined
+      ? { budget: new ExpensiveOperationBudget({ ...settings.expensive, burst: 2 * settings.maxCost }) }
+      : {}),
+  };
+  const knownQueries = new KnownQueries({ ...limits, ...errorFormatting });
+  const apollo = createApollo({ ...settings, ...limits, schema, httpServer, logger, records, knownQueries, errorFormatting });
   await apollo.start();
 
   httpServer.on(
@@ -91,14 +103,16 @@ export async function createServer<TContext extends RequestContext = RequestCont
   );
   const subscriptions = attachSubscriptionServer({
     ...settings,
+    ...limits,
     httpServer,
     schema,
     tokens,
     logger,
     buildContext,
     formatErrors: (errors) =>
-      errors.map((error) => formatError(error.toJSON(), error, { development: settings.development })),
+      errors.map((error) => formatError(error.toJSON(), error, errorOptions)),
     keepAliveMs: options.keepAliveMs ?? 12_000,
+    wsLimits: { maxPayloadBytes: settings.bodyLimitBytes, ...settings.wsLimits },
   });
   const stopWatchingRevocations = tokens.watchRevocations(options.revocationPollMs ?? 1_000);
 

@@ -87,7 +87,8 @@ export class KnownQueries {
     if (!operation || operation.operation !== 'query') return null;
     const variableValues = (variables ?? undefined) as Record<string, unknown> | undefined;
     const limits = checkQueryLimits(known.schema, known.document, operationName, variableValues, this.options);
-    if (limits === null || limits.error !== null) return null;
+    // Expensive operations go through Apollo, which charges them to the token's budget (apollo.ts).
+    if (limits === null || limits.error !== null || this.options.budget?.isCharged(limits.cost)) return null;
 
     let contextValue: RequestContext;
     try {

@@ -10,7 +10,8 @@ import {
   type GraphQLSchema,
   type OperationTypeNode,
 } from 'graphql';
-import { checkQueryLimits, type QueryLimits } from './limits/index.js';
+import { checkQueryLimits, DEFAULT_MAX_TOKENS, type QueryLimits } from './limits/index.js';
+import { tokenLimitError } from './limits/tokens.js';
 
 export interface OperationRequest {
   readonly query: string;
@@ -30,7 +31,7 @@ export type PreparedOperation =
 
 /**
  * For the WebSocket side, what Apollo's request pipeline does over HTTP:
- * parse, validate (introspection refused when disabled), check the depth and
+ * parse (bounded in tokens), validate (introspection refused when disabled), check the depth and
  * cost limits, coerce variables. Every refusal carries the code Apollo would
  * use, so clients see the same errors on both transports.
  */
@@ -41,9 +42,9 @@ export function prepareOperation(
 ): PreparedOperation {
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = parse(request.query, { maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS });
   } catch (error) {
-    return { errors: [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
+    return { errors: [tokenLimitError(error) ?? withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
   }
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const invalid = validate(schema, document, rules);

@@ -14,6 +14,7 @@ import { authenticate } from './auth.js';
 import type { QueryLimits } from './limits/index.js';
 import { prepareOperation } from './prepare-operation.js';
 import { SharedSubscriptions } from './shared-subscribe.js';
+import { DEFAULT_WEBSOCKET_LIMITS, dropOversizedFrames, OperationCaps, TOO_MANY_SOCKETS_CLOSE_CODE, type WebSocketLimits } from './ws-limits.js';
 
 /**
  * graphql-ws close codes: 4401 (no valid token) is final, clients do not
@@ -35,6 +36,8 @@ export interface SubscriptionServerOptions extends QueryLimits {
   readonly formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
   /** Interval of WebSocket pings; a peer that does not answer within it is dropped. */
   readonly keepAliveMs: number;
+  /** Frame size and the per-token caps (ws-limits.ts); the frame limit defaults to the HTTP body limit's default. */
+  readonly wsLimits?: Partial<WebSocketLimits>;
 }
 
 export interface SubscriptionServer {
@@ -62,7 +65,10 @@ interface Operation {
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { tokens, logger, schema } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wsLimits = { maxPayloadBytes: 1024 * 1024, ...DEFAULT_WEBSOCKET_LIMITS, ...options.wsLimits };
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: wsLimits.maxPayloadBytes });
+  dropOversizedFrames(wss);
+  const caps = new OperationCaps(wsLimits);
   const principals = new WeakMap<WebSocket, Principal>();
   const socketsByToken = new Map<string, Set<WebSocket>>();
   const operations = new Map<string, Operation>();
@@ -107,6 +113,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           socket.close(CloseCode.Unauthorized, auth.error.message);
           return false;
         }
+        if ((socketsByToken.get(auth.principal.tokenId)?.size ?? 0) >= wsLimits.maxSocketsPerToken) {
+          socket.close(TOO_MANY_SOCKETS_CLOSE_CODE, `too many sockets for this token (limit ${wsLimits.maxSocketsPerToken})`);
+          return false;
+        }
         track(socket, auth.principal);
         return true;
       },
@@ -128,6 +138,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           logOperation(log, payload.operationName ?? undefined, 0, codesOf(prepared.errors));
           return prepared.errors;
         }
+        const limited = options.budget?.charge(principal.tokenId, prepared.cost);
+        if (limited) {
+          logOperation(log, prepared.operationName, 0, [ErrorCode.RATE_LIMITED]);
+          return [limited];
+        }
         const contextValue = await options.buildContext({
           tenant: principal.tenant,
           scopes: principal.scopes,
@@ -136,6 +151,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           log,
           transport: 'ws',
         });
+        const refused = caps.admit(operationKey(socket, id), socket, principal.tokenId);
+        if (refused) {
+          logOperation(log, prepared.operationName, 0, [ErrorCode.TOO_MANY_SUBSCRIPTIONS]);
+          return [refused];
+        }
         operations.set(operationKey(socket, id), {
           requestId,
           operationName: prepared.operationName,
@@ -178,6 +198,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
       onComplete: (ctx, id) => {
         const key = operationKey(ctx.extra.socket, id);
+        caps.release(key);
         const operation = operations.get(key);
         if (operation === undefined) return;
         operations.delete(key);

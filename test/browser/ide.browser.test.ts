@@ -59,7 +59,7 @@ describe.skipIf(!chromiumAvailable)('the GraphQL IDE in Chromium', () => {
           await page.locator('.graphiql-execute-button').click();
           return result();
         },
-        { timeout: 10_000, intervals: [500] },
+        { timeout: 10_000, interval: 500 },
       )
       .toContain('"tenant": "default"');
   });

@@ -395,6 +395,15 @@ describe('courtship import', () => {
       expect(await streamLength('beta')).toBe(2);
     });
 
+    it('refuses metadata nested 5,000 levels deep in the first pass, naming the line, instead of crashing', async () => {
+      const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+      const lines = [GOOD[0]!, JSON.stringify({ ...JSON.parse(GOOD[1]!), metadata: 'DEEP' }).replace('"DEEP"', deep)];
+      const result = await sandbox.run(['import', sandbox.file('deep.ndjson', lines.join('\n'))]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('line 2 (relationship acme): metadata: nested deeper than 32 levels (METADATA_TOO_DEEP)\n');
+      expect(await streamLength('acme')).toBeNull();
+    });
+
     it('splits a relationship’s lines into appends that EventStoreDB’s default MaxAppendSize (1 MiB) admits', async () => {
       const lines = [GOOD[0]!];
       for (let day = 2; day <= 70; day++) {

@@ -148,6 +148,28 @@ describe('the projector', () => {
     expect(projector.getRelationship('acme', 'r9')).not.toBeNull();
   });
 
+  it('starts over when another log holds other events at the same positions, even past its checkpoint', async () => {
+    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]);
+    const first = ws.projector('models');
+    first.start();
+    await first.catchUp();
+    await first.close();
+
+    // Another store, longer than the first: a checkpoint-versus-head check alone would accept it.
+    const otherStore = openSqliteStore({ dataDir: path.join(ws.dir, 'longer-store') });
+    ws.onCleanup(() => otherStore.close());
+    await record(otherStore, 'acme', 'r8', [opened(T0), interest(T0, 'VENDOR')]);
+    const head = await record(otherStore, 'acme', 'r9', [opened(T0), interest(T0, 'VENDOR')]);
+    const errors: string[] = [];
+    const projector = new Projector({ store: otherStore, dataDir: path.join(ws.dir, 'models'), logger: { error: (_details, message) => errors.push(message) } });
+    ws.onCleanup(() => projector.close());
+    projector.start();
+    await projector.waitFor(head);
+    expect(projector.getRelationship('acme', 'r1')).toBeNull();
+    expect(projector.getRelationship('acme', 'r8')).not.toBeNull();
+    expect(errors).toEqual([expect.stringMatching(/do not match the event log.*rebuilding/)]);
+  });
+
   it('lets a writer wait until its write is readable', async () => {
     const projector = ws.projector();
     projector.start();

@@ -64,3 +64,31 @@ describe('errors in development', () => {
     expect(body.errors[0]!.extensions.stacktrace).toEqual(expect.arrayContaining([expect.stringMatching(/at /)]));
   });
 });
+
+describe('field suggestions', () => {
+  let production: Harness;
+  let development: Harness;
+  beforeAll(async () => {
+    production = await startHarness({ env: { NODE_ENV: 'production' } });
+    development = await startHarness({ env: { NODE_ENV: 'development' } });
+  });
+  afterAll(async () => {
+    await production?.close();
+    await development?.close();
+  });
+  const typo = { query: '{ whoami { tenan } }' };
+
+  it('are left out where introspection is off, over HTTP and WebSocket', async () => {
+    const body = (await (await production.post(typo)).json()) as GraphQLBody;
+    expect(body.errors[0]!.message).toBe('Cannot query field "tenan" on type "Me".');
+    expect(body.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const sub = subscribe(production.wsClient(production.tokenFor.read), typo.query);
+    const end = (await sub.ended) as { error: { message: string }[] };
+    expect(end.error[0]!.message).not.toMatch(/Did you mean/);
+  });
+
+  it('are kept where introspection is on', async () => {
+    const body = (await (await development.post(typo)).json()) as GraphQLBody;
+    expect(body.errors[0]!.message).toMatch(/Did you mean "tenant"\?/);
+  });
+});

@@ -4,7 +4,7 @@
  * needs the relationship's history (questions asked before, phases,
  * deadlines) is checked by import-plan.ts.
  */
-import { MAX_METADATA_BYTES, type EventInput } from '../../app/commands.js';
+import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH, metadataTooDeep, type EventInput } from '../../app/commands.js';
 import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
@@ -57,6 +57,9 @@ export function parseLine(text: string, defaults: LineTenant): LineResult {
   try {
     const event = parseEventInput(input, 0);
     if (input.metadata !== undefined) {
+      if (metadataTooDeep(input.metadata)) {
+        return refuse(read.line.tenant, relationshipId, `metadata: nested deeper than ${MAX_METADATA_DEPTH} levels (METADATA_TOO_DEEP)`);
+      }
       const json = JSON.stringify(input.metadata);
       // A UTF-16 code unit is at most 3 UTF-8 bytes: the exact count only for large metadata.
       if (json.length * 3 > MAX_METADATA_BYTES && Buffer.byteLength(json) > MAX_METADATA_BYTES) {

@@ -15,6 +15,7 @@ import { Phase } from '../types/enums.js';
 import { Event } from '../types/event.js';
 import { PhaseChange } from '../types/phase-change.js';
 import { toEvent } from './event-log.js';
+import { refusePastTheEnd, refusePositionPastTheEnd } from './consistency.js';
 import { afterPosition, invalidCursor } from './paging.js';
 
 /** How far a subscriber may fall behind before it is cut off (it can resume from its last cursor). */
@@ -32,12 +33,13 @@ interface PhaseChangedArgs {
   after?: string | null;
 }
 
-function phaseChanges({ args, context, info }: SubscribeData<PhaseChangedArgs>): AsyncIterable<PhaseChangeRecord> {
-  const { readSide } = servicesOf(info.schema);
+async function phaseChanges({ args, context, info }: SubscribeData<PhaseChangedArgs>): Promise<AsyncIterable<PhaseChangeRecord>> {
+  const { readSide, log } = servicesOf(info.schema);
+  const after = afterPhaseChange(args.after);
+  await refusePositionPastTheEnd({ readSide, log }, after?.position);
   const tenant = context.tenant;
   const relationshipId = args.relationshipId ?? undefined;
   const phases = args.phases && args.phases.length > 0 ? args.phases : undefined;
-  const after = afterPhaseChange(args.after);
   return openFeed<PhaseChangeRecord>(
     {
       backlog: (key, first) =>
@@ -104,8 +106,9 @@ interface RelationshipEventsArgs {
   after?: string | null;
 }
 
-function relationshipEvents({ args, context, info }: SubscribeData<RelationshipEventsArgs>): AsyncIterable<LoggedEvent> {
-  const { readSide } = servicesOf(info.schema);
+async function relationshipEvents({ args, context, info }: SubscribeData<RelationshipEventsArgs>): Promise<AsyncIterable<LoggedEvent>> {
+  const { readSide, log } = servicesOf(info.schema);
+  await refusePastTheEnd({ readSide, log }, args.after);
   const tenant = context.tenant;
   const filter = { relationshipIds: [args.relationshipId] };
   return openFeed<LoggedEvent>(

@@ -17,6 +17,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { SelectedOperation } from './operation.js';
+import { extraWork } from './weights.js';
 
 /**
  * type-graphql's `@Field({ complexity })` puts either a number or an
@@ -51,7 +52,10 @@ export interface CostEstimate {
  *   items, so what it selects counts that many times (`relationships(first:
  *   50) { … }` costs 1 + 50 × the cost of one relationship);
  * - a field whose complexity is an estimator function returns its own total;
- * - `__typename` is free; fragments on several types all count (an upper bound).
+ * - a root field adds the work it does beyond its selection (weights.ts:
+ *   analytics, `asOf` replays, filtered event scans);
+ * - `__typename` is free; fragments on several types all count (an upper bound);
+ * - a fragment is walked once and its cost reused wherever it is spread.
  * Variables matter (`first: $n`), which is why this runs once the operation
  * and its variables are known rather than as a plain validation rule.
  */
@@ -76,53 +80,70 @@ export function estimateCost(
     return variables;
   };
 
-  const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+  // A fragment costs the same wherever it is spread (its type condition and the variables are fixed): walk it once.
+  const fragmentCosts = new Map<string, number>();
+  const visiting = new Set<string>();
+  const fragmentCost = (name: string): number => {
+    const known = fragmentCosts.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
+    // Unknown and cyclic fragments are refused by validation; count them as free here.
+    if (!fragment || !type || !isCompositeType(type) || visiting.has(name)) return 0;
+    visiting.add(name);
+    const cost = costOf(fragment.selectionSet, type);
+    visiting.delete(name);
+    fragmentCosts.set(name, cost);
+    return cost;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        total += fieldCost(selection, parentType, visiting);
+        total += fieldCost(selection, parentType);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
-        if (type && isCompositeType(type)) total += costOf(selection.selectionSet, type, visiting);
+        if (type && isCompositeType(type)) total += costOf(selection.selectionSet, type);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
-        if (fragment && type && isCompositeType(type) && !visiting.has(name)) {
-          total += costOf(fragment.selectionSet, type, new Set([...visiting, name]));
-        }
+        total += fragmentCost(selection.name.value);
       }
     }
     return total;
   };
 
-  const fieldCost = (node: FieldNode, parentType: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+  const fieldCost = (node: FieldNode, parentType: GraphQLCompositeType): number => {
     const field = fieldDefinition(schema, parentType, node.name.value);
     if (field === undefined) return 0; // unknown fields are refused by validation
     if (field === TypeNameMetaFieldDef) return 0;
     const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
     const estimated = typeof complexity === 'function';
-    if (readsVariable(node, estimated ? undefined : PAGE_ARGUMENTS)) followsVariables = true;
+    // Root fields' other arguments (asOf, filter) weigh too (weights.ts).
+    const root = parentType === schema.getQueryType();
+    if (readsVariable(node, estimated ? undefined : root ? WEIGHED_ROOT_ARGUMENTS : PAGE_ARGUMENTS)) followsVariables = true;
     const args = argumentsOf(field, node, hasVariable(node) ? coercedVariables() : {});
     const childType = getNamedType(field.type);
     const childComplexity =
-      node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType, visiting) : 0;
+      node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType) : 0;
 
+    const extra = root ? extraWork(parentType.name, field.name, args) : 0;
     if (estimated) {
       const total = complexity({ type: parentType, field, node, args, childComplexity });
-      if (typeof total === 'number' && Number.isFinite(total)) return total;
+      if (typeof total === 'number' && Number.isFinite(total)) return total + extra;
     }
     const own = typeof complexity === 'number' ? complexity : DEFAULT_FIELD_COST;
-    return own + pageSize(args) * childComplexity;
+    return own + extra + pageSize(args) * childComplexity;
   };
 
   const root = schema.getRootType(operation.operation);
-  const cost = root ? costOf(operation.selectionSet, root, new Set()) : 0;
+  const cost = root ? costOf(operation.selectionSet, root) : 0;
   return { cost, followsVariables };
 }
 
 /** The arguments `pageSize` reads. */
 const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
+/** And those `extraWork` reads on root fields. */
+const WEIGHED_ROOT_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_ARGUMENTS, 'asOf', 'filter']);
 
 /** Whether a variable appears in the field's arguments (only those named, when names are given). */
 function readsVariable(node: FieldNode, names: ReadonlySet<string> | undefined): boolean {

@@ -29,6 +29,7 @@ export function createToken(dataDir: string, tenant: string, scopes: readonly Sc
 
 export interface ChildServer {
   readonly url: string;
+  readonly pid: number;
   readonly origin: string;
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
@@ -70,6 +71,7 @@ export async function startChild(dataDir: string, timeoutMs = 20_000, env: Recor
   const origin = new URL(url).origin;
   const handle: ChildServer = {
     url,
+    pid: child.pid!,
     origin,
     exited,
     stderr: () => errors,

@@ -22,8 +22,13 @@ export interface E2EServer {
   readonly wsUrl: string;
   /** A new bearer token for a tenant (tokens survive restarts: they live in the data dir). */
   token(tenant: string, scopes?: readonly Scope[]): string;
-  /** Graceful stop and start on the same data dir; resolves once the projector has caught up. */
-  restart(): Promise<void>;
+  /**
+   * Graceful stop and start on the same data dir; resolves once the projector
+   * has caught up. `whileStopped` runs in between (an operator's backup, restore or import).
+   */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
+  /** The server's log lines at `warn` and above, parsed (kept across restarts). */
+  logs(): Record<string, unknown>[];
   /** Stops the server and deletes the data dir. */
   close(): Promise<void>;
 }
@@ -37,6 +42,8 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<E2EServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courtship-e2e-'));
   const clock = new ManualClock(options.now ?? '2025-03-01T00:00:00Z');
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
   const boot = async () => {
     const settings = loadSettings({
       PORT: '0',
@@ -45,7 +52,7 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
       LOG_LEVEL: 'silent',
       ...options.env,
     });
-    const app = await startCourtship({ settings, logger: createLogger({ level: 'silent' }), clock });
+    const app = await startCourtship({ settings, logger, clock });
     await app.projector.catchUp(10_000);
     return app;
   };
@@ -64,9 +71,11 @@ export async function startServer(options: StartOptions = {}): Promise<E2EServer
     get wsUrl() {
       return app.server.url.replace(/^http/, 'ws');
     },
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     token: (tenant, scopes = ['read', 'write']) => app.tokens.create({ tenant, scopes }).token,
-    async restart() {
+    async restart(whileStopped) {
       await app.close();
+      await whileStopped?.();
       app = await boot();
     },
     async close() {

@@ -5,6 +5,7 @@ import { estimateCost, operationCost } from '../../../src/server/limits/cost.js'
 import { operationDepth } from '../../../src/server/limits/depth.js';
 import { checkQueryLimits } from '../../../src/server/limits/index.js';
 import { selectOperation } from '../../../src/server/limits/operation.js';
+import { operationSize } from '../../../src/server/limits/size.js';
 
 const schema = buildSchema(`
   type Query {
@@ -112,5 +113,63 @@ describe('limits measured once per document', () => {
     expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
     expect(checkQueryLimits(schema, document, 'Large', undefined, limits)?.cost).toBe(901);
     expect(checkQueryLimits(schema, document, 'Small', undefined, limits)?.cost).toBe(2);
+  });
+});
+
+describe('fragments spread many times', () => {
+  /** Each fragment spreads the next twice: the expansion doubles at every level. */
+  const bomb = (levels: number, leaf: string) =>
+    `{ ...F0 } ${Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${levels} on Query { ${leaf} }`;
+  const selected = (query: string) => selectOperation(parse(query), undefined)!;
+
+  it('are measured once each: 2^40 expanded fields counted without expanding them', () => {
+    const query = bomb(40, 'relationships(first: 1) { totalCount }');
+    expect(operationSize(selected(query))).toBe(2 ** 40 * 2);
+    expect(operationDepth(selected(query))).toBe(2);
+    expect(cost(query)).toBe(2 ** 40 * (1 + 1));
+  });
+
+  it('count __typename as a field to collect, though it costs nothing', () => {
+    const query = bomb(23, '__typename');
+    expect(cost(query)).toBe(0);
+    expect(operationSize(selected(query))).toBe(2 ** 23);
+    expect(checkQueryLimits(schema, parse(query), undefined, undefined, { maxDepth: 10, maxCost: 1000, maxFields: 2000 })?.error?.extensions)
+      .toEqual({ code: 'QUERY_TOO_COMPLEX', measure: 'fields', limit: 2000, actual: 2 ** 23 });
+  });
+
+  it('lets the standard introspection query through the default field limit', () => {
+    expect(operationSize(selected(getIntrospectionQuery()))).toBeLessThanOrEqual(loadSettings({}).maxFields);
+  });
+});
+
+describe('the work a root field does', () => {
+  const work = buildSchema(`
+    type Query { funnel(asOf: String): Funnel! events(first: Int = 50, filter: Filter): [Event!]! }
+    type Funnel { total: Int! }
+    type Event { type: String! }
+    input Filter { actors: [String!] relationshipIds: [ID!] }
+  `);
+  const costOf = (query: string, variables?: Record<string, unknown>) =>
+    operationCost(work, selectOperation(parse(query), undefined)!, variables);
+
+  it('weighs analytics, and far more with asOf (a replay of every stream)', () => {
+    expect(costOf('{ funnel { total } }')).toBe(1 + 50 + 1);
+    expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+  });
+
+  it('counts 150 aliases of funnel(asOf:) far over the default limit', () => {
+    const query = `{ ${Array.from({ length: 150 }, (_, i) => `a${i}: funnel(asOf: "2025-01-01T00:00:00Z") { total }`).join(' ')} }`;
+    expect(costOf(query)).toBe(150 * (1 + 1_560 + 1));
+  });
+
+  it('weighs an event page that scans the log, not one that reads streams', () => {
+    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"] }) { type } }')).toBe(1 + 110 + 3);
+    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"], relationshipIds: ["r1"] }) { type } }')).toBe(1 + 3);
+  });
+
+  it('follows asOf given as a variable', () => {
+    const query = 'query ($at: String) { funnel(asOf: $at) { total } }';
+    expect(estimateCost(work, selectOperation(parse(query), undefined)!, { at: '2025-01-01T00:00:00Z' })).toEqual({ cost: 1 + 1_560 + 1, followsVariables: true });
+    expect(costOf(query, {})).toBe(1 + 50 + 1);
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * Opening the read models at start: the file, its rows loaded into memory,
+ * its checkpoint. The file is derived from the log, so a damaged one (a bad
+ * disk block, a torn copy, garbage written into it) must not stop the server
+ * or `courtship replay`: it is moved aside, named in the log, and replaced
+ * by an empty file that the projector fills from the log.
+ */
+import fs from 'node:fs';
+import type { ProjectorLogger } from './projector.js';
+import { ReadModelDb } from './read-model-db.js';
+import { createReadModelFile, openReadModelFile, removeReadModelFile } from './read-model-schema.js';
+import { RelationshipTable } from './relationship-table.js';
+
+export interface OpenedReadModels {
+  readonly db: ReadModelDb;
+  readonly table: RelationshipTable;
+  readonly checkpoint: bigint | null;
+  /** The file was started over (new release, new rules, none yet, or damaged). */
+  readonly rebuilt: boolean;
+}
+
+export function openReadModels(file: string, fingerprint: string, logger: ProjectorLogger | undefined, now: () => number = Date.now): OpenedReadModels {
+  try {
+    return load(file, fingerprint);
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    const movedTo = `${file}.damaged-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, movedTo + suffix);
+    }
+    logger?.error(
+      { err: error, file, movedTo },
+      'the read-model file is damaged: moved aside, rebuilding the read models from the event log',
+    );
+    removeReadModelFile(file);
+    return { db: new ReadModelDb(createReadModelFile(file, fingerprint)), table: new RelationshipTable(), checkpoint: null, rebuilt: true };
+  }
+}
+
+function load(file: string, fingerprint: string): OpenedReadModels {
+  const opened = openReadModelFile(file, fingerprint);
+  try {
+    const db = new ReadModelDb(opened.db);
+    const table = new RelationshipTable();
+    db.loadInto(table);
+    return { db, table, checkpoint: db.checkpoint(), rebuilt: opened.rebuilt };
+  } catch (error) {
+    opened.db.close();
+    throw error;
+  }
+}
+
+/** SQLite's "malformed" and "not a database", or a stored state that is no longer JSON. */
+function isDamage(error: unknown): boolean {
+  if (error instanceof SyntaxError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}

@@ -1,0 +1,89 @@
+/**
+ * What one token may hold open over WebSocket: sockets, and subscriptions
+ * per socket and in all (queries and mutations over a socket count while
+ * they run). Without caps one read token opened 10,000 subscriptions on a
+ * socket (+200 MB, a 1.2 s stall). Frames are capped separately, by
+ * `maxPayload` (before authentication a frame is buffered whole).
+ */
+import { GraphQLError } from 'graphql';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { ErrorCode } from '../graphql/errors.js';
+
+export interface WebSocketLimits {
+  /** Largest frame accepted, in bytes: the HTTP body limit, so neither transport takes more than the other. */
+  readonly maxPayloadBytes: number;
+  readonly maxSocketsPerToken: number;
+  readonly maxSubscriptionsPerSocket: number;
+  readonly maxSubscriptionsPerToken: number;
+}
+
+export const DEFAULT_WEBSOCKET_LIMITS = {
+  maxSocketsPerToken: 1_000,
+  maxSubscriptionsPerSocket: 100,
+  maxSubscriptionsPerToken: 2_000,
+} as const;
+
+/**
+ * Close code for a socket over its token's cap. graphql-ws clients do not
+ * retry it (it is their "too many initialisation requests"): retrying would
+ * only be refused again.
+ */
+export const TOO_MANY_SOCKETS_CLOSE_CODE = 4429;
+
+/** Open operations counted per socket and per token; each admitted operation is released exactly once. */
+export class OperationCaps {
+  private readonly perSocket = new WeakMap<WebSocket, number>();
+  private readonly perToken = new Map<string, number>();
+  private readonly admitted = new Map<string, { readonly socket: WebSocket; readonly tokenId: string }>();
+
+  constructor(private readonly limits: Omit<WebSocketLimits, 'maxPayloadBytes' | 'maxSocketsPerToken'>) {}
+
+  /**
+   * Counts the operation `key` against its socket and token, or returns the
+   * TOO_MANY_SUBSCRIPTIONS error (naming the scope and the limit) when
+   * either is full. Synchronous: a burst of subscribe messages cannot all
+   * pass the check before any of them is counted.
+   */
+  admit(key: string, socket: WebSocket, tokenId: string): GraphQLError | undefined {
+    const onSocket = this.perSocket.get(socket) ?? 0;
+    if (onSocket >= this.limits.maxSubscriptionsPerSocket) return tooMany('socket', this.limits.maxSubscriptionsPerSocket);
+    const onToken = this.perToken.get(tokenId) ?? 0;
+    if (onToken >= this.limits.maxSubscriptionsPerToken) return tooMany('token', this.limits.maxSubscriptionsPerToken);
+    this.perSocket.set(socket, onSocket + 1);
+    this.perToken.set(tokenId, onToken + 1);
+    this.admitted.set(key, { socket, tokenId });
+    return undefined;
+  }
+
+  /** Releases an admitted operation; unknown keys (refused, or released already) are ignored. */
+  release(key: string): void {
+    const entry = this.admitted.get(key);
+    if (entry === undefined) return;
+    this.admitted.delete(key);
+    this.perSocket.set(entry.socket, (this.perSocket.get(entry.socket) ?? 1) - 1);
+    const left = (this.perToken.get(entry.tokenId) ?? 1) - 1;
+    if (left > 0) this.perToken.set(entry.tokenId, left);
+    else this.perToken.delete(entry.tokenId);
+  }
+}
+
+function tooMany(scope: 'socket' | 'token', limit: number): GraphQLError {
+  return new GraphQLError(
+    `too many open subscriptions on this ${scope} (limit ${limit}): complete one before starting another`,
+    { extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, scope, limit } },
+  );
+}
+
+/**
+ * ws answers a frame over `maxPayload` with close code 1009 but then keeps
+ * reading (and discarding) the rest of it until the peer's close frame: a
+ * 95 MiB frame is still read whole, only not kept. Once the close frame is
+ * on its way, drop the connection instead.
+ */
+export function dropOversizedFrames(wss: WebSocketServer): void {
+  wss.on('connection', (socket) => {
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') setImmediate(() => socket.terminate());
+    });
+  });
+}
