@@ -103,7 +103,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
       return {
         ready: lag.caughtUp,
         details: {
-          store: store.kind,
+          store: settings.store,
           projector: { checkpoint: lag.checkpoint?.toString() ?? null, head: lag.head?.toString() ?? null, caughtUp: lag.caughtUp },
         },
       };

@@ -41,6 +41,8 @@ import { batchWriter, type WriteBatch } from './sqlite-append.js';
 import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
 import { assertAfterPosition, readAllFilter, readLimits, serializeBatch } from './validate.js';
+import type { FoldableEvent, StoreCapabilities, StreamPartition } from './capabilities.js';
+import { GroupCommitStore, readLogRows } from './sqlite-bulk.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -82,13 +84,6 @@ const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data,
 // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
-
-/**
- * A recorded event without what only its readers need (its id), whose
- * metadata holds only the `schemaVersion` a fold reads, and whose record time
- * is epoch ms (no Date per event).
- */
-export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'> & { readonly recordedAtMs: number };
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const file = path.resolve(options.dataDir, SQLITE_FILE_NAME);
@@ -146,7 +141,12 @@ function openReader(file: string): Database.Database {
 }
 
 export class SqliteEventStore implements EventStore {
-  readonly kind = 'sqlite' as const;
+  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text for export. */
+  readonly capabilities: StoreCapabilities = {
+    partitionedReads: this,
+    bulkAppend: { grouped: () => new GroupCommitStore(this) },
+    storedRows: { readLogRows: (after, limit) => readLogRows(this, after, limit) },
+  };
   readonly description: string;
   readonly changes: Notifier;
   private closed = false;
@@ -454,13 +454,6 @@ function leanMetadata(schemaVersion: number | null): Readonly<Record<string, unk
   // A log holds a handful of versions; anything past that (a damaged log) is not kept.
   if (LEAN_METADATA.size < 16) LEAN_METADATA.set(schemaVersion, metadata);
   return metadata;
-}
-
-/** The streams whose `streamPartitionSql` number, modulo `modulus`, lies in [from, to). */
-export interface StreamPartition {
-  readonly modulus: number;
-  readonly from: number;
-  readonly to: number;
 }
 
 /**
