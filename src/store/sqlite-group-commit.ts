@@ -42,6 +42,8 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export class GroupCommit<T> {
   private pending: Pending<T>[] = [];
   private scheduled = false;
+  /** The error that made SQLite roll the current group's transaction back, if one did. */
+  private rolledBackBy: unknown = undefined;
   private readonly inGroup: (items: readonly Pending<T>[]) => Outcome<T>[];
 
   constructor(
@@ -54,8 +56,12 @@ export class GroupCommit<T> {
       items.map((item) => {
         // A few errors (I/O, disk full) make SQLite roll the whole transaction back: then
         // nothing more may run, or it would run outside the group, and the COMMIT fails.
-        if (!db.inTransaction) return { ok: false as const, error: new Error('the group commit was rolled back') };
-        return attempt(() => inSavepoint(item.write));
+        if (!db.inTransaction) return { ok: false as const, error: this.rolledBackBy ?? new Error('the group commit was rolled back') };
+        const outcome = attempt(() => inSavepoint(item.write));
+        // The write that made SQLite roll back is the group's cause (SQLITE_FULL, SQLITE_IOERR), not
+        // the COMMIT that then finds no transaction.
+        if (!outcome.ok && !db.inTransaction) this.rolledBackBy ??= outcome.error;
+        return outcome;
       }),
     );
     this.inGroup = (items) => inGroup.immediate(items);
@@ -78,12 +84,16 @@ export class GroupCommit<T> {
     while (this.pending.length > 0) {
       const group = this.takeGroup();
       let outcomes: Outcome<T>[];
+      this.rolledBackBy = undefined;
       try {
         outcomes = this.inGroup(group);
       } catch (error) {
         // BEGIN or COMMIT failed: the transaction was rolled back, nothing of the group is written.
-        for (const item of group) item.reject(error);
+        const cause = this.rolledBackBy ?? error;
+        for (const item of group) item.reject(cause);
         continue;
+      } finally {
+        this.rolledBackBy = undefined;
       }
       let events = 0;
       let appends = 0;

@@ -114,7 +114,7 @@ describe('aliases of expensive fields', () => {
 });
 
 describe('the budget for expensive operations', () => {
-  const EXPENSIVE = '{ decaySummary(asOf: "2025-02-15T00:00:00Z") { decaying } }';
+  const EXPENSIVE = '{ decaySummary(asOf: "2025-02-15T00:00:00Z") { currentlyDecaying } }';
 
   it('lets a token run a few, then refuses with RATE_LIMITED, a retry hint and 429, over HTTP and WebSocket', async () => {
     const analyst = server.token('acme', ['read']);
