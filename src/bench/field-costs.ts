@@ -47,7 +47,8 @@ const PROBES: Record<string, string> = {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-field-costs-'));
 const log = await loadLog(path.join(dir, 'data'), { relationships });
-const server = await startServerProcess(log.dataDir);
+// Measuring the weights must not be cut short by the budget they feed: no operation counts as expensive.
+const server = await startServerProcess(log.dataDir, [], { COURTSHIP_EXPENSIVE_COST: String(2 ** 31 - 1) });
 const { url, token } = server.ready;
 const id = log.relationshipIds[0]!;
 

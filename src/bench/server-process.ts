@@ -27,10 +27,10 @@ export interface ServerReady {
 }
 
 /** Starts a server child on `dataDir`; `execArgv` e.g. ['--cpu-prof'] for profiling. */
-export function startServerProcess(dataDir: string, execArgv: string[] = []): Promise<Child<ServerReady>> {
+export function startServerProcess(dataDir: string, execArgv: string[] = [], env: Record<string, string> = {}): Promise<Child<ServerReady>> {
   return forkChild<ServerReady>(
     fileURLToPath(import.meta.url),
-    { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+    { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
     // The flags `npm start` runs the server with.
     [...SERVER_NODE_FLAGS, ...execArgv],
   );

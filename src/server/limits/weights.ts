@@ -13,7 +13,7 @@
  * per-token budget (rate.ts) for large tenants.
  */
 
-/** Work of a field without and with `asOf`, in cost units. */
+/** Work of a field without and with `asOf` or `knownAt`, in cost units. */
 interface Work {
   readonly plain: number;
   readonly asOf: number;
@@ -40,7 +40,12 @@ export function extraWork(typeName: string, fieldName: string, args: Record<stri
   if (fieldName === 'events') return scansTheLog(args.filter) ? EVENT_SCAN_WORK : 0;
   const work = ROOT_FIELD_WORK[fieldName];
   if (work === undefined) return 0;
-  return args.asOf !== undefined && args.asOf !== null ? work.asOf : work.plain;
+  // knownAt replays every stream as asOf does (the events recorded by then, in business order).
+  return given(args.asOf) || given(args.knownAt) ? work.asOf : work.plain;
+}
+
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 /** A filter on actors, types or time alone makes the page scan the tenant's log; a list of relationships reads their streams. */

@@ -144,7 +144,7 @@ describe('fragments spread many times', () => {
 
 describe('the work a root field does', () => {
   const work = buildSchema(`
-    type Query { funnel(asOf: String): Funnel! events(first: Int = 50, filter: Filter): [Event!]! }
+    type Query { funnel(asOf: String, knownAt: String): Funnel! events(first: Int = 50, filter: Filter): [Event!]! }
     type Funnel { total: Int! }
     type Event { type: String! }
     input Filter { actors: [String!] relationshipIds: [ID!] }
@@ -155,6 +155,11 @@ describe('the work a root field does', () => {
   it('weighs analytics, and far more with asOf (a replay of every stream)', () => {
     expect(costOf('{ funnel { total } }')).toBe(1 + 50 + 1);
     expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+  });
+
+  it('weighs knownAt as asOf: only the events recorded by then count, so every stream is replayed', () => {
+    expect(costOf('{ funnel(knownAt: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+    expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z", knownAt: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
   });
 
   it('counts 150 aliases of funnel(asOf:) far over the default limit', () => {
