@@ -7,72 +7,9 @@
  * `npm test` checks them in test/architecture/dependencies.test.ts (which
  * also shows each rule failing on a new violation); `npm run check:deps`
  * prints the same check. Type-only imports count: a layer that names
- * another's types depends on it.
+ * another's types depends on it. There is no allow-list: a new violation is
+ * fixed, never listed.
  */
-
-/**
- * Dependencies that break a rule today, file by file. To be removed by
- * issue 16's move (stream naming out of projections/envelope.ts into app;
- * resolvers talking to application services only): delete a line when its
- * import is gone (a test fails on a line that no longer matches an import).
- * Never add one: a new violation is fixed, not listed.
- */
-const KNOWN = {
-  'app-not-projections': [
-    ['src/app/commands.ts', 'src/projections/envelope.ts'],
-    ['src/app/deadline-scheduler.ts', 'src/projections/envelope.ts'],
-    ['src/app/deadline-scheduler.ts', 'src/projections/deadline-queue.ts'],
-  ],
-  'graphql-not-store-or-projections': [
-    ['src/graphql/errors.ts', 'src/store/port.ts'],
-    ['src/graphql/errors.ts', 'src/projections/waiters.ts'],
-    ['src/graphql/services.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/command-errors.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/consistency.ts', 'src/projections/waiters.ts'],
-    ['src/graphql/resolvers/event-log.ts', 'src/store/port.ts'],
-    ['src/graphql/identity/global-id.ts', 'src/projections/envelope.ts'],
-    ['src/graphql/resolvers/loaders.ts', 'src/projections/envelope.ts'],
-    ['src/graphql/resolvers/maintenance.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/paging.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/paging.ts', 'src/projections/log-pages.ts'],
-    ['src/graphql/resolvers/record.ts', 'src/store/port.ts'],
-    ['src/graphql/resolvers/relationship-queries.ts', 'src/projections/relationship-order.ts'],
-    ['src/graphql/resolvers/relationship-queries.ts', 'src/projections/relationship-query.ts'],
-    ['src/graphql/resolvers/subscriptions.ts', 'src/store/port.ts'],
-  ],
-};
-/**
- * Folder cycles that exist today, made only of the known dependencies above
- * (app → projections, against projections → app): to be removed by issue
- * 16's move too. Any other cycle between folders fails.
- */
-const KNOWN_FOLDER_CYCLES = [['src/app', 'src/projections']];
-
-const folderCycleRules = () => {
-  const inKnown = KNOWN_FOLDER_CYCLES.flat();
-  const exact = (folders) => `^(${folders.join('|')})$`;
-  return [
-    {
-      name: 'no-folder-cycles',
-      comment: 'Folders depend on each other one way only.',
-      severity: 'error',
-      scope: 'folder',
-      from: { path: '^src/', pathNot: exact(inKnown) },
-      to: { circular: true },
-    },
-    ...inKnown.map((folder) => ({
-      name: 'no-folder-cycles',
-      comment: `Folders depend on each other one way only (${folder}: besides the known cycle, to be removed by issue 16's move).`,
-      severity: 'error',
-      scope: 'folder',
-      from: { path: exact([folder]) },
-      to: {
-        circular: true,
-        pathNot: exact(KNOWN_FOLDER_CYCLES.filter((pair) => pair.includes(folder)).flat().filter((other) => other !== folder)),
-      },
-    })),
-  ];
-};
 
 module.exports = {
   forbidden: [
@@ -97,7 +34,14 @@ module.exports = {
       from: { path: '^src/graphql/' },
       to: { path: '^src/(store|projections)/' },
     },
-    ...folderCycleRules(),
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders depend on each other one way only.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
@@ -108,8 +52,5 @@ module.exports = {
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
     },
-    knownViolations: Object.entries(KNOWN).flatMap(([rule, pairs]) =>
-      pairs.map(([from, to]) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } })),
-    ),
   },
 };

@@ -23,8 +23,8 @@ import { deadlineEventId } from './deadline-id.js';
 import { relationshipKey, type ReadSide, type RelationshipRow } from './read-side.js';
 import { deadlineEvent, nextDeadline, type Deadline } from '../domain/deadlines.js';
 import type { Rules } from '../domain/rules.js';
-import { DeadlineQueue } from '../projections/deadline-queue.js';
-import { decodeRecorded, streamIdFor, toNewEvent } from '../projections/envelope.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { decodeRecorded, streamIdFor, toNewEvent } from './relationship-stream.js';
 import { WrongExpectedRevisionError, type EventStore } from '../store/port.js';
 
 /** What the scheduler needs from the read side. */

@@ -3,6 +3,9 @@
  * (src/graphql/errors.ts) into coded errors.
  */
 
+/** The store's refusals and outages, as the application's callers see them (they never import the store). */
+export { InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../store/port.js';
+
 /** The relationship is not at the version the caller expected (or someone else wrote first). */
 export class ConflictError extends Error {
   readonly code = 'CONFLICT';
@@ -44,5 +47,44 @@ export class InputError extends Error {
   ) {
     super(message);
     this.name = 'InputError';
+  }
+}
+
+/** The projector did not reach the position in time. */
+export class ProjectionTimeoutError extends Error {
+  readonly code = 'PROJECTION_TIMEOUT';
+  constructor(
+    readonly position: bigint,
+    readonly checkpoint: bigint | null,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `the read models did not reach position ${position} within ${timeoutMs} ms (they are at ${checkpoint ?? 'the start'})`,
+    );
+    this.name = 'ProjectionTimeoutError';
+  }
+}
+
+/**
+ * The read models have not yet checked their checkpoint against the log (the
+ * store may be unreachable at start): what they would show is not known yet.
+ */
+export class ReadSideNotReadyError extends Error {
+  readonly code = 'READ_SIDE_NOT_READY';
+  constructor(readonly timeoutMs: number) {
+    super(`the read models are not ready yet (still checking their checkpoint against the event log after ${timeoutMs} ms); retry shortly`);
+    this.name = 'ReadSideNotReadyError';
+  }
+}
+
+/** A position past the end of the event log: no write has reached it, so there is nothing to wait for. */
+export class PositionNotInLogError extends Error {
+  readonly code = 'POSITION_NOT_IN_LOG';
+  constructor(
+    readonly position: bigint,
+    readonly head: bigint | null,
+  ) {
+    super(`position ${position} is past the end of the event log (at ${head ?? 'the start'})`);
+    this.name = 'PositionNotInLogError';
   }
 }

@@ -96,6 +96,17 @@ export function relationshipKey(tenant: string, id: string): string {
   return `${tenant}\u0000${id}`;
 }
 
+/**
+ * The instant a row is evaluated at: the query's, or the row's last event when
+ * that is later (a next page evaluated at its first page's instant, for a row
+ * written since; an event dated a few minutes ahead of the clock), so a row is
+ * never described before its own events.
+ */
+export function evaluationInstant(row: RelationshipRow, at: number): number {
+  const last = row.state.lastEventAt;
+  return last !== null && last > at ? last : at;
+}
+
 export interface Page<T> {
   readonly items: readonly { cursor: string; node: T }[];
   readonly hasNextPage: boolean;

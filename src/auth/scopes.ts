@@ -1,4 +1,4 @@
-import { TENANT_PATTERN } from '../projections/envelope.js';
+import { TENANT_PATTERN } from '../app/relationship-stream.js';
 
 /**
  * Scopes are ranked: `admin` implies `write`, which implies `read`. A token

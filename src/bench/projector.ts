@@ -12,7 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Projector, type ProjectorOptions } from '../projections/projector.js';
 import type { EventStore } from '../store/port.js';
-import { streamIdFor } from '../projections/envelope.js';
+import { streamIdFor } from '../app/relationship-stream.js';
 import { SQLITE_FILE_NAME, openSqliteStore } from '../store/sqlite.js';
 import { nowMs, quantile, rate } from './measure.js';
 import type { BenchRow } from './report.js';

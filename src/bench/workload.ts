@@ -15,7 +15,7 @@ import { fold } from '../domain/fold.js';
 import { iterateHistories } from '../domain/generator/index.js';
 import { defaultRules } from '../domain/rules.js';
 import { initialState } from '../domain/state.js';
-import { streamIdFor, toNewEvent } from '../projections/envelope.js';
+import { streamIdFor, toNewEvent } from '../app/relationship-stream.js';
 import type { NewEvent } from '../store/port.js';
 
 export const WORKLOAD_TENANT = 'bench';

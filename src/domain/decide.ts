@@ -15,11 +15,11 @@ import { deadlineEvent, nextDeadline, recordsDeadline, type Deadline } from './d
 import type { CourtshipEvent, StoredEvent } from './events.js';
 import { ownedCopy } from './draft.js';
 import { applyFact, landsAtEnd } from './history.js';
-import { checkInvariants, checkOpening, refuse } from './invariants.js';
+import { checkInvariants, checkOpening } from './invariants.js';
+import { refuse } from './refusals.js';
 import { placeLateFact } from './late-facts.js';
 import type { Rules } from './rules.js';
 import type { RelationshipState } from './state.js';
-import { formatInstant } from './time.js';
 
 export interface AppendCommand {
   readonly relationshipId: string;
@@ -117,29 +117,14 @@ export function needsHistory(state: RelationshipState, events: readonly Courtshi
  * early, and recording the event without it would put the deadline behind it.
  */
 export function refuseAheadOfDeadline(event: CourtshipEvent, index: number, due: Deadline, now: number): never {
-  return refuse(
-    'OCCURRED_AT_IN_FUTURE',
-    index,
-    'occurredAt',
-    `it occurred at ${formatInstant(event.occurredAt)}, after the ${due.rule} deadline (${formatInstant(due.at)}), which has not passed yet (now is ${formatInstant(now)}); send it once that time has come`,
-  );
+  return refuse('OCCURRED_AT_IN_FUTURE', index, 'occurredAt', { occurredAt: event.occurredAt, now, pending: due });
 }
 
 function checkTime(event: CourtshipEvent, index: number, s: RelationshipState, now: number): void {
   if (s.openedAt !== null && event.occurredAt < s.openedAt) {
-    refuse(
-      'OCCURRED_AT_BEFORE_OPENING',
-      index,
-      'occurredAt',
-      `it occurred at ${formatInstant(event.occurredAt)}, before the relationship was opened (${formatInstant(s.openedAt)}); nothing happens in a relationship before its RelationshipOpened`,
-    );
+    refuse('OCCURRED_AT_BEFORE_OPENING', index, 'occurredAt', { occurredAt: event.occurredAt, openedAt: s.openedAt });
   }
   if (event.occurredAt > now + MAX_CLOCK_SKEW_MS) {
-    refuse(
-      'OCCURRED_AT_IN_FUTURE',
-      index,
-      'occurredAt',
-      `it occurred at ${formatInstant(event.occurredAt)}, more than 5 minutes after now (${formatInstant(now)}); events record what has happened`,
-    );
+    refuse('OCCURRED_AT_IN_FUTURE', index, 'occurredAt', { occurredAt: event.occurredAt, now });
   }
 }

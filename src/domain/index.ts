@@ -9,6 +9,8 @@ export { encodeEvent, decodeEvent, type EncodedEvent, type StoredPayload } from 
 export { parseInstant, formatInstant } from './time.js';
 export { evolve, hasOpenQuestions, hasOpposedVeto, type EventPosition } from './evolve.js';
 export { nextDeadline, deadlineEvent, advanceTo, recordsDeadline, type Deadline } from './deadlines.js';
+export { relationshipDecider } from './decider.js';
+export { REFUSALS, type RefusalCode } from './refusals.js';
 export { decide, decideWithState, needsHistory, MAX_CLOCK_SKEW_MS, type AppendCommand, type DecideContext, type Decision } from './decide.js';
 export { fold, stateAt, type FoldInput } from './fold.js';
 export { foldHistory, recordFact, businessOrder, inBusinessOrder, type Recorded } from './history.js';

@@ -2,189 +2,129 @@
  * The rules `decide` enforces on each event, against the state just before it
  * (shared/PRODUCT.md: events that refer to something unknown, events after a
  * closed phase, a forged deadline…).
+ *
+ * One entry per event type in INVARIANTS, typed over every type: a new event
+ * type does not compile until someone decides its invariants (`none` when it
+ * has none). The refusals' texts are in refusals.ts, keyed by code.
  */
 import { nextDeadline, recordsDeadline } from './deadlines.js';
-import { isClosedPhase, isMarriedPhase, type CourtshipEvent } from './events.js';
-import { DomainError, type DomainErrorCode } from './errors.js';
+import { isClosedPhase, isMarriedPhase, type CourtshipEvent, type EventOfType, type EventType } from './events.js';
 import { entryOf, has } from './records.js';
+import { refuse } from './refusals.js';
 import type { Rules } from './rules.js';
 import type { RelationshipState } from './state.js';
-import { formatInstant } from './time.js';
+
+
+/** What an invariant checks an event against. */
+interface Checked<T extends EventType> {
+  readonly event: EventOfType<T>;
+  readonly index: number;
+  readonly s: RelationshipState;
+  readonly rules: Rules;
+  readonly id: string;
+}
+
+type Invariant<T extends EventType> = (checked: Checked<T>) => void;
+
+/** An event type that any open relationship may record. */
+const none = (): void => {};
+
+const INVARIANTS = {
+  RelationshipOpened: none,
+  InterestSignaled: none,
+  InteractionLogged: none,
+  TestPassed: none,
+  TestFailed: none,
+  CompetitorEngaged: none,
+  ExclusivityGranted: none,
+  CompetitorContactDetected: none,
+  RelationshipReopened: ({ index, s, id }) => {
+    if (s.phase !== null && !isClosedPhase(s.phase)) refuse('NOT_CLOSED', index, 'type', { id, phase: s.phase });
+  },
+  DeadlineReached: ({ event, index, s, rules, id }) => {
+    const due = nextDeadline(s, rules);
+    if (due === null || !recordsDeadline(event, due)) refuse('DEADLINE_FORGED', index, 'data', { id, due });
+  },
+  QuestionAsked: ({ event, index, s }) => {
+    const { questionId } = event.data;
+    if (has(s.questions, questionId)) refuse('DUPLICATE_QUESTION', index, 'data.questionId', { questionId });
+  },
+  QuestionAnswered: ({ event, index, s }) => {
+    const { questionId } = event.data;
+    const question = entryOf(s.questions, questionId);
+    if (!question) refuse('QUESTION_NOT_ASKED', index, 'data.questionId', { questionId });
+    if (question.answeredAt !== null) {
+      refuse('QUESTION_ALREADY_ANSWERED', index, 'data.questionId', { questionId, answeredAt: question.answeredAt });
+    }
+  },
+  StakeholderIntroduced: ({ event, index, s }) => {
+    const { stakeholderId } = event.data;
+    if (has(s.stakeholders, stakeholderId)) refuse('DUPLICATE_STAKEHOLDER', index, 'data.stakeholderId', { stakeholderId });
+  },
+  StakeholderStanceChanged: ({ event, index, s }) => {
+    const { stakeholderId } = event.data;
+    if (!has(s.stakeholders, stakeholderId)) refuse('STAKEHOLDER_UNKNOWN', index, 'data.stakeholderId', { stakeholderId });
+  },
+  ProposalSubmitted: ({ event, index, s }) => {
+    const { proposalId } = event.data;
+    if (has(s.proposals, proposalId)) refuse('DUPLICATE_PROPOSAL', index, 'data.proposalId', { proposalId });
+  },
+  ProposalRejected: ({ event, index, s }) => {
+    const { proposalId } = event.data;
+    const proposal = entryOf(s.proposals, proposalId);
+    if (!proposal) refuse('PROPOSAL_UNKNOWN', index, 'data.proposalId', { proposalId, earlierCycle: false });
+    if (proposal.rejectedAt !== null) refuse('PROPOSAL_ALREADY_REJECTED', index, 'data.proposalId', { proposalId });
+    if (proposal.cycle !== s.cycle) refuse('PROPOSAL_UNKNOWN', index, 'data.proposalId', { proposalId, earlierCycle: true });
+  },
+  ContractSigned: ({ event, index, s }) => {
+    const { contractId } = event.data;
+    if (has(s.contracts, contractId)) refuse('DUPLICATE_CONTRACT', index, 'data.contractId', { contractId });
+  },
+  ContractRenewed: ({ event, index, s, id }) => {
+    const { contractId } = event.data;
+    const contract = entryOf(s.contracts, contractId);
+    if (!contract || contract.cycle !== s.cycle) refuse('CONTRACT_UNKNOWN', index, 'data.contractId', { contractId });
+    if (s.phase === null || !isMarriedPhase(s.phase)) refuse('NOT_MARRIED', index, 'type', { id, phase: s.phase, type: event.type });
+  },
+  InterestWithdrawn: ({ index, s, id }) => {
+    if (s.phase !== null && isMarriedPhase(s.phase)) refuse('ALREADY_MARRIED', index, 'type', { id, phase: s.phase });
+  },
+  ChurnNoticeGiven: ({ event, index, s, id }) => {
+    if (s.phase === null || !isMarriedPhase(s.phase)) refuse('NOT_MARRIED', index, 'type', { id, phase: s.phase, type: event.type });
+  },
+  SupportCaseOpened: ({ event, index, s }) => {
+    const { caseId } = event.data;
+    if (has(s.supportCases, caseId)) refuse('DUPLICATE_CASE', index, 'data.caseId', { caseId });
+  },
+  SupportCaseClosed: ({ event, index, s }) => {
+    const { caseId } = event.data;
+    const supportCase = entryOf(s.supportCases, caseId);
+    if (!supportCase) refuse('CASE_UNKNOWN', index, 'data.caseId', { caseId });
+    if (supportCase.closedAt !== null) refuse('CASE_ALREADY_CLOSED', index, 'data.caseId', { caseId });
+  },
+  UpsellOpened: ({ event, index, s }) => {
+    const { opportunityId } = event.data;
+    if (has(s.upsells, opportunityId)) refuse('DUPLICATE_UPSELL', index, 'data.opportunityId', { opportunityId });
+  },
+  UpsellWon: ({ event, index, s }) => checkUpsellClosing(event, index, s),
+  UpsellLost: ({ event, index, s }) => checkUpsellClosing(event, index, s),
+} satisfies { readonly [T in EventType]: Invariant<T> };
+
+function checkUpsellClosing(event: EventOfType<'UpsellWon' | 'UpsellLost'>, index: number, s: RelationshipState): void {
+  const { opportunityId } = event.data;
+  const upsell = entryOf(s.upsells, opportunityId);
+  if (!upsell) refuse('UPSELL_UNKNOWN', index, 'data.opportunityId', { opportunityId, type: event.type });
+  if (upsell.status !== 'OPEN') refuse('UPSELL_ALREADY_CLOSED', index, 'data.opportunityId', { opportunityId, status: upsell.status });
+}
 
 export function checkOpening(event: CourtshipEvent, index: number, s: RelationshipState, id: string): void {
-  if (s.phase === null && event.type !== 'RelationshipOpened') {
-    refuse('NOT_OPENED', index, 'type', `relationship ${id} does not exist yet: its first event must be RelationshipOpened`);
-  }
-  if (s.phase !== null && event.type === 'RelationshipOpened') {
-    refuse('ALREADY_OPENED', index, 'type', `relationship ${id} is already open; a closed one starts again with RelationshipReopened`);
-  }
+  if (s.phase === null && event.type !== 'RelationshipOpened') refuse('NOT_OPENED', index, 'type', { id });
+  if (s.phase !== null && event.type === 'RelationshipOpened') refuse('ALREADY_OPENED', index, 'type', { id });
 }
 
 export function checkInvariants(event: CourtshipEvent, index: number, s: RelationshipState, rules: Rules, id: string): void {
-  const phase = s.phase;
-  if (phase !== null && isClosedPhase(phase) && event.type !== 'RelationshipReopened') {
-    refuse(
-      'RELATIONSHIP_CLOSED',
-      index,
-      'type',
-      `relationship ${id} ended (${phase}); only RelationshipReopened can follow`,
-    );
+  if (s.phase !== null && isClosedPhase(s.phase) && event.type !== 'RelationshipReopened') {
+    refuse('RELATIONSHIP_CLOSED', index, 'type', { id, phase: s.phase });
   }
-  switch (event.type) {
-    case 'RelationshipReopened':
-      if (phase !== null && !isClosedPhase(phase)) {
-        refuse('NOT_CLOSED', index, 'type', `relationship ${id} is ${phase}, not closed: there is nothing to reopen`);
-      }
-      return;
-    case 'DeadlineReached': {
-      const due = nextDeadline(s, rules);
-      if (due === null || !recordsDeadline(event, due)) {
-        refuse(
-          'DEADLINE_FORGED',
-          index,
-          'data',
-          due === null
-            ? `no deadline is pending for relationship ${id}; DeadlineReached events are recorded by Courtship, not invented`
-            : `the deadline due is ${due.rule} at ${formatInstant(due.at)}; a DeadlineReached must record exactly that (occurredAt included)`,
-        );
-      }
-      return;
-    }
-    case 'QuestionAsked':
-      if (has(s.questions, event.data.questionId)) {
-        refuse('DUPLICATE_QUESTION', index, 'data.questionId', `question "${event.data.questionId}" was already asked`);
-      }
-      return;
-    case 'QuestionAnswered': {
-      const question = entryOf(s.questions, event.data.questionId);
-      if (!question) {
-        refuse('QUESTION_NOT_ASKED', index, 'data.questionId', `question "${event.data.questionId}" was never asked, so it cannot be answered`);
-      }
-      if (question.answeredAt !== null) {
-        refuse(
-          'QUESTION_ALREADY_ANSWERED',
-          index,
-          'data.questionId',
-          `question "${event.data.questionId}" was already answered at ${formatInstant(question.answeredAt)}`,
-        );
-      }
-      return;
-    }
-    case 'StakeholderIntroduced':
-      if (has(s.stakeholders, event.data.stakeholderId)) {
-        refuse('DUPLICATE_STAKEHOLDER', index, 'data.stakeholderId', `stakeholder "${event.data.stakeholderId}" was already introduced`);
-      }
-      return;
-    case 'StakeholderStanceChanged':
-      if (!has(s.stakeholders, event.data.stakeholderId)) {
-        refuse(
-          'STAKEHOLDER_UNKNOWN',
-          index,
-          'data.stakeholderId',
-          `stakeholder "${event.data.stakeholderId}" was never introduced, so their stance cannot change`,
-        );
-      }
-      return;
-    case 'ProposalSubmitted':
-      if (has(s.proposals, event.data.proposalId)) {
-        refuse('DUPLICATE_PROPOSAL', index, 'data.proposalId', `proposal "${event.data.proposalId}" was already submitted`);
-      }
-      return;
-    case 'ProposalRejected': {
-      const proposal = entryOf(s.proposals, event.data.proposalId);
-      if (!proposal) {
-        refuse('PROPOSAL_UNKNOWN', index, 'data.proposalId', `proposal "${event.data.proposalId}" was never submitted, so it cannot be rejected`);
-      }
-      if (proposal.rejectedAt !== null) {
-        refuse('PROPOSAL_ALREADY_REJECTED', index, 'data.proposalId', `proposal "${event.data.proposalId}" was already rejected`);
-      }
-      if (proposal.cycle !== s.cycle) {
-        refuse(
-          'PROPOSAL_UNKNOWN',
-          index,
-          'data.proposalId',
-          `proposal "${event.data.proposalId}" belongs to an earlier courtship cycle, which already ended; it cannot be rejected in this one`,
-        );
-      }
-      return;
-    }
-    case 'ContractSigned':
-      if (has(s.contracts, event.data.contractId)) {
-        refuse('DUPLICATE_CONTRACT', index, 'data.contractId', `contract "${event.data.contractId}" was already signed`);
-      }
-      return;
-    case 'ContractRenewed': {
-      const contract = entryOf(s.contracts, event.data.contractId);
-      if (!contract || contract.cycle !== s.cycle) {
-        refuse(
-          'CONTRACT_UNKNOWN',
-          index,
-          'data.contractId',
-          `contract "${event.data.contractId}" was not signed in this courtship cycle, so it cannot be renewed`,
-        );
-      }
-      if (phase === null || !isMarriedPhase(phase)) {
-        refuse('NOT_MARRIED', index, 'type', `relationship ${id} is ${phase}: only a married customer renews a contract`);
-      }
-      return;
-    }
-    case 'InterestWithdrawn':
-      if (phase !== null && isMarriedPhase(phase)) {
-        refuse('ALREADY_MARRIED', index, 'type', `relationship ${id} is ${phase}: a customer leaves with ChurnNoticeGiven, not InterestWithdrawn`);
-      }
-      return;
-    case 'ChurnNoticeGiven':
-      if (phase === null || !isMarriedPhase(phase)) {
-        refuse('NOT_MARRIED', index, 'type', `relationship ${id} is ${phase}: there is no contract to leave; use InterestWithdrawn before marriage`);
-      }
-      return;
-    case 'SupportCaseOpened':
-      if (has(s.supportCases, event.data.caseId)) {
-        refuse('DUPLICATE_CASE', index, 'data.caseId', `support case "${event.data.caseId}" was already opened`);
-      }
-      return;
-    case 'SupportCaseClosed': {
-      const supportCase = entryOf(s.supportCases, event.data.caseId);
-      if (!supportCase) {
-        refuse('CASE_UNKNOWN', index, 'data.caseId', `support case "${event.data.caseId}" was never opened, so it cannot be closed`);
-      }
-      if (supportCase.closedAt !== null) {
-        refuse('CASE_ALREADY_CLOSED', index, 'data.caseId', `support case "${event.data.caseId}" is already closed`);
-      }
-      return;
-    }
-    case 'UpsellOpened':
-      if (has(s.upsells, event.data.opportunityId)) {
-        refuse('DUPLICATE_UPSELL', index, 'data.opportunityId', `up-sell opportunity "${event.data.opportunityId}" was already opened`);
-      }
-      return;
-    case 'UpsellWon':
-    case 'UpsellLost': {
-      const upsell = entryOf(s.upsells, event.data.opportunityId);
-      if (!upsell) {
-        refuse(
-          'UPSELL_UNKNOWN',
-          index,
-          'data.opportunityId',
-          `up-sell opportunity "${event.data.opportunityId}" was never opened, so it cannot be ${event.type === 'UpsellWon' ? 'won' : 'lost'}`,
-        );
-      }
-      if (upsell.status !== 'OPEN') {
-        refuse(
-          'UPSELL_ALREADY_CLOSED',
-          index,
-          'data.opportunityId',
-          `up-sell opportunity "${event.data.opportunityId}" was already ${upsell.status === 'WON' ? 'won' : 'lost'}`,
-        );
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-export function refuse(code: DomainErrorCode, index: number, field: string, reason: string): never {
-  const path = `events[${index}].${field}`;
-  throw new DomainError(code, `events[${index}] refused: ${reason}.`, path, index);
+  (INVARIANTS[event.type] as Invariant<EventType>)({ event, index, s, rules, id });
 }

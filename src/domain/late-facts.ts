@@ -22,9 +22,9 @@ import { DomainError } from './errors.js';
 import { ownedCopy } from './draft.js';
 import { applyFact, inBusinessOrder } from './history.js';
 import { checkInvariants, checkOpening } from './invariants.js';
+import { REFUSALS } from './refusals.js';
 import type { Rules } from './rules.js';
 import { initialState, type RelationshipState } from './state.js';
-import { formatInstant } from './time.js';
 
 export interface LateFact {
   readonly relationshipId: string;
@@ -112,11 +112,16 @@ function wouldPass(fact: LateFact, state: RelationshipState, rules: Rules): bool
 
 function contradiction(fact: LateFact, recorded: StoredEvent, cause: DomainError, how: string): DomainError {
   const { event } = recorded;
-  const named = `the recorded ${event.type} at revision ${recorded.revision} (${formatInstant(event.occurredAt)})`;
   const reason = cause.message.replace(/^events\[\d+\] refused: /, '').replace(/\.$/, '');
+  const text = REFUSALS.CONTRADICTS_RECORDED_EVENT({
+    occurredAt: fact.event.occurredAt,
+    recorded: { type: event.type, revision: recorded.revision, occurredAt: event.occurredAt },
+    how,
+    reason,
+  });
   return new DomainError(
     'CONTRADICTS_RECORDED_EVENT',
-    `events[${fact.index}] refused: dated ${formatInstant(fact.event.occurredAt)}, it contradicts ${named}, ${how}: ${reason}.`,
+    `events[${fact.index}] refused: ${text}.`,
     `events[${fact.index}].occurredAt`,
     fact.index,
     { revision: recorded.revision, type: event.type, occurredAt: event.occurredAt },

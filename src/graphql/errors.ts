@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { encodePosition, InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../store/port.js';
-import { ReadSideNotReadyError } from '../projections/waiters.js';
+import { encodePosition } from '../app/cursors.js';
+import { InvalidAppendError, ReadSideNotReadyError, StoreUnavailableError, WrongExpectedRevisionError } from '../app/errors.js';
 import { FeedOverflowError } from '../subscriptions/feed.js';
 
 /**

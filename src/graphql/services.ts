@@ -4,9 +4,9 @@
  */
 import type { Clock } from '../app/clock.js';
 import type { CommandService } from '../app/commands.js';
+import type { EventLog } from '../app/event-log.js';
 import type { ReadSide } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
-import type { EventStore } from '../store/port.js';
 
 export interface CourtshipServices {
   /** The projected read models: every query except `asOf` reads here. */
@@ -16,8 +16,8 @@ export interface CourtshipServices {
   readonly clock: Clock;
   /** The rules metrics and deadlines are evaluated with. */
   readonly rules: Rules;
-  /** Read directly only to re-fold a stream for `asOf` (time travel). */
-  readonly store: EventStore;
+  /** The log itself: a stream to re-fold for `asOf` (time travel), where the log ends, read-your-writes. */
+  readonly log: EventLog;
   /** Operator actions (admin scope); absent where the read models are not this process's to rebuild. */
   readonly maintenance?: Maintenance;
 }

@@ -18,7 +18,7 @@ import { recordFact } from '../domain/history.js';
 import type { Rules } from '../domain/rules.js';
 import { initialState, type PhaseChange, type RelationshipState } from '../domain/state.js';
 import { encodePosition, type RecordedEvent } from '../store/port.js';
-import { decodeRecorded } from './envelope.js';
+import { decodeRecorded } from '../app/relationship-stream.js';
 import { toLoggedEvent } from './log-pages.js';
 import type { RelationshipTable } from './relationship-table.js';
 

@@ -14,7 +14,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { relationshipKey, type RelationshipRow } from '../app/read-side.js';
 import type { RelationshipState } from '../domain/state.js';
-import { openSqliteStore, streamPartitionSql } from '../store/sqlite.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { streamPartitionSql } from '../store/sqlite-partition.js';
 import type { WorkerChunk, WorkerTask } from './parallel-catch-up.js';
 import { foldPartitionChunk } from './partition-fold.js';
 import type { SerializedRow } from './read-model-db.js';
@@ -45,7 +46,7 @@ try {
   await store.close();
 }
 
-/** The persisted states of this partition's relationships (stream id `rel-<tenant>-<id>`, see envelope.ts). */
+/** The persisted states of this partition's relationships (stream id `rel-<tenant>-<id>`, see app/relationship-stream.ts). */
 function loadPartition(file: string): void {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {

@@ -10,9 +10,10 @@
  * than asked, with `hasNextPage` and an `endCursor` that resumes the scan (or,
  * paging backwards, `hasPreviousPage` and a `startCursor`).
  */
+import { encodeRevisionCursor } from '../app/cursors.js';
 import type { EventLogFilter, EventLogQuery, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
 import { encodePosition, MAX_POSITION, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from './envelope.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../app/relationship-stream.js';
 
 export interface ScanLimits {
   /** Most events one page of the feed reads from the store before it answers. */
@@ -159,11 +160,6 @@ export function toLoggedEvent(decoded: DecodedEvent, record: RecordedEvent): Log
     metadata: decoded.userMetadata,
     recordedAt: record.recordedAt.getTime(),
   };
-}
-
-/** Opaque cursor of a relationship's event: its revision. */
-export function encodeRevisionCursor(revision: number): string {
-  return Buffer.from(`r:${revision}`, 'utf8').toString('base64url');
 }
 
 function matches(event: LoggedEvent, filter: EventLogFilter): boolean {

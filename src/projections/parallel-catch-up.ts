@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import type { PhaseChangeRecord } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
-import type { StreamPartition } from '../store/sqlite.js';
+import type { StreamPartition } from '../store/capabilities.js';
 import { foldPartitionChunk, type PartitionReader } from './partition-fold.js';
 import type { BatchToWrite, SerializedRow } from './read-model-db.js';
 import type { RelationshipTable } from './relationship-table.js';
@@ -80,11 +80,10 @@ export interface CaughtUpChunk {
  */
 export const workerChunkListeners = new Set<(chunk: WorkerChunk) => void>();
 
-/** An embedded store's file and partitioned reads, or null for a store that has neither. */
+/** The store's file and partitioned reads when it declares them (`capabilities.partitionedReads`), else null. */
 export function partitionedStoreOf(store: EventStore): { file: string; reader: PartitionReader } | null {
-  const { file, readPartition } = store as { file?: unknown; readPartition?: unknown };
-  if (store.kind !== 'sqlite' || typeof file !== 'string' || typeof readPartition !== 'function') return null;
-  return { file, reader: store as unknown as PartitionReader };
+  const reads = store.capabilities?.partitionedReads;
+  return reads === undefined ? null : { file: reads.file, reader: reads };
 }
 
 /** Yields one merged batch per chunk, in log order. */

@@ -8,16 +8,13 @@ import { relationshipKey, type PhaseChangeRecord, type RelationshipRow } from '.
 import type { StoredEvent } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { RecordedEvent } from '../store/port.js';
-import type { FoldableEvent, StreamPartition } from '../store/sqlite.js';
+import type { FoldableEvent, PartitionedReads, StreamPartition } from '../store/capabilities.js';
 import { foldBatch } from './batch.js';
-import { toStoredEvents } from './envelope.js';
+import { toStoredEvents } from '../app/relationship-stream.js';
 import type { RelationshipTable } from './relationship-table.js';
 
-export interface PartitionReader {
-  readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[];
-  /** A whole stream, read synchronously: a late fact re-folds its stream. */
-  readStreamNow(streamId: string): RecordedEvent[];
-}
+/** A store's partitioned reads, as a fold uses them (capabilities.ts). */
+export type PartitionReader = Omit<PartitionedReads, 'file'>;
 
 export interface FoldedChunk {
   /** Each relationship the chunk changed, in its state at the chunk's end. */

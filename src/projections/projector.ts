@@ -9,34 +9,27 @@
  *   after the last committed event: nothing applied twice, nothing skipped.
  * - On open, the persisted rows are loaded into memory (the snapshot) and the
  *   subscription continues from the checkpoint.
+ *
+ * Here: the lifecycle, following the log (with log-follower.ts), the rebuild
+ * and its file swap, and read-your-writes. The fold and install are in
+ * projection.ts; the read-side queries in read-side-queries.ts, which the
+ * projector extends with the models it keeps.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  AppliedNotice,
-  EventLogFilter,
-  EventLogQuery,
-  EventPage,
-  Page,
-  PageRequest,
-  PhaseChangeCursor,
-  PhaseChangeRecord,
-  ReadSide,
-  RelationshipFilter,
-  RelationshipOrder,
-  RelationshipEventsRequest,
-  RelationshipRow,
-} from '../app/read-side.js';
-import type { Phase } from '../domain/events.js';
+import { ReadSideNotReadyError } from '../app/errors.js';
+import type { AppliedNotice, ReadSide, RelationshipRow } from '../app/read-side.js';
+import { StreamHistories } from '../app/stream-histories.js';
 import { defaultRules, type Rules } from '../domain/rules.js';
-import type { StoredEvent } from '../domain/events.js';
-import type { RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
-import { streamIdFor, toStoredEvents } from './envelope.js';
-import { foldBatch, HistoryNeeded, type AppliedBatch } from './batch.js';
-import { ReadModelDb } from './read-model-db.js';
+import type { AppliedBatch } from './batch.js';
 import { anchorOf, checkLog, eventAt } from './log-anchor.js';
+import { consumeInBatches, Following } from './log-follower.js';
+import { LogPages } from './log-pages.js';
+import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
+import { foldWithHistories, install } from './projection.js';
+import { ReadModelDb } from './read-model-db.js';
 import { openReadModels } from './read-model-open.js';
 import {
   createReadModelFile,
@@ -45,14 +38,9 @@ import {
   removeReadModelFile,
   rulesFingerprint,
 } from './read-model-schema.js';
-import { replayRelationshipAt } from './relationship-as-of.js';
-import { listRelationships } from './relationship-query.js';
-import { stateAsOf } from '../app/state-as-of.js';
-import { StreamHistories } from '../app/stream-histories.js';
+import { ReadModelQueries } from './read-side-queries.js';
 import { RelationshipTable } from './relationship-table.js';
-import { LogPages } from './log-pages.js';
-import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
-import { PositionWaiters, ReadSideNotReadyError } from './waiters.js';
+import { PositionWaiters } from './waiters.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -104,11 +92,9 @@ const DEFAULT_PARALLEL = {
 const DEFAULT_RETRY_DELAY_MS = 1000;
 const DEFAULT_WAIT_MS = 5000;
 
-export class Projector implements ReadSide {
-  readonly rules: Rules;
+export class Projector extends ReadModelQueries implements ReadSide {
   /** True when the file was started over at open (new release, new rules, or none yet). */
   readonly rebuiltAtOpen: boolean;
-  private readonly store: EventStore;
   private readonly file: string;
   private readonly fingerprint: string;
   private readonly maxBatch: number;
@@ -117,11 +103,10 @@ export class Projector implements ReadSide {
   private readonly parallel: { workers: number; minEvents: number; chunkEvents: number } | null;
   private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
-  private db: ReadModelDb;
-  private table = new RelationshipTable();
+  protected db: ReadModelDb;
   private position: bigint | null;
   private readonly waiters = new PositionWaiters();
-  private readonly logPages: LogPages;
+  protected readonly logPages: LogPages;
   private readonly listeners = new Set<AppliedListener>();
   /** The decoded streams of relationships that recently took a late fact, kept current by the fold. */
   private readonly histories = new StreamHistories(32);
@@ -138,8 +123,7 @@ export class Projector implements ReadSide {
   private readonly verified = new Promise<void>((resolve) => (this.markVerified = resolve));
 
   constructor(options: ProjectorOptions) {
-    this.store = options.store;
-    this.rules = options.rules ?? defaultRules;
+    super(options.store, options.rules ?? defaultRules);
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
@@ -300,55 +284,6 @@ export class Projector implements ReadSide {
     return this.waiters.wait(position, this.checkpointVerified ? this.position : null, timeoutMs);
   }
 
-  getRelationship(tenant: string, id: string): RelationshipRow | null {
-    return this.table.get(tenant, id) ?? null;
-  }
-
-  getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {
-    return replayRelationshipAt(this.store, this.rules, tenant, id, instants);
-  }
-
-  listRelationships(
-    tenant: string,
-    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
-  ): Page<RelationshipRow> {
-    return listRelationships(this.table.ofTenant(tenant), query, this.rules);
-  }
-
-  async listRelationshipsAsOf(
-    tenant: string,
-    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
-  ): Promise<Page<RelationshipRow>> {
-    const then = new Map<string, RelationshipRow>();
-    for (const id of [...this.table.ofTenant(tenant).keys()]) {
-      const recorded = await this.store.readStream(streamIdFor(tenant, id));
-      const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
-      if (state.phase === null) continue;
-      const last = recorded.filter((r) => r.revision <= state.version).at(-1);
-      then.set(id, { tenant, id, state, position: last?.position ?? 0n });
-    }
-    return listRelationships(then, query, this.rules);
-  }
-
-  listEvents(tenant: string, query: EventLogQuery): Promise<EventPage> {
-    return this.logPages.events(tenant, query);
-  }
-
-  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
-    return this.logPages.relationshipEvents(tenant, id, query);
-  }
-
-  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]> {
-    return this.logPages.relationshipEventsMany(tenant, requests);
-  }
-
-  listPhaseChanges(
-    tenant: string,
-    query: { after?: PhaseChangeCursor; first: number; relationshipId?: string; phases?: Phase[] },
-  ): PhaseChangeRecord[] {
-    return this.db.phaseChanges(tenant, query);
-  }
-
   onApplied(listener: AppliedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -387,7 +322,7 @@ export class Projector implements ReadSide {
         if (following.stopped) return;
         subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
         following.subscription = subscription;
-        await this.consume(subscription, following);
+        await consumeInBatches(subscription, following, this.maxBatch, (events) => this.apply(events));
       } catch (error) {
         await subscription?.stop();
         if (following.stopped) return;
@@ -477,70 +412,9 @@ export class Projector implements ReadSide {
     });
   }
 
-  /**
-   * Pulls events into a batch; a full batch is applied at once, a partial one
-   * as soon as the subscription has nothing more immediately available.
-   * Batches are applied one after the other (a late fact's may wait for its
-   * stream to be read).
-   */
-  private async consume(subscription: Subscription, following: Following): Promise<void> {
-    let batch: RecordedEvent[] = [];
-    let failure: unknown;
-    let flushQueued = false;
-    let applying: Promise<void> = Promise.resolve();
-    const flush = (): Promise<void> => {
-      if (batch.length === 0 || failure !== undefined) return applying;
-      const events = batch;
-      batch = [];
-      applying = applying.then(async () => {
-        if (failure !== undefined) return;
-        try {
-          await this.apply(events);
-        } catch (error) {
-          failure = error;
-          // Ends the iteration so the failure surfaces even while the log is idle.
-          void subscription.stop();
-        }
-      });
-      return applying;
-    };
-    for await (const event of subscription) {
-      if (failure !== undefined || following.stopped) break;
-      batch.push(event);
-      if (batch.length >= this.maxBatch) {
-        await flush();
-        // Give requests a turn during a long catch-up.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      } else if (!flushQueued) {
-        flushQueued = true;
-        setImmediate(() => {
-          flushQueued = false;
-          void flush();
-        });
-      }
-    }
-    await flush();
-    if (failure !== undefined) throw failure;
-  }
-
-  /**
-   * Folds a batch; a late fact re-folds its stream, which is read from the
-   * store (up to the batch's end) and the batch folded again.
-   */
-  private async fold(table: RelationshipTable, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
-    const upTo = events[events.length - 1]!.position;
-    // The streams held end where this batch starts, or inside it (the fold skips what it already has).
-    const history = (streamId: string): StoredEvent[] | undefined => this.histories.held(streamId);
-    for (let read = new Set<string>(); ; ) {
-      try {
-        return foldBatch(table, events, { listEvents, rules: this.rules, history });
-      } catch (error) {
-        if (!(error instanceof HistoryNeeded) || read.has(error.streamId)) throw error;
-        read.add(error.streamId);
-        const recorded = await this.store.readStream(error.streamId);
-        this.histories.set(error.streamId, toStoredEvents(recorded.filter((r) => r.position <= upTo)));
-      }
-    }
+  /** Folds a batch with the streams held (a late fact's stream is read and held). */
+  private fold(table: RelationshipTable, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
+    return foldWithHistories(table, events, { listEvents, rules: this.rules, histories: this.histories, store: this.store });
   }
 
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
@@ -563,43 +437,4 @@ export class Projector implements ReadSide {
       }
     }
   }
-}
-
-/** One run of following the log, which `stop` ends promptly (even during a retry delay). */
-class Following {
-  subscription: Subscription | null = null;
-  stopped = false;
-  readonly abort = new AbortController();
-  done: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.abort.abort();
-    this.wake?.();
-    await this.subscription?.stop();
-    await this.done;
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wake = finish;
-    });
-  }
-}
-
-/** Installs a committed chunk's rows in `table` (parsing the workers' serialised states); returns them all. */
-function install(table: RelationshipTable, chunk: CaughtUpChunk): RelationshipRow[] {
-  const rows = [...chunk.batch.rows];
-  for (const serialized of chunk.batch.serializedRows) {
-    rows.push({ tenant: serialized.tenant, id: serialized.id, state: JSON.parse(serialized.state) as RelationshipState, position: serialized.position });
-  }
-  for (const row of rows) table.set(row);
-  return rows;
 }

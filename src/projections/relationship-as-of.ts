@@ -7,7 +7,7 @@ import type { RelationshipRow } from '../app/read-side.js';
 import { stateAsOf, type Instants } from '../app/state-as-of.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
-import { streamIdFor, toStoredEvents } from './envelope.js';
+import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
 
 /** Null when the relationship was not yet opened at `asOf` (or does not exist). */
 export async function replayRelationshipAt(store: EventStore, rules: Rules, tenant: string, id: string, instants: Instants & { asOf: number }): Promise<RelationshipRow | null> {

@@ -10,9 +10,10 @@
  * Some keys move with time alone (a decay score, a phase a deadline ends), so
  * a cursor also carries the instant its page was evaluated at, and the next
  * pages of a list "as of now" are evaluated at that same instant (within a
- * day; see `cursorInstant`): no row crosses the cursor because the clock moved.
+ * day; see `cursorInstant` in app/cursors.ts): no row crosses the cursor because the clock moved.
  */
 import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
+import { decodeListCursor, encodeListCursor } from '../app/cursors.js';
 import { InputError } from '../app/errors.js';
 import { PHASES, type Phase } from '../domain/events.js';
 import type { RelationshipFacts } from './relationship-facts.js';
@@ -66,12 +67,12 @@ export class RelationshipOrdering {
 
   /** `at`: the instant the page was evaluated at (epoch ms). */
   cursorOf(key: SortKey, at: number): string {
-    return Buffer.from(JSON.stringify({ o: this.signature, k: key, t: at }), 'utf8').toString('base64url');
+    return encodeListCursor({ o: this.signature, k: key, t: at });
   }
 
   /** The key in a cursor of this ordering; a BAD_USER_INPUT error otherwise. */
   parseCursor(cursor: string, field: 'after' | 'before' = 'after'): SortKey {
-    const { o, k } = decodeCursor(cursor);
+    const { o, k } = decodeListCursor(cursor);
     const valid =
       o === this.signature &&
       Array.isArray(k) &&
@@ -85,25 +86,5 @@ export class RelationshipOrdering {
       );
     }
     return k as SortKey;
-  }
-}
-
-/**
- * The instant a list cursor's page was evaluated at, to evaluate the next page
- * at; undefined for a cursor from before cursors carried it, or for anything
- * that is not a list cursor (which the ordering then refuses).
- */
-export function cursorInstant(cursor: string): number | undefined {
-  const { t } = decodeCursor(cursor);
-  return typeof t === 'number' && Number.isSafeInteger(t) ? t : undefined;
-}
-
-/** A list cursor's fields, unchecked; none when it is not one. */
-function decodeCursor(cursor: string): { o?: unknown; k?: unknown; t?: unknown } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
   }
 }

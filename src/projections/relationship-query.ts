@@ -8,7 +8,7 @@
  * same pass notes whether rows lie beyond either cursor, which gives Relay's
  * `hasPreviousPage` and `hasNextPage` both ways.
  */
-import type { Page, RelationshipFilter, RelationshipOrder, RelationshipRow } from '../app/read-side.js';
+import { evaluationInstant, type Page, type RelationshipFilter, type RelationshipOrder, type RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { RelationshipFacts } from './relationship-facts.js';
 import { matchesFilter } from './relationship-filter.js';
@@ -76,17 +76,6 @@ export function listRelationships(
     endCursor: items.at(-1)?.cursor ?? null,
     totalCount,
   };
-}
-
-/**
- * The instant a row is evaluated at: the query's, or the row's last event when
- * that is later (a next page evaluated at its first page's instant, for a row
- * written since; an event dated a few minutes ahead of the clock), so a row is
- * never described before its own events.
- */
-export function evaluationInstant(row: RelationshipRow, at: number): number {
-  const last = row.state.lastEventAt;
-  return last !== null && last > at ? last : at;
 }
 
 function insertionIndex(sorted: readonly { key: SortKey }[], key: SortKey, compare: (a: SortKey, b: SortKey) => number): number {

@@ -1,33 +1,7 @@
 /**
  * Read-your-writes: callers waiting until the projector has applied a position.
  */
-
-/** The projector did not reach the position in time. */
-export class ProjectionTimeoutError extends Error {
-  readonly code = 'PROJECTION_TIMEOUT';
-  constructor(
-    readonly position: bigint,
-    readonly checkpoint: bigint | null,
-    readonly timeoutMs: number,
-  ) {
-    super(
-      `the read models did not reach position ${position} within ${timeoutMs} ms (they are at ${checkpoint ?? 'the start'})`,
-    );
-    this.name = 'ProjectionTimeoutError';
-  }
-}
-
-/**
- * The read models have not yet checked their checkpoint against the log (the
- * store may be unreachable at start): what they would show is not known yet.
- */
-export class ReadSideNotReadyError extends Error {
-  readonly code = 'READ_SIDE_NOT_READY';
-  constructor(readonly timeoutMs: number) {
-    super(`the read models are not ready yet (still checking their checkpoint against the event log after ${timeoutMs} ms); retry shortly`);
-    this.name = 'ReadSideNotReadyError';
-  }
-}
+import { ProjectionTimeoutError } from '../app/errors.js';
 
 interface Waiter {
   readonly position: bigint;

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../app/clock.js';
 import { CommandService } from '../app/commands.js';
 import { DeadlineScheduler } from '../app/deadline-scheduler.js';
+import { EventLog } from '../app/event-log.js';
 import { TokenStore, type CreatedToken } from '../auth/token-store.js';
 import type { Settings } from '../config/settings.js';
 import { defaultRules, parseRules, type Rules } from '../domain/rules.js';
@@ -81,7 +82,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
       return { checkpoint: projector.checkpoint(), relationships };
     },
   };
-  const services: CourtshipServices = { readSide: projector, commands, clock, rules, store, maintenance };
+  const services: CourtshipServices = { readSide: projector, commands, clock, rules, log: new EventLog(store), maintenance };
   const schema = await buildCourtshipSchema({ services });
 
   let closing = false;
@@ -102,7 +103,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
       return {
         ready: lag.caughtUp,
         details: {
-          store: store.kind,
+          store: settings.store,
           projector: { checkpoint: lag.checkpoint?.toString() ?? null, head: lag.head?.toString() ?? null, caughtUp: lag.caughtUp },
         },
       };

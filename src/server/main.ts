@@ -19,12 +19,12 @@ async function main(): Promise<void> {
   const app = await startCourtship({ settings, logger });
   closeOnSignals(app.server, logger);
 
-  logger.info({ url: app.server.url, store: app.store.kind, dataDir: settings.dataDir }, 'listening');
+  logger.info({ url: app.server.url, store: settings.store, dataDir: settings.dataDir }, 'listening');
   process.stderr.write(
     startupBanner({
       url: app.server.url,
       ide: settings.ide,
-      store: `${app.store.kind} (${app.store.description})`,
+      store: `${settings.store} (${app.store.description})`,
       dataDir: settings.dataDir,
       tokensFile: app.tokens.file,
       bootstrapToken: app.bootstrapToken,

@@ -111,7 +111,6 @@ const HEAD_PAGE_SIZE = 100;
 const STREAMS_PROJECTION = '$streams';
 
 export class EventStoreDbStore implements EventStore {
-  readonly kind = 'eventstoredb' as const;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly settings: Required<Omit<EventStoreDbOptions, 'client' | 'connect' | 'logger'>> & { logger?: EsdbLogger };

@@ -73,7 +73,6 @@ export function openMemoryStore(options: MemoryStoreOptions = {}): MemoryEventSt
 }
 
 export class MemoryEventStore implements EventStore {
-  readonly kind = 'memory' as const;
   readonly description: string;
   private readonly now: () => number;
   private readonly log: StoredEvent[] = [];

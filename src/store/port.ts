@@ -11,6 +11,7 @@
  *   same batch, is an idempotent retry: nothing is written twice and the
  *   original result is returned.
  */
+import type { StoreCapabilities } from './capabilities.js';
 
 /** What the caller expects about the stream before appending. */
 export type ExpectedRevision =
@@ -129,7 +130,8 @@ export interface ListStreamsOptions {
 }
 
 export interface EventStore {
-  readonly kind: 'sqlite' | 'eventstoredb' | 'memory';
+  /** The fast paths this adapter offers beyond the port, each optional (capabilities.ts); none when absent. */
+  readonly capabilities?: StoreCapabilities;
   /** Human description for logs: file path or connection string without password. */
   readonly description: string;
 

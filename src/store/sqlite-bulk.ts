@@ -26,7 +26,8 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { SqliteEventStore } from './sqlite.js';
+import type { LogRow, StoreCapabilities } from './capabilities.js';
+import type { SqliteEventStore } from './sqlite.js';
 
 /** Events per commit: enough to make commits rare, few enough to keep the WAL and page cache small. */
 export const GROUP_EVENTS = 20_000;
@@ -39,7 +40,8 @@ export const GROUP_EVENTS = 20_000;
  * importer): other processes see the appends in groups.
  */
 export class GroupCommitStore implements EventStore {
-  readonly kind = 'sqlite' as const;
+  /** The importer's store: nothing else writes while it is open. */
+  readonly capabilities: StoreCapabilities = { exclusiveWriter: true };
   readonly description: string;
   private uncommitted = 0;
   private closed = false;
@@ -49,11 +51,6 @@ export class GroupCommitStore implements EventStore {
     private readonly groupEvents = GROUP_EVENTS,
   ) {
     this.description = inner.description;
-  }
-
-  /** The bulk store when `store` is the embedded one, or null (the caller then uses the port as is). */
-  static over(store: EventStore): GroupCommitStore | null {
-    return store instanceof SqliteEventStore ? new GroupCommitStore(store) : null;
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult> {
@@ -116,19 +113,6 @@ export class GroupCommitStore implements EventStore {
       throw new StoreUnavailableError(`${sql} on ${this.inner.file} failed: ${(error as Error).message}`, error);
     }
   }
-}
-
-/** A row of the log with its payload as stored: `data` and `metadata` are JSON text. */
-export interface LogRow {
-  readonly position: bigint;
-  readonly streamId: string;
-  readonly revision: number;
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  /** Epoch ms. */
-  readonly recordedAt: number;
 }
 
 type Row = [bigint, string, number, string, string, string, string, number];

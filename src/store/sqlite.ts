@@ -42,6 +42,9 @@ import { batchWriter, type WriteBatch } from './sqlite-append.js';
 import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
 import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch } from './validate.js';
+import type { FoldableEvent, StoreCapabilities, StreamPartition } from './capabilities.js';
+import { GroupCommitStore, readLogRows } from './sqlite-bulk.js';
+import { PartitionReads } from './sqlite-partition.js';
 
 export type SynchronousLevel = 'FULL' | 'NORMAL';
 
@@ -77,19 +80,10 @@ type EventRow = [
   recordedAt: number,
 ];
 
-/** The columns of a fold's lean read (see `readPartition`). */
-const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0, recorded_at * 1.0 FROM events`;
 
 // Only the position needs a bigint; the others come back as plain numbers (REAL) to spare conversions.
 const EVENT_COLUMNS =
   'position, stream_id, revision * 1.0 AS revision, event_id, type, data, metadata, recorded_at * 1.0 AS recorded_at';
-
-/**
- * A recorded event without what only its readers need (its id), whose
- * metadata holds only the `schemaVersion` a fold reads, and whose record time
- * is epoch ms (no Date per event).
- */
-export type FoldableEvent = Omit<RecordedEvent, 'id' | 'recordedAt'> & { readonly recordedAtMs: number };
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   const file = path.resolve(options.dataDir, SQLITE_FILE_NAME);
@@ -147,15 +141,19 @@ function openReader(file: string): Database.Database {
 }
 
 export class SqliteEventStore implements EventStore {
-  readonly kind = 'sqlite' as const;
+  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text for export. */
+  readonly capabilities: StoreCapabilities = {
+    partitionedReads: this,
+    bulkAppend: { grouped: () => new GroupCommitStore(this) },
+    storedRows: { readLogRows: (after, limit) => readLogRows(this, after, limit) },
+  };
   readonly description: string;
   readonly changes: Notifier;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
-  private partitionRead: Database.Statement | undefined;
-  private wholeRead: Database.Statement | undefined;
+  private readonly partitions: PartitionReads;
   /** The write side, on a writer only. */
   private readonly writer: {
     /** One append, inside a transaction the caller holds. */
@@ -172,6 +170,7 @@ export class SqliteEventStore implements EventStore {
     onGroupCommit?: (group: CommittedGroup) => void,
   ) {
     this.description = `${file}${lock ? '' : ' (read-only)'}`;
+    this.partitions = new PartitionReads(db);
     const dataVersion = db.prepare('PRAGMA data_version').pluck();
     let lastDataVersion = dataVersion.get();
     this.changes = new Notifier(
@@ -375,43 +374,9 @@ export class SqliteEventStore implements EventStore {
    */
   readPartition(range: { after?: bigint; upTo: bigint; maxCount: number }, partition: StreamPartition): FoldableEvent[] {
     this.assertOpen();
-    const { modulus, from, to } = partition;
-    // Every stream (a catch-up on one thread): no partition number to compute per row.
-    const whole = from <= 0 && to >= modulus;
-    const statement = whole
-      ? (this.wholeRead ??= this.db.prepare(`${FOLDABLE_SELECT} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`).raw())
-      : (this.partitionRead ??= this.db
-          .prepare(
-            `${FOLDABLE_SELECT} WHERE position > ? AND position <= ? AND ${streamPartitionSql('stream_id')} % ? BETWEEN ? AND ?
-             ORDER BY position LIMIT ?`,
-          )
-          .raw());
-    const parameters = whole ? [range.maxCount] : [modulus, from, to - 1, range.maxCount];
-    const rows = statement.all(range.after ?? -1n, range.upTo, ...parameters) as [
-      bigint,
-      string,
-      number,
-      string,
-      string,
-      number | null,
-      number,
-    ][];
-    const events = new Array<FoldableEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const schemaVersion = row[5];
-      events[i] = {
-        position: row[0],
-        streamId: row[1],
-        revision: row[2],
-        type: row[3],
-        data: JSON.parse(row[4]),
-        metadata: leanMetadata(schemaVersion),
-        recordedAtMs: row[6],
-      };
-    }
-    return events;
+    return this.partitions.read(range, partition);
   }
+
 
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
@@ -452,38 +417,6 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError(`the event store ${this.file} is closed`);
   }
-}
-
-/** One frozen object per schema version, shared by every event of a lean read (millions of them on a catch-up). */
-const LEAN_METADATA = new Map<number | null, Readonly<Record<string, unknown>>>();
-
-function leanMetadata(schemaVersion: number | null): Readonly<Record<string, unknown>> {
-  const shared = LEAN_METADATA.get(schemaVersion);
-  if (shared !== undefined) return shared;
-  const metadata = Object.freeze(schemaVersion === null ? {} : { schemaVersion });
-  // A log holds a handful of versions; anything past that (a damaged log) is not kept.
-  if (LEAN_METADATA.size < 16) LEAN_METADATA.set(schemaVersion, metadata);
-  return metadata;
-}
-
-/** The streams whose `streamPartitionSql` number, modulo `modulus`, lies in [from, to). */
-export interface StreamPartition {
-  readonly modulus: number;
-  readonly from: number;
-  readonly to: number;
-}
-
-/**
- * A number computed from a stream id (SQL over `column`, which holds one or
- * builds one) that spreads streams evenly over partitions (see
- * `StreamPartition`): its last three characters in base 10 (ids that are
- * sequence numbers then fall in turn into every partition) and its length.
- */
-export function streamPartitionSql(column: string): string {
-  return (
-    `(unicode(substr(${column}, -1)) + 10 * unicode(substr(${column}, -2, 1)) + ` +
-    `100 * unicode(substr(${column}, -3, 1)) + 1000 * length(${column}))`
-  );
 }
 
 /** Stream ids only use ASCII below 0x7f, so every id that starts with `prefix` sorts before `prefix + DEL`. */

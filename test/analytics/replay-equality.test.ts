@@ -19,6 +19,7 @@ import { cohortRetention } from '../../src/analytics/retention.js';
 import type { AnalyticsScope } from '../../src/analytics/cohort.js';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService } from '../../src/app/commands.js';
+import { EventLog } from '../../src/app/event-log.js';
 import { encodeEvent } from '../../src/domain/codec.js';
 import type { StoredEvent } from '../../src/domain/events.js';
 import { fold, stateAt } from '../../src/domain/fold.js';
@@ -28,7 +29,7 @@ import { initialState, type RelationshipState } from '../../src/domain/state.js'
 import { scopeAuthChecker, type RequestContext } from '../../src/graphql/context.js';
 import { AnalyticsQueries } from '../../src/graphql/resolvers/analytics.js';
 import type { CourtshipServices } from '../../src/graphql/services.js';
-import { decodeRecorded } from '../../src/projections/envelope.js';
+import { decodeRecorded } from '../../src/app/relationship-stream.js';
 import { Projector } from '../../src/projections/projector.js';
 import { encodePosition } from '../../src/store/port.js';
 import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
@@ -85,7 +86,7 @@ describe('analytics equal a fresh replay of the log', () => {
       streams.set(decoded.relationshipId, stream);
     }
 
-    const services = { readSide: projector, commands, clock, rules: defaultRules, store } as CourtshipServices;
+    const services = { readSide: projector, commands, clock, rules: defaultRules, log: new EventLog(store) } as CourtshipServices;
     schema = await buildSchema({
       resolvers: [AnalyticsQueries],
       authChecker: scopeAuthChecker,

@@ -9,7 +9,7 @@ import { ConflictError, InputError, NotFoundError } from '../../src/app/errors.j
 import type { ReadSide, RelationshipRow } from '../../src/app/read-side.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { defaultRules } from '../../src/domain/rules.js';
-import { streamIdFor } from '../../src/projections/envelope.js';
+import { streamIdFor } from '../../src/app/relationship-stream.js';
 import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
 
 const DAY = 24 * 60 * 60 * 1000;

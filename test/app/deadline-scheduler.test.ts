@@ -6,7 +6,7 @@ import { deadlineEventId } from '../../src/app/deadline-id.js';
 import type { PhaseChangeRecord } from '../../src/app/read-side.js';
 import type { Phase } from '../../src/domain/events.js';
 import { defaultRules } from '../../src/domain/rules.js';
-import { streamIdFor } from '../../src/projections/envelope.js';
+import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { days, interaction, marriedBy, record, signed, T0, Workspace } from '../projections/helpers.js';
 

@@ -11,7 +11,7 @@ import { CommandService, type EventInput } from '../../src/app/commands.js';
 import { DeadlineScheduler } from '../../src/app/deadline-scheduler.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import type { RelationshipState } from '../../src/domain/state.js';
-import { streamIdFor } from '../../src/projections/envelope.js';
+import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { Workspace } from '../projections/helpers.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tenantStreamPrefix } from '../../src/projections/envelope.js';
+import { tenantStreamPrefix } from '../../src/app/relationship-stream.js';
 import { Sandbox } from './support/sandbox.js';
 
 const run = promisify(execFile);

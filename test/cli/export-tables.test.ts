@@ -15,7 +15,7 @@ import { describe as describeRelationship } from '../../src/domain/metrics/view.
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { formatInstant } from '../../src/domain/time.js';
-import { decodeRecorded } from '../../src/projections/envelope.js';
+import { decodeRecorded } from '../../src/app/relationship-stream.js';
 import type { RecordedEvent } from '../../src/store/port.js';
 import { Sandbox } from './support/sandbox.js';
 

@@ -5,7 +5,7 @@ import { describe as describeRelationship } from '../../src/domain/metrics/view.
 import { defaultRules } from '../../src/domain/rules.js';
 import { Projector } from '../../src/projections/projector.js';
 import { encodedLogLines, storedLogLines, type Range } from '../../src/cli/lib/log-lines.js';
-import { toNewEvent } from '../../src/projections/envelope.js';
+import { toNewEvent } from '../../src/app/relationship-stream.js';
 import type { NewEvent } from '../../src/store/port.js';
 import type { SqliteEventStore } from '../../src/store/sqlite.js';
 import { Sandbox } from './support/sandbox.js';
@@ -135,12 +135,12 @@ describe('courtship export', () => {
       ];
       for (const tenant of ['default', 't2', null]) {
         for (const range of ranges) {
-          const stored = await text(storedLogLines(store, tenant, range));
+          const stored = await text(storedLogLines(store.capabilities.storedRows!, tenant, range));
           expect(stored).toEqual(await text(encodedLogLines(store, tenant, range)));
           expect(stored.text.split('\n').filter((l) => l !== '')).toHaveLength(stored.count);
         }
       }
-      const everything = await text(storedLogLines(store, null, ranges[0]!));
+      const everything = await text(storedLogLines(store.capabilities.storedRows!, null, ranges[0]!));
       expect(everything.count).toBe(9);
       expect(everything.text).toContain('"metadata":{"note":"x \\"quoted\\" {brace}","list":[1,{"b":"}"}]}');
     } finally {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import { CommandService, MAX_EVENTS_PER_APPEND } from '../../src/app/commands.js';
 import { importInto } from '../../src/cli/commands/import.js';
-import { streamIdFor } from '../../src/projections/envelope.js';
+import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { EventStore, NewEvent } from '../../src/store/port.js';
 import { GroupCommitStore } from '../../src/store/sqlite-bulk.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';

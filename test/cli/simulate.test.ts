@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../src/domain/events.js';
 import { fold } from '../../src/domain/fold.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState } from '../../src/domain/state.js';
-import { decodeRecorded } from '../../src/projections/envelope.js';
+import { decodeRecorded } from '../../src/app/relationship-stream.js';
 import { Sandbox } from './support/sandbox.js';
 
 describe('courtship simulate', () => {

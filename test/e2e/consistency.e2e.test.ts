@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { encodePosition } from '../../src/store/port.js';
-import { streamIdFor, toNewEvent } from '../../src/projections/envelope.js';
+import { streamIdFor, toNewEvent } from '../../src/app/relationship-stream.js';
 import { datingEvents } from './support/courtship.js';
 import { APPEND, gqlOk } from './support/gql.js';
 import { startServer, type E2EServer } from './support/server.js';

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { formatError, isUnexpected } from '../../src/graphql/errors.js';
 import { decodePosition, InvalidAppendError, StoreUnavailableError } from '../../src/store/port.js';
-import { ReadSideNotReadyError } from '../../src/projections/waiters.js';
+import { ReadSideNotReadyError } from '../../src/app/errors.js';
 import { FeedOverflowError } from '../../src/subscriptions/feed.js';
 
 /** As graphql-js and graphql-ws hand errors to the formatter: wrapped in a located GraphQLError. */

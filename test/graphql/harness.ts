@@ -10,6 +10,7 @@ import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { pino } from 'pino';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService } from '../../src/app/commands.js';
+import { EventLog } from '../../src/app/event-log.js';
 import type { ReadSide } from '../../src/app/read-side.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { defaultRules } from '../../src/domain/rules.js';
@@ -45,7 +46,7 @@ export async function startHarness(now = '2025-06-01T00:00:00Z'): Promise<Harnes
   const calls = new Map<string, number>();
   const commands = new CommandService({ store, readSide: projector, clock, rules: defaultRules });
   const schema: GraphQLSchema = await buildCourtshipSchema({
-    services: { readSide: counting(projector, calls), commands, clock, rules: defaultRules, store },
+    services: { readSide: counting(projector, calls), commands, clock, rules: defaultRules, log: new EventLog(store) },
   });
 
   const run: Harness['run'] = (source, variables, caller) => {

@@ -14,7 +14,7 @@ import type { Actor, CourtshipEvent } from '../../src/domain/events.js';
 import { generateHistories } from '../../src/domain/generator/index.js';
 import { defaultRules, DAY_MS } from '../../src/domain/rules.js';
 import { initialState } from '../../src/domain/state.js';
-import { streamIdFor, toNewEvent, toStoredEvents } from '../../src/projections/envelope.js';
+import { streamIdFor, toNewEvent, toStoredEvents } from '../../src/app/relationship-stream.js';
 import { Projector, type ProjectorOptions } from '../../src/projections/projector.js';
 import { MAX_BATCH_EVENTS } from '../../src/store/port.js';
 import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';

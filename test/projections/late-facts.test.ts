@@ -12,7 +12,7 @@ import { advanceTo } from '../../src/domain/deadlines.js';
 import { foldHistory } from '../../src/domain/history.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type PhaseChange, type RelationshipState } from '../../src/domain/state.js';
-import { streamIdFor, toStoredEvents } from '../../src/projections/envelope.js';
+import { streamIdFor, toStoredEvents } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { stateAsOf, stateKnownAt } from '../../src/app/state-as-of.js';
 import { historyArbitrary } from '../domain/arbitraries.js';

@@ -7,7 +7,7 @@ import type { PhaseChangeRecord, RelationshipRow } from '../../src/app/read-side
 import { Projector } from '../../src/projections/projector.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
-import { ProjectionTimeoutError } from '../../src/projections/waiters.js';
+import { ProjectionTimeoutError } from '../../src/app/errors.js';
 import { days, interest, marriedBy, opened, record, recordGenerated, snapshotOf, T0, Workspace } from './helpers.js';
 
 let ws: Workspace;

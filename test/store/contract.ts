@@ -422,6 +422,63 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         });
       }
     });
+
+    describe('declared capabilities (each checked against the port, when the adapter declares it)', () => {
+      const comparable = (e: Pick<RecordedEvent, 'position' | 'streamId' | 'revision' | 'type' | 'data'>) => ({
+        position: e.position,
+        streamId: e.streamId,
+        revision: e.revision,
+        type: e.type,
+        data: e.data,
+      });
+      const given = async () => {
+        for (const id of ['a', 'b', 'c', 'd', 'e']) await store.append(stream(id), events(3));
+        return ours();
+      };
+
+      it('partitioned reads: the partitions together hold every event once, as readAll has them; readStreamNow is readStream', async () => {
+        const reads = store.capabilities?.partitionedReads;
+        if (reads === undefined) return;
+        const logged = await given();
+        const upTo = logged.at(-1)!.position;
+        const read = (from: number, to: number, modulus: number) =>
+          reads
+            .readPartition({ after: start, upTo, maxCount: 1000 }, { modulus, from, to })
+            .filter((e) => e.streamId.startsWith(prefix))
+            .map(comparable);
+        expect(read(0, 1, 1)).toEqual(logged.map(comparable));
+        const partitions = [read(0, 1, 3), read(1, 2, 3), read(2, 3, 3)];
+        expect(partitions.flat().sort((x, y) => (x.position < y.position ? -1 : 1))).toEqual(logged.map(comparable));
+        for (const part of partitions) {
+          const streams = new Set(part.map((e) => e.streamId));
+          for (const other of partitions.filter((p) => p !== part)) expect(other.some((e) => streams.has(e.streamId))).toBe(false);
+        }
+        expect(reads.readStreamNow(stream('c'))).toEqual(await store.readStream(stream('c')));
+      });
+
+      it('stored rows: the log as stored text, as readAll has it', async () => {
+        const rows = store.capabilities?.storedRows;
+        if (rows === undefined) return;
+        const logged = await given();
+        const read = rows.readLogRows(start ?? -1n, 10_000).filter((row) => row.streamId.startsWith(prefix));
+        expect(read.map((row) => ({ ...comparable({ ...row, data: JSON.parse(row.data) }), id: row.id, metadata: JSON.parse(row.metadata) }))).toEqual(
+          logged.map((e) => ({ ...comparable(e), id: e.id, metadata: e.metadata })),
+        );
+      });
+
+      it('bulk append: a grouped store appends as the port does, seen by the store it groups, its only writer', async () => {
+        const bulk = store.capabilities?.bulkAppend;
+        if (bulk === undefined) return;
+        const grouped = bulk.grouped();
+        await grouped.append(stream('g'), events(2), 'no_stream');
+        await grouped.append(stream('g'), events(1), 1);
+        await expect(grouped.append(stream('g'), events(1), 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect((await grouped.readStream(stream('g'))).map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect((await store.readStream(stream('g'))).map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(grouped.capabilities?.exclusiveWriter).toBe(true);
+        await grouped.close();
+      });
+    });
   });
 }
 

@@ -70,7 +70,6 @@ describe('the connection string in messages', () => {
     const client = new FakeClient();
     const store = await openEventStoreDb(CONNECTION, { client });
     expect(store.description).toBe(DESCRIPTION);
-    expect(store.kind).toBe('eventstoredb');
     await store.close();
   });
 });

@@ -6,7 +6,7 @@ import type { CourtshipEvent, Phase } from '../../domain/events.js';
 import { PHASES } from '../../domain/events.js';
 import { iterateHistories } from '../../domain/generator/index.js';
 import { defaultRules, DAY_MS } from '../../domain/rules.js';
-import { streamIdFor } from '../../projections/envelope.js';
+import { streamIdFor } from '../../app/relationship-stream.js';
 import { parseOptions, UsageError, type Command } from '../command.js';
 import { openCliStore, positiveIntOption, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { derivedEventId } from '../lib/event-line.js';

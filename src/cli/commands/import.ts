@@ -6,7 +6,6 @@ import { DomainError } from '../../domain/errors.js';
 import { defaultRules } from '../../domain/rules.js';
 import { InputError, NotFoundError } from '../../app/errors.js';
 import type { EventStore } from '../../store/port.js';
-import { GroupCommitStore } from '../../store/sqlite-bulk.js';
 import { parseOptions, UsageError, type Command, type CommandIo } from '../command.js';
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { checkedEvent } from '../lib/checked-event.js';
@@ -81,8 +80,8 @@ export const importCommand: Command = {
       throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`, 'import');
     }
     const opened = await openCliStore(settings, { bulk: true });
-    // The embedded store commits many appends at once; any other takes them one by one.
-    const store = GroupCommitStore.over(opened) ?? opened;
+    // A store that can share commits among appends does; any other takes them one by one.
+    const store = opened.capabilities?.bulkAppend?.grouped() ?? opened;
     try {
       return await importInto(io, file, size, tenant, store);
     } finally {
@@ -93,8 +92,8 @@ export const importCommand: Command = {
 
 /** Imports the file into the store, which it closes (the summary is printed after: see `ImportRun.close`). */
 export async function importInto(io: CommandIo, file: string, size: number, tenant: LineTenant, store: EventStore): Promise<number> {
-  // The embedded store has a single writer, this process: when it starts empty, it stays empty until pass 2.
-  const storeIsEmpty = store instanceof GroupCommitStore && (await store.headPosition()) === null;
+  // A store with a single writer, this process: when it starts empty, it stays empty until pass 2.
+  const storeIsEmpty = store.capabilities?.exclusiveWriter === true && (await store.headPosition()) === null;
   return importFile({
     io,
     file,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadSettings, SettingsError, type Settings } from '../../config/settings.js';
 import { parseInstant } from '../../domain/time.js';
-import { TENANT_PATTERN } from '../../projections/envelope.js';
+import { TENANT_PATTERN } from '../../app/relationship-stream.js';
 import { openStore } from '../../store/open.js';
 import type { EventStore } from '../../store/port.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../store/sqlite.js';

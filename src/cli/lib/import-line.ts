@@ -8,7 +8,7 @@ import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH, metadataTooDeep, type EventInpu
 import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent } from '../../domain/events.js';
 import { parseEventInput } from '../../domain/validation.js';
-import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../projections/envelope.js';
+import { RELATIONSHIP_ID_PATTERN, TENANT_PATTERN } from '../../app/relationship-stream.js';
 import { isUuid } from '../../store/validate.js';
 
 /** A line's envelope: which relationship, and the event as the API takes it. */

@@ -30,7 +30,7 @@ import type { CourtshipEvent, StoredEvent } from '../../domain/events.js';
 import { foldHistory } from '../../domain/history.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
+import { streamIdFor, toStoredEvents } from '../../app/relationship-stream.js';
 import { derivedEventId } from './event-line.js';
 import { parseLine, reasonOf, type LineInput, type LineResult, type LineTenant, type ParsedLine } from './import-line.js';
 

@@ -12,10 +12,9 @@
  */
 import { EVENT_TYPES, type EventType } from '../../domain/events.js';
 import { SCHEMA_VERSIONS } from '../../domain/upcast.js';
-import { decodeRecorded, parseStreamId, tenantStreamPrefix } from '../../projections/envelope.js';
+import { decodeRecorded, parseStreamId, tenantStreamPrefix } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import { readLogRows, type LogRow } from '../../store/sqlite-bulk.js';
-import { SqliteEventStore } from '../../store/sqlite.js';
+import type { LogRow, StoredRows } from '../../store/capabilities.js';
 import { CANONICAL_INSTANT, toEventLine } from './event-line.js';
 import { LOG_PAGE, readLog } from './log.js';
 
@@ -63,7 +62,8 @@ class PageOfLines {
 
 /** The log's lines for one tenant (or every tenant, each line naming its own, when `tenant` is null). */
 export function logLines(store: EventStore, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
-  return store instanceof SqliteEventStore ? storedLogLines(store, tenant, range) : encodedLogLines(store, tenant, range);
+  const rows = store.capabilities?.storedRows;
+  return rows === undefined ? encodedLogLines(store, tenant, range) : storedLogLines(rows, tenant, range);
 }
 
 export async function* encodedLogLines(store: EventStore, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
@@ -78,13 +78,13 @@ export async function* encodedLogLines(store: EventStore, tenant: string | null,
   }
 }
 
-export async function* storedLogLines(store: SqliteEventStore, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
+export async function* storedLogLines(store: StoredRows, tenant: string | null, range: Range): AsyncGenerator<LinePage> {
   // The tenant's rows are told by their stream id alone, before any JSON is parsed.
   const prefix = tenant === null ? null : tenantStreamPrefix(tenant);
   const ranged = range.from !== undefined || range.to !== undefined;
   let after = -1n;
   for (;;) {
-    const rows = readLogRows(store, after, LOG_PAGE);
+    const rows = store.readLogRows(after, LOG_PAGE);
     if (rows.length === 0) return;
     const lines = new PageOfLines();
     for (const row of rows) {

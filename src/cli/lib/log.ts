@@ -4,7 +4,7 @@
  * of a tenant one stream at a time.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix, toStoredEvents, type DecodedEvent } from '../../projections/envelope.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix, toStoredEvents, type DecodedEvent } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 
 /** Events per page of the log. */

@@ -13,7 +13,7 @@
  *
  * Clients must treat ids as opaque; only this module reads them.
  */
-import { RELATIONSHIP_ID_PATTERN } from '../../projections/envelope.js';
+import { RELATIONSHIP_ID_PATTERN } from '../../app/relationship-stream.js';
 
 /** Which version of a relationship an object belongs to: live (now), or a snapshot read at past instants. */
 export interface Scope {

@@ -5,7 +5,7 @@
  */
 import { ConflictError, InputError, NotFoundError } from '../../app/errors.js';
 import { DomainError } from '../../domain/errors.js';
-import { WrongExpectedRevisionError } from '../../store/port.js';
+import { WrongExpectedRevisionError } from '../../app/errors.js';
 import { badUserInput, conflict, notFound } from '../errors.js';
 
 /**

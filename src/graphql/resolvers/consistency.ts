@@ -4,7 +4,7 @@
  * the read models have applied it.
  */
 import { GraphQLError } from 'graphql';
-import { ProjectionTimeoutError } from '../../projections/waiters.js';
+import { PositionNotInLogError, ProjectionTimeoutError } from '../../app/errors.js';
 import { badUserInput, ErrorCode } from '../errors.js';
 import type { CourtshipServices } from '../services.js';
 import { afterPosition } from './paging.js';
@@ -18,7 +18,7 @@ export const CONSISTENCY_WAIT_MS = 5000;
  * silently, until the log grew past it).
  */
 export async function refusePastTheEnd(
-  services: Pick<CourtshipServices, 'readSide' | 'store'>,
+  services: Pick<CourtshipServices, 'readSide' | 'log'>,
   cursor: string | null | undefined,
   field = 'after',
 ): Promise<void> {
@@ -27,35 +27,39 @@ export async function refusePastTheEnd(
 
 /** `refusePastTheEnd` for a position already read from its cursor (a phase change's cursor carries a rank too). */
 export async function refusePositionPastTheEnd(
-  services: Pick<CourtshipServices, 'readSide' | 'store'>,
+  services: Pick<CourtshipServices, 'readSide' | 'log'>,
   position: bigint | undefined,
   field = 'after',
 ): Promise<void> {
   if (position === undefined) return;
-  const checkpoint = services.readSide.checkpoint();
-  if (checkpoint !== null && position <= checkpoint) return;
-  const head = await services.store.headPosition();
-  if (head === null || position > head) {
-    const hint = field === 'after' ? 'a cursor the server sent' : 'a position a mutation returned';
-    throw badUserInput(`${field} is past the end of the event log: hand back ${hint}`, { field, reason: 'POSITION_NOT_IN_LOG' });
+  try {
+    await services.log.checkInLog(services.readSide, position);
+  } catch (error) {
+    throw pastTheEnd(error, field);
   }
 }
 
 export async function awaitConsistency(
-  services: Pick<CourtshipServices, 'readSide' | 'store'>,
+  services: Pick<CourtshipServices, 'readSide' | 'log'>,
   consistentWith: string | null | undefined,
   /** Where the position came from: the argument, or the `Courtship-Consistent-With` header. */
   field = 'consistentWith',
 ): Promise<void> {
   const position = afterPosition(consistentWith, field);
   if (position === undefined) return;
-  await refusePastTheEnd(services, consistentWith, field);
   try {
-    await services.readSide.waitFor(position, CONSISTENCY_WAIT_MS);
+    await services.log.awaitApplied(services.readSide, position, CONSISTENCY_WAIT_MS);
   } catch (error) {
-    if (!(error instanceof ProjectionTimeoutError)) throw error;
+    if (!(error instanceof ProjectionTimeoutError)) throw pastTheEnd(error, field);
     throw new GraphQLError(`the read models have not reached ${field} within ${CONSISTENCY_WAIT_MS} ms; retry shortly`, {
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'CONSISTENCY_TIMEOUT', field },
     });
   }
+}
+
+/** PositionNotInLogError as the client's BAD_USER_INPUT on `field`; any other error as it is. */
+function pastTheEnd(error: unknown, field: string): unknown {
+  if (!(error instanceof PositionNotInLogError)) return error;
+  const hint = field === 'after' ? 'a cursor the server sent' : 'a position a mutation returned';
+  return badUserInput(`${field} is past the end of the event log: hand back ${hint}`, { field, reason: 'POSITION_NOT_IN_LOG' });
 }

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { EventLogFilter, EventLogQuery, LoggedEvent, ReadSide } from '../../app/read-side.js';
-import { encodePosition } from '../../store/port.js';
+import { encodePosition } from '../../app/cursors.js';
 import type { RequestContext } from '../context.js';
 import { EventFilter } from '../inputs/event-filter.js';
 import { toEventLogFilter } from '../inputs/to-read-side.js';

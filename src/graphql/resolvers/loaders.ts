@@ -8,7 +8,6 @@
 import DataLoader from 'dataloader';
 import type { EventPage } from '../../app/read-side.js';
 import type { StoredEvent } from '../../domain/events.js';
-import { streamIdFor, toStoredEvents } from '../../projections/envelope.js';
 import type { RequestContext } from '../context.js';
 import type { CourtshipServices } from '../services.js';
 
@@ -21,7 +20,7 @@ export interface RelationshipEventsKey {
 export interface RequestLoaders {
   /** A page of one relationship's events. */
   readonly relationshipEvents: DataLoader<RelationshipEventsKey, EventPage, string>;
-  /** A relationship's whole stream from the store, for `asOf` re-folds. */
+  /** A relationship's whole stream from the log, for `asOf` re-folds. */
   readonly history: DataLoader<string, StoredEvent[]>;
 }
 
@@ -37,7 +36,7 @@ export function loadersFor(ctx: RequestContext, services: CourtshipServices): Re
 }
 
 /** Each loader is made on first use: most requests need one of them, or none. */
-function createLoaders(tenant: string, { readSide, store }: CourtshipServices): RequestLoaders {
+function createLoaders(tenant: string, { readSide, log }: CourtshipServices): RequestLoaders {
   let relationshipEvents: RequestLoaders['relationshipEvents'] | undefined;
   let history: RequestLoaders['history'] | undefined;
   return {
@@ -49,9 +48,7 @@ function createLoaders(tenant: string, { readSide, store }: CourtshipServices): 
       ));
     },
     get history() {
-      return (history ??= new DataLoader(async (ids) =>
-        Promise.all(ids.map(async (id) => toStoredEvents(await store.readStream(streamIdFor(tenant, id))))),
-      ));
+      return (history ??= new DataLoader(async (ids) => Promise.all(ids.map(async (id) => log.history(tenant, id)))));
     },
   };
 }

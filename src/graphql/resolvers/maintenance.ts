@@ -1,6 +1,6 @@
 import { Authorized, Ctx, Field, Float, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context.js';
-import { encodePosition } from '../../store/port.js';
+import { encodePosition } from '../../app/cursors.js';
 import type { CourtshipServices } from '../services.js';
 
 @ObjectType({ description: 'What a rebuild of the read models replayed.' })

@@ -3,7 +3,7 @@
  * (`encodePosition`), so they stay valid forever; a relationship's event
  * cursors are stream revisions, which never change either.
  */
-import { decodePosition } from '../../store/port.js';
+import { decodePosition, decodeRevisionCursor } from '../../app/cursors.js';
 import { badUserInput } from '../errors.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -28,14 +28,14 @@ export function afterPosition(after: string | null | undefined, field = 'after')
 }
 
 /** A relationship's event cursor: its revision (the read side's encoding). */
-export { encodeRevisionCursor as revisionCursor } from '../../projections/log-pages.js';
+export { encodeRevisionCursor as revisionCursor } from '../../app/cursors.js';
 
 /** Decodes an `after` cursor of a relationship's events; undefined means from its first event. */
 export function afterRevision(after: string | null | undefined, field = 'after'): number | undefined {
   if (after === null || after === undefined) return undefined;
-  const match = after.length <= 32 ? /^r:(0|[1-9][0-9]{0,14})$/.exec(Buffer.from(after, 'base64url').toString('utf8')) : null;
-  if (match === null) throw invalidCursor(field);
-  return Number(match[1]);
+  const revision = decodeRevisionCursor(after);
+  if (revision === null) throw invalidCursor(field);
+  return revision;
 }
 
 export function invalidCursor(field: string): Error {

@@ -4,7 +4,7 @@
  * identically.
  */
 import type { EventInput } from '../../app/commands.js';
-import { encodePosition } from '../../store/port.js';
+import { encodePosition } from '../../app/cursors.js';
 import type { RequestContext } from '../context.js';
 import type { CourtshipServices } from '../services.js';
 import type { AppendResult } from '../types/append-result.js';

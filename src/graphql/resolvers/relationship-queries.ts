@@ -13,8 +13,8 @@ import { loadersFor } from './loaders.js';
 import { checkPage } from './paging.js';
 import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.js';
 import { stateAsOf } from '../../app/state-as-of.js';
-import { cursorInstant } from '../../projections/relationship-order.js';
-import { evaluationInstant } from '../../projections/relationship-query.js';
+import { cursorInstant } from '../../app/cursors.js';
+import { evaluationInstant } from '../../app/read-side.js';
 
 const DEFAULT_PAGE_SIZE = 20;
 

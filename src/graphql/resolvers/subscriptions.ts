@@ -7,7 +7,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { LoggedEvent, PhaseChangeCursor, PhaseChangeRecord } from '../../app/read-side.js';
 import type { Phase as PhaseValue } from '../../domain/events.js';
-import { encodePosition } from '../../store/port.js';
+import { encodePosition } from '../../app/cursors.js';
 import { openFeed } from '../../subscriptions/feed.js';
 import type { RequestContext } from '../context.js';
 import { servicesOf } from '../services.js';
@@ -34,9 +34,9 @@ interface PhaseChangedArgs {
 }
 
 async function phaseChanges({ args, context, info }: SubscribeData<PhaseChangedArgs>): Promise<AsyncIterable<PhaseChangeRecord>> {
-  const { readSide, store } = servicesOf(info.schema);
+  const { readSide, log } = servicesOf(info.schema);
   const after = afterPhaseChange(args.after);
-  await refusePositionPastTheEnd({ readSide, store }, after?.position);
+  await refusePositionPastTheEnd({ readSide, log }, after?.position);
   const tenant = context.tenant;
   const relationshipId = args.relationshipId ?? undefined;
   const phases = args.phases && args.phases.length > 0 ? args.phases : undefined;
@@ -107,8 +107,8 @@ interface RelationshipEventsArgs {
 }
 
 async function relationshipEvents({ args, context, info }: SubscribeData<RelationshipEventsArgs>): Promise<AsyncIterable<LoggedEvent>> {
-  const { readSide, store } = servicesOf(info.schema);
-  await refusePastTheEnd({ readSide, store }, args.after);
+  const { readSide, log } = servicesOf(info.schema);
+  await refusePastTheEnd({ readSide, log }, args.after);
   const tenant = context.tenant;
   const filter = { relationshipIds: [args.relationshipId] };
   return openFeed<LoggedEvent>(

@@ -18,7 +18,7 @@ import { describe as describeRelationship } from '../../../src/domain/metrics/vi
 import { fold } from '../../../src/domain/fold.js';
 import { defaultRules } from '../../../src/domain/rules.js';
 import { initialState } from '../../../src/domain/state.js';
-import { decodeRecorded } from '../../../src/projections/envelope.js';
+import { decodeRecorded } from '../../../src/app/relationship-stream.js';
 import { encodePosition } from '../../../src/store/port.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import { assertBuilt, createToken, startChild, type ChildServer } from '../support/child-server.js';

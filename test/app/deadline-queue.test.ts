@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeadlineQueue } from '../../src/projections/deadline-queue.js';
+import { DeadlineQueue } from '../../src/app/deadline-queue.js';
 
 describe('the deadline queue', () => {
   it('always yields the earliest due instant, whatever the sequence of updates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CourtshipEvent } from '../../src/domain/events.js';
-import { decodeRecorded, parseStreamId, streamIdFor, toNewEvent } from '../../src/projections/envelope.js';
+import { decodeRecorded, parseStreamId, streamIdFor, toNewEvent } from '../../src/app/relationship-stream.js';
 import type { NewEvent, RecordedEvent } from '../../src/store/port.js';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');

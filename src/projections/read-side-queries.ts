@@ -1,0 +1,94 @@
+/**
+ * The read side's queries over the projected read models: one relationship,
+ * pages of relationships (now, or as of a past instant), the event log's
+ * pages and the phase changes. The projector (projector.ts) keeps the models
+ * these read, and swaps them on a rebuild; the queries always read the ones
+ * in use.
+ */
+import type {
+  EventLogQuery,
+  EventPage,
+  Page,
+  PageRequest,
+  PhaseChangeCursor,
+  PhaseChangeRecord,
+  ReadSide,
+  RelationshipFilter,
+  RelationshipOrder,
+  RelationshipEventsRequest,
+  RelationshipRow,
+} from '../app/read-side.js';
+import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
+import { stateAsOf } from '../app/state-as-of.js';
+import type { Phase } from '../domain/events.js';
+import type { Rules } from '../domain/rules.js';
+import type { EventStore } from '../store/port.js';
+import type { LogPages } from './log-pages.js';
+import type { ReadModelDb } from './read-model-db.js';
+import { replayRelationshipAt } from './relationship-as-of.js';
+import { listRelationships } from './relationship-query.js';
+import { RelationshipTable } from './relationship-table.js';
+
+export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
+
+export abstract class ReadModelQueries implements ReadModelQueryMethods {
+  /** The relationships in memory (the models in use; a rebuild swaps them). */
+  protected table = new RelationshipTable();
+  /** The read-model file in use (a rebuild swaps it). */
+  protected abstract db: ReadModelDb;
+  protected abstract readonly logPages: LogPages;
+
+  constructor(
+    protected readonly store: EventStore,
+    readonly rules: Rules,
+  ) {}
+
+  getRelationship(tenant: string, id: string): RelationshipRow | null {
+    return this.table.get(tenant, id) ?? null;
+  }
+
+  getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {
+    return replayRelationshipAt(this.store, this.rules, tenant, id, instants);
+  }
+
+  listRelationships(
+    tenant: string,
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
+  ): Page<RelationshipRow> {
+    return listRelationships(this.table.ofTenant(tenant), query, this.rules);
+  }
+
+  async listRelationshipsAsOf(
+    tenant: string,
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
+  ): Promise<Page<RelationshipRow>> {
+    const then = new Map<string, RelationshipRow>();
+    for (const id of [...this.table.ofTenant(tenant).keys()]) {
+      const recorded = await this.store.readStream(streamIdFor(tenant, id));
+      const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
+      if (state.phase === null) continue;
+      const last = recorded.filter((r) => r.revision <= state.version).at(-1);
+      then.set(id, { tenant, id, state, position: last?.position ?? 0n });
+    }
+    return listRelationships(then, query, this.rules);
+  }
+
+  listEvents(tenant: string, query: EventLogQuery): Promise<EventPage> {
+    return this.logPages.events(tenant, query);
+  }
+
+  listRelationshipEvents(tenant: string, id: string, query: { afterRevision?: number; first: number }): Promise<EventPage> {
+    return this.logPages.relationshipEvents(tenant, id, query);
+  }
+
+  listRelationshipEventsMany(tenant: string, requests: readonly RelationshipEventsRequest[]): Promise<EventPage[]> {
+    return this.logPages.relationshipEventsMany(tenant, requests);
+  }
+
+  listPhaseChanges(
+    tenant: string,
+    query: { after?: PhaseChangeCursor; first: number; relationshipId?: string; phases?: Phase[] },
+  ): PhaseChangeRecord[] {
+    return this.db.phaseChanges(tenant, query);
+  }
+}
