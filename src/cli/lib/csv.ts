@@ -25,10 +25,15 @@ export const PLAIN_CSV: CsvStyle = { excel: false };
 const BOM = '\uFEFF';
 
 export function csvRow(fields: readonly CsvField[]): string {
+  return `${csvCells(fields)}\n`;
+}
+
+/** Some consecutive cells of a row, separated by commas, without the line break (a part to reuse across rows). */
+export function csvCells(fields: readonly CsvField[]): string {
   // A loop rather than map + join: this runs for every row of every table.
-  let row = fields.length === 0 ? '' : csvField(fields[0]);
-  for (let i = 1; i < fields.length; i++) row += `,${csvField(fields[i])}`;
-  return `${row}\n`;
+  let cells = fields.length === 0 ? '' : csvField(fields[0]);
+  for (let i = 1; i < fields.length; i++) cells += `,${csvField(fields[i])}`;
+  return cells;
 }
 
 /** What a file of this style starts with, before the header row. */
