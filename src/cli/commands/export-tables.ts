@@ -13,12 +13,13 @@ import type { EventStore } from '../../store/port.js';
 import type { CommandIo } from '../command.js';
 import { csvPreamble, csvRow, type CsvStyle } from '../lib/csv.js';
 import { EVENT_CSV_COLUMNS, eventCsvRow } from '../lib/events-csv.js';
-import { readLog, readRelationships } from '../lib/log.js';
+import { readLog } from '../lib/log.js';
 import { inRange, logLines, type Range } from '../lib/log-lines.js';
 import { startProgress } from '../lib/progress.js';
 import { RELATIONSHIP_CSV_COLUMNS, relationshipAt, relationshipCsvRow } from '../lib/relationship-csv.js';
 import { RETENTION_CSV_COLUMNS, retentionCsvRows } from '../lib/retention-csv.js';
 import type { Sink } from '../lib/sink.js';
+import { readTableStreams } from '../lib/table-streams.js';
 import { SNAPSHOT_CSV_COLUMNS, snapshotCsvRows, type SnapshotEvery } from '../lib/snapshots-csv.js';
 import { TRANSITION_CSV_COLUMNS, transitionCsvRows } from '../lib/transitions-csv.js';
 
@@ -97,7 +98,7 @@ async function exportRelationships(store: EventStore, request: ExportRequest, si
   const retention = new RetentionTally(at, request.by, DEFAULT_RETENTION_MONTHS);
   let count = 0;
   await sink.write(csvPreamble(style) + csvRow(RELATIONSHIP_COLUMNS[format]));
-  for await (const { id, events, recorded } of readRelationships(store, request.tenant!)) {
+  for await (const { id, events, recorded } of readTableStreams(store, request.tenant!)) {
     const state = relationshipAt(id, events, at, rules);
     if (state === null) continue;
     if (format === 'transitions') {

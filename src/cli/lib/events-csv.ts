@@ -61,6 +61,9 @@ export const EVENT_CSV_COLUMNS = [
 /** Instants in the data (endsAt, deadline) follow the style like the envelope's. */
 const INSTANT_FIELDS = new Set(['endsAt', 'deadline']);
 
+const LEADING_CELLS = 9;
+const CELLS = LEADING_CELLS + DATA_FIELDS.length + 2;
+
 export function eventCsvRow(entry: LogEntry, style: CsvStyle): string {
   const { decoded, recorded } = entry;
   const data = (decoded.data ?? {}) as Record<string, unknown>;
@@ -69,20 +72,24 @@ export function eventCsvRow(entry: LogEntry, style: CsvStyle): string {
     if (KNOWN.has(key) && isSimple(data[key])) continue;
     (other ??= {})[key] = data[key];
   }
-  return csvRow([
-    decoded.tenant,
-    decoded.relationshipId,
-    recorded.position.toString(),
-    recorded.revision,
-    recorded.id,
-    decoded.event.type,
-    decoded.event.actor,
-    instantCell(decoded.event.occurredAt, style),
-    instantCell(recorded.recordedAt.getTime(), style),
-    ...DATA_FIELDS.map((field) => dataCell(field, data[field], style)),
-    other === null ? null : JSON.stringify(other),
-    decoded.userMetadata === null ? null : JSON.stringify(decoded.userMetadata),
-  ]);
+  // One array filled in place (no spread, no closure per field): this runs for every event of the log.
+  const cells = new Array<CsvField>(CELLS);
+  cells[0] = decoded.tenant;
+  cells[1] = decoded.relationshipId;
+  cells[2] = recorded.position.toString();
+  cells[3] = recorded.revision;
+  cells[4] = recorded.id;
+  cells[5] = decoded.event.type;
+  cells[6] = decoded.event.actor;
+  cells[7] = instantCell(decoded.event.occurredAt, style);
+  cells[8] = instantCell(recorded.recordedAt.getTime(), style);
+  for (let i = 0; i < DATA_FIELDS.length; i++) {
+    const field = DATA_FIELDS[i]!;
+    cells[LEADING_CELLS + i] = dataCell(field, data[field], style);
+  }
+  cells[CELLS - 2] = other === null ? null : JSON.stringify(other);
+  cells[CELLS - 1] = decoded.userMetadata === null ? null : JSON.stringify(decoded.userMetadata);
+  return csvRow(cells);
 }
 
 function dataCell(field: string, value: unknown, style: CsvStyle): CsvField {

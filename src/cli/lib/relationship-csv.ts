@@ -12,8 +12,8 @@ import { timeInPhases, timeToMarriage, timeToProposal } from '../../domain/metri
 import { riskFlags } from '../../domain/metrics/flags.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
-import type { RelationshipState } from '../../domain/state.js';
-import { stateAsOf } from '../../app/state-as-of.js';
+import { stateAt } from '../../domain/fold.js';
+import { initialState, type RelationshipState } from '../../domain/state.js';
 import { csvRow, instantCell, type CsvStyle } from './csv.js';
 
 /** LEFT_AT_ALTAR → LeftAtAltar, for column names. */
@@ -54,11 +54,17 @@ export const RELATIONSHIP_CSV_COLUMNS = [
 
 /**
  * The relationship's state at `at` under `rules`: its events up to then,
- * replayed, and the deadlines due by then applied (the API's `asOf`). Null
- * when it was not opened yet.
+ * replayed, and the deadlines due by then applied (the API's `asOf`, i.e.
+ * `stateAsOf(events, { asOf: at })`). Null when it was not opened yet.
+ *
+ * `stateAsOf` also replays the stream in record order to stamp each phase
+ * change with the instant it became known; no table reads those stamps (the
+ * transitions table finds the cause's recordedAt itself), so the exports
+ * take the business-time fold alone, which is the same state otherwise and
+ * half the replay.
  */
 export function relationshipAt(id: string, events: readonly StoredEvent[], at: number, rules: Rules): RelationshipState | null {
-  const state = stateAsOf(events, { asOf: at }, rules, id);
+  const state = stateAt(events, at, rules, initialState(id));
   return state.phase === null ? null : state;
 }
 

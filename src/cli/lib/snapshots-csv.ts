@@ -12,7 +12,7 @@ import { timeToMarriage, timeToProposal } from '../../domain/metrics/durations.j
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import { csvRow, instantCell, type CsvStyle } from './csv.js';
+import { csvCells, instantCell, type CsvStyle } from './csv.js';
 
 export type SnapshotEvery = 'month' | 'quarter';
 
@@ -46,29 +46,51 @@ export function snapshotCsvRows(
   if (opening === undefined || opening.type !== 'RelationshipOpened') return '';
   const states = statesAtEnds(id, events, periodEnds(opening.occurredAt, at, every), rules);
   let rows = '';
+  // Between events and deadlines a relationship keeps the same state object
+  // from one period end to the next: its cells (all but the period's and the
+  // decay's) are written once per state, not once per row.
+  let cellsOf: RelationshipState | null = null;
+  let cells = '';
   for (const { period, end, state } of states) {
     if (state.phase === null) continue;
-    const married = isMarriedPhase(state.phase);
-    const trend = married ? decayTrend(state, end, rules) : null;
-    const cycle = currentMilestones(state)!;
-    rows += csvRow([
-      period,
-      instantCell(end, style),
-      id,
-      state.accountName,
-      state.segment,
-      state.owner,
-      new Date(cycle.startedAt).toISOString().slice(0, 7),
-      state.cycle,
-      state.phase,
-      instantCell(state.phaseSince, style),
-      timeToProposal(state)?.seconds,
-      timeToMarriage(state)?.seconds,
-      trend?.status,
-      trend?.score,
-    ]);
+    if (state !== cellsOf) {
+      cellsOf = state;
+      cells = stateCells(id, state, style);
+    }
+    const trend = isMarriedPhase(state.phase) ? decayTrend(state, end, rules) : null;
+    rows += `${csvCells([period, periodEndCell(end, style)])},${cells},${csvCells([trend?.status, trend?.score])}\n`;
   }
   return rows;
+}
+
+/** The columns from relationshipId to timeToMarriageSeconds. */
+function stateCells(id: string, state: RelationshipState, style: CsvStyle): string {
+  const cycle = currentMilestones(state)!;
+  return csvCells([
+    id,
+    state.accountName,
+    state.segment,
+    state.owner,
+    new Date(cycle.startedAt).toISOString().slice(0, 7),
+    state.cycle,
+    state.phase,
+    instantCell(state.phaseSince, style),
+    timeToProposal(state)?.seconds,
+    timeToMarriage(state)?.seconds,
+  ]);
+}
+
+/** Period ends are the same few instants for every relationship: each is formatted once per style. */
+const PERIOD_END_CELLS = { plain: new Map<number, string | null>(), excel: new Map<number, string | null>() };
+
+function periodEndCell(end: number, style: CsvStyle): string | null {
+  const cells = style.excel ? PERIOD_END_CELLS.excel : PERIOD_END_CELLS.plain;
+  let cell = cells.get(end);
+  if (cell === undefined) {
+    cell = instantCell(end, style);
+    cells.set(end, cell);
+  }
+  return cell;
 }
 
 interface PeriodEnd {
