@@ -7,7 +7,7 @@
  * it). Any store of the port.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix } from '../../projections/envelope.js';
+import { decodeRecorded, streamIdFor, tenantStreamPrefix } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import type { RelationshipStream } from './log.js';
 
