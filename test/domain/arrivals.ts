@@ -55,8 +55,13 @@ export function arrivalArbitrary(maxEvents = 40): fc.Arbitrary<Arrival> {
  */
 export function deliverPages(pages: readonly CourtshipEvent[][]): StoredEvent[] | null {
   const stream: StoredEvent[] = [];
-  const push = (event: CourtshipEvent) => stream.push({ event, revision: stream.length, recordedAt: 1000 * (stream.length + 1) });
+  // A page and the deadlines the scheduler records at once after it share one record instant (a second
+  // per page): a knownAt never falls between a late fact and the deadlines it implies, which the
+  // scheduler records in the same moment (a window of milliseconds the tests do not model).
+  let recordedAt = 0;
+  const push = (event: CourtshipEvent) => stream.push({ event, revision: stream.length, recordedAt });
   for (const page of pages) {
+    recordedAt += 1000;
     const state = foldHistory(stream, defaultRules, initialState(ID));
     try {
       decide({ relationshipId: ID, events: page }, state, { now: ARRIVAL_NOW, rules: defaultRules }, stream).forEach(push);
