@@ -15,7 +15,6 @@ import { initialState, type PhaseChange, type RelationshipState } from '../../sr
 import { streamIdFor, toStoredEvents } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { stateAsOf, stateKnownAt } from '../../src/app/state-as-of.js';
-import { historyArbitrary } from '../domain/arbitraries.js';
 import { arrivalArbitrary, deliverPages } from '../domain/arrivals.js';
 import { days, interaction, marriedBy, record, recordDeadlinesDue, T0, Workspace } from './helpers.js';
 
@@ -105,26 +104,7 @@ describe('a late visit undoes a neglect, on the read side', () => {
 
 /** A few random histories, their events cut into pages, some held back to arrive late. */
 const deliveries = fc.array(
-  historyArbitrary(25).chain((history) => {
-    const facts = history.stream.map((s) => s.event).filter((e) => e.type !== 'DeadlineReached');
-    return fc
-      .tuple(
-        fc.array(fc.nat({ max: 5 }), { minLength: facts.length, maxLength: facts.length }),
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: facts.length, maxLength: facts.length }),
-      )
-      .map(([holdBack, sizes]) => {
-        const order = facts
-          .map((event, i) => ({ event, key: i === 0 ? -1 : i + holdBack[i]! + i / facts.length }))
-          .sort((a, b) => a.key - b.key)
-          .map((x) => x.event);
-        const pages: CourtshipEvent[][] = [];
-        for (let i = 0, p = 0; i < order.length; p++) {
-          pages.push(order.slice(i, i + sizes[p]!));
-          i += sizes[p]!;
-        }
-        return pages;
-      });
-  }),
+  arrivalArbitrary(25).map(({ pages }) => pages),
   { minLength: 1, maxLength: 3 },
 );
 
