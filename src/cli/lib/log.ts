@@ -44,7 +44,13 @@ export interface RelationshipStream {
 }
 
 /** Every relationship of the tenant with its stream, one at a time, in id order. */
-export async function* readRelationships(store: EventStore, tenant: string): AsyncGenerator<RelationshipStream> {
+export async function* readRelationships(
+  store: EventStore,
+  tenant: string,
+  /** How a stream's records become events (the API's form, with position cursors, by default). */
+  decode: (recorded: readonly RecordedEvent[], ids: { readonly tenant: string; readonly relationshipId: string }) => StoredEvent[] = (recorded) =>
+    toStoredEvents(recorded),
+): AsyncGenerator<RelationshipStream> {
   const prefix = tenantStreamPrefix(tenant);
   let after: string | undefined;
   for (;;) {
@@ -53,7 +59,7 @@ export async function* readRelationships(store: EventStore, tenant: string): Asy
     for (const streamId of streams) {
       const id = streamId.slice(prefix.length);
       const recorded = await store.readStream(streamIdFor(tenant, id));
-      yield { id, events: toStoredEvents(recorded), recorded };
+      yield { id, events: decode(recorded, { tenant, relationshipId: id }), recorded };
     }
     after = streams[streams.length - 1]!;
   }

@@ -7,25 +7,12 @@
  * it). Any store of the port.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, streamIdFor, tenantStreamPrefix } from '../../app/relationship-stream.js';
+import { decodeRecorded } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import type { RelationshipStream } from './log.js';
+import { readRelationships, type RelationshipStream } from './log.js';
 
-const STREAM_PAGE = 500;
-
-export async function* readTableStreams(store: EventStore, tenant: string): AsyncGenerator<RelationshipStream> {
-  const prefix = tenantStreamPrefix(tenant);
-  let after: string | undefined;
-  for (;;) {
-    const streams = await store.listStreams(after === undefined ? { prefix, limit: STREAM_PAGE } : { prefix, after, limit: STREAM_PAGE });
-    if (streams.length === 0) return;
-    for (const streamId of streams) {
-      const relationshipId = streamId.slice(prefix.length);
-      const recorded = await store.readStream(streamIdFor(tenant, relationshipId));
-      yield { id: relationshipId, events: tableEvents(recorded, { tenant, relationshipId }), recorded };
-    }
-    after = streams[streams.length - 1]!;
-  }
+export function readTableStreams(store: EventStore, tenant: string): AsyncGenerator<RelationshipStream> {
+  return readRelationships(store, tenant, tableEvents);
 }
 
 /** `toStoredEvents` without the position cursors, the stream's ids given. */
