@@ -175,3 +175,29 @@ export class Notifier implements ChangeSignal {
     }, poll.intervalMs);
   }
 }
+
+/**
+ * `inner` as a store hands it out: kept in `registry` (so closing the store
+ * stops it) until it is stopped, also when a for-await loop leaves it
+ * (`break` calls the iterator's return()).
+ */
+export function registeredSubscription(inner: Subscription, registry: Set<Subscription>): Subscription {
+  const subscription: Subscription = {
+    stop: async () => {
+      registry.delete(subscription);
+      await inner.stop();
+    },
+    [Symbol.asyncIterator]: () => {
+      const iterator = inner[Symbol.asyncIterator]();
+      return {
+        next: () => iterator.next(),
+        return: async () => {
+          await subscription.stop();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  registry.add(subscription);
+  return subscription;
+}

@@ -35,7 +35,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { Notifier, catchUpSubscription } from './catch-up.js';
+import { Notifier, catchUpSubscription, registeredSubscription } from './catch-up.js';
 import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch, type SerializedEvent } from './validate.js';
 
 export interface MemoryStoreOptions {
@@ -184,25 +184,7 @@ export class MemoryEventStore implements EventStore {
       { readAfter: async (after, max) => (this.assertOpen(), this.readAfter(after, max)), changes: this.changes },
       options.after,
     );
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-      [Symbol.asyncIterator]: () => {
-        const iterator = inner[Symbol.asyncIterator]();
-        // `break` in a for-await calls return(): forget the subscription then too.
-        return {
-          next: () => iterator.next(),
-          return: async () => {
-            await subscription.stop();
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return registeredSubscription(inner, this.subscriptions);
   }
 
   async streamRevision(streamId: string): Promise<number | null> {

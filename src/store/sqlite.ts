@@ -36,7 +36,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './port.js';
-import { Notifier, catchUpSubscription } from './catch-up.js';
+import { Notifier, catchUpSubscription, registeredSubscription } from './catch-up.js';
 import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
 import { batchWriter, type WriteBatch } from './sqlite-append.js';
 import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
@@ -325,25 +325,7 @@ export class SqliteEventStore implements EventStore {
       { readAfter: (after, max) => this.readAfter(after, max), changes: this.changes },
       options.after,
     );
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-      [Symbol.asyncIterator]: () => {
-        const iterator = inner[Symbol.asyncIterator]();
-        // `break` in a for-await calls return(): forget the subscription then too.
-        return {
-          next: () => iterator.next(),
-          return: async () => {
-            await subscription.stop();
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return registeredSubscription(inner, this.subscriptions);
   }
 
   async streamRevision(streamId: string): Promise<number | null> {
