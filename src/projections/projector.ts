@@ -131,7 +131,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
     this.fingerprint = rulesFingerprint(this.rules);
-    const opened = openReadModels(this.file, this.fingerprint, this.logger);
+    const opened = openReadModels(this.file, this.rules, this.logger);
     this.rebuiltAtOpen = opened.rebuilt;
     this.db = opened.db;
     this.table = opened.table;
@@ -223,7 +223,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
         this.table = table;
       } finally {
         // On a failed swap this reopens the old models, which are still whole.
-        this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db);
+        this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
       }
     } finally {
       if (wasFollowing && !this.closed) this.start();
@@ -238,7 +238,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     signal: AbortSignal,
   ): Promise<RelationshipTable> {
     removeReadModelFile(file);
-    const db = new ReadModelDb(createReadModelFile(file, this.fingerprint));
+    const db = new ReadModelDb(createReadModelFile(file, this.fingerprint), this.rules);
     const table = new RelationshipTable();
     const stopped = (): Error => new Error('the rebuild was stopped: the projector is closing; the read models in use are unchanged');
     try {
@@ -346,7 +346,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.logger?.error({ ...check.details, file: this.file }, `${check.reason}: rebuilding the read models from the log`);
     this.db.close();
     removeReadModelFile(this.file);
-    this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint));
+    this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
     this.table = new RelationshipTable();
     this.position = null;
   }

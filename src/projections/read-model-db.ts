@@ -6,7 +6,9 @@
 import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
+import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
+import { DERIVED_TABLES } from './derived-tables.js';
 import { LogAnchorTable, type LogAnchor } from './log-anchor.js';
 import type { RelationshipTable } from './relationship-table.js';
 
@@ -49,9 +51,15 @@ export class ReadModelDb {
   private readonly commitBatch: (batch: BatchToWrite, anchor: LogAnchor | undefined) => void;
   private readonly cache = new Map<string, Database.Statement>();
   private readonly anchors: LogAnchorTable;
+  /** One writer per derived table (derived-tables.ts), run for every changed row. */
+  private readonly derivedWriters: ((row: RelationshipRow) => void)[];
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    rules: Rules,
+  ) {
     this.anchors = new LogAnchorTable(db);
+    this.derivedWriters = DERIVED_TABLES.map((table) => table.writer(db, rules));
     this.statements = {
       checkpoint: db.prepare('SELECT checkpoint FROM projector WHERE id = 1').pluck(),
       setCheckpoint: db.prepare('UPDATE projector SET checkpoint = ? WHERE id = 1'),
@@ -69,6 +77,11 @@ export class ReadModelDb {
       this.write(batch);
       if (anchor) this.anchors.set(anchor);
     });
+  }
+
+  /** The connection, for read tasks run on this thread (read-task.ts); never for writes. */
+  get connection(): Database.Database {
+    return this.db;
   }
 
   checkpoint(): bigint | null {
@@ -104,8 +117,16 @@ export class ReadModelDb {
 
   private write(batch: BatchToWrite): void {
     const { upsertRow, insertPhaseChange, setCheckpoint } = this.statements;
-    for (const row of batch.rows) upsertRow.run(row.tenant, row.id, JSON.stringify(row.state), row.position);
-    for (const row of batch.serializedRows ?? []) upsertRow.run(row.tenant, row.id, row.state, row.position);
+    for (const row of batch.rows) {
+      upsertRow.run(row.tenant, row.id, JSON.stringify(row.state), row.position);
+      for (const write of this.derivedWriters) write(row);
+    }
+    for (const row of batch.serializedRows ?? []) {
+      upsertRow.run(row.tenant, row.id, row.state, row.position);
+      if (this.derivedWriters.length === 0) continue;
+      const parsed: RelationshipRow = { tenant: row.tenant, id: row.id, state: JSON.parse(row.state) as RelationshipState, position: row.position };
+      for (const write of this.derivedWriters) write(parsed);
+    }
     for (const change of batch.phaseChanges) {
       insertPhaseChange.run(
         change.tenant,

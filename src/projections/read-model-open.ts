@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import type { ProjectorLogger } from './projector.js';
 import { ReadModelDb } from './read-model-db.js';
-import { createReadModelFile, openReadModelFile, removeReadModelFile } from './read-model-schema.js';
+import type { Rules } from '../domain/rules.js';
+import { createReadModelFile, openReadModelFile, removeReadModelFile, rulesFingerprint } from './read-model-schema.js';
 import { RelationshipTable } from './relationship-table.js';
 
 export interface OpenedReadModels {
@@ -19,9 +20,15 @@ export interface OpenedReadModels {
   readonly rebuilt: boolean;
 }
 
-export function openReadModels(file: string, fingerprint: string, logger: ProjectorLogger | undefined, now: () => number = Date.now): OpenedReadModels {
+export function openReadModels(
+  file: string,
+  rules: Rules,
+  logger: ProjectorLogger | undefined,
+  now: () => number = Date.now,
+): OpenedReadModels {
+  const fingerprint = rulesFingerprint(rules);
   try {
-    return load(file, fingerprint);
+    return load(file, fingerprint, rules);
   } catch (error) {
     if (!isDamage(error)) throw error;
     const movedTo = `${file}.damaged-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
@@ -33,14 +40,14 @@ export function openReadModels(file: string, fingerprint: string, logger: Projec
       'the read-model file is damaged: moved aside, rebuilding the read models from the event log',
     );
     removeReadModelFile(file);
-    return { db: new ReadModelDb(createReadModelFile(file, fingerprint)), table: new RelationshipTable(), checkpoint: null, rebuilt: true };
+    return { db: new ReadModelDb(createReadModelFile(file, fingerprint), rules), table: new RelationshipTable(), checkpoint: null, rebuilt: true };
   }
 }
 
-function load(file: string, fingerprint: string): OpenedReadModels {
+function load(file: string, fingerprint: string, rules: Rules): OpenedReadModels {
   const opened = openReadModelFile(file, fingerprint);
   try {
-    const db = new ReadModelDb(opened.db);
+    const db = new ReadModelDb(opened.db, rules);
     const table = new RelationshipTable();
     db.loadInto(table);
     return { db, table, checkpoint: db.checkpoint(), rebuilt: opened.rebuilt };

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Rules } from '../domain/rules.js';
+import { DERIVED_TABLES } from './derived-tables.js';
 
 export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
 
@@ -69,9 +70,14 @@ const SCHEMA = `
   CREATE INDEX phase_changes_by_relationship ON phase_changes (tenant, relationship_id, position);
 `;
 
-/** Identifies the rules a file was projected under. */
+/**
+ * Identifies the rules a file was projected under, and the layout of its
+ * derived tables (derived-tables.ts): a file made under other rules or
+ * another layout is rebuilt.
+ */
 export function rulesFingerprint(rules: Rules): string {
-  return createHash('sha256').update(canonicalJson(rules)).digest('hex');
+  const layout = DERIVED_TABLES.map((table) => table.schema).join('\n');
+  return createHash('sha256').update(canonicalJson(rules)).update(layout).digest('hex');
 }
 
 /**
@@ -96,6 +102,7 @@ export function createReadModelFile(file: string, fingerprint: string): Database
   const db = configure(created);
   db.transaction(() => {
     db.exec(SCHEMA);
+    for (const table of DERIVED_TABLES) db.exec(table.schema);
     db.prepare('INSERT INTO projector (id, checkpoint, rules_fingerprint) VALUES (1, NULL, ?)').run(fingerprint);
     db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   })();
