@@ -234,12 +234,14 @@ export function encodePosition(position: bigint): string {
   return Buffer.from(`p:${position.toString(10)}`, 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by `encodePosition`; returns null when it is not one (a position above MAX_POSITION is not). */
+/** Decodes a cursor made by `encodePosition`; returns null when it is not exactly one (a position above MAX_POSITION is not). */
 export function decodePosition(cursor: string): bigint | null {
   if (cursor.length === 0 || cursor.length > 64) return null;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^p:(0|[1-9][0-9]{0,18})$/.exec(text);
   if (!match) return null;
   const position = BigInt(match[1]!);
-  return position <= MAX_POSITION ? position : null;
+  if (position > MAX_POSITION) return null;
+  // Node's base64url decoder skips characters outside the alphabet: only the canonical form is a cursor.
+  return encodePosition(position) === cursor ? position : null;
 }

@@ -13,4 +13,13 @@ describe('global-log cursors', () => {
     expect(decodePosition(encodePosition(10n ** 25n))).toBeNull();
     expect(decodePosition(encodePosition(10n ** 29n))).toBeNull();
   });
+
+  it('are refused when anything but the cursor itself is sent, so one position has one cursor', () => {
+    const cursor = encodePosition(42n);
+    // Given a cursor with characters outside base64url around it
+    for (const tampered of [`${cursor}!`, `${cursor}$$`, ` ${cursor}`, `${cursor}=`, `${cursor.slice(0, 2)}.${cursor.slice(2)}`]) {
+      // When it is decoded, then it is not a cursor
+      expect(decodePosition(tampered)).toBeNull();
+    }
+  });
 });
