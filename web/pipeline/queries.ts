@@ -1,16 +1,7 @@
 /** The page's GraphQL operations: every figure drawn comes from one of these. */
-export const PHASES = [
-  'ATTRACTION',
-  'DATING',
-  'EXCLUSIVE',
-  'PROPOSED',
-  'MARRIED',
-  'NEGLECTED',
-  'CHEATING',
-  'DIVORCED',
-  'MOVED_ON',
-  'LEFT_AT_ALTAR',
-] as const;
+import { PHASES } from '../../src/domain/events.js';
+
+export { PHASES };
 
 export const PIPELINE = `query Pipeline {
   funnel { total stages { phase reached entered skipped conversionToNext countToNext medianSecondsToNext p90SecondsToNext } }
