@@ -46,45 +46,24 @@ interface Closing {
 const inTransaction = (position: LogPosition) => position.prepare < position.commit;
 
 /** Up to `limit` events (all when negative) strictly after commit position `after` (and before `before`) that match `filter`. */
-export async function readAllForwards(
+export function readAllForwards(
   readPage: ReadPage,
   after: bigint | undefined,
   limit: number,
   filter: ReadAllFilter | undefined,
   before?: bigint,
 ): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  // One more than needed: the page starts at the (inclusive) cursor, which is skipped.
-  let pageSize = limit < 0 ? PAGE_SIZE : Math.min(limit + 1, PAGE_SIZE);
-  let cursor = afterCommit(after);
-  let closing: Closing | undefined;
-  for (;;) {
-    const page = await readPage(FORWARDS, fromPosition(cursor), pageSize);
-    let moved = false;
-    for (const resolved of page) {
-      const position = logPositionOf(resolved);
-      if (position === null || (cursor !== undefined && compareLogPositions(position, cursor) <= 0)) continue;
-      cursor = position;
-      moved = true;
-      if (closing !== undefined && position.commit !== closing.commit) return events;
-      if (before !== undefined && position.commit >= before) return events;
-      const event = toRecordedEvent(resolved);
-      if (event === null || !matchesReadAllFilter(event, filter)) continue;
-      if (closing !== undefined && !closing.whole) {
-        // The transaction goes on past the limit: stop before it, unless it is all there is.
-        const before = events.filter((kept) => kept.position !== closing!.commit);
-        if (before.length > 0) return before;
-        closing = { commit: closing.commit, whole: true };
-      }
-      events.push(event);
-      if (events.length === limit && closing === undefined) {
-        if (!inTransaction(position)) return events;
-        closing = { commit: position.commit, whole: false };
-      }
-    }
-    if (page.length < pageSize || !moved) return events;
-    if (filter !== undefined || closing !== undefined) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
-  }
+  return readAllPaged(readPage, {
+    direction: FORWARDS,
+    start: afterCommit(after),
+    limit,
+    filter,
+    // The page starts at the (inclusive) cursor: an event at or before it was returned already.
+    seen: (position, cursor) => compareLogPositions(position, cursor) <= 0,
+    beforeRange: () => false,
+    pastRange: (position) => before !== undefined && position.commit >= before,
+    growPages: false,
+  });
 }
 
 /**
@@ -96,33 +75,67 @@ export async function readAllForwards(
  * events at or past the cursor are skipped all the same, should one answer
  * inclusively.
  */
-export async function readAllBackwards(
+export function readAllBackwards(
   readPage: ReadPage,
   bounds: { after: bigint | undefined; before: bigint | undefined },
   limit: number,
   filter: ReadAllFilter | undefined,
 ): Promise<RecordedEvent[]> {
   const { after, before } = bounds;
+  return readAllPaged(readPage, {
+    direction: BACKWARDS,
+    start: before === undefined ? undefined : { commit: before, prepare: before },
+    limit,
+    filter,
+    seen: (position, cursor) => compareLogPositions(position, cursor) >= 0,
+    beforeRange: (position) => before !== undefined && position.commit >= before,
+    pastRange: (position) => after !== undefined && position.commit <= after,
+    growPages: before !== undefined,
+  });
+}
+
+/** One read of `$all` in either direction; the direction's differences are the plan's. */
+interface ReadPlan {
+  readonly direction: typeof FORWARDS | typeof BACKWARDS;
+  /** Where the first page starts (undefined: the log's start forwards, its end backwards). */
+  readonly start: LogPosition | undefined;
+  readonly limit: number;
+  readonly filter: ReadAllFilter | undefined;
+  /** Whether an event of a page was already read (at or behind the cursor). */
+  readonly seen: (position: LogPosition, cursor: LogPosition) => boolean;
+  /** Not yet in the range read: skip it and read on. */
+  readonly beforeRange: (position: LogPosition) => boolean;
+  /** Out of the range read: the result is complete. */
+  readonly pastRange: (position: LogPosition) => boolean;
+  /** Whether pages grow even without a filter (a bounded backwards read looks for its range). */
+  readonly growPages: boolean;
+}
+
+async function readAllPaged(readPage: ReadPage, plan: ReadPlan): Promise<RecordedEvent[]> {
+  const { limit, filter } = plan;
   const events: RecordedEvent[] = [];
+  // One more than needed: a page may start at the cursor, which is skipped.
   let pageSize = limit < 0 ? PAGE_SIZE : Math.min(limit + 1, PAGE_SIZE);
-  let cursor: LogPosition | undefined = before === undefined ? undefined : { commit: before, prepare: before };
+  let cursor = plan.start;
   let closing: Closing | undefined;
   for (;;) {
-    const page = await readPage(BACKWARDS, cursor === undefined ? END : fromPosition(cursor), pageSize);
+    const from = cursor === undefined ? (plan.direction === FORWARDS ? fromPosition(undefined) : END) : fromPosition(cursor);
+    const page = await readPage(plan.direction, from, pageSize);
     let moved = false;
     for (const resolved of page) {
       const position = logPositionOf(resolved);
-      if (position === null || (cursor !== undefined && compareLogPositions(position, cursor) >= 0)) continue;
+      if (position === null || (cursor !== undefined && plan.seen(position, cursor))) continue;
       cursor = position;
       moved = true;
-      if (before !== undefined && position.commit >= before) continue;
+      if (plan.beforeRange(position)) continue;
       if (closing !== undefined && position.commit !== closing.commit) return events;
-      if (after !== undefined && position.commit <= after) return events;
+      if (plan.pastRange(position)) return events;
       const event = toRecordedEvent(resolved);
       if (event === null || !matchesReadAllFilter(event, filter)) continue;
       if (closing !== undefined && !closing.whole) {
-        const newer = events.filter((kept) => kept.position !== closing!.commit);
-        if (newer.length > 0) return newer;
+        // The transaction goes on past the limit: stop before it, unless it is all there is.
+        const outside = events.filter((kept) => kept.position !== closing!.commit);
+        if (outside.length > 0) return outside;
         closing = { commit: closing.commit, whole: true };
       }
       events.push(event);
@@ -132,6 +145,6 @@ export async function readAllBackwards(
       }
     }
     if (page.length < pageSize || !moved) return events;
-    if (filter !== undefined || closing !== undefined || before !== undefined) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
+    if (filter !== undefined || closing !== undefined || plan.growPages) pageSize = Math.min(pageSize * FILTERED_PAGE_GROWTH, PAGE_SIZE);
   }
 }
