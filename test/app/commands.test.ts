@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService, type EventInput } from '../../src/app/commands.js';
@@ -10,7 +7,7 @@ import type { ReadSide, RelationshipRow } from '../../src/app/read-side.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
-import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
+import { openMemoryStore, type MemoryEventStore } from '../../src/store/memory.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ev = (type: string, occurredAt: string, actor: string, data: unknown = {}, eventId?: string): EventInput => ({
@@ -23,20 +20,17 @@ const ev = (type: string, occurredAt: string, actor: string, data: unknown = {},
 const opened = ev('RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme Corp' });
 
 describe('the write path', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+  let store: MemoryEventStore;
   let clock: ManualClock;
   let commands: CommandService;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-'));
-    store = openSqliteStore({ dataDir: dir });
+    store = openMemoryStore();
     clock = new ManualClock('2025-06-01T00:00:00Z');
     commands = new CommandService({ store, clock, rules: defaultRules });
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const append = (events: EventInput[], expectedVersion?: number, relationshipId = 'acme') =>
@@ -224,14 +218,12 @@ describe('the write path', () => {
 });
 
 describe('reading only what a write needs', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+  let store: MemoryEventStore;
   let streamReads: number;
   const clock = new ManualClock('2025-06-01T00:00:00Z');
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-reads-'));
-    store = openSqliteStore({ dataDir: dir });
+    store = openMemoryStore();
     streamReads = 0;
     const readStream = store.readStream.bind(store);
     store.readStream = (...args) => {
@@ -241,7 +233,6 @@ describe('reading only what a write needs', () => {
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A read side holding whatever row it was last given, as the projector would after applying it. */

@@ -13,7 +13,7 @@ import { defaultRules } from '../../src/domain/rules.js';
 import type { RelationshipState } from '../../src/domain/state.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { Workspace } from '../projections/helpers.js';
+import { Workspace } from '../support/workspace.js';
 
 const ev = (type: string, occurredAt: string, actor: string, data: unknown = {}): EventInput => ({ type, occurredAt, actor, data });
 
