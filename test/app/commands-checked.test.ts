@@ -4,6 +4,7 @@ import { CommandService, type AppendEventsResult, type EventInput } from '../../
 import { defaultRules } from '../../src/domain/rules.js';
 import { parseEventInput } from '../../src/domain/validation.js';
 import { openMemoryStore, type MemoryEventStore } from '../../src/store/memory.js';
+import { eventInput } from '../support/events.js';
 
 /**
  * `appendChecked` (events that already passed parseEventInput) against
@@ -11,14 +12,9 @@ import { openMemoryStore, type MemoryEventStore } from '../../src/store/memory.j
  * same rows, the same answers and the same refusals.
  */
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const ev = (n: number, type: string, occurredAt: string, actor: string, data: unknown = {}, metadata?: unknown): EventInput => ({
-  type,
-  occurredAt,
-  actor,
-  data,
-  eventId: uuid(n),
-  ...(metadata === undefined ? {} : { metadata }),
-});
+/** Event number `n` of the story, with an id from its number. */
+const ev = (n: number, type: string, occurredAt: string, actor: string, data: unknown = {}, metadata?: unknown): EventInput =>
+  eventInput(type, occurredAt, actor, data, { eventId: uuid(n), ...(metadata === undefined ? {} : { metadata }) });
 
 describe('appendChecked', () => {
   let stores: MemoryEventStore[];

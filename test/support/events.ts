@@ -7,12 +7,15 @@
  *   needs (typed by the event type).
  * - `stored(events)`: the events as a stream holds them (with revisions), for
  *   the domain's folds.
+ * - `eventInput(type, occurredAt, actor, data)`: an event as a caller sends it
+ *   to the command service, unchecked (so a test can send what must be refused).
  *
  * A date (`When`) reads as in a diary: '2025-02-10' is midnight UTC that day;
  * a full ISO string works too, and so do epoch milliseconds (`T0 + days(3)`).
  * Named courtships (the married one…) are in fixtures.ts; recording events in
  * a store the way the API does is in store.ts.
  */
+import type { EventInput } from '../../src/app/commands.js';
 import type {
   Actor,
   Channel,
@@ -56,6 +59,18 @@ export function stored(events: readonly CourtshipEvent[], firstRevision = 0): St
 }
 
 /** Opened by the vendor; `account` adds to or replaces the account's data (segment ENTERPRISE unless said). */
+/** An event as a caller sends it (the API's EventInput): nothing checked; a number `occurredAt` is sent as ISO. */
+export function eventInput(
+  type: string,
+  occurredAt: When,
+  actor: string,
+  data: unknown = {},
+  extra: { readonly eventId?: string; readonly metadata?: unknown } = {},
+): EventInput {
+  const instant = typeof occurredAt === 'number' ? new Date(occurredAt).toISOString() : occurredAt;
+  return { type, occurredAt: instant, actor, data, ...extra };
+}
+
 export const opened = (date: When, accountName = 'Acme Corp', account: Omit<EventOfType<'RelationshipOpened'>['data'], 'accountName'> = {}): CourtshipEvent => ({
   type: 'RelationshipOpened',
   occurredAt: at(date),
