@@ -12,7 +12,7 @@ import { defineConfig } from 'vitest/config';
  *   analytics…), and the unit folders' tests listed in NOT_UNIT.
  *   `npm run test:int` (builds first: some tests run dist/).
  */
-const UNIT_FOLDERS = ['test/domain/', 'test/app/', 'test/projections/', 'test/store/'];
+const UNIT_FOLDERS = ['test/domain/', 'test/app/', 'test/projections/', 'test/store/', 'test/support/'];
 /** In the unit folders, but they start worker threads or processes running dist/, or need a server. */
 const NOT_UNIT = [
   'test/projections/parallel-catch-up.test.ts',
