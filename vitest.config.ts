@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three tiers (CONTRIBUTING.md), one vitest project each; `npm test` runs
  * them all. Every test file is in exactly one:
- * - unit: the domain, the application services, the projections and the
- *   stores, in this process (no build, no server, no other process): about
+ * - unit: the domain, the application services, the projections, the
+ *   stores and the shared test helpers' own specs, in this process (no build, no server, no other process): about
  *   a minute. `npm run test:unit`.
  * - e2e: the real server over HTTP and WebSocket (test/e2e). `npm run test:e2e`.
  * - int: everything else: the parts wired together (GraphQL, server, CLI,
