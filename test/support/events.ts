@@ -13,7 +13,7 @@
  * A date (`When`) reads as in a diary: '2025-02-10' is midnight UTC that day;
  * a full ISO string works too, and so do epoch milliseconds (`T0 + days(3)`).
  * Named courtships (the married one…) are in fixtures.ts; recording events in
- * a store the way the API does is in store.ts.
+ * a store the way the API does is in record.ts.
  */
 import type { EventInput } from '../../src/app/commands.js';
 import type {
@@ -58,7 +58,6 @@ export function stored(events: readonly CourtshipEvent[], firstRevision = 0): St
   return events.map((event, i) => ({ event, revision: firstRevision + i }));
 }
 
-/** Opened by the vendor; `account` adds to or replaces the account's data (segment ENTERPRISE unless said). */
 /** An event as a caller sends it (the API's EventInput): nothing checked; a number `occurredAt` is sent as ISO. */
 export function eventInput(
   type: string,
@@ -71,6 +70,7 @@ export function eventInput(
   return { type, occurredAt: instant, actor, data, ...extra };
 }
 
+/** Opened by the vendor; `account` adds to or replaces the account's data (segment ENTERPRISE unless said). */
 export const opened = (date: When, accountName = 'Acme Corp', account: Omit<EventOfType<'RelationshipOpened'>['data'], 'accountName'> = {}): CourtshipEvent => ({
   type: 'RelationshipOpened',
   occurredAt: at(date),
