@@ -4,15 +4,15 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three tiers (CONTRIBUTING.md), one vitest project each; `npm test` runs
  * them all. Every test file is in exactly one:
- * - unit: the domain, the application services, the projections and the
- *   stores, in this process (no build, no server, no other process): about
+ * - unit: the domain, the application services, the projections, the
+ *   stores and the shared test helpers' own specs, in this process (no build, no server, no other process): about
  *   a minute. `npm run test:unit`.
  * - e2e: the real server over HTTP and WebSocket (test/e2e). `npm run test:e2e`.
  * - int: everything else: the parts wired together (GraphQL, server, CLI,
  *   analytics…), and the unit folders' tests listed in NOT_UNIT.
  *   `npm run test:int` (builds first: some tests run dist/).
  */
-const UNIT_FOLDERS = ['test/domain/', 'test/app/', 'test/projections/', 'test/store/'];
+const UNIT_FOLDERS = ['test/domain/', 'test/app/', 'test/projections/', 'test/store/', 'test/support/'];
 /** In the unit folders, but they start worker threads or processes running dist/, or need a server. */
 const NOT_UNIT = [
   'test/projections/parallel-catch-up.test.ts',

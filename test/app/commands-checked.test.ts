@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService, type AppendEventsResult, type EventInput } from '../../src/app/commands.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { parseEventInput } from '../../src/domain/validation.js';
-import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
+import { openMemoryStore, type MemoryEventStore } from '../../src/store/memory.js';
+import { eventInput } from '../support/events.js';
 
 /**
  * `appendChecked` (events that already passed parseEventInput) against
@@ -14,31 +12,23 @@ import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.j
  * same rows, the same answers and the same refusals.
  */
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const ev = (n: number, type: string, occurredAt: string, actor: string, data: unknown = {}, metadata?: unknown): EventInput => ({
-  type,
-  occurredAt,
-  actor,
-  data,
-  eventId: uuid(n),
-  ...(metadata === undefined ? {} : { metadata }),
-});
+/** Event number `n` of the story, with an id from its number. */
+const ev = (n: number, type: string, occurredAt: string, actor: string, data: unknown = {}, metadata?: unknown): EventInput =>
+  eventInput(type, occurredAt, actor, data, { eventId: uuid(n), ...(metadata === undefined ? {} : { metadata }) });
 
 describe('appendChecked', () => {
-  let dirs: string[];
-  let stores: SqliteEventStore[];
+  let stores: MemoryEventStore[];
   let api: CommandService;
   let checked: CommandService;
 
   beforeEach(() => {
-    dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'courtship-checked-')));
-    stores = dirs.map((dataDir) => openSqliteStore({ dataDir }));
+    stores = [openMemoryStore(), openMemoryStore()];
     const clock = new ManualClock('2025-06-01T00:00:00Z');
     api = new CommandService({ store: stores[0]!, clock, rules: defaultRules });
     checked = new CommandService({ store: stores[1]!, clock, rules: defaultRules });
   });
   afterEach(async () => {
     for (const store of stores) await store.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   type Outcome = { ok: true; result: Omit<AppendEventsResult, 'row'> & { version: number } } | { ok: false; error: string };
@@ -65,7 +55,7 @@ describe('appendChecked', () => {
     return viaApi;
   }
 
-  const rows = async (store: SqliteEventStore) => (await store.readAll()).map(({ recordedAt: _, ...row }) => row);
+  const rows = async (store: MemoryEventStore) => (await store.readAll()).map(({ recordedAt: _, ...row }) => row);
 
   it('writes the rows appendEvents writes, deadlines included, and refuses what it refuses', async () => {
     const opened = ev(1, 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { owner: 'ada', accountName: 'Acme' }, { source: 'crm' });

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/app/clock.js';
 import { CommandService, type EventInput } from '../../src/app/commands.js';
@@ -10,40 +7,31 @@ import type { ReadSide, RelationshipRow } from '../../src/app/read-side.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
-import { openSqliteStore, type SqliteEventStore } from '../../src/store/sqlite.js';
+import { openMemoryStore, type MemoryEventStore } from '../../src/store/memory.js';
+import { eventInput } from '../support/events.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const ev = (type: string, occurredAt: string, actor: string, data: unknown = {}, eventId?: string): EventInput => ({
-  type,
-  occurredAt,
-  actor,
-  data,
-  ...(eventId ? { eventId } : {}),
-});
-const opened = ev('RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme Corp' });
+const opened = eventInput('RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Acme Corp' });
 
 describe('the write path', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+  let store: MemoryEventStore;
   let clock: ManualClock;
   let commands: CommandService;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-'));
-    store = openSqliteStore({ dataDir: dir });
+    store = openMemoryStore();
     clock = new ManualClock('2025-06-01T00:00:00Z');
     commands = new CommandService({ store, clock, rules: defaultRules });
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const append = (events: EventInput[], expectedVersion?: number, relationshipId = 'acme') =>
     commands.appendEvents({ tenant: 'default', relationshipId, expectedVersion, events });
 
   it('opens a relationship and returns it folded, with the position of the append', async () => {
-    const result = await append([opened, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')]);
+    const result = await append([opened, eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')]);
     expect(result.row.state.phase).toBe('ATTRACTION');
     expect(result.row.state.version).toBe(1);
     expect(result.position).toBe(await store.headPosition());
@@ -53,20 +41,20 @@ describe('the write path', () => {
   it('reaches dating once interest is mutual', async () => {
     await append([opened]);
     const result = await append([
-      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
-      ev('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }),
+      eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      eventInput('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }),
     ]);
     expect(result.row.state.phase).toBe('DATING');
   });
 
   it('refuses an event for a relationship that was never opened as NOT_FOUND, writing nothing', async () => {
-    await expect(append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')])).rejects.toBeInstanceOf(NotFoundError);
+    await expect(append([eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')])).rejects.toBeInstanceOf(NotFoundError);
     expect(await store.headPosition()).toBeNull();
   });
 
   it('refuses a wrong expected version with the current version, writing nothing', async () => {
     await append([opened]);
-    const attempt = append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')], 5);
+    const attempt = append([eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')], 5);
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
     await expect(attempt).rejects.toMatchObject({ currentVersion: 0, expectedVersion: 5 });
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
@@ -75,8 +63,8 @@ describe('the write path', () => {
   it('is all-or-nothing: one bad event refuses the whole batch', async () => {
     await append([opened]);
     const attempt = append([
-      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
-      ev('QuestionAnswered', '2025-01-03T00:00:00Z', 'VENDOR', { questionId: 'never-asked' }),
+      eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      eventInput('QuestionAnswered', '2025-01-03T00:00:00Z', 'VENDOR', { questionId: 'never-asked' }),
     ]);
     await expect(attempt).rejects.toBeInstanceOf(DomainError);
     await expect(attempt).rejects.toMatchObject({ code: 'QUESTION_NOT_ASKED', index: 1 });
@@ -95,8 +83,8 @@ describe('the write path', () => {
   it('recognises a retry of a batch in which only some events carry an id', async () => {
     await append([opened]);
     const batch = [
-      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' }, '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed'),
-      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
+      eventInput('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' }, { eventId: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' }),
+      eventInput('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
     ];
     const first = await append(batch);
     const again = await append(batch);
@@ -109,7 +97,7 @@ describe('the write path', () => {
     await append([{ ...opened, eventId: id }]);
     const attempt = append([
       { ...opened, eventId: id },
-      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, '7a2d2c0f-4a1b-4d66-8b8f-1e6d3a2f9b22'),
+      eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, { eventId: '7a2d2c0f-4a1b-4d66-8b8f-1e6d3a2f9b22' }),
     ]);
     await expect(attempt).rejects.toMatchObject({ reason: 'PARTIAL_RETRY', field: 'events[1].eventId' });
   });
@@ -118,7 +106,7 @@ describe('the write path', () => {
     const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
     await append([{ ...opened, eventId: id }]);
     // The id of what landed, plus an event without an id that did not.
-    const grown = append([{ ...opened, eventId: id }, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {})]);
+    const grown = append([{ ...opened, eventId: id }, eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {})]);
     await expect(grown).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[1]' });
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
   });
@@ -126,8 +114,8 @@ describe('the write path', () => {
   it('recognises a retry of an event with an id resent with another instant (typed mutations default it to now)', async () => {
     const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
     await append([opened]);
-    const first = await append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, id)]);
-    const again = await append([ev('InterestSignaled', '2025-01-02T00:00:05Z', 'PROSPECT', {}, id)]);
+    const first = await append([eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, { eventId: id })]);
+    const again = await append([eventInput('InterestSignaled', '2025-01-02T00:00:05Z', 'PROSPECT', {}, { eventId: id })]);
     expect(again).toMatchObject({ replayed: true, position: first.position });
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(1);
   });
@@ -135,7 +123,7 @@ describe('the write path', () => {
   it('refuses an id already used by another event of the relationship', async () => {
     const id = '6f1c1b9e-3f0a-4c55-9a7e-0d5c2f1e8a11';
     await append([{ ...opened, eventId: id }]);
-    const other = append([ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, id)]);
+    const other = append([eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT', {}, { eventId: id })]);
     await expect(other).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[0].eventId' });
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(0);
   });
@@ -143,14 +131,14 @@ describe('the write path', () => {
   it('recognises a retry whose events without an id come before the first one with an id', async () => {
     await append([opened]);
     const batch = [
-      ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
-      ev('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }, '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed'),
+      eventInput('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'EMAIL' }),
+      eventInput('InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }, { eventId: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' }),
     ];
     const first = await append(batch);
     const again = await append(batch);
     expect(again).toMatchObject({ replayed: true, position: first.position });
     // The same id after a different first event is not that batch.
-    const changed = append([ev('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'CALL' }), batch[1]!]);
+    const changed = append([eventInput('InteractionLogged', '2025-01-02T00:00:00Z', 'PROSPECT', { channel: 'CALL' }), batch[1]!]);
     await expect(changed).rejects.toMatchObject({ reason: 'EVENT_ID_REUSED', field: 'events[0]' });
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(2);
   });
@@ -163,7 +151,7 @@ describe('the write path', () => {
 
   it('retries, as a lost race, a write whose deadline another writer (the scheduler) recorded first', async () => {
     clock.set('2025-12-01T00:00:00Z');
-    await append([opened, ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'), ev('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR')]);
+    await append([opened, eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'), eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR')]);
     const streamId = streamIdFor('default', 'acme');
     // Between the write's read and its append, the scheduler records the due deadline (same derived id).
     const append_ = store.append.bind(store);
@@ -175,7 +163,7 @@ describe('the write path', () => {
       }
       return append_(id, events, expected);
     };
-    const late = await append([ev('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
+    const late = await append([eventInput('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
     expect(raced).toBe(true);
     const types = (await store.readStream(streamId)).map((e) => e.type);
     expect(types).toEqual(['RelationshipOpened', 'InterestSignaled', 'InterestSignaled', 'DeadlineReached', 'RelationshipReopened']);
@@ -186,11 +174,11 @@ describe('the write path', () => {
     clock.set('2025-12-01T00:00:00Z');
     await append([
       opened,
-      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
-      ev('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR'),
+      eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT'),
+      eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'VENDOR'),
     ]);
     // 90 days of prospect silence have passed by April: the courtship moved on.
-    const late = await append([ev('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
+    const late = await append([eventInput('RelationshipReopened', '2025-06-01T00:00:00Z', 'VENDOR')]);
     const events = await store.readStream(streamIdFor('default', 'acme'));
     const deadline = events.find((e) => e.type === 'DeadlineReached');
     expect(deadline).toBeDefined();
@@ -204,7 +192,7 @@ describe('the write path', () => {
   it('lets concurrent writers without an expected version all land', async () => {
     await append([opened]);
     const writes = Array.from({ length: 8 }, (_, i) =>
-      append([ev('InteractionLogged', '2025-01-02T00:00:00Z', i % 2 ? 'VENDOR' : 'PROSPECT', { channel: 'EMAIL' })]),
+      append([eventInput('InteractionLogged', '2025-01-02T00:00:00Z', i % 2 ? 'VENDOR' : 'PROSPECT', { channel: 'EMAIL' })]),
     );
     await Promise.all(writes);
     expect(await store.streamRevision(streamIdFor('default', 'acme'))).toBe(8);
@@ -213,7 +201,7 @@ describe('the write path', () => {
   it('lets exactly one of several writers with the same expected version win', async () => {
     await append([opened]);
     const writes = Array.from({ length: 6 }, () =>
-      append([ev('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' })], 0),
+      append([eventInput('InteractionLogged', '2025-01-02T00:00:00Z', 'VENDOR', { channel: 'EMAIL' })], 0),
     );
     const outcomes = await Promise.allSettled(writes);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
@@ -224,14 +212,12 @@ describe('the write path', () => {
 });
 
 describe('reading only what a write needs', () => {
-  let dir: string;
-  let store: SqliteEventStore;
+  let store: MemoryEventStore;
   let streamReads: number;
   const clock = new ManualClock('2025-06-01T00:00:00Z');
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'courtship-commands-reads-'));
-    store = openSqliteStore({ dataDir: dir });
+    store = openMemoryStore();
     streamReads = 0;
     const readStream = store.readStream.bind(store);
     store.readStream = (...args) => {
@@ -241,7 +227,6 @@ describe('reading only what a write needs', () => {
   });
   afterEach(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A read side holding whatever row it was last given, as the projector would after applying it. */
@@ -262,7 +247,7 @@ describe('reading only what a write needs', () => {
     const result = await commands.appendEvents({
       tenant: 'default',
       relationshipId: 'acme',
-      events: [ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
+      events: [eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
     });
     expect(streamReads).toBe(0);
     expect(result.row.state.version).toBe(1);
@@ -275,7 +260,7 @@ describe('reading only what a write needs', () => {
     const result = await commands.appendEvents({
       tenant: 'default',
       relationshipId: 'acme',
-      events: [ev('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
+      events: [eventInput('InterestSignaled', '2025-01-02T00:00:00Z', 'PROSPECT')],
     });
     expect(streamReads).toBe(1);
     expect(result.row.state.phase).toBe('ATTRACTION');

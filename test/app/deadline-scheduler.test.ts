@@ -8,7 +8,10 @@ import type { Phase } from '../../src/domain/events.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { days, interaction, marriedBy, record, signed, T0, Workspace } from '../projections/helpers.js';
+import { days, interaction, T0 } from '../support/events.js';
+import { married, type Courtship } from '../support/fixtures.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -18,7 +21,15 @@ afterEach(async () => {
   await ws.cleanup();
 });
 
-/** Married at T0 + 3 days; the vendor's last event is the proposal at T0 + 2 days. */
+/** Married at T0 + 3 days, never exclusive; the vendor's last event is the proposal at T0 + 2 days. */
+const IN_THREE_DAYS: Partial<Courtship> = {
+  opened: T0,
+  vendorInterest: T0 + days(1),
+  prospectInterest: T0 + days(1),
+  exclusivity: null,
+  proposed: T0 + days(2),
+  signed: T0 + days(3),
+};
 const NEGLECT_AT = T0 + days(3) + days(60);
 
 async function runningPair(
@@ -58,7 +69,7 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('the deadline scheduler', () => {
   it('records neglect 60 days after the vendor last showed up, at that exact instant', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    await record(ws.store, 'acme', 'r1', married(IN_THREE_DAYS));
     const clock = new ManualClock(T0 + days(4));
     const { projector, scheduler } = await runningPair('a', clock);
     expect(scheduler.nextDueAt).toBe(NEGLECT_AT);
@@ -83,7 +94,7 @@ describe('the deadline scheduler', () => {
   });
 
   it('records a deadline once when two replicas race for it, and both announce it', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    await record(ws.store, 'acme', 'r1', married(IN_THREE_DAYS));
     const clock = new ManualClock(T0 + days(4));
     const a = await runningPair('a', clock);
     const b = await runningPair('b', clock);
@@ -101,7 +112,7 @@ describe('the deadline scheduler', () => {
 
   it('records deadlines that fell due while the server was down, with their original instants', async () => {
     const lapse = T0 + days(80);
-    await record(ws.store, 'acme', 'r1', [...marriedBy(T0).slice(0, 4), signed(T0 + days(3), 'c1', lapse)]);
+    await record(ws.store, 'acme', 'r1', married({ ...IN_THREE_DAYS, contractEnds: lapse }));
     const clock = new ManualClock(T0 + days(200));
 
     let divorced!: Promise<PhaseChangeRecord>;
@@ -119,11 +130,11 @@ describe('the deadline scheduler', () => {
   });
 
   it('postpones neglect when the vendor shows up before it falls due', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    await record(ws.store, 'acme', 'r1', married(IN_THREE_DAYS));
     const clock = new ManualClock(T0 + days(4));
     const { projector, scheduler } = await runningPair('a', clock);
 
-    await projector.waitFor(await record(ws.store, 'acme', 'r1', [interaction(T0 + days(50), 'VENDOR')]));
+    await projector.waitFor(await record(ws.store, 'acme', 'r1', [interaction('VENDOR', T0 + days(50), 'CALL')]));
     expect(scheduler.nextDueAt).toBe(T0 + days(110));
 
     clock.set(NEGLECT_AT);
@@ -133,7 +144,7 @@ describe('the deadline scheduler', () => {
   });
 
   it('says so, instead of dropping it in silence, when a deadline sits behind events this release cannot read', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    await record(ws.store, 'acme', 'r1', married(IN_THREE_DAYS));
     // Written by a newer release: a type this one does not know, which its fold passes over.
     await ws.store.append(
       streamIdFor('acme', 'r1'),

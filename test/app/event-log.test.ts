@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { PositionNotInLogError, ProjectionTimeoutError } from '../../src/app/errors.js';
 import { EventLog } from '../../src/app/event-log.js';
 import { streamIdFor, toNewEvent } from '../../src/app/relationship-stream.js';
-import type { CourtshipEvent } from '../../src/domain/events.js';
 import { openMemoryStore } from '../../src/store/memory.js';
+import { on } from '../support/events.js';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');
-const opened: CourtshipEvent = { type: 'RelationshipOpened', occurredAt: T, actor: 'VENDOR', data: { accountName: 'Acme' } };
+const opened = on(T, 'RelationshipOpened', 'VENDOR', { accountName: 'Acme' });
 
 /** A read side that has applied up to `checkpoint` and gets no further. */
 function readSideAt(checkpoint: bigint | null) {

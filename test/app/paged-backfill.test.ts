@@ -13,19 +13,19 @@ import { defaultRules } from '../../src/domain/rules.js';
 import type { RelationshipState } from '../../src/domain/state.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { Workspace } from '../projections/helpers.js';
+import { eventInput } from '../support/events.js';
+import { Workspace } from '../support/workspace.js';
 
-const ev = (type: string, occurredAt: string, actor: string, data: unknown = {}): EventInput => ({ type, occurredAt, actor, data });
 
 const HISTORY: EventInput[] = [
-  ev('RelationshipOpened', '2025-01-02T09:00:00Z', 'VENDOR', { accountName: 'Acme Corp' }),
-  ev('InterestSignaled', '2025-01-05T09:00:00Z', 'PROSPECT'),
-  ev('InteractionLogged', '2025-01-20T09:00:00Z', 'VENDOR', { channel: 'CALL' }),
-  ev('InteractionLogged', '2025-03-01T09:00:00Z', 'PROSPECT', { channel: 'MEETING' }),
-  ev('ExclusivityGranted', '2025-03-10T09:00:00Z', 'PROSPECT'),
-  ev('ProposalSubmitted', '2025-04-01T09:00:00Z', 'VENDOR', { proposalId: 'p1' }),
-  ev('ContractSigned', '2025-04-20T09:00:00Z', 'PROSPECT', { contractId: 'c1' }),
-  ev('InteractionLogged', '2025-05-01T09:00:00Z', 'VENDOR', { channel: 'BUSINESS_REVIEW' }),
+  eventInput('RelationshipOpened', '2025-01-02T09:00:00Z', 'VENDOR', { accountName: 'Acme Corp' }),
+  eventInput('InterestSignaled', '2025-01-05T09:00:00Z', 'PROSPECT'),
+  eventInput('InteractionLogged', '2025-01-20T09:00:00Z', 'VENDOR', { channel: 'CALL' }),
+  eventInput('InteractionLogged', '2025-03-01T09:00:00Z', 'PROSPECT', { channel: 'MEETING' }),
+  eventInput('ExclusivityGranted', '2025-03-10T09:00:00Z', 'PROSPECT'),
+  eventInput('ProposalSubmitted', '2025-04-01T09:00:00Z', 'VENDOR', { proposalId: 'p1' }),
+  eventInput('ContractSigned', '2025-04-20T09:00:00Z', 'PROSPECT', { contractId: 'c1' }),
+  eventInput('InteractionLogged', '2025-05-01T09:00:00Z', 'VENDOR', { channel: 'BUSINESS_REVIEW' }),
 ];
 
 let ws: Workspace;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CourtshipEvent } from '../../src/domain/events.js';
 import { decodeRecorded, parseStreamId, streamIdFor, toNewEvent } from '../../src/app/relationship-stream.js';
 import type { NewEvent, RecordedEvent } from '../../src/store/port.js';
+import { contractSigned, days } from '../support/events.js';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');
 
@@ -27,12 +27,7 @@ describe('the stored envelope', () => {
   });
 
   it('round-trips an event, instants stored as ISO strings and read back as epoch ms', () => {
-    const signed: CourtshipEvent = {
-      type: 'ContractSigned',
-      occurredAt: T,
-      actor: 'PROSPECT',
-      data: { contractId: 'c1', endsAt: T + 86_400_000 },
-    };
+    const signed = contractSigned('c1', T, T + days(1));
     const stored = toNewEvent('id', 'acme', 'r1', signed, { source: 'crm' });
     expect(stored.data).toEqual({
       occurredAt: '2025-03-01T10:00:00.000Z',

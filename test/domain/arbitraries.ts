@@ -24,7 +24,7 @@ import {
 import { evolve } from '../../src/domain/evolve.js';
 import { defaultRules, type Rules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
-import { DAY } from './fixtures.js';
+import { DAY } from '../support/events.js';
 
 const KINDS = [
   'interest',

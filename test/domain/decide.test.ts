@@ -12,7 +12,6 @@ import {
   contractSigned,
   deadlineReached,
   interestWithdrawn,
-  marriedByTheBook,
   opened,
   proposalRejected,
   proposalSubmitted,
@@ -28,9 +27,11 @@ import {
   upsellOpened,
   upsellWon,
   vendorCall,
+  stored,
   vendorInterest,
-} from './fixtures.js';
-import { given, stored } from './story.js';
+} from '../support/events.js';
+import { married } from '../support/fixtures.js';
+import { given } from '../support/story.js';
 
 const open = opened('2025-01-02');
 const dating = [open, vendorInterest('2025-01-03'), prospectInterest('2025-01-05')];
@@ -94,42 +95,42 @@ describe('decide refuses what makes no sense, naming the event and the field', (
   });
 
   it('DUPLICATE_CONTRACT: signing the same contractId twice', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .when(contractSigned('c1', '2025-04-02'))
       .refusedWith('DUPLICATE_CONTRACT', 'events[0].data.contractId'));
 
   it('CONTRACT_UNKNOWN: renewing a contract never signed', () =>
-    given(...marriedByTheBook()).when(contractRenewed('c9', '2025-04-02')).refusedWith('CONTRACT_UNKNOWN', 'events[0].data.contractId'));
+    given(...married()).when(contractRenewed('c9', '2025-04-02')).refusedWith('CONTRACT_UNKNOWN', 'events[0].data.contractId'));
 
   it('NOT_MARRIED: a churn notice before any contract', () =>
     given(...dating).when(churnNotice('2025-01-10')).refusedWith('NOT_MARRIED', 'events[0].type'));
 
   it('ALREADY_MARRIED: withdrawing interest after the wedding', () =>
-    given(...marriedByTheBook()).when(interestWithdrawn('2025-04-02')).refusedWith('ALREADY_MARRIED', 'events[0].type'));
+    given(...married()).when(interestWithdrawn('2025-04-02')).refusedWith('ALREADY_MARRIED', 'events[0].type'));
 
   it('DUPLICATE_CASE: the same caseId opened twice', () =>
-    given(...marriedByTheBook(), supportCaseOpened('s1', '2025-04-02'))
+    given(...married(), supportCaseOpened('s1', '2025-04-02'))
       .when(supportCaseOpened('s1', '2025-04-03'))
       .refusedWith('DUPLICATE_CASE', 'events[0].data.caseId'));
 
   it('CASE_UNKNOWN: closing a case never opened', () =>
-    given(...marriedByTheBook()).when(supportCaseClosed('s9', '2025-04-02')).refusedWith('CASE_UNKNOWN', 'events[0].data.caseId'));
+    given(...married()).when(supportCaseClosed('s9', '2025-04-02')).refusedWith('CASE_UNKNOWN', 'events[0].data.caseId'));
 
   it('CASE_ALREADY_CLOSED: closing a case twice', () =>
-    given(...marriedByTheBook(), supportCaseOpened('s1', '2025-04-02'), supportCaseClosed('s1', '2025-04-03'))
+    given(...married(), supportCaseOpened('s1', '2025-04-02'), supportCaseClosed('s1', '2025-04-03'))
       .when(supportCaseClosed('s1', '2025-04-04'))
       .refusedWith('CASE_ALREADY_CLOSED', 'events[0].data.caseId'));
 
   it('DUPLICATE_UPSELL: the same opportunity opened twice', () =>
-    given(...marriedByTheBook(), upsellOpened('u1', '2025-04-02'))
+    given(...married(), upsellOpened('u1', '2025-04-02'))
       .when(upsellOpened('u1', '2025-04-03'))
       .refusedWith('DUPLICATE_UPSELL', 'events[0].data.opportunityId'));
 
   it('UPSELL_UNKNOWN: winning an opportunity never opened', () =>
-    given(...marriedByTheBook()).when(upsellWon('u9', '2025-04-02')).refusedWith('UPSELL_UNKNOWN', 'events[0].data.opportunityId'));
+    given(...married()).when(upsellWon('u9', '2025-04-02')).refusedWith('UPSELL_UNKNOWN', 'events[0].data.opportunityId'));
 
   it('UPSELL_ALREADY_CLOSED: losing an opportunity already won', () =>
-    given(...marriedByTheBook(), upsellOpened('u1', '2025-04-02'), upsellWon('u1', '2025-04-03'))
+    given(...married(), upsellOpened('u1', '2025-04-02'), upsellWon('u1', '2025-04-03'))
       .when(upsellLost('u1', '2025-04-04'))
       .refusedWith('UPSELL_ALREADY_CLOSED', 'events[0].data.opportunityId'));
 
@@ -197,10 +198,10 @@ describe('decide over a batch', () => {
       .refusedWith('QUESTION_NOT_ASKED', 'events[1].data.questionId'));
 
   it('refuses an event that comes after the contract lapsed, even though the lapse was never recorded', () =>
-    given(...marriedByTheBook('2025-12-31')).when(vendorCall('2026-01-02')).refusedWith('RELATIONSHIP_CLOSED', 'events[0].type'));
+    given(...married({ contractEnds: '2025-12-31' })).when(vendorCall('2026-01-02')).refusedWith('RELATIONSHIP_CLOSED', 'events[0].type'));
 
   it('returns the inserted deadline events ahead of the incoming one', () => {
-    const { appended } = given(...marriedByTheBook('2025-12-31')).when(churnNotice('2025-07-01', 'NEGLECT')).then({
+    const { appended } = given(...married({ contractEnds: '2025-12-31' })).when(churnNotice('2025-07-01', 'NEGLECT')).then({
       phase: 'DIVORCED',
     });
     expect(appended).toEqual([deadlineReached('NEGLECT', '2025-05-31'), churnNotice('2025-07-01', 'NEGLECT')]);

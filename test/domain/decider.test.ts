@@ -9,7 +9,7 @@ import { DomainError, DOMAIN_ERROR_CODES } from '../../src/domain/errors.js';
 import { has } from '../../src/domain/records.js';
 import { REFUSALS } from '../../src/domain/refusals.js';
 import { defaultRules } from '../../src/domain/rules.js';
-import { at, opened, questionAnswered, questionAsked } from './fixtures.js';
+import { at, opened, questionAnswered, questionAsked } from '../support/events.js';
 
 const context = { now: at('2025-03-10'), rules: defaultRules };
 

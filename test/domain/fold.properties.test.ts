@@ -6,7 +6,7 @@ import { fold, stateAt } from '../../src/domain/fold.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { HISTORY_START, historyArbitrary, type History } from './arbitraries.js';
-import { DAY } from './fixtures.js';
+import { DAY } from '../support/events.js';
 
 const RUNS = { numRuns: 100 };
 const histories = historyArbitrary(80);

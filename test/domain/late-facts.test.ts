@@ -28,8 +28,8 @@ import {
   questionAsked,
   vendorCall,
   vendorInterest,
-} from './fixtures.js';
-import { STORY_NOW } from './story.js';
+} from '../support/events.js';
+import { STORY_NOW } from '../support/story.js';
 
 class Stream {
   readonly events: StoredEvent[] = [];

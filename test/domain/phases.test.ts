@@ -9,7 +9,6 @@ import {
   contractSigned,
   exclusivityGranted,
   interestWithdrawn,
-  marriedByTheBook,
   opened,
   proposalRejected,
   proposalSubmitted,
@@ -25,8 +24,9 @@ import {
   upsellWon,
   vendorCall,
   vendorInterest,
-} from './fixtures.js';
-import { given } from './story.js';
+} from '../support/events.js';
+import { married } from '../support/fixtures.js';
+import { given } from '../support/story.js';
 
 const dating = [opened('2025-01-02'), vendorInterest('2025-01-03'), prospectInterest('2025-01-05')];
 const exclusive = [...dating, exclusivityGranted('2025-02-01')];
@@ -163,18 +163,18 @@ describe('moving on', () => {
 
 describe('neglect', () => {
   it('sets in 60 days after the vendor last showed up', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .asOf('2025-05-31')
       .then({ phase: 'NEGLECTED', lastChange: { at: at('2025-05-31'), cause: { kind: 'DEADLINE', rule: 'NEGLECT' } } }));
 
   it('is held off by a vendor touchpoint', () => {
-    const { state } = given(...marriedByTheBook(), vendorCall('2025-05-15')).asOf('2025-05-31').then({ phase: 'MARRIED' });
+    const { state } = given(...married(), vendorCall('2025-05-15')).asOf('2025-05-31').then({ phase: 'MARRIED' });
     expect(state.vendorTouchpoints).toEqual([{ at: at('2025-05-15'), channel: 'CALL' }]);
     expect(nextDeadline(state, defaultRules)).toEqual({ rule: 'NEGLECT', at: at('2025-07-14') });
   });
 
   it('ends when the vendor shows up again, and the neglect is recorded first', () => {
-    const { appended, state } = given(...marriedByTheBook())
+    const { appended, state } = given(...married())
       .when(vendorCall('2025-06-10'))
       .then({ phase: 'MARRIED', lastChange: { from: 'NEGLECTED', to: 'MARRIED', at: at('2025-06-10') } });
     expect(appended.map((e) => e.type)).toEqual(['DeadlineReached', 'InteractionLogged']);
@@ -182,29 +182,29 @@ describe('neglect', () => {
   });
 
   it('does not end when only the customer speaks', () =>
-    given(...marriedByTheBook()).when(prospectCall('2025-06-10')).then({ phase: 'NEGLECTED' }));
+    given(...married()).when(prospectCall('2025-06-10')).then({ phase: 'NEGLECTED' }));
 });
 
 describe('cheating', () => {
   it('by talking to a rival', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .when(competitorContact('2025-05-01'))
       .then({ phase: 'CHEATING', competitorContacts: [{ competitor: 'Rival Inc', at: at('2025-05-01'), cycle: 1 }] }));
 
   it('by asking support how to cancel', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .when(supportCaseOpened('s1', '2025-05-01', 'CANCELLATION_INQUIRY'))
       .then({ phase: 'CHEATING', lastChange: { cause: { kind: 'EVENT', eventType: 'SupportCaseOpened', revision: 6 } } }));
 
   it('not by an ordinary support question', () =>
-    given(...marriedByTheBook()).when(supportCaseOpened('s1', '2025-05-01', 'DEFECT')).then({ phase: 'MARRIED' }));
+    given(...married()).when(supportCaseOpened('s1', '2025-05-01', 'DEFECT')).then({ phase: 'MARRIED' }));
 
   it('also from a neglected marriage', () =>
-    given(...marriedByTheBook()).when(competitorContact('2025-07-01')).then({ phase: 'CHEATING', lastChange: { from: 'NEGLECTED' } }));
+    given(...married()).when(competitorContact('2025-07-01')).then({ phase: 'CHEATING', lastChange: { from: 'NEGLECTED' } }));
 });
 
 describe('recommitment', () => {
-  const cheating = [...marriedByTheBook('2026-04-01'), competitorContact('2025-05-01')];
+  const cheating = [...married({ contractEnds: '2026-04-01' }), competitorContact('2025-05-01')];
 
   it('by renewing the contract', () =>
     given(...cheating)
@@ -219,12 +219,12 @@ describe('recommitment', () => {
 
 describe('divorce', () => {
   it('by a churn notice', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .when(churnNotice('2025-05-01', 'PRICE'))
       .then({ phase: 'DIVORCED', churnReason: 'PRICE', cycles: [expect.objectContaining({ outcome: 'DIVORCED' })] }));
 
   it('when the contract ends without a renewal', () =>
-    given(...marriedByTheBook('2025-12-31'))
+    given(...married({ contractEnds: '2025-12-31' }))
       .asOf('2026-01-01')
       .then({
         phase: 'DIVORCED',
@@ -232,14 +232,14 @@ describe('divorce', () => {
       }));
 
   it('not when a renewal moved the end', () => {
-    const { state } = given(...marriedByTheBook('2025-12-31'), contractRenewed('c1', '2025-12-01', '2026-12-31'))
+    const { state } = given(...married({ contractEnds: '2025-12-31' }), contractRenewed('c1', '2025-12-01', '2026-12-31'))
       .asOf('2026-01-01')
       .then({ phase: 'NEGLECTED' });
     expect(nextDeadline(state, defaultRules)).toEqual({ rule: 'CONTRACT_LAPSE', at: at('2026-12-31') });
   });
 
   it('never by lapse for a contract without an end', () => {
-    const { state } = given(...marriedByTheBook()).asOf('2029-01-01').then({ phase: 'NEGLECTED' });
+    const { state } = given(...married()).asOf('2029-01-01').then({ phase: 'NEGLECTED' });
     expect(nextDeadline(state, defaultRules)).toBeNull();
   });
 });

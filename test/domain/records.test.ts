@@ -7,8 +7,8 @@ import {
   questionAsked,
   stanceChanged,
   vendorInterest,
-} from './fixtures.js';
-import { given } from './story.js';
+} from '../support/events.js';
+import { given } from '../support/story.js';
 
 const dating = [opened('2025-01-02'), vendorInterest('2025-01-03'), prospectInterest('2025-01-05')];
 // Names every JavaScript object inherits: a client may still use them as ids.

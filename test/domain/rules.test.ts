@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
 import { defaultRules, parseRules } from '../../src/domain/rules.js';
-import { marriedByTheBook } from './fixtures.js';
-import { given } from './story.js';
+import { married } from '../support/fixtures.js';
+import { given } from '../support/story.js';
 
 describe('rules', () => {
   it('holds the brief defaults', () =>
@@ -39,7 +39,7 @@ describe('rules', () => {
   it('refuses a value that is not an object', () => expect(() => parseRules([1])).toThrow(DomainError));
 
   it('drives the fold: neglect comes sooner under a 30-day rule', () =>
-    given(...marriedByTheBook())
+    given(...married())
       .withRules(parseRules({ neglectDays: 30 }))
       .asOf('2025-05-01')
       .then({ phase: 'NEGLECTED' }));

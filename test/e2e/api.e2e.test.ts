@@ -10,7 +10,8 @@ import { stateAt } from '../../src/domain/fold.js';
 import { decayTrend } from '../../src/domain/metrics/decay.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { datingEvents, perform, wedding } from './support/courtship.js';
-import { APPEND, codesOf, gql, gqlOk, type GraphQLReply } from './support/gql.js';
+import { APPEND, gql, gqlOk, type GraphQLReply } from './support/gql.js';
+import { codes } from '../support/graphql.js';
 import { startServer, type E2EServer } from './support/server.js';
 
 let server: E2EServer;
@@ -224,7 +225,7 @@ describe('errors over HTTP', () => {
 
   it('BAD_USER_INPUT names the page size', async () => {
     const reply = await gql(server.url, reader, '{ relationships(first: 0) { totalCount } }');
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ field: 'first' });
     expectClean(reply);
   });
@@ -234,7 +235,7 @@ describe('errors over HTTP', () => {
       id: 'globex',
       events: [{ type: 'InteractionLogged', occurredAt: 'last tuesday', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.message).toContain('occurredAt');
   });
 
@@ -243,7 +244,7 @@ describe('errors over HTTP', () => {
       id: 'globex',
       events: [{ type: 'InteractionLogged', occurredAt: '2025-03-01T00:06:00Z', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ field: 'events[0].occurredAt', index: 0 });
   });
 
@@ -252,7 +253,7 @@ describe('errors over HTTP', () => {
       id: 'globex',
       events: [{ type: 'Eloped', occurredAt: '2025-02-20T00:00:00Z', actor: 'PROSPECT' }],
     });
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ field: 'events[0].type' });
   });
 
@@ -264,7 +265,7 @@ describe('errors over HTTP', () => {
         { type: 'QuestionAnswered', occurredAt: '2025-02-20T01:00:00Z', actor: 'VENDOR', data: { questionId: 'never-asked' } },
       ],
     });
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ reason: 'QUESTION_NOT_ASKED', field: 'events[1].data.questionId', index: 1 });
   });
 
@@ -273,14 +274,14 @@ describe('errors over HTTP', () => {
       id: 'globex',
       events: [{ type: 'InteractionLogged', occurredAt: '2025-02-01T00:00:00Z', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(reply)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(reply)).toEqual(['BAD_USER_INPUT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ field: 'events[0].occurredAt' });
   });
 
   it('NOT_FOUND for writing to a relationship never opened, and nothing appended', async () => {
     const headBefore = await head();
     const reply = await gql(server.url, writer, `mutation { grantExclusivity(input: { relationshipId: "nobody", occurredAt: "2025-02-20T00:00:00Z" }) { position } }`);
-    expect(codesOf(reply)).toEqual(['NOT_FOUND']);
+    expect(codes(reply)).toEqual(['NOT_FOUND']);
     expectClean(reply);
     expect(await head()).toBe(headBefore);
     expect((await ok(`{ relationship(id: "nobody") { id } }`)).relationship).toBeNull();
@@ -293,7 +294,7 @@ describe('errors over HTTP', () => {
       expectedVersion: version - 1,
       events: [{ type: 'InteractionLogged', occurredAt: '2025-02-25T00:00:00Z', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(reply)).toEqual(['CONFLICT']);
+    expect(codes(reply)).toEqual(['CONFLICT']);
     expect(reply.errors![0]!.extensions).toMatchObject({ currentVersion: version });
   });
 
@@ -301,7 +302,7 @@ describe('errors over HTTP', () => {
     for (const token of [null, 'not-a-real-token']) {
       const reply = await gql(server.url, token, '{ relationships { totalCount } }');
       expect(reply.status).toBe(401);
-      expect(codesOf(reply)).toEqual(['UNAUTHENTICATED']);
+      expect(codes(reply)).toEqual(['UNAUTHENTICATED']);
       expect(reply.data ?? null).toBeNull();
       expectClean(reply);
     }
@@ -312,8 +313,8 @@ describe('errors over HTTP', () => {
       id: 'globex',
       events: [{ type: 'InteractionLogged', occurredAt: '2025-02-25T00:00:00Z', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(append)).toEqual(['FORBIDDEN']);
+    expect(codes(append)).toEqual(['FORBIDDEN']);
     const typed = await refusedWrite(reader, `mutation { grantExclusivity(input: { relationshipId: "globex", occurredAt: "2025-02-25T00:00:00Z" }) { position } }`, {});
-    expect(codesOf(typed)).toEqual(['FORBIDDEN']);
+    expect(codes(typed)).toEqual(['FORBIDDEN']);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, startHarness, type Harness } from './harness.js';
+import { codes, startHarness, typedMutation, type Harness } from '../support/graphql.js';
 
 const RELATIONSHIP = `
   id accountName segment phase phaseSince cycle version
@@ -25,8 +25,7 @@ async function courtInitech(): Promise<void> {
     ['submitProposal', { proposalId: 'p1', amount: 50000, currency: 'EUR', occurredAt: '2025-01-10T10:00:00Z' }],
   ];
   for (const [mutation, fields] of steps) {
-    const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-    await h.ok(`mutation($input: ${type}!) { ${mutation}(input: $input) { position } }`, {
+    await h.ok(typedMutation(mutation), {
       input: { relationshipId: 'initech', ...fields },
     });
   }

@@ -3,7 +3,7 @@
  * `last`/`before` backwards, a complete PageInfo, page sizes from 1 to 100.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, startHarness, type Harness } from './harness.js';
+import { codes, startHarness, type Harness } from '../support/graphql.js';
 
 let h: Harness;
 const IDS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6'];

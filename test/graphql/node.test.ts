@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNodeId } from '../../src/graphql/identity/global-id.js';
-import { codes, startHarness, type Harness } from './harness.js';
+import { codes, startHarness, typedMutation, type Harness } from '../support/graphql.js';
 
 let h: Harness;
 
@@ -19,8 +19,7 @@ async function openWithSameNestedIds(relationshipId: string, accountName: string
     ['changeStakeholderStance', { stakeholderId: 's1', stance, occurredAt: '2025-01-10T10:00:00Z' }],
   ];
   for (const [mutation, fields] of steps) {
-    const type = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-    await h.ok(`mutation($input: ${type}!) { ${mutation}(input: $input) { position } }`, { input: { relationshipId, ...fields } });
+    await h.ok(typedMutation(mutation), { input: { relationshipId, ...fields } });
   }
 }
 

@@ -5,7 +5,7 @@
  * or goes missing because the clock moved between pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from '../support/graphql.js';
 
 let h: Harness;
 const day = (d: number) => new Date(Date.parse('2025-01-06T00:00:00Z') + d * 86_400_000).toISOString();

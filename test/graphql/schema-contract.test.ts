@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCourtshipSchema } from '../../src/graphql/schema.js';
+import { inputTypeOf } from '../support/graphql.js';
 
 const sdl = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
 
@@ -145,7 +146,7 @@ describe('the GraphQL contract', () => {
       'rejectProposal', 'signContract', 'withdrawInterest', 'openSupportCase', 'closeSupportCase', 'openUpsell',
       'winUpsell', 'loseUpsell', 'detectCompetitorContact', 'renewContract', 'giveChurnNotice', 'reopenRelationship',
     ]) {
-      const input = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!`;
+      const input = `${inputTypeOf(mutation)}!`;
       expect(signature('Mutation', mutation), mutation).toEqual({ type: 'AppendResult!', args: { input } });
     }
   });

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/token-store.js';
-import { startHarness, subscribe, type Harness } from './support/harness.js';
+import { startStandInServer, subscribe, type StandInServer } from './support/stand-in-server.js';
 import { nextListener, pings } from './support/schema.js';
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startStandInServer();
 });
 afterAll(() => h?.close());
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness | undefined;
+let h: StandInServer | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-const preflight = (h: Harness, origin: string) =>
+const preflight = (h: StandInServer, origin: string) =>
   fetch(h.url, {
     method: 'OPTIONS',
     headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
@@ -15,14 +15,14 @@ const preflight = (h: Harness, origin: string) =>
 
 describe('browser frontends on another origin', () => {
   it('get no CORS headers unless their origin is allowed', async () => {
-    h = await startHarness();
+    h = await startStandInServer();
     const response = await preflight(h, 'https://board.example.com');
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('pass the preflight and read answers when COURTSHIP_CORS_ORIGINS names their origin', async () => {
-    h = await startHarness({ env: { COURTSHIP_CORS_ORIGINS: 'https://board.example.com, https://other.example.com' } });
+    h = await startStandInServer({ env: { COURTSHIP_CORS_ORIGINS: 'https://board.example.com, https://other.example.com' } });
     const ok = await preflight(h, 'https://board.example.com');
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://board.example.com');

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, subscribe, type Harness } from './support/harness.js';
+import { startStandInServer, subscribe, type StandInServer } from './support/stand-in-server.js';
 
 type GraphQLBody = { data?: unknown; errors: { message: string; path?: string[]; extensions: Record<string, unknown> }[] };
 
 describe('errors outside development', () => {
-  let h: Harness;
+  let h: StandInServer;
   beforeAll(async () => {
-    h = await startHarness({ env: { NODE_ENV: 'production', COURTSHIP_INTROSPECTION: 'on' } });
+    h = await startStandInServer({ env: { NODE_ENV: 'production', COURTSHIP_INTROSPECTION: 'on' } });
   });
   afterAll(() => h?.close());
 
@@ -51,9 +51,9 @@ describe('errors outside development', () => {
 });
 
 describe('errors in development', () => {
-  let h: Harness;
+  let h: StandInServer;
   beforeAll(async () => {
-    h = await startHarness({ env: { NODE_ENV: 'development' } });
+    h = await startStandInServer({ env: { NODE_ENV: 'development' } });
   });
   afterAll(() => h?.close());
 
@@ -66,11 +66,11 @@ describe('errors in development', () => {
 });
 
 describe('field suggestions', () => {
-  let production: Harness;
-  let development: Harness;
+  let production: StandInServer;
+  let development: StandInServer;
   beforeAll(async () => {
-    production = await startHarness({ env: { NODE_ENV: 'production' } });
-    development = await startHarness({ env: { NODE_ENV: 'development' } });
+    production = await startStandInServer({ env: { NODE_ENV: 'production' } });
+    development = await startStandInServer({ env: { NODE_ENV: 'development' } });
   });
   afterAll(async () => {
     await production?.close();

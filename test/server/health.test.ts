@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkReadiness } from '../../src/server/health.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness | undefined;
+let h: StandInServer | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -10,28 +10,28 @@ afterEach(async () => {
 
 describe('health endpoints', () => {
   it('/healthz answers 200 while the process is up, without a token', async () => {
-    h = await startHarness();
+    h = await startStandInServer();
     const response = await fetch(`${h.origin}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   it('/readyz answers 200 with the details when the readiness check passes', async () => {
-    h = await startHarness({ readiness: async () => ({ ready: true, details: { store: 'sqlite', lag: 0 } }) });
+    h = await startStandInServer({ readiness: async () => ({ ready: true, details: { store: 'sqlite', lag: 0 } }) });
     const response = await fetch(`${h.origin}/readyz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ready: true, details: { store: 'sqlite', lag: 0 } });
   });
 
   it('/readyz answers 503 when the check says not ready', async () => {
-    h = await startHarness({ readiness: async () => ({ ready: false, details: { lag: 1200 } }) });
+    h = await startStandInServer({ readiness: async () => ({ ready: false, details: { lag: 1200 } }) });
     const response = await fetch(`${h.origin}/readyz`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ ready: false, details: { lag: 1200 } });
   });
 
   it('/readyz answers 503 with the reason when the check throws', async () => {
-    h = await startHarness({
+    h = await startStandInServer({
       readiness: async () => {
         throw new Error('store unreachable');
       },

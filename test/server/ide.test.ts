@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness | undefined;
+let h: StandInServer | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -19,7 +19,7 @@ async function pageWithAssets(origin: string, path: string): Promise<{ html: str
 
 describe('the GraphQL IDE (GraphiQL)', () => {
   it('is served at /graphql to a browser, bundled: no CDN, no inline script', async () => {
-    h = await startHarness();
+    h = await startStandInServer();
     const response = await fetch(h.url, { headers: asBrowser });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -37,7 +37,7 @@ describe('the GraphQL IDE (GraphiQL)', () => {
   });
 
   it('only runs this server\'s own files and talks only to it (Content-Security-Policy)', async () => {
-    h = await startHarness();
+    h = await startStandInServer();
     const csp = (await fetch(h.url, { headers: asBrowser })).headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
@@ -47,21 +47,21 @@ describe('the GraphQL IDE (GraphiQL)', () => {
   });
 
   it('is off in production', async () => {
-    h = await startHarness({ env: { NODE_ENV: 'production' } });
+    h = await startStandInServer({ env: { NODE_ENV: 'production' } });
     const response = await fetch(h.url, { headers: asBrowser });
     expect(response.status).toBe(404);
     expect(await response.text()).toMatch(/COURTSHIP_IDE=on/);
   });
 
   it('can be turned on in production with COURTSHIP_IDE=on', async () => {
-    h = await startHarness({ env: { NODE_ENV: 'production', COURTSHIP_IDE: 'on' } });
+    h = await startStandInServer({ env: { NODE_ENV: 'production', COURTSHIP_IDE: 'on' } });
     expect((await fetch(h.url, { headers: asBrowser })).status).toBe(200);
   });
 });
 
 describe('the pipeline page', () => {
   it('is served at /, in production too, with the same strict policy', async () => {
-    h = await startHarness({ env: { NODE_ENV: 'production' } });
+    h = await startStandInServer({ env: { NODE_ENV: 'production' } });
     const response = await fetch(`${h.origin}/`, { headers: asBrowser });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -73,7 +73,7 @@ describe('the pipeline page', () => {
   });
 
   it('serves only built files under /assets/', async () => {
-    h = await startHarness();
+    h = await startStandInServer();
     for (const path of ['/assets/../package.json', '/assets/%2e%2e%2fpackage.json', '/assets/nothing.js', '/assets/']) {
       expect((await fetch(`${h.origin}${path}`)).status, path).toBe(404);
     }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KnownQueries } from '../../src/server/known-queries.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
 /**
  * A query Apollo has answered once is run by the HTTP layer itself the next
@@ -44,9 +44,9 @@ describe.each([
   ['production', { NODE_ENV: 'production' }],
   ['development', { NODE_ENV: 'development' }],
 ])('queries Apollo already validated (%s)', (_mode, env) => {
-  let h: Harness;
+  let h: StandInServer;
   beforeAll(async () => {
-    h = await startHarness({ env });
+    h = await startStandInServer({ env });
   });
   afterAll(() => h?.close());
   afterEach(() => vi.restoreAllMocks());

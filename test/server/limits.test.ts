@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, subscribe, type Harness } from './support/harness.js';
+import { startStandInServer, subscribe, type StandInServer } from './support/stand-in-server.js';
 
 type GraphQLBody = { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness({ env: { COURTSHIP_BODY_LIMIT: '2048', COURTSHIP_MAX_DEPTH: '4', COURTSHIP_MAX_COST: '200' } });
+  h = await startStandInServer({ env: { COURTSHIP_BODY_LIMIT: '2048', COURTSHIP_MAX_DEPTH: '4', COURTSHIP_MAX_COST: '200' } });
 });
 afterAll(() => h?.close());
 
@@ -108,8 +108,8 @@ describe('introspection', () => {
   });
 
   it('is off in production unless enabled', async () => {
-    const production = await startHarness({ env: { NODE_ENV: 'production' } });
-    const enabled = await startHarness({ env: { NODE_ENV: 'production', COURTSHIP_INTROSPECTION: 'on' } });
+    const production = await startStandInServer({ env: { NODE_ENV: 'production' } });
+    const enabled = await startStandInServer({ env: { NODE_ENV: 'production', COURTSHIP_INTROSPECTION: 'on' } });
     try {
       const refused = (await (await production.post(introspect)).json()) as GraphQLBody;
       expect(refused.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/server/logger.js';
-import { startHarness, subscribe, type Harness } from './support/harness.js';
+import { startStandInServer, subscribe, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startStandInServer();
 });
 afterAll(() => h?.close());
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { startHarness, subscribe } from './support/harness.js';
+import { startStandInServer, subscribe } from './support/stand-in-server.js';
 import { nextListener, pings, slowGate } from './support/schema.js';
 
 describe('graceful shutdown', () => {
   it('closes subscribers with 1012 and no `complete`, lets an in-flight request finish, then runs the close hooks', async () => {
     const order: string[] = [];
     const closes: { code: number; reason: string }[] = [];
-    const h = await startHarness({ onClose: [() => void order.push('store closed')] });
+    const h = await startStandInServer({ onClose: [() => void order.push('store closed')] });
     try {
       const reached = nextListener(pings, 'ping');
       const sub = subscribe(

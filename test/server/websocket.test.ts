@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startHarness, subscribe, type Harness } from './support/harness.js';
+import { startStandInServer, subscribe, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness({ keepAliveMs: 20 });
+  h = await startStandInServer({ keepAliveMs: 20 });
 });
 afterAll(() => h?.close());
 

@@ -8,14 +8,15 @@ import { decayTrend } from '../../../src/domain/metrics/decay.js';
 import { decayRulesSchema, defaultDecayRules } from '../../../src/domain/metrics/decay-rules.js';
 import { DAY_MS } from '../../../src/domain/rules.js';
 import { decayExample, exampleDay } from './decay-example.js';
-import { asOf, day, marriedOn, mutualInterest, on, rules, stored } from './timeline.js';
+import { asOf, day, marriedOn, mutualInterest, rules } from './timeline.js';
+import { on, stored } from '../../support/events.js';
 
 const trendOn = (events: readonly CourtshipEvent[], d: number, withRules = rules) => decayTrend(asOf(events, d), day(d), withRules);
 
 /** Married on day 20; then the vendor calls every week, from day 21 to day `until`. */
 function attentive(until: number): CourtshipEvent[] {
   const calls: CourtshipEvent[] = [];
-  for (let d = 21; d <= until; d += 7) calls.push(on(d, 'InteractionLogged', 'VENDOR', { channel: 'CALL' }));
+  for (let d = 21; d <= until; d += 7) calls.push(on(day(d), 'InteractionLogged', 'VENDOR', { channel: 'CALL' }));
   return [...marriedOn(20), ...calls];
 }
 
@@ -73,7 +74,7 @@ describe('the decay trend', () => {
 
   it('improves when the vendor comes back', () => {
     const back: CourtshipEvent[] = [];
-    for (let d = 190; d <= 240; d += 7) back.push(on(d, 'InteractionLogged', 'VENDOR', { channel: 'BUSINESS_REVIEW' }));
+    for (let d = 190; d <= 240; d += 7) back.push(on(day(d), 'InteractionLogged', 'VENDOR', { channel: 'BUSINESS_REVIEW' }));
     const events = [...attentive(120), ...back];
     expect(asOf(events, 185).phase).toBe('NEGLECTED');
     expect(trendOn(events, 240)!.status).toBe('IMPROVING');
@@ -86,15 +87,15 @@ describe('the decay trend', () => {
   });
 
   it('keeps the trend the marriage ended with after a divorce', () => {
-    const events = [...attentive(100), on(110, 'ChurnNoticeGiven', 'PROSPECT', { reason: 'PRICE' })];
+    const events = [...attentive(100), on(day(110), 'ChurnNoticeGiven', 'PROSPECT', { reason: 'PRICE' })];
     expect(trendOn(events, 300)).toEqual(trendOn(events, 110));
   });
 
   it('is gone once a divorced relationship starts a new courtship', () => {
     const events = [
       ...attentive(100),
-      on(110, 'ChurnNoticeGiven', 'PROSPECT', { reason: 'PRICE' }),
-      on(200, 'RelationshipReopened', 'VENDOR', {}),
+      on(day(110), 'ChurnNoticeGiven', 'PROSPECT', { reason: 'PRICE' }),
+      on(day(200), 'RelationshipReopened', 'VENDOR', {}),
     ];
     expect(trendOn(events, 210)).toBeNull();
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isoDuration } from '../../../src/domain/metrics/duration.js';
 import { cycleDurations, timeInPhases, timeToMarriage, timeToProposal } from '../../../src/domain/metrics/durations.js';
-import { asOf, day, marriedOn, mutualInterest, on } from './timeline.js';
+import { asOf, day, marriedOn, mutualInterest } from './timeline.js';
+import { on } from '../../support/events.js';
 
 describe('how long it took to pop the question', () => {
   it('is unknown while the vendor has not proposed', () => {
@@ -11,7 +12,7 @@ describe('how long it took to pop the question', () => {
   });
 
   it('counts from the start of the courtship to the first proposal, in seconds, days and ISO 8601', () => {
-    const events = [...mutualInterest(), on(12 + 3 / 24, 'ProposalSubmitted', 'VENDOR', { proposalId: 'p1' })];
+    const events = [...mutualInterest(), on(day(12 + 3 / 24), 'ProposalSubmitted', 'VENDOR', { proposalId: 'p1' })];
     expect(timeToProposal(asOf(events, 20))).toEqual({ seconds: 12 * 86_400 + 3 * 3_600, days: 12.125, iso: 'P12DT3H' });
   });
 
@@ -22,11 +23,11 @@ describe('how long it took to pop the question', () => {
   it('starts again when a closed relationship is reopened: the second courtship has its own time to proposal', () => {
     const events = [
       ...mutualInterest(),
-      on(5, 'InterestWithdrawn', 'PROSPECT', { reason: 'no budget' }),
-      on(100, 'RelationshipReopened', 'VENDOR', {}),
-      on(101, 'InterestSignaled', 'VENDOR', {}),
-      on(102, 'InterestSignaled', 'PROSPECT', {}),
-      on(107, 'ProposalSubmitted', 'VENDOR', { proposalId: 'p2' }),
+      on(day(5), 'InterestWithdrawn', 'PROSPECT', { reason: 'no budget' }),
+      on(day(100), 'RelationshipReopened', 'VENDOR', {}),
+      on(day(101), 'InterestSignaled', 'VENDOR', {}),
+      on(day(102), 'InterestSignaled', 'PROSPECT', {}),
+      on(day(107), 'ProposalSubmitted', 'VENDOR', { proposalId: 'p2' }),
     ];
     const state = asOf(events, 110);
     expect(timeToProposal(state)?.iso).toBe('P7D');
@@ -49,8 +50,8 @@ describe('time spent in each phase', () => {
   it('credits a closed ending to the cycle it ended, and sums every cycle in the total', () => {
     const events = [
       ...mutualInterest(),
-      on(5, 'InterestWithdrawn', 'PROSPECT', {}),
-      on(20, 'RelationshipReopened', 'PROSPECT', {}),
+      on(day(5), 'InterestWithdrawn', 'PROSPECT', {}),
+      on(day(20), 'RelationshipReopened', 'PROSPECT', {}),
     ];
     const times = timeInPhases(asOf(events, 30), day(30));
     expect(times.currentCycle.map((p) => [p.phase, p.days])).toEqual([['ATTRACTION', 10]]);
@@ -63,7 +64,7 @@ describe('time spent in each phase', () => {
 
   it('includes the time after a deadline moved the phase, from the deadline instant', () => {
     // Proposed on day 10, then 45 days of prospect silence: left at the altar on day 55.
-    const events = [...mutualInterest(), on(10, 'ProposalSubmitted', 'VENDOR', { proposalId: 'p1' })];
+    const events = [...mutualInterest(), on(day(10), 'ProposalSubmitted', 'VENDOR', { proposalId: 'p1' })];
     const times = timeInPhases(asOf(events, 60), day(60));
     expect(times.currentCycle.map((p) => [p.phase, p.days])).toEqual([
       ['ATTRACTION', 2],

@@ -6,7 +6,8 @@ import { readiness } from '../../../src/domain/metrics/readiness.js';
 import { DAY_MS } from '../../../src/domain/rules.js';
 import { isClosedPhase, type CourtshipEvent } from '../../../src/domain/events.js';
 import type { RelationshipState } from '../../../src/domain/state.js';
-import { asOf, day, marriedOn, mutualInterest, on, rules, stored } from './timeline.js';
+import { asOf, day, marriedOn, mutualInterest, rules } from './timeline.js';
+import { on, stored } from '../../support/events.js';
 
 const readinessOn = (events: readonly CourtshipEvent[], d: number) => readiness(asOf(events, d), day(d), rules);
 const codes = (events: readonly CourtshipEvent[], d: number) => readinessOn(events, d)?.reasons.map((r) => r.code);
@@ -14,10 +15,10 @@ const codes = (events: readonly CourtshipEvent[], d: number) => readinessOn(even
 /** A prospect with nothing left to ask and a supportive family: interest mutual, the CFO (a veto holder) on board. */
 const courted = [
   ...mutualInterest(),
-  on(3, 'StakeholderIntroduced', 'PROSPECT', { stakeholderId: 'cfo', name: 'Priya Rossi', role: 'DECISION_MAKER', hasVeto: true }),
-  on(4, 'QuestionAsked', 'PROSPECT', { questionId: 'q1', topic: 'FINANCIAL' }),
-  on(6, 'QuestionAnswered', 'VENDOR', { questionId: 'q1' }),
-  on(8, 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'SUPPORTIVE' }),
+  on(day(3), 'StakeholderIntroduced', 'PROSPECT', { stakeholderId: 'cfo', name: 'Priya Rossi', role: 'DECISION_MAKER', hasVeto: true }),
+  on(day(4), 'QuestionAsked', 'PROSPECT', { questionId: 'q1', topic: 'FINANCIAL' }),
+  on(day(6), 'QuestionAnswered', 'VENDOR', { questionId: 'q1' }),
+  on(day(8), 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'SUPPORTIVE' }),
 ];
 
 describe('is it time to pop the question?', () => {
@@ -30,12 +31,12 @@ describe('is it time to pop the question?', () => {
   });
 
   it('is not ready while the prospect still has a question', () => {
-    const events = [...courted, on(9, 'QuestionAsked', 'PROSPECT', { questionId: 'q2', topic: 'SECURITY' })];
+    const events = [...courted, on(day(9), 'QuestionAsked', 'PROSPECT', { questionId: 'q2', topic: 'SECURITY' })];
     expect(codes(events, 10)).toEqual(['OPEN_QUESTIONS']);
   });
 
   it('is not ready while a veto holder is merely neutral', () => {
-    const events = [...courted, on(9, 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'NEUTRAL' })];
+    const events = [...courted, on(day(9), 'StakeholderStanceChanged', 'PROSPECT', { stakeholderId: 'cfo', stance: 'NEUTRAL' })];
     expect(readinessOn(events, 10)?.reasons).toEqual([{ code: 'VETO_NOT_SUPPORTIVE', message: 'Not every veto holder is supportive: Priya Rossi (NEUTRAL).' }]);
   });
 
@@ -49,7 +50,7 @@ describe('is it time to pop the question?', () => {
   });
 
   it('says the relationship is closed after the prospect walked away', () => {
-    const events = [...courted, on(9, 'InterestWithdrawn', 'PROSPECT', {})];
+    const events = [...courted, on(day(9), 'InterestWithdrawn', 'PROSPECT', {})];
     expect(codes(events, 10)).toEqual(['RELATIONSHIP_CLOSED']);
   });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { responsiveness } from '../../../src/domain/metrics/responsiveness.js';
-import { asOf, day, mutualInterest, on } from './timeline.js';
+import { asOf, day, mutualInterest } from './timeline.js';
+import { on } from '../../support/events.js';
 
-const asked = (d: number, questionId: string) => on(d, 'QuestionAsked', 'PROSPECT', { questionId, topic: 'TECHNOLOGY' });
-const answered = (d: number, questionId: string) => on(d, 'QuestionAnswered', 'VENDOR', { questionId });
+const asked = (d: number, questionId: string) => on(day(d), 'QuestionAsked', 'PROSPECT', { questionId, topic: 'TECHNOLOGY' });
+const answered = (d: number, questionId: string) => on(day(d), 'QuestionAnswered', 'VENDOR', { questionId });
 
 describe('how responsive the vendor is', () => {
   it('has nothing to say before the first question', () => {

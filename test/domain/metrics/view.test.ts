@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describe as describeRelationship } from '../../../src/domain/metrics/view.js';
 import { decayExample, exampleDay } from './decay-example.js';
-import { asOf, day, mutualInterest, on, rules } from './timeline.js';
+import { asOf, day, mutualInterest, rules } from './timeline.js';
+import { on } from '../../support/events.js';
 
 describe('a relationship as the API shows it', () => {
   it('describes a courtship: phase, history, readiness and open questions, without a decay trend', () => {
-    const events = [...mutualInterest(), on(3, 'QuestionAsked', 'PROSPECT', { questionId: 'q1', topic: 'PRICING' })];
+    const events = [...mutualInterest(), on(day(3), 'QuestionAsked', 'PROSPECT', { questionId: 'q1', topic: 'PRICING' })];
     const view = describeRelationship(asOf(events, 5), day(5), rules);
     expect(view).toMatchObject({
       accountName: 'Northwind Logistics',

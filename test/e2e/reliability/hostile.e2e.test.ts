@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS, EVENT_TYPES } from '../../../src/domain/events.js';
 import { datingEvents } from '../support/courtship.js';
+import { typedMutation } from '../../support/graphql.js';
 import { APPEND, gqlOk } from '../support/gql.js';
 import { expectRefused, send, type RawRequest } from '../support/raw-http.js';
 import { startServer, type E2EServer } from '../support/server.js';
@@ -208,8 +209,7 @@ describe('typed mutations under hostile data', () => {
   it('refuses every defective input with a coded error and appends nothing', async () => {
     await fc.assert(
       fc.asyncProperty(typedCase, async ({ name, mutation, input, token }) => {
-        const inputType = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-        const query = `mutation($input: ${inputType}!) { ${mutation}(input: $input) { position relationship { version } } }`;
+        const query = typedMutation(mutation, 'position relationship { version }');
         const caller = token === undefined ? writer : token === 'reader' ? reader : null;
         await refused({ body: graphqlBody(query, { input }), token: caller }, name);
       }),

@@ -7,7 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { datingEvents, perform, wedding } from '../support/courtship.js';
-import { APPEND, codesOf, gql, gqlOk } from '../support/gql.js';
+import { APPEND, gql, gqlOk } from '../support/gql.js';
+import { codes, typedMutation } from '../../support/graphql.js';
 import { startServer, type E2EServer } from '../support/server.js';
 import { PHASE_CHANGED, record, untilLive, wsClient, type PhaseChangeJson, type WsClient } from '../support/ws.js';
 
@@ -49,7 +50,7 @@ let aPositions: string[];
 const clients: WsClient[] = [];
 
 const typed = (mutation: string, token: string, relationshipId: string) =>
-  gql(server.url, token, `mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { position relationship { id version accountName } } }`, {
+  gql(server.url, token, typedMutation(mutation, 'position relationship { id version accountName }'), {
     input: { relationshipId, ...TYPED_MUTATIONS[mutation] },
   });
 
@@ -148,9 +149,9 @@ describe("tenant B's writes to A's ids", () => {
       id: 'shared',
       events: [{ type: 'InteractionLogged', occurredAt: '2025-02-28T00:00:00Z', actor: 'VENDOR', data: { channel: 'CALL' } }],
     });
-    expect(codesOf(refusal)).toEqual(['NOT_FOUND']);
+    expect(codes(refusal)).toEqual(['NOT_FOUND']);
     for (const mutation of Object.keys(TYPED_MUTATIONS).filter((m) => m !== 'openRelationship')) {
-      expect(codesOf(await typed(mutation, tokenB, 'a-only')), mutation).toEqual(['NOT_FOUND']);
+      expect(codes(await typed(mutation, tokenB, 'a-only')), mutation).toEqual(['NOT_FOUND']);
     }
     expect(await aSnapshot()).toEqual(before);
 
@@ -208,10 +209,10 @@ describe('scopes and revocation', () => {
     const reader = server.token('acme', ['read']);
     const head = await server.app.store.headPosition();
     for (const mutation of Object.keys(TYPED_MUTATIONS)) {
-      expect(codesOf(await typed(mutation, reader, 'a-only')), mutation).toEqual(['FORBIDDEN']);
+      expect(codes(await typed(mutation, reader, 'a-only')), mutation).toEqual(['FORBIDDEN']);
     }
     const append = await gql(server.url, reader, APPEND, { id: 'a-only', events: datingEvents('x', 'y', '2025-02-28').slice(1) });
-    expect(codesOf(append)).toEqual(['FORBIDDEN']);
+    expect(codes(append)).toEqual(['FORBIDDEN']);
     expect(await server.app.store.headPosition()).toBe(head);
   });
 
@@ -219,7 +220,7 @@ describe('scopes and revocation', () => {
     const rebuild = 'mutation { rebuildReadModels { checkpoint relationships } }';
     const board = '{ relationships(first: 100) { totalCount edges { cursor node { id phase version phaseHistory { to at } flags } } } }';
     const before = await gqlOk(server.url, tokenA, board);
-    expect(codesOf(await gql(server.url, tokenA, rebuild))).toEqual(['FORBIDDEN']);
+    expect(codes(await gql(server.url, tokenA, rebuild))).toEqual(['FORBIDDEN']);
     const admin = server.token('acme', ['admin']);
     const [first, second] = await Promise.all([gqlOk(server.url, admin, rebuild), gqlOk(server.url, admin, rebuild)]);
     expect(second).toEqual(first);
@@ -233,7 +234,7 @@ describe('scopes and revocation', () => {
     server.app.tokens.revoke(created.info.id);
     const reply = await gql(server.url, created.token, '{ whoami { tenant } }');
     expect(reply.status).toBe(401);
-    expect(codesOf(reply)).toEqual(['UNAUTHENTICATED']);
+    expect(codes(reply)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('closes an open subscription of a revoked token at once', async () => {

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datingEvents } from '../support/courtship.js';
-import { APPEND, codesOf, gql, gqlOk, type GraphQLReply } from '../support/gql.js';
+import { APPEND, gql, gqlOk, type GraphQLReply } from '../support/gql.js';
+import { codes } from '../../support/graphql.js';
 import { startServer, type E2EServer } from '../support/server.js';
 
 const WRITERS = 8;
@@ -57,7 +58,7 @@ describe('concurrent writers with expectedVersion', () => {
       expect(won).toHaveLength(1);
       for (const [writer, reply] of replies.entries()) {
         if (writer === won[0]) continue;
-        expect(codesOf(reply)).toEqual(['CONFLICT']);
+        expect(codes(reply)).toEqual(['CONFLICT']);
         expect(reply.errors![0]!.extensions).toMatchObject({ currentVersion: version + 1 });
       }
       winners.push(ids[won[0]!]!);

@@ -2,6 +2,7 @@
  * Courtships recorded the way a frontend records them: one typed mutation
  * per interaction. Shared by the end-to-end suites.
  */
+import { typedMutation } from '../../support/graphql.js';
 import { gqlOk } from './gql.js';
 
 export type Step = readonly [mutation: string, fields: Record<string, unknown>];
@@ -10,8 +11,7 @@ export type Step = readonly [mutation: string, fields: Record<string, unknown>];
 export async function perform(url: string, token: string, relationshipId: string, steps: readonly Step[]): Promise<string[]> {
   const positions: string[] = [];
   for (const [mutation, fields] of steps) {
-    const inputType = `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
-    const data = await gqlOk(url, token, `mutation($input: ${inputType}!) { ${mutation}(input: $input) { position } }`, {
+    const data = await gqlOk(url, token, typedMutation(mutation), {
       input: { relationshipId, ...fields },
     });
     positions.push(data[mutation].position as string);

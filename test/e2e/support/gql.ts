@@ -49,11 +49,6 @@ export async function gqlOk<T = any>(url: string, token: string, query: string, 
   return reply.data;
 }
 
-/** The `extensions.code` of each error, in order. */
-export function codesOf(reply: GraphQLReply): unknown[] {
-  return (reply.errors ?? []).map((error) => error.extensions?.code);
-}
-
 export const APPEND = `mutation Append($id: ID!, $expectedVersion: Int, $events: [EventInput!]!) {
   appendEvents(relationshipId: $id, expectedVersion: $expectedVersion, events: $events) { position relationship { version phase } }
 }`;

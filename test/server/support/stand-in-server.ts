@@ -1,3 +1,9 @@
+/**
+ * The real HTTP and WebSocket server around a stand-in schema (schema.ts):
+ * for the tests of the server itself (limits, auth, CORS, shutdown…), not
+ * of Courtship's API. Courtship's own schema in process is
+ * test/support/graphql.ts; the whole product over HTTP is test/e2e/support.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +15,7 @@ import { createServer, type CourtshipServer, type CreateServerOptions } from '..
 import { createLogger } from '../../../src/server/logger.js';
 import { testSchema } from './schema.js';
 
-export interface Harness {
+export interface StandInServer {
   readonly server: CourtshipServer;
   readonly url: string;
   readonly wsUrl: string;
@@ -28,13 +34,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions extends Partial<Pick<CreateServerOptions, 'readiness' | 'onClose' | 'revocationPollMs' | 'keepAliveMs'>> {
+export interface StandInServerOptions extends Partial<Pick<CreateServerOptions, 'readiness' | 'onClose' | 'revocationPollMs' | 'keepAliveMs'>> {
   /** Environment variables for loadSettings (PORT defaults to 0 here). */
   readonly env?: Record<string, string>;
 }
 
 /** Starts the real server on a free port over a temporary data directory. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+export async function startStandInServer(options: StandInServerOptions = {}): Promise<StandInServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'courtship-server-'));
   const settings = loadSettings({ PORT: '0', HOST: '127.0.0.1', COURTSHIP_DATA_DIR: dataDir, ...options.env });
   const tokens = TokenStore.open(dataDir);

@@ -4,6 +4,7 @@
  * Everything goes through `decide`, as it does in the product: the history
  * must be valid, due deadlines are recorded as they would be, and the state is
  * read back by folding the stream (or "as of" an instant with `asOf`).
+ * The events come from events.ts and fixtures.ts.
  */
 import { expect } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
@@ -13,7 +14,7 @@ import { stateAt } from '../../src/domain/fold.js';
 import { foldHistory } from '../../src/domain/history.js';
 import { defaultRules, type Rules } from '../../src/domain/rules.js';
 import { initialState, type PhaseChange, type RelationshipState, type TransitionCause } from '../../src/domain/state.js';
-import { at } from './fixtures.js';
+import { at, stored, type When } from './events.js';
 
 /** A clock far enough ahead that no story event is "in the future". */
 export const STORY_NOW = at('2030-01-01');
@@ -43,7 +44,7 @@ class Story {
   }
 
   /** Read the state as of an instant (stateAt), instead of after the last event. */
-  asOf(date: string): Story {
+  asOf(date: When): Story {
     return new Story(this.history, this.incoming, this.rules, at(date));
   }
 
@@ -88,8 +89,4 @@ class Story {
 
 export function given(...history: CourtshipEvent[]): Story {
   return new Story(history);
-}
-
-export function stored(events: readonly CourtshipEvent[], firstRevision: number): StoredEvent[] {
-  return events.map((event, i) => ({ event, revision: firstRevision + i }));
 }

@@ -1,7 +1,15 @@
 /**
- * The GraphQL schema over the real parts: the SQLite store in a temp dir, the
- * projector as the read side, the command service, a manual clock. Read-side
- * calls are counted so tests can prove batching.
+ * The one GraphQL helper: when a caller sends an operation, then its data
+ * or its coded errors.
+ *
+ * - `startHarness`: Courtship's schema over the real parts, in process (the
+ *   SQLite store in a temp dir, the projector as the read side, the command
+ *   service, a manual clock). Read-side calls are counted so tests can prove
+ *   batching.
+ * - `typedMutation` / `inputTypeOf`: the operation text of one typed
+ *   mutation (`signContract` takes a `SignContractInput`).
+ * - `codes`: the `extensions.code` of each error of a result, in process or
+ *   over HTTP (test/e2e/support/gql.ts sends operations over HTTP).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +101,17 @@ function counting(readSide: ReadSide, calls: Map<string, number>): ReadSide {
   });
 }
 
-/** The code of each error, in order. */
-export function codes(result: ExecutionResult): unknown[] {
-  return (result.errors ?? []).map((error) => error.extensions['code']);
+/** The input type of a typed mutation: `signContract` → `SignContractInput`. */
+export function inputTypeOf(mutation: string): string {
+  return `${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input`;
+}
+
+/** The operation that runs typed mutation `mutation` with `$input`, selecting `selection` of its result. */
+export function typedMutation(mutation: string, selection = 'position'): string {
+  return `mutation($input: ${inputTypeOf(mutation)}!) { ${mutation}(input: $input) { ${selection} } }`;
+}
+
+/** The `extensions.code` of each error, in order (none: []). */
+export function codes(result: { readonly errors?: readonly { readonly extensions?: Record<string, unknown> }[] | undefined }): unknown[] {
+  return (result.errors ?? []).map((error) => error.extensions?.['code']);
 }
