@@ -39,8 +39,10 @@ import {
   rulesFingerprint,
 } from './read-model-schema.js';
 import { ReadModelQueries } from './read-side-queries.js';
+import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import { RelationshipTable } from './relationship-table.js';
 import { PositionWaiters } from './waiters.js';
+import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -64,6 +66,13 @@ export interface ProjectorOptions {
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
+  /**
+   * Where read tasks (read-task.ts) run: on worker threads with their own
+   * read-only connections, within these limits (the server's choice:
+   * worker-read-task-runner.ts); or, when absent or with `workers: 0`, on
+   * this thread (tests, tools).
+   */
+  readonly readTasks?: Partial<ReadTaskLimits>;
   readonly logger?: ProjectorLogger;
 }
 
@@ -104,6 +113,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
   protected db: ReadModelDb;
+  readonly readTasks: ReadTaskRunner;
   private position: bigint | null;
   private readonly waiters = new PositionWaiters();
   protected readonly logPages: LogPages;
@@ -137,6 +147,11 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.table = opened.table;
     this.position = opened.checkpoint;
     this.logPages = new LogPages(this.store, () => this.verifiedPosition());
+    const readTasks = options.readTasks;
+    this.readTasks =
+      readTasks === undefined || readTasks.workers === 0
+        ? new InlineReadTaskRunner(() => this.db.connection)
+        : new WorkerReadTaskRunner(this.file, readTasks);
   }
 
   /** Number of relationships held (all tenants). */
@@ -168,6 +183,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     await this.rebuilding?.done;
     await this.stop();
     this.closed = true;
+    await this.readTasks.close();
     this.db.close();
   }
 
@@ -214,17 +230,20 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.bulkFailed = false;
     try {
       const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress, signal);
-      // Closing the last connection folds the old WAL into its file; the rename then
-      // replaces that file atomically, so a crash leaves either the old models or the new.
-      this.db.close();
-      try {
-        for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
-        fs.renameSync(`${this.file}.rebuild`, this.file);
-        this.table = table;
-      } finally {
-        // On a failed swap this reopens the old models, which are still whole.
-        this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
-      }
+      // With the read tasks' connections closed, closing this last one folds the old WAL into
+      // its file; the rename then replaces that file atomically, so a crash leaves either the
+      // old models or the new.
+      await this.readTasks.replacingFile(() => {
+        this.db.close();
+        try {
+          for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+          fs.renameSync(`${this.file}.rebuild`, this.file);
+          this.table = table;
+        } finally {
+          // On a failed swap this reopens the old models, which are still whole.
+          this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
+        }
+      });
     } finally {
       if (wasFollowing && !this.closed) this.start();
     }
@@ -344,11 +363,13 @@ export class Projector extends ReadModelQueries implements ReadSide {
     const check = await checkLog(this.store, this.position, this.db.anchor());
     if (check.matches) return;
     this.logger?.error({ ...check.details, file: this.file }, `${check.reason}: rebuilding the read models from the log`);
-    this.db.close();
-    removeReadModelFile(this.file);
-    this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
-    this.table = new RelationshipTable();
-    this.position = null;
+    await this.readTasks.replacingFile(() => {
+      this.db.close();
+      removeReadModelFile(this.file);
+      this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
+      this.table = new RelationshipTable();
+      this.position = null;
+    });
   }
 
   /**
