@@ -41,6 +41,7 @@ import {
 import { ReadModelQueries } from './read-side-queries.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import { RelationshipTable } from './relationship-table.js';
+import { turn } from './turn.js';
 import { PositionWaiters } from './waiters.js';
 import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
 
@@ -275,6 +276,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
         if (after !== undefined) await this.anchorAtCheckpoint(db, after);
       }
       while (target !== null && (after === undefined || after < target)) {
+        // Requests go on during a rebuild: the embedded store reads synchronously.
+        await turn();
         if (signal.aborted) throw stopped();
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
