@@ -253,6 +253,9 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
   /** Ends a thread without ever holding up the caller (nor the process's exit) for long. */
   private async terminate(slot: Slot): Promise<void> {
     slot.gone = true;
+    // A file swap waiting for this thread's connection to close need not wait: it is going.
+    slot.closed?.();
+    slot.closed = null;
     slot.worker.unref();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_GRACE_MS).unref()));

@@ -153,6 +153,18 @@ describe('a rebuild under the read workers', () => {
   });
 });
 
+describe('closing the read workers during a file swap', () => {
+  it('lets the swap go on instead of waiting for the task it was waiting for', async () => {
+    const runner = await runnerOnWorkers({ workers: 1 });
+    const { cell } = gate();
+    const running = runner.run(heldUntilReleased, { gate: cell, maxMs: 60_000 }).catch((error: unknown) => error);
+    const swap = runner.replacingFile(() => 'swapped');
+    await runner.close();
+    expect(await running).toBeInstanceOf(ReadTasksClosedError);
+    expect(await swap).toBe('swapped');
+  });
+});
+
 describe('the number of read workers', () => {
   it('is one on one or two cores, one per core beyond the first above, at most four', () => {
     expect([1, 2, 3, 4, 8, 32].map((cores) => defaultReadWorkers(cores))).toEqual([1, 1, 2, 3, 4, 4]);
