@@ -39,7 +39,6 @@ import {
   rulesFingerprint,
 } from './read-model-schema.js';
 import { ReadModelQueries } from './read-side-queries.js';
-import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import { RelationshipTable } from './relationship-table.js';
 import { turn } from './turn.js';
 import { PositionWaiters } from './waiters.js';
@@ -114,7 +113,6 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
   protected db: ReadModelDb;
-  readonly readTasks: ReadTaskRunner;
   private position: bigint | null;
   private readonly waiters = new PositionWaiters();
   protected readonly logPages: LogPages;
@@ -148,11 +146,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.table = opened.table;
     this.position = opened.checkpoint;
     this.logPages = new LogPages(this.store, () => this.verifiedPosition());
-    const readTasks = options.readTasks;
-    this.readTasks =
-      readTasks === undefined || readTasks.workers === 0
-        ? new InlineReadTaskRunner(() => this.db.connection)
-        : new WorkerReadTaskRunner(this.file, readTasks);
+    // Read tasks run on this thread (ReadModelQueries' runner) unless read workers are asked for.
+    if (options.readTasks !== undefined && options.readTasks.workers !== 0) this.readTasks = new WorkerReadTaskRunner(this.file, options.readTasks);
   }
 
   /** Number of relationships held (all tenants). */
