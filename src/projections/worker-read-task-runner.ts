@@ -133,7 +133,7 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     this.closed = true;
     const stopped = new ReadTasksClosedError();
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(stopped));
-    for (const slot of this.slots) if (slot.job) this.settle(slot.job, (job) => job.reject(stopped));
+    for (const { job } of this.slots) if (job) this.settle(job, () => job.reject(stopped));
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((slot) => this.terminate(slot)));
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -221,9 +221,9 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     this.pump();
   }
 
-  private settle(job: Job, outcome: (job: Job) => void): void {
+  private settle(job: Job, outcome: () => void): void {
     clearTimeout(job.timer);
-    outcome(job);
+    outcome();
   }
 
   private forget(slot: Slot): void {
