@@ -16,6 +16,7 @@ const UNIT_FOLDERS = ['test/domain/', 'test/app/', 'test/projections/', 'test/st
 /** In the unit folders, but they start worker threads or processes running dist/, or need a server. */
 const NOT_UNIT = [
   'test/projections/parallel-catch-up.test.ts',
+  'test/projections/worker-read-tasks.test.ts',
   'test/store/sqlite-crash.test.ts',
   'test/store/sqlite-file.test.ts',
   'test/store/eventstoredb-contract.test.ts',

@@ -88,3 +88,38 @@ export class PositionNotInLogError extends Error {
     this.name = 'PositionNotInLogError';
   }
 }
+
+/**
+ * Too many heavy reads are waiting for a read worker (the queue is full):
+ * refused at once rather than left to wait without bound; retry after
+ * `retryAfterMs` (an estimate from the work queued and recent task times).
+ */
+export class ReadTasksBusyError extends Error {
+  readonly code = 'SERVICE_BUSY';
+  constructor(
+    /** Most heavy reads that may wait (COURTSHIP_READ_QUEUE). */
+    readonly limit: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(`the server is busy with other heavy reads (${limit} waiting); retry in ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'ReadTasksBusyError';
+  }
+}
+
+/** A heavy read did not finish within its time budget (COURTSHIP_READ_TASK_TIMEOUT_MS), waiting included: it was stopped. */
+export class ReadTaskTimeoutError extends Error {
+  readonly code = 'QUERY_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`the query did not finish within ${timeoutMs} ms and was stopped; narrow it (a filter, a shorter period) or retry later`);
+    this.name = 'ReadTaskTimeoutError';
+  }
+}
+
+/** The read workers are closed: the server is shutting down. */
+export class ReadTasksClosedError extends Error {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor() {
+    super('the server is shutting down; retry against another instance or later');
+    this.name = 'ReadTasksClosedError';
+  }
+}

@@ -10,7 +10,7 @@ import { APPEND_EVENTS } from './graphql-client.js';
 import { rawSingleInserts, type RawSingleInserts } from './raw-log.js';
 
 const CONNECTIONS = 50;
-const WARMUP_SECONDS = 1;
+export const WARMUP_SECONDS = 1;
 
 export interface HttpBenchOptions {
   readonly courtship: { readonly url: string; readonly token: string };
@@ -23,14 +23,14 @@ export interface HttpBenchOptions {
   readonly rawDir: string;
 }
 
-interface Target {
+export interface Target {
   readonly url: string;
   readonly headers: Record<string, string>;
   /** A fresh request body per request (autocannon's setupRequest). */
   readonly body: () => string;
 }
 
-interface Run {
+export interface Run {
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
@@ -171,12 +171,13 @@ async function measure(target: Target, seconds: number): Promise<Run> {
   return run(target, seconds);
 }
 
-async function run(target: Target, seconds: number): Promise<Run> {
+/** Autocannon on `target` for `seconds`, with `connections` connections (50 unless said). */
+export async function run(target: Target, seconds: number, connections = CONNECTIONS): Promise<Run> {
   let graphqlErrors = 0;
   let firstError: string | null = null;
   const result = await autocannon({
     url: target.url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {

@@ -12,6 +12,7 @@ import { startBareServer } from './bare-server.js';
 import { runDomainBench } from './domain.js';
 import { runFanoutBench } from './fanout.js';
 import { workloadTime } from './graphql-client.js';
+import { runContendedBench } from './contended.js';
 import { runHttpBench } from './http.js';
 import { runImportExportBench } from './import-export.js';
 import { runLateFactsBench } from './late-facts.js';
@@ -123,6 +124,8 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
           rawDir: path.join(dir, 'raw-appends'),
         })),
       );
+      progress('http: relationship(id) while analytics run');
+      rows.push(...(await runContendedBench({ courtship, relationshipIds: log.relationshipIds, seconds: options.seconds })));
     }
     if (options.only.has('fanout')) {
       progress('fan-out');

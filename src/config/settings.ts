@@ -60,6 +60,16 @@ const environment = z
      * alone); by default one per core beyond the second, at most 3 (docs/ARCHITECTURE.md).
      */
     COURTSHIP_CATCH_UP_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
+    /**
+     * Worker threads for heavy reads (analytics, `asOf` lists), each with its
+     * own read-only connection (0: on the request thread); by default one on
+     * one or two cores, one per core beyond the first above, at most 4.
+     */
+    COURTSHIP_READ_WORKERS: z.coerce.number().int().min(0).max(32).optional(),
+    /** Heavy reads that may wait for a read worker; past it they are refused with SERVICE_BUSY. */
+    COURTSHIP_READ_QUEUE: positiveInt(32),
+    /** Time budget of a heavy read, waiting included; past it the read is stopped with QUERY_TIMEOUT. */
+    COURTSHIP_READ_TASK_TIMEOUT_MS: positiveInt(30_000),
   })
   .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
     message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
@@ -97,6 +107,8 @@ export interface Settings {
   readonly rulesFile: string | undefined;
   /** Worker threads for a long catch-up; undefined: the projector's default for this machine. */
   readonly catchUpWorkers: number | undefined;
+  /** Heavy reads on worker threads (src/projections/worker-read-task-runner.ts); workers undefined: the default for this machine. */
+  readonly readTasks: { readonly workers: number | undefined; readonly maxQueued: number; readonly timeoutMs: number };
 }
 
 export class SettingsError extends Error {
@@ -145,5 +157,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
       .filter((origin) => origin.length > 0),
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
     catchUpWorkers: e.COURTSHIP_CATCH_UP_WORKERS,
+    readTasks: { workers: e.COURTSHIP_READ_WORKERS, maxQueued: e.COURTSHIP_READ_QUEUE, timeoutMs: e.COURTSHIP_READ_TASK_TIMEOUT_MS },
   };
 }

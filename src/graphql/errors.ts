@@ -1,6 +1,14 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { encodePosition } from '../app/cursors.js';
-import { InvalidAppendError, ReadSideNotReadyError, StoreUnavailableError, WrongExpectedRevisionError } from '../app/errors.js';
+import {
+  InvalidAppendError,
+  ReadSideNotReadyError,
+  ReadTasksBusyError,
+  ReadTasksClosedError,
+  ReadTaskTimeoutError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../app/errors.js';
 import { FeedOverflowError } from '../subscriptions/feed.js';
 
 /**
@@ -25,6 +33,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The server is shutting down; retry against another instance or later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** Too many heavy reads (analytics, `asOf` lists) are waiting (`extensions.limit`); retry after `extensions.retryAfterMs`. */
+  SERVICE_BUSY: 'SERVICE_BUSY',
+  /** A heavy read ran past its time budget (`extensions.timeoutMs`) and was stopped. */
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -106,6 +118,15 @@ function translateKnown(error: unknown): GraphQLError | undefined {
   }
   if (error instanceof ReadSideNotReadyError) {
     return new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'NOT_READY' } });
+  }
+  if (error instanceof ReadTasksBusyError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_BUSY, limit: error.limit, retryAfterMs: error.retryAfterMs } });
+  }
+  if (error instanceof ReadTaskTimeoutError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.QUERY_TIMEOUT, timeoutMs: error.timeoutMs } });
+  }
+  if (error instanceof ReadTasksClosedError) {
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'SHUTTING_DOWN' } });
   }
   if (error instanceof FeedOverflowError) {
     return new GraphQLError(error.message, {

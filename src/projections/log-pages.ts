@@ -14,11 +14,12 @@ import { encodeRevisionCursor } from '../app/cursors.js';
 import type { EventLogFilter, EventLogQuery, EventPage, LoggedEvent, RelationshipEventsRequest } from '../app/read-side.js';
 import { encodePosition, MAX_POSITION, type EventStore, type ReadAllFilter, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded, streamIdFor, tenantStreamPrefix, type DecodedEvent } from '../app/relationship-stream.js';
+import { turn } from './turn.js';
 
 export interface ScanLimits {
   /** Most events one page of the feed reads from the store before it answers. */
   readonly budget: number;
-  /** Events read from the store at a time. */
+  /** Events read from the store at a time; other requests get a turn between chunks. */
   readonly chunk: number;
 }
 
@@ -76,6 +77,8 @@ export class LogPages {
     let { after, before } = window;
     let scanned = 0;
     for (;;) {
+      // The embedded store reads synchronously: without a turn, a whole scan would hold the request thread.
+      if (scanned > 0) await turn();
       const chunk = await this.store.readAll({
         filter: storeFilter,
         maxCount: this.scan.chunk,

@@ -40,7 +40,9 @@ import {
 } from './read-model-schema.js';
 import { ReadModelQueries } from './read-side-queries.js';
 import { RelationshipTable } from './relationship-table.js';
+import { turn } from './turn.js';
 import { PositionWaiters } from './waiters.js';
+import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -64,6 +66,13 @@ export interface ProjectorOptions {
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
+  /**
+   * Where read tasks (read-task.ts) run: on worker threads with their own
+   * read-only connections, within these limits (the server's choice:
+   * worker-read-task-runner.ts); or, when absent or with `workers: 0`, on
+   * this thread (tests, tools).
+   */
+  readonly readTasks?: Partial<ReadTaskLimits>;
   readonly logger?: ProjectorLogger;
 }
 
@@ -137,6 +146,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.table = opened.table;
     this.position = opened.checkpoint;
     this.logPages = new LogPages(this.store, () => this.verifiedPosition());
+    // Read tasks run on this thread (ReadModelQueries' runner) unless read workers are asked for.
+    if (options.readTasks !== undefined && options.readTasks.workers !== 0) this.readTasks = new WorkerReadTaskRunner(this.file, options.readTasks);
   }
 
   /** Number of relationships held (all tenants). */
@@ -168,6 +179,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     await this.rebuilding?.done;
     await this.stop();
     this.closed = true;
+    await this.readTasks.close();
     this.db.close();
   }
 
@@ -214,17 +226,20 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.bulkFailed = false;
     try {
       const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress, signal);
-      // Closing the last connection folds the old WAL into its file; the rename then
-      // replaces that file atomically, so a crash leaves either the old models or the new.
-      this.db.close();
-      try {
-        for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
-        fs.renameSync(`${this.file}.rebuild`, this.file);
-        this.table = table;
-      } finally {
-        // On a failed swap this reopens the old models, which are still whole.
-        this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
-      }
+      // With the read tasks' connections closed, closing this last one folds the old WAL into
+      // its file; the rename then replaces that file atomically, so a crash leaves either the
+      // old models or the new.
+      await this.readTasks.replacingFile(() => {
+        this.db.close();
+        try {
+          for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+          fs.renameSync(`${this.file}.rebuild`, this.file);
+          this.table = table;
+        } finally {
+          // On a failed swap this reopens the old models, which are still whole.
+          this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
+        }
+      });
     } finally {
       if (wasFollowing && !this.closed) this.start();
     }
@@ -256,6 +271,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
         if (after !== undefined) await this.anchorAtCheckpoint(db, after);
       }
       while (target !== null && (after === undefined || after < target)) {
+        // Requests go on during a rebuild: the embedded store reads synchronously.
+        await turn();
         if (signal.aborted) throw stopped();
         const page = (await this.store.readAll({ after, maxCount: this.maxBatch })).filter((e) => e.position <= target);
         if (page.length === 0) break;
@@ -344,11 +361,13 @@ export class Projector extends ReadModelQueries implements ReadSide {
     const check = await checkLog(this.store, this.position, this.db.anchor());
     if (check.matches) return;
     this.logger?.error({ ...check.details, file: this.file }, `${check.reason}: rebuilding the read models from the log`);
-    this.db.close();
-    removeReadModelFile(this.file);
-    this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
-    this.table = new RelationshipTable();
-    this.position = null;
+    await this.readTasks.replacingFile(() => {
+      this.db.close();
+      removeReadModelFile(this.file);
+      this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
+      this.table = new RelationshipTable();
+      this.position = null;
+    });
   }
 
   /**

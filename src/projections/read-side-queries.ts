@@ -25,6 +25,7 @@ import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import type { LogPages } from './log-pages.js';
 import type { ReadModelDb } from './read-model-db.js';
+import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
@@ -37,6 +38,12 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
   /** The read-model file in use (a rebuild swaps it). */
   protected abstract db: ReadModelDb;
   protected abstract readonly logPages: LogPages;
+  /**
+   * Runs the heavy queries (read-task.ts) over the file in use: on this
+   * thread, on the connection in use, unless the projector is given read
+   * workers (the server: worker-read-task-runner.ts).
+   */
+  readTasks: ReadTaskRunner = new InlineReadTaskRunner(() => this.db.connection);
 
   constructor(
     protected readonly store: EventStore,

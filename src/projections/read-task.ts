@@ -22,9 +22,23 @@ export function readTask<A, R>(module: string, name: string, run: (db: Database.
   return { module, name, run };
 }
 
-/** Runs read tasks: on this thread, or on worker threads (see the runner in use). */
+/**
+ * Runs read tasks: on this thread, or on worker threads (see the runner in
+ * use). A task runs after everything committed before `run` was called: a
+ * caller that waited for position P reads at least P.
+ */
 export interface ReadTaskRunner {
+  /**
+   * Errors thrown by the task come back as the same errors (app/errors.ts);
+   * a runner may also refuse (ReadTasksBusyError) or stop the task (ReadTaskTimeoutError).
+   */
   run<A, R>(task: ReadTask<A, R>, args: A): Promise<R>;
+  /**
+   * Runs `swap`, which replaces the read-model file (a rebuild, a start over),
+   * while no task reads it and no connection of the runner's is open on it;
+   * tasks run after it read the new file.
+   */
+  replacingFile<T>(swap: () => T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -34,6 +48,11 @@ export class InlineReadTaskRunner implements ReadTaskRunner {
 
   async run<A, R>(task: ReadTask<A, R>, args: A): Promise<R> {
     return task.run(this.connection(), args);
+  }
+
+  /** Tasks run on this thread: none is under way during `swap`, and the next one takes the connection then in use. */
+  async replacingFile<T>(swap: () => T): Promise<T> {
+    return swap();
   }
 
   async close(): Promise<void> {}

@@ -65,6 +65,12 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     rules,
     logger: logger.child({ part: 'projector' }),
     ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
+    // Heavy reads on worker threads, so that no request waits behind one.
+    readTasks: {
+      maxQueued: settings.readTasks.maxQueued,
+      timeoutMs: settings.readTasks.timeoutMs,
+      ...(settings.readTasks.workers === undefined ? {} : { workers: settings.readTasks.workers }),
+    },
   });
   // The write side's appends: a failure (disk full, I/O) is logged for the operator, once per burst.
   const writes = logWriteFailures(store, logger.child({ part: 'store' }));

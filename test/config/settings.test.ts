@@ -48,6 +48,18 @@ describe('settings from the environment', () => {
     expect(() => loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '-1' })).toThrow(/COURTSHIP_CATCH_UP_WORKERS/);
   });
 
+  it('leave the read workers to the machine unless set, with a bounded queue and a time budget', () => {
+    expect(loadSettings({}).readTasks).toEqual({ workers: undefined, maxQueued: 32, timeoutMs: 30_000 });
+    expect(loadSettings({ COURTSHIP_READ_WORKERS: '0', COURTSHIP_READ_QUEUE: '4', COURTSHIP_READ_TASK_TIMEOUT_MS: '500' }).readTasks).toEqual({
+      workers: 0,
+      maxQueued: 4,
+      timeoutMs: 500,
+    });
+    expect(() => loadSettings({ COURTSHIP_READ_WORKERS: '-1' })).toThrow(/COURTSHIP_READ_WORKERS/);
+    expect(() => loadSettings({ COURTSHIP_READ_QUEUE: '0' })).toThrow(/COURTSHIP_READ_QUEUE/);
+    expect(() => loadSettings({ COURTSHIP_READ_TASK_TIMEOUT_MS: 'soon' })).toThrow(/COURTSHIP_READ_TASK_TIMEOUT_MS/);
+  });
+
   it('require a connection string for EventStoreDB', () => {
     expect(() => loadSettings({ COURTSHIP_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
     expect(loadSettings({ COURTSHIP_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).store).toBe(

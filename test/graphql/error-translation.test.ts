@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { formatError, isUnexpected } from '../../src/graphql/errors.js';
 import { decodePosition, InvalidAppendError, StoreUnavailableError } from '../../src/store/port.js';
-import { ReadSideNotReadyError } from '../../src/app/errors.js';
+import { ReadSideNotReadyError, ReadTasksBusyError, ReadTasksClosedError, ReadTaskTimeoutError } from '../../src/app/errors.js';
 import { FeedOverflowError } from '../../src/subscriptions/feed.js';
 
 /** As graphql-js and graphql-ws hand errors to the formatter: wrapped in a located GraphQLError. */
@@ -43,6 +43,28 @@ describe('errors from below reach clients coded, not as internal errors', () => 
     const out = formatError(formatted, error, { development: false });
     expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'NOT_READY' });
     expect(out.message).toMatch(/not ready yet .* retry shortly/);
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a heavy read refused because too many wait is SERVICE_BUSY, with the limit and when to retry', () => {
+    const { formatted, error } = wrapped(new ReadTasksBusyError(32, 1500));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toEqual({ code: 'SERVICE_BUSY', limit: 32, retryAfterMs: 1500 });
+    expect(out.message).toMatch(/busy .* retry in 2 s/);
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a heavy read stopped past its time budget is QUERY_TIMEOUT, with the budget', () => {
+    const { formatted, error } = wrapped(new ReadTaskTimeoutError(30_000));
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toEqual({ code: 'QUERY_TIMEOUT', timeoutMs: 30_000 });
+    expect(isUnexpected(error)).toBe(false);
+  });
+
+  it('a heavy read cut by a shutdown is SERVICE_UNAVAILABLE, to retry elsewhere', () => {
+    const { formatted, error } = wrapped(new ReadTasksClosedError());
+    const out = formatError(formatted, error, { development: false });
+    expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'SHUTTING_DOWN' });
     expect(isUnexpected(error)).toBe(false);
   });
 });

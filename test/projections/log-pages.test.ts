@@ -54,6 +54,18 @@ describe('pages of the log', () => {
     expect(seen).toEqual(['prospect:InterestSignaled']);
   });
 
+  it('lets other work run between the chunks of a long scan', async () => {
+    // Given a scan that reads the log in chunks of 4 and finds nothing (a rare filter)
+    const pages = new LogPages(ws.store, async () => checkpoint, { budget: 100, chunk: 4 });
+    const order: string[] = [];
+    // When other work (a request's I/O) is waiting as the scan starts
+    setImmediate(() => order.push('other work'));
+    await pages.events('acme', { first: 10, filter: { actors: ['SYSTEM'] } });
+    order.push('scan answered');
+    // Then it ran while the scan was under way, not after it
+    expect(order).toEqual(['other work', 'scan answered']);
+  });
+
   it('pages backwards from the checkpoint with last/before, each page in log order', async () => {
     // Given the 26 visible events read forwards
     const pages = new LogPages(ws.store, async () => checkpoint);

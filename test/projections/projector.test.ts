@@ -200,6 +200,28 @@ describe('the projector', () => {
     expect(seen[0]!.position).toBe(head);
   });
 
+  it('lets requests run between the pages of a rebuild', async () => {
+    // Given a log of several pages of the projector's batch size
+    for (let i = 0; i < 4; i++) await record(ws.store, 'acme', `r${i}`, marriedBy(T0));
+    const projector = ws.projector('paged', { maxBatch: 3, parallel: false });
+    projector.start();
+    await projector.catchUp();
+    // When it rebuilds while other work (a request's I/O) keeps arriving
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turnsAtPage: number[] = [];
+    await projector.rebuild(() => turnsAtPage.push(turns));
+    ticking = false;
+    // Then that work ran between every two pages
+    expect(turnsAtPage.length).toBeGreaterThan(3);
+    for (let i = 1; i < turnsAtPage.length; i++) expect(turnsAtPage[i]).toBeGreaterThan(turnsAtPage[i - 1]!);
+  });
+
   it('reports its lag behind the log', async () => {
     const projector = ws.projector();
     const head = await record(ws.store, 'acme', 'r1', [opened(T0)]);

@@ -1,0 +1,6 @@
+import type { ReadTask } from '../../../src/projections/read-task.js';
+
+export const heldUntilReleased: ReadTask<{ gate: Int32Array; maxMs: number }, 'released' | 'timed-out'>;
+export const checkpointSeen: ReadTask<Record<string, never>, bigint | null>;
+export const refusingInput: ReadTask<{ field: string }, never>;
+export const failing: ReadTask<Record<string, never>, never>;
