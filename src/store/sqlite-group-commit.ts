@@ -104,8 +104,8 @@ export class GroupCommit<T> {
       const group = this.takeGroup();
       let outcomes: Outcome<T>[];
       this.rolledBackBy = undefined;
-      this.durability?.relax();
       try {
+        this.durability?.relax();
         outcomes = this.inGroup(group);
       } catch (error) {
         // BEGIN or COMMIT failed: the transaction was rolled back, nothing of the group is written.
@@ -114,7 +114,7 @@ export class GroupCommit<T> {
         continue;
       } finally {
         this.rolledBackBy = undefined;
-        this.durability?.restore();
+        if (!this.db.inTransaction) this.durability?.restore();
       }
       if (this.durability) this.settleWhenDurable(group, outcomes, this.durability.sync());
       else this.settle(group, outcomes);
