@@ -7,11 +7,13 @@
  * runs it directly on graphql-js, on the same schema, context, depth and cost
  * limits and error formatter, and answers exactly what Apollo would.
  *
- * Only the plain case takes this path: a POST query (no mutation, no
+ * Only the plain case takes this path: a POST query or mutation (no
  * subscription, no persisted-query extension) whose document and `Accept`
  * header Apollo has already answered, within the limits, whose variables
  * are valid. Anything else returns null and goes through Apollo, which then
- * produces the answer and any error itself.
+ * produces the answer and any error itself. A mutation handed back to Apollo
+ * has not run: null is only returned before `execute` or when it refused the
+ * variables (nothing ran).
  */
 import { execute, getOperationAST, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
@@ -84,7 +86,8 @@ export class KnownQueries {
     const contentType = this.contentTypes.get(accept ?? '');
     if (known === undefined || contentType === undefined) return null;
     const operation = getOperationAST(known.document, operationName);
-    if (!operation || operation.operation !== 'query') return null;
+    // Apollo's pipeline cost as much as a write's own work under load (the appendEvents bench).
+    if (!operation || operation.operation === 'subscription') return null;
     const variableValues = (variables ?? undefined) as Record<string, unknown> | undefined;
     const limits = checkQueryLimits(known.schema, known.document, operationName, variableValues, this.options);
     // Expensive operations go through Apollo, which charges them to the token's budget (apollo.ts).

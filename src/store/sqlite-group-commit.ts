@@ -17,6 +17,12 @@
  *
  * A lone writer that awaits each append gets a group of one, committed at the
  * end of the turn it was called in: it waits for no timer.
+ *
+ * With a `Durability` (the store at synchronous = FULL), the COMMIT itself
+ * does not fsync: the group is acknowledged once `sync` has made the WAL
+ * durable off the event loop (wal-sync.ts), so requests keep being served
+ * during the fsync and the next group forms meanwhile. A failed sync fails
+ * every append of its group (none is acknowledged).
  */
 import type Database from 'better-sqlite3';
 
@@ -39,16 +45,29 @@ interface Pending<T> {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** How a group's commit is made durable when not by SQLite's own fsync at COMMIT. */
+export interface Durability {
+  /** Runs before the group's transaction: its COMMIT skips the fsync (PRAGMA synchronous = NORMAL). */
+  readonly relax: () => void;
+  /** Runs after it, committed or not (back to the connection's level). */
+  readonly restore: () => void;
+  /** Resolves once everything committed so far is durable; the group is acknowledged then. */
+  readonly sync: () => Promise<void>;
+}
+
 export class GroupCommit<T> {
   private pending: Pending<T>[] = [];
   private scheduled = false;
   /** The error that made SQLite roll the current group's transaction back, if one did. */
   private rolledBackBy: unknown = undefined;
   private readonly inGroup: (items: readonly Pending<T>[]) => Outcome<T>[];
+  /** Groups committed and waiting for their sync. */
+  private readonly syncing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Database.Database,
     private readonly afterCommit: (group: CommittedGroup) => void,
+    private readonly durability?: Durability,
   ) {
     // A better-sqlite3 transaction called inside another one is a savepoint.
     const inSavepoint = db.transaction((write: () => T) => write());
@@ -86,6 +105,7 @@ export class GroupCommit<T> {
       let outcomes: Outcome<T>[];
       this.rolledBackBy = undefined;
       try {
+        this.durability?.relax();
         outcomes = this.inGroup(group);
       } catch (error) {
         // BEGIN or COMMIT failed: the transaction was rolled back, nothing of the group is written.
@@ -94,21 +114,45 @@ export class GroupCommit<T> {
         continue;
       } finally {
         this.rolledBackBy = undefined;
+        if (!this.db.inTransaction) this.durability?.restore();
       }
-      let events = 0;
-      let appends = 0;
-      outcomes.forEach((outcome, i) => {
-        if (outcome.ok) {
-          appends++;
-          events += group[i]!.events;
-        }
-      });
-      try {
-        if (appends > 0) this.afterCommit({ appends, events });
-      } finally {
-        // Committed: whatever a listener does, every append of the group is told.
-        outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+      if (this.durability) this.settleWhenDurable(group, outcomes, this.durability.sync());
+      else this.settle(group, outcomes);
+    }
+  }
+
+  /** Resolves once every group committed so far is acknowledged (or failed). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.syncing]);
+  }
+
+  private settleWhenDurable(group: readonly Pending<T>[], outcomes: readonly Outcome<T>[], synced: Promise<void>): void {
+    const done = synced.then(
+      () => this.settle(group, outcomes),
+      (error: unknown) => {
+        // Committed but not known to be durable: none of them is acknowledged.
+        for (const item of group) item.reject(error);
+      },
+    );
+    this.syncing.add(done);
+    // A listener that throws surfaces as it does without a Durability (out of `flush`).
+    void done.finally(() => this.syncing.delete(done));
+  }
+
+  private settle(group: readonly Pending<T>[], outcomes: readonly Outcome<T>[]): void {
+    let events = 0;
+    let appends = 0;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) {
+        appends++;
+        events += group[i]!.events;
       }
+    });
+    try {
+      if (appends > 0) this.afterCommit({ appends, events });
+    } finally {
+      // Committed: whatever a listener does, every append of the group is told.
+      outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
     }
   }
 

@@ -4,7 +4,12 @@
  *
  * Durability: WAL journal. With `synchronous = FULL` (the default) every
  * acknowledged append has been fsynced and survives a power cut as well as a
- * killed process. `NORMAL` skips the fsync at each commit (WAL is synced at
+ * killed process. The API's appends (group commits) are made durable by an
+ * fsync of the WAL off the event loop (wal-sync.ts); until it returns they are
+ * neither acknowledged nor visible in this process's global log (`readAll`,
+ * subscriptions, `headPosition`), so the API never hands out an event a power
+ * cut could still take back. (A read-only process, the CLI, may see a commit
+ * that long before its fsync returns.) `NORMAL` skips the fsync at each commit (WAL is synced at
  * checkpoints): still safe against a killed process, but the last commits can
  * be lost on a power cut or OS crash, in exchange for faster single appends;
  * `close()` syncs, so a bulk writer (the importer) can use NORMAL and be
@@ -40,6 +45,9 @@ import { Notifier, catchUpSubscription, registeredSubscription } from './catch-u
 import { acquireWriterLock, type WriterLock } from './sqlite-lock.js';
 import { batchWriter, type WriteBatch } from './sqlite-append.js';
 import { GroupCommit, type CommittedGroup } from './sqlite-group-commit.js';
+import { WalSync } from './wal-sync.js';
+import { WalCheckpoints } from './wal-checkpoints.js';
+import { DurableLog, type Wal } from './sqlite-durable-log.js';
 import { assertReadable, migrate, SCHEMA_VERSION } from './sqlite-schema.js';
 import { assertAfterPosition, readAllBounds, readAllFilter, readLimits, serializeBatch } from './validate.js';
 import type { FoldableEvent, StoreCapabilities, StreamPartition } from './capabilities.js';
@@ -57,10 +65,15 @@ export interface SqliteStoreOptions {
   readonly readonly?: boolean;
   /** Told of each group commit (see sqlite-group-commit.ts), after it is durable. */
   readonly onGroupCommit?: (group: CommittedGroup) => void;
+  /**
+   * How a group commit's WAL is made durable at FULL (default: an fsync of
+   * the `-wal` file in the thread pool); tests hold or fail it.
+   */
+  readonly syncWal?: () => Promise<void>;
 }
 
 export const SQLITE_FILE_NAME = 'courtship.db';
-/** WAL size (in 4 KiB pages, 64 MiB) at which the writer folds it into the file. */
+/** WAL size (in 4 KiB pages, 64 MiB) at which the writer folds it into the file itself (the API's appends leave it to a worker: wal-checkpoints.ts). */
 const WAL_CHECKPOINT_PAGES = 16_384;
 /** How often a read-only process looks for another process's appends, only while a subscriber waits. */
 const READONLY_POLL_MS = 100;
@@ -96,7 +109,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteEventStore {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lock = acquireWriterLock(file);
   try {
-    return new SqliteEventStore(file, openWriter(file, options.synchronous ?? 'FULL'), lock, options.onGroupCommit);
+    const synchronous = options.synchronous ?? 'FULL';
+    return new SqliteEventStore(file, openWriter(file, synchronous), lock, options.onGroupCommit, synchronous === 'FULL' ? durableWal(file, options.syncWal) : undefined);
   } catch (error) {
     lock.release();
     throw error;
@@ -120,6 +134,13 @@ function openWriter(file: string, synchronous: SynchronousLevel): Database.Datab
   }
   db.defaultSafeIntegers(true);
   return db;
+}
+
+/** The WAL's fsync for group commits at FULL; what an earlier process left unsynced is synced now. */
+function durableWal(file: string, syncWal: (() => Promise<void>) | undefined): Wal {
+  const wal = new WalSync(`${file}-wal`);
+  wal.syncNow();
+  return { sync: syncWal ?? (() => wal.sync()), close: () => wal.close() };
 }
 
 function openReader(file: string): Database.Database {
@@ -161,13 +182,18 @@ export class SqliteEventStore implements EventStore {
     /** One append in a transaction (a savepoint) of its own. */
     readonly writeAlone: WriteBatch;
     readonly group: GroupCommit<AppendResult>;
+    /** Checkpoints after the group commits, on a worker thread (wal-checkpoints.ts). */
+    readonly checkpoints: WalCheckpoints;
   } | undefined;
+  /** What the global log shows while group commits wait for their WAL sync (sqlite-durable-log.ts). */
+  private readonly durable: DurableLog;
 
   constructor(
     readonly file: string,
     private readonly db: Database.Database,
     private readonly lock: WriterLock | undefined,
     onGroupCommit?: (group: CommittedGroup) => void,
+    wal?: Wal,
   ) {
     this.description = `${file}${lock ? '' : ' (read-only)'}`;
     this.partitions = new PartitionReads(db);
@@ -198,13 +224,14 @@ export class SqliteEventStore implements EventStore {
       backwards: db
         .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
         .raw(),
-      all: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+      all: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`).raw(),
       streams: db
         .prepare('SELECT stream_id FROM streams WHERE stream_id >= ? AND stream_id < ? AND stream_id > ? ORDER BY stream_id LIMIT ?')
         .pluck(),
       head: db.prepare('SELECT max(position) FROM events').pluck(),
       ping: db.prepare('SELECT 1').pluck(),
     };
+    this.durable = new DurableLog(file, () => (this.statements.head.get() as bigint | null) ?? null, wal);
     this.writer = lock ? this.openWriteSide(onGroupCommit) : undefined;
   }
 
@@ -218,11 +245,17 @@ export class SqliteEventStore implements EventStore {
         'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
       ),
     });
-    const group = new GroupCommit<AppendResult>(this.db, (committed) => {
-      this.changes.notify();
-      onGroupCommit?.(committed);
-    });
-    return { write, writeAlone: this.db.transaction(write).immediate, group };
+    const checkpoints = new WalCheckpoints(this.file);
+    const group = new GroupCommit<AppendResult>(
+      this.db,
+      (committed) => {
+        this.changes.notify();
+        checkpoints.afterCommit();
+        onGroupCommit?.(committed);
+      },
+      this.durable.durability(this.db),
+    );
+    return { write, writeAlone: this.db.transaction(write).immediate, group, checkpoints };
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
@@ -230,6 +263,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const writer = this.writer;
     if (!writer) throw new StoreError(`${this.file} is open read-only`, 'READ_ONLY');
+    this.durable.assertWritable();
     if (this.db.inTransaction) {
       // A bulk writer (sqlite-bulk.ts) holds a transaction open and commits it itself: a savepoint of it.
       const result = this.inPortTerms(streamId, () => writer.writeAlone(streamId, batch, expectedRevision));
@@ -285,8 +319,10 @@ export class SqliteEventStore implements EventStore {
     if (direction === 'forwards' && before === undefined) return this.readAfter(after, options.maxCount, filter);
     const limit = readLimits(undefined, { maxCount: options.maxCount }).maxCount;
     this.assertOpen();
-    const statement = this.filteredRead(filter ?? {}, direction, true);
-    const rows = statement.all(after ?? -1n, before === undefined ? MAX_POSITION : before - 1n, ...filterParameters(filter ?? {}), limit);
+    const statement = this.filteredRead(filter ?? {}, direction);
+    const visible = this.durable.visibleHead();
+    const upTo = before === undefined || before - 1n > visible ? visible : before - 1n;
+    const rows = statement.all(after ?? -1n, upTo, ...filterParameters(filter ?? {}), limit);
     return toRecorded(rows as EventRow[]);
   }
 
@@ -294,21 +330,22 @@ export class SqliteEventStore implements EventStore {
     assertAfterPosition(after, 'readAll');
     const limit = readLimits(undefined, { maxCount }).maxCount;
     this.assertOpen();
-    if (filter === undefined) return toRecorded(this.statements.all.all(after ?? -1n, limit) as EventRow[]);
-    return toRecorded(this.filteredRead(filter).all(after ?? -1n, ...filterParameters(filter), limit) as EventRow[]);
+    const upTo = this.durable.visibleHead();
+    if (filter === undefined) return toRecorded(this.statements.all.all(after ?? -1n, upTo, limit) as EventRow[]);
+    return toRecorded(this.filteredRead(filter).all(after ?? -1n, upTo, ...filterParameters(filter), limit) as EventRow[]);
   }
 
   /**
-   * One statement per filter shape (and direction, and upper bound). The
+   * One statement per filter shape (and direction), bounded on both sides. The
    * filters are checked row by row along the log's order (`+stream_id` keeps
    * the planner from walking the stream index and sorting a whole tenant's
    * events for each page); backwards, the walk runs down the position index.
    */
-  private filteredRead(filter: ReadAllFilter, direction: 'forwards' | 'backwards' = 'forwards', bounded = false): Database.Statement {
-    const key = `${filter.streamPrefix !== undefined}:${filter.eventTypes !== undefined}:${direction}:${bounded}`;
+  private filteredRead(filter: ReadAllFilter, direction: 'forwards' | 'backwards' = 'forwards'): Database.Statement {
+    const key = `${filter.streamPrefix !== undefined}:${filter.eventTypes !== undefined}:${direction}`;
     let statement = this.filteredReads.get(key);
     if (!statement) {
-      let where = bounded ? 'position > ? AND position <= ?' : 'position > ?';
+      let where = 'position > ? AND position <= ?';
       if (filter.streamPrefix !== undefined) where += ' AND +stream_id >= ? AND +stream_id < ?';
       if (filter.eventTypes !== undefined) where += ' AND type IN (SELECT value FROM json_each(?))';
       const order = direction === 'forwards' ? 'position' : 'position DESC';
@@ -362,7 +399,7 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
-    return (this.statements.head.get() as bigint | null) ?? null;
+    return this.durable.visible((this.statements.head.get() as bigint | null) ?? null);
   }
 
   async ping(): Promise<void> {
@@ -387,6 +424,10 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.writer?.group.flush();
     this.closed = true;
+    // The groups just committed are acknowledged once their WAL sync returns.
+    await this.writer?.group.settled();
+    await this.durable.close();
+    await this.writer?.checkpoints.close();
     // Under NORMAL the last commits may sit unsynced in the WAL; a checkpoint
     // syncs the WAL first, so every acknowledged append is durable once closed
     // (even when a read-only process keeps the file open and closing alone
