@@ -6,7 +6,7 @@
  * `maxPayload` (before authentication a frame is buffered whole).
  */
 import { GraphQLError } from 'graphql';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { ErrorCode } from '../graphql/errors.js';
 
 export interface WebSocketLimits {
@@ -74,16 +74,3 @@ function tooMany(scope: 'socket' | 'token', limit: number): GraphQLError {
   );
 }
 
-/**
- * ws answers a frame over `maxPayload` with close code 1009 but then keeps
- * reading (and discarding) the rest of it until the peer's close frame: a
- * 95 MiB frame is still read whole, only not kept. Once the close frame is
- * on its way, drop the connection instead.
- */
-export function dropOversizedFrames(wss: WebSocketServer): void {
-  wss.on('connection', (socket) => {
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') setImmediate(() => socket.terminate());
-    });
-  });
-}
