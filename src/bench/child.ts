@@ -8,6 +8,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 export interface Child<T> {
   readonly ready: T;
   readonly pid: number;
+  /** The child's `process.memoryUsage()`, asked over IPC; null once it is gone or when it does not answer in a second. */
+  memory(): Promise<NodeJS.MemoryUsage | null>;
   close(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export function forkChild<T>(modulePath: string, env: NodeJS.ProcessEnv, execArg
     child.once('exit', exited);
     child.once('message', (ready: T) => {
       child.off('exit', exited);
-      resolve({ ready, pid: child.pid!, close: () => closeChild(child) });
+      resolve({ ready, pid: child.pid!, memory: () => memoryOf(child), close: () => closeChild(child) });
     });
   });
 }
@@ -32,10 +34,29 @@ function closeChild(child: ChildProcess): Promise<void> {
   });
 }
 
+function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage | null> {
+  if (!child.connected) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const answered = (message: unknown): void => {
+      if (typeof message !== 'object' || message === null || !('memory' in message)) return;
+      clearTimeout(timer);
+      child.off('message', answered);
+      resolve((message as { memory: NodeJS.MemoryUsage }).memory);
+    };
+    const timer = setTimeout(() => {
+      child.off('message', answered);
+      resolve(null);
+    }, 1_000);
+    child.on('message', answered);
+    child.send('memory');
+  });
+}
+
 /** Child side: report ready, then run `close` and exit when the parent says so. */
 export function reportReady<T>(ready: T, close: () => Promise<void>): void {
   process.on('message', (message) => {
     if (message === 'close') void close().then(() => process.exit(0));
+    else if (message === 'memory') process.send!({ memory: process.memoryUsage() });
   });
   process.send!(ready);
 }
