@@ -4,12 +4,13 @@
  * ready with one IPC message and shuts down on the message 'close'.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { watchMemory, type ChildMemory } from './child-memory.js';
 
 export interface Child<T> {
   readonly ready: T;
   readonly pid: number;
-  /** The child's `process.memoryUsage()`, asked over IPC; null once it is gone or when it does not answer in a second. */
-  memory(): Promise<NodeJS.MemoryUsage | null>;
+  /** The child's memory (child-memory.ts), asked over IPC; null once it is gone or when it does not answer in a second. */
+  memory(): Promise<ChildMemory | null>;
   close(): Promise<void>;
 }
 
@@ -34,14 +35,14 @@ function closeChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage | null> {
+function memoryOf(child: ChildProcess): Promise<ChildMemory | null> {
   if (!child.connected) return Promise.resolve(null);
   return new Promise((resolve) => {
     const answered = (message: unknown): void => {
       if (typeof message !== 'object' || message === null || !('memory' in message)) return;
       clearTimeout(timer);
       child.off('message', answered);
-      resolve((message as { memory: NodeJS.MemoryUsage }).memory);
+      resolve((message as { memory: ChildMemory }).memory);
     };
     const timer = setTimeout(() => {
       child.off('message', answered);
@@ -54,9 +55,10 @@ function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage | null> {
 
 /** Child side: report ready, then run `close` and exit when the parent says so. */
 export function reportReady<T>(ready: T, close: () => Promise<void>): void {
+  const memory = watchMemory();
   process.on('message', (message) => {
     if (message === 'close') void close().then(() => process.exit(0));
-    else if (message === 'memory') process.send!({ memory: process.memoryUsage() });
+    else if (message === 'memory') process.send!({ memory: memory() });
   });
   process.send!(ready);
 }

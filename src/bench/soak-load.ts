@@ -13,9 +13,15 @@ const SUBSCRIBERS = 100;
 
 export interface MinuteTally {
   readonly latencies: number[];
+  /** The same latencies by operation: which one slows down as the run goes on. */
+  readonly byOperation: Map<Operation, number[]>;
   readonly errors: Map<string, number>;
   deliveries: number;
+  /** Relationships the writers opened. */
+  opened: number;
 }
+
+export type Operation = 'relationship' | 'asOf' | 'list' | 'append';
 
 /** Minute by minute from `started` (nowMs()); answers of every phase. */
 export class Recorder {
@@ -28,7 +34,7 @@ export class Recorder {
 
   current(): MinuteTally {
     const index = Math.min(Math.floor((nowMs() - this.started) / 60_000), this.lastMinute - 1);
-    return (this.minutes[index] ??= { latencies: [], errors: new Map(), deliveries: 0 });
+    return (this.minutes[index] ??= { latencies: [], byOperation: new Map(), errors: new Map(), deliveries: 0, opened: 0 });
   }
 
   fail(kind: string): void {
@@ -50,9 +56,9 @@ export interface Workload {
 export async function runRequests(workload: Workload, endsAt: number): Promise<void> {
   const request = requester(workload);
   const reads = [
-    (id: string) => request('query($id: ID!) { relationship(id: $id) { id phase cycle flags version } }', { id }),
-    (id: string) => request('query($id: ID!) { relationship(id: $id, asOf: "2022-07-01T00:00:00Z") { id phase } }', { id }),
-    () => request('{ relationships(first: 50, filter: { phase: { in: [MARRIED, NEGLECTED] } }) { totalCount edges { node { id phase } } } }', {}),
+    (id: string) => request('relationship', 'query($id: ID!) { relationship(id: $id) { id phase cycle flags version } }', { id }),
+    (id: string) => request('asOf', 'query($id: ID!) { relationship(id: $id, asOf: "2022-07-01T00:00:00Z") { id phase } }', { id }),
+    () => request('list', '{ relationships(first: 50, filter: { phase: { in: [MARRIED, NEGLECTED] } }) { totalCount edges { node { id phase } } } }', {}),
   ];
   const ids = workload.relationshipIds;
   const reader = async (n: number) => {
@@ -62,7 +68,8 @@ export async function runRequests(workload: Workload, endsAt: number): Promise<v
   const writer = async (n: number) => {
     for (let i = 0; nowMs() < endsAt; i++) {
       const id = `soak-${n}-${Math.floor(i / 20)}-${Math.round(endsAt)}`;
-      await request(APPEND_EVENTS, { id, events: [nextEvent(i % 20, id, workload.eventTime())] });
+      if (i % 20 === 0) workload.recorder.current().opened++;
+      await request('append', APPEND_EVENTS, { id, events: [nextEvent(i % 20, id, workload.eventTime())] });
     }
   };
   await Promise.all([...Array.from({ length: READERS }, (_, n) => reader(n)), ...Array.from({ length: WRITERS }, (_, n) => writer(n))]);
@@ -77,7 +84,7 @@ function nextEvent(step: number, id: string, occurredAt: string): Record<string,
 }
 
 function requester({ url, token, recorder }: Workload) {
-  return async (query: string, variables: Record<string, unknown>): Promise<void> => {
+  return async (operation: Operation, query: string, variables: Record<string, unknown>): Promise<void> => {
     const begun = nowMs();
     try {
       const response = await fetch(url, {
@@ -88,7 +95,14 @@ function requester({ url, token, recorder }: Workload) {
       const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
       if (!response.ok) recorder.fail(`HTTP ${response.status}`);
       else if (body.errors?.length) recorder.fail(body.errors[0]!.extensions?.code ?? 'GRAPHQL_ERROR');
-      else recorder.current().latencies.push(nowMs() - begun);
+      else {
+        const minute = recorder.current();
+        const ms = nowMs() - begun;
+        minute.latencies.push(ms);
+        const same = minute.byOperation.get(operation);
+        if (same) same.push(ms);
+        else minute.byOperation.set(operation, [ms]);
+      }
     } catch (error) {
       recorder.fail(error instanceof Error ? error.name : 'FETCH_FAILED');
     }

@@ -69,7 +69,7 @@ const samples: MemorySample[] = [];
 const sample = async () => {
   const atMs = nowMs() - started;
   const [rss, memory] = [rssOf(server.pid), await server.memory()];
-  if (rss !== null && memory !== null) samples.push({ atMs, rssMb: mb(rss), heapTotalMb: mb(memory.heapTotal), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external) });
+  if (rss !== null && memory !== null) samples.push({ atMs, rssMb: mb(rss), heapTotalMb: mb(memory.heapTotal), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), liveHeapMb: memory.oldGenerationAfterGc === null ? Number.NaN : mb(memory.oldGenerationAfterGc) });
 };
 const sampler = setInterval(() => void sample(), SAMPLE_MS);
 const snapshotMinutes = new Set<number>();
@@ -92,9 +92,11 @@ await Promise.all(clients.map((c) => c.dispose()));
 await server.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
-const minutes: MinuteFigures[] = Array.from({ length: totalMinutes }, (_, i) =>
-  minuteFigures(i + 1, options.phases[Math.floor(i / options.minutes)]!, recorder.minutes[i], samples, snapshotMinutes.has(i + 1)),
-);
+let relationships = log.relationships;
+const minutes: MinuteFigures[] = Array.from({ length: totalMinutes }, (_, i) => {
+  relationships += recorder.minutes[i]?.opened ?? 0;
+  return minuteFigures(i + 1, options.phases[Math.floor(i / options.minutes)]!, recorder.minutes[i], samples, snapshotMinutes.has(i + 1), relationships);
+});
 const byPhase = options.phases.map((phase) => minutes.filter((m) => m.phase === phase));
 const criteria: Criterion[] = options.phases.flatMap((phase, i) => phaseCriteria(phase, byPhase[i]!));
 const latencies: PhaseLatency[] = options.phases.map((phase, i) => ({ phase, p99Ms: phaseP99(byPhase[i]!) }));
