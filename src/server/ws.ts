@@ -139,6 +139,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         if (shuttingDown) {
           return [new GraphQLError('the server is shutting down', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })];
         }
+        const full = caps.refusal(socket, principal.tokenId);
+        if (full) {
+          logOperation(log, payload.operationName ?? undefined, 0, [ErrorCode.TOO_MANY_SUBSCRIPTIONS]);
+          return [full];
+        }
         const prepared = prepareOperation(schema, payload, options);
         if ('errors' in prepared) {
           logOperation(log, payload.operationName ?? undefined, 0, codesOf(prepared.errors));
