@@ -45,7 +45,10 @@ export class Recorder {
 
 export interface Workload {
   readonly url: string;
+  /** The readers' token, in the tenant of the loaded relationships. */
   readonly token: string;
+  /** The writers' and subscribers' token: the readers' own, or one of another tenant (--steady-data). */
+  readonly writeToken: string;
   readonly relationshipIds: readonly string[];
   /** occurredAt for a new event: the server's clock, which starts at WORKLOAD_NOW. */
   readonly eventTime: () => string;
@@ -54,7 +57,8 @@ export interface Workload {
 
 /** Runs the readers and writers until `endsAt` (nowMs()). */
 export async function runRequests(workload: Workload, endsAt: number): Promise<void> {
-  const request = requester(workload);
+  const request = requester(workload, workload.token);
+  const write = requester(workload, workload.writeToken);
   const reads = [
     (id: string) => request('relationship', 'query($id: ID!) { relationship(id: $id) { id phase cycle flags version } }', { id }),
     (id: string) => request('asOf', 'query($id: ID!) { relationship(id: $id, asOf: "2022-07-01T00:00:00Z") { id phase } }', { id }),
@@ -69,7 +73,7 @@ export async function runRequests(workload: Workload, endsAt: number): Promise<v
     for (let i = 0; nowMs() < endsAt; i++) {
       const id = `soak-${n}-${Math.floor(i / 20)}-${Math.round(endsAt)}`;
       if (i % 20 === 0) workload.recorder.current().opened++;
-      await request('append', APPEND_EVENTS, { id, events: [nextEvent(i % 20, id, workload.eventTime())] });
+      await write('append', APPEND_EVENTS, { id, events: [nextEvent(i % 20, id, workload.eventTime())] });
     }
   };
   await Promise.all([...Array.from({ length: READERS }, (_, n) => reader(n)), ...Array.from({ length: WRITERS }, (_, n) => writer(n))]);
@@ -83,7 +87,7 @@ function nextEvent(step: number, id: string, occurredAt: string): Record<string,
   return { type: 'InteractionLogged', actor: step % 2 ? 'VENDOR' : 'PROSPECT', occurredAt, data: { channel: 'EMAIL' } };
 }
 
-function requester({ url, token, recorder }: Workload) {
+function requester({ url, recorder }: Workload, token: string) {
   return async (operation: Operation, query: string, variables: Record<string, unknown>): Promise<void> => {
     const begun = nowMs();
     try {
@@ -110,7 +114,7 @@ function requester({ url, token, recorder }: Workload) {
 }
 
 /** The subscribers, for the whole run: half follow every phase change, half only those into DATING (the writers cause both). */
-export function subscribe({ url, token, recorder }: Workload): Client[] {
+export function subscribe({ url, writeToken: token, recorder }: Workload): Client[] {
   return Array.from({ length: SUBSCRIBERS }, (_, i) => {
     const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     const query = i % 2 ? 'subscription { phaseChanged { relationshipId to cursor } }' : 'subscription { phaseChanged(phases: [DATING]) { relationshipId cursor } }';

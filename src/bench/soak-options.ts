@@ -16,6 +16,12 @@ export interface SoakOptions {
   readonly cpuProfile: boolean;
   /** Where heap snapshots and CPU profiles go. */
   readonly diagnosticsDir: string;
+  /**
+   * The writers (and the subscribers that follow them) work in a tenant of
+   * their own, so the relationships the readers list stay as loaded; by
+   * default they write to the readers' tenant, which grows as the run goes.
+   */
+  readonly steadyData: boolean;
 }
 
 export type Phase = 'plain' | 'hostile';
@@ -28,6 +34,10 @@ export const SOAK_USAGE = `Usage: npm run soak -- [options]
                          oversized frames, subscription floods; one attack a second)
   --compare              a plain phase, then a hostile phase on the same server, each
                          --minutes long: measures the hostile client's effect in one run
+  --steady-data          the writers open their relationships in a tenant of their own
+                         (the subscribers follow them there): the readers' lists keep the
+                         loaded size, where by default they grow by one relationship every
+                         20 writes (lists are linear in a tenant's relationships)
   --json FILE            also write the figures and the criteria as JSON
   --heap-snapshots M,M   the server writes a heap snapshot at these minutes of the run;
                          with two or more, the largest growths between the first and the
@@ -51,6 +61,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions | 'help' 
       json: { type: 'string' },
       'heap-snapshots': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'steady-data': { type: 'boolean', default: false },
       'diagnostics-dir': { type: 'string', default: 'soak-diagnostics' },
       help: { type: 'boolean', default: false },
     },
@@ -77,5 +88,6 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions | 'help' 
     heapSnapshotsAt: heapSnapshotsAt.sort((a, b) => a - b),
     cpuProfile: values['cpu-prof'],
     diagnosticsDir: values['diagnostics-dir'],
+    steadyData: values['steady-data'],
   };
 }

@@ -14,11 +14,13 @@
  * the table's requests and errors are the other clients' only. `--compare`
  * runs a plain phase and then a hostile phase on the same server, so the
  * hostile client's effect on the others is measured in one run.
+ * `--steady-data` keeps the listed tenant at its loaded size (see soak-options.ts).
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Scope } from '../auth/scopes.js';
 import { TokenStore } from '../auth/token-store.js';
 import { workloadTime } from './graphql-client.js';
 import { heapDiff, heapDiffReport } from './heap-diff.js';
@@ -33,6 +35,7 @@ import { criteriaLines, minuteFigures, minuteTable, type MemorySample } from './
 import { WORKLOAD_NOW, WORKLOAD_TENANT } from './workload.js';
 
 const SAMPLE_MS = 5_000;
+const STEADY_DATA_TENANT = 'soak-writers';
 
 let options: SoakOptions;
 try {
@@ -59,12 +62,14 @@ const server = await startServerProcess(log.dataDir, serverFlags);
 const { url, token } = server.ready;
 const totalMinutes = options.minutes * options.phases.length;
 process.stderr.write(
-  `soak: ${options.phases.join(' then ')}, ${options.minutes} min each, against ${url} (${log.relationships} relationships, ${log.events} events loaded)\n`,
+  `soak: ${options.phases.join(' then ')}, ${options.minutes} min each, against ${url} (${log.relationships} relationships, ${log.events} events loaded)` +
+    `${options.steadyData ? `; writers in tenant ${STEADY_DATA_TENANT}` : ''}\n`,
 );
 
 const started = nowMs();
 const recorder = new Recorder(started, totalMinutes);
-const workload: Workload = { url, token, relationshipIds: log.relationshipIds, eventTime: workloadTime(WORKLOAD_NOW, Date.now()), recorder };
+const writeToken = options.steadyData ? createToken(STEADY_DATA_TENANT, ['read', 'write'], 'soak writers') : token;
+const workload: Workload = { url, token, writeToken, relationshipIds: log.relationshipIds, eventTime: workloadTime(WORKLOAD_NOW, Date.now()), recorder };
 const samples: MemorySample[] = [];
 const sample = async () => {
   const atMs = nowMs() - started;
@@ -129,10 +134,18 @@ if (options.json !== null) {
 process.exitCode = criteria.every((c) => c.pass) ? 0 : 1;
 
 async function runHostile(endsAt: number): Promise<void> {
-  const tokens = TokenStore.open(log.dataDir);
-  const { token: hostileToken } = tokens.create({ tenant: WORKLOAD_TENANT, scopes: ['read'], label: 'hostile' });
-  tokens.close();
+  const hostileToken = createToken(WORKLOAD_TENANT, ['read'], 'hostile');
   hostileTally = await runHostileClient({ url, token: hostileToken, endsAt, intervalMs: 1_000, frameBytes: 16 * 1024 * 1024 });
+}
+
+/** A token in the running server's token store (it reads the same file). */
+function createToken(tenant: string, scopes: Scope[], label: string): string {
+  const tokens = TokenStore.open(log.dataDir);
+  try {
+    return tokens.create({ tenant, scopes, label }).token;
+  } finally {
+    tokens.close();
+  }
 }
 
 /** p99 of every request of the phase after its first minute, leaving out minutes with a heap snapshot. */

@@ -10,6 +10,11 @@ describe("the soak's options", () => {
     expect(parseSoakOptions(['--compare', '--minutes', '5'])).toMatchObject({ minutes: 5, phases: ['plain', 'hostile'] });
   });
 
+  it('keeps the listed tenant at its loaded size only when asked (--steady-data)', () => {
+    expect(parseSoakOptions([])).toMatchObject({ steadyData: false });
+    expect(parseSoakOptions(['--steady-data'])).toMatchObject({ steadyData: true });
+  });
+
   it('takes heap snapshot minutes within the whole run, in order', () => {
     expect(parseSoakOptions(['--compare', '--minutes', '10', '--heap-snapshots', '12,2'])).toMatchObject({ heapSnapshotsAt: [2, 12] });
   });
