@@ -56,6 +56,8 @@ function memoryOf(child: ChildProcess): Promise<ChildMemory | null> {
 /** Child side: report ready, then run `close` and exit when the parent says so. */
 export function reportReady<T>(ready: T, close: () => Promise<void>): void {
   const memory = watchMemory();
+  // A parent that died without saying 'close' (a crash, a kill) must not leave a server running.
+  process.once('disconnect', () => void close().finally(() => process.exit(1)));
   process.on('message', (message) => {
     if (message === 'close') void close().then(() => process.exit(0));
     else if (message === 'memory') process.send!({ memory: memory() });

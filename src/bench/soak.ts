@@ -35,7 +35,7 @@ import { criteriaLines, minuteFigures, minuteTable, type MemorySample } from './
 import { WORKLOAD_NOW, WORKLOAD_TENANT } from './workload.js';
 
 const SAMPLE_MS = 5_000;
-const STEADY_DATA_TENANT = 'soak-writers';
+const STEADY_DATA_TENANT = 'soak_writers';
 
 let options: SoakOptions;
 try {
