@@ -108,7 +108,9 @@ function requester({ url, recorder }: Workload, token: string) {
         else minute.byOperation.set(operation, [ms]);
       }
     } catch (error) {
-      recorder.fail(error instanceof Error ? error.name : 'FETCH_FAILED');
+      // fetch's TypeError says little by itself; its cause tells a reset from a refusal.
+      const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+      recorder.fail(error instanceof Error ? `${error.name}${typeof cause === 'string' ? ` (${cause})` : ''}` : 'FETCH_FAILED');
     }
   };
 }

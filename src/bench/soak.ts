@@ -74,7 +74,15 @@ const samples: MemorySample[] = [];
 const sample = async () => {
   const atMs = nowMs() - started;
   const [rss, memory] = [rssOf(server.pid), await server.memory()];
-  if (rss !== null && memory !== null) samples.push({ atMs, rssMb: mb(rss), heapTotalMb: mb(memory.heapTotal), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), liveHeapMb: memory.oldGenerationAfterGc === null ? Number.NaN : mb(memory.oldGenerationAfterGc) });
+  if (rss === null || memory === null) return;
+  samples.push({
+    atMs,
+    rssMb: mb(rss),
+    heapTotalMb: mb(memory.heapTotal),
+    heapUsedMb: mb(memory.heapUsed),
+    externalMb: mb(memory.external),
+    liveHeapMb: memory.oldGenerationAfterGc === null ? Number.NaN : mb(memory.oldGenerationAfterGc),
+  });
 };
 const sampler = setInterval(() => void sample(), SAMPLE_MS);
 const snapshotMinutes = new Set<number>();
