@@ -4,10 +4,13 @@
  * ready with one IPC message and shuts down on the message 'close'.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { watchMemory, type ChildMemory } from './child-memory.js';
 
 export interface Child<T> {
   readonly ready: T;
   readonly pid: number;
+  /** The child's memory (child-memory.ts), asked over IPC; null once it is gone or when it does not answer in a second. */
+  memory(): Promise<ChildMemory | null>;
   close(): Promise<void>;
 }
 
@@ -19,7 +22,7 @@ export function forkChild<T>(modulePath: string, env: NodeJS.ProcessEnv, execArg
     child.once('exit', exited);
     child.once('message', (ready: T) => {
       child.off('exit', exited);
-      resolve({ ready, pid: child.pid!, close: () => closeChild(child) });
+      resolve({ ready, pid: child.pid!, memory: () => memoryOf(child), close: () => closeChild(child) });
     });
   });
 }
@@ -32,10 +35,32 @@ function closeChild(child: ChildProcess): Promise<void> {
   });
 }
 
+function memoryOf(child: ChildProcess): Promise<ChildMemory | null> {
+  if (!child.connected) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const answered = (message: unknown): void => {
+      if (typeof message !== 'object' || message === null || !('memory' in message)) return;
+      clearTimeout(timer);
+      child.off('message', answered);
+      resolve((message as { memory: ChildMemory }).memory);
+    };
+    const timer = setTimeout(() => {
+      child.off('message', answered);
+      resolve(null);
+    }, 1_000);
+    child.on('message', answered);
+    child.send('memory');
+  });
+}
+
 /** Child side: report ready, then run `close` and exit when the parent says so. */
 export function reportReady<T>(ready: T, close: () => Promise<void>): void {
+  const memory = watchMemory();
+  // A parent that died without saying 'close' (a crash, a kill) must not leave a server running.
+  process.once('disconnect', () => void close().finally(() => process.exit(1)));
   process.on('message', (message) => {
     if (message === 'close') void close().then(() => process.exit(0));
+    else if (message === 'memory') process.send!({ memory: memory() });
   });
   process.send!(ready);
 }

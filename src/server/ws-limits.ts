@@ -6,7 +6,7 @@
  * `maxPayload` (before authentication a frame is buffered whole).
  */
 import { GraphQLError } from 'graphql';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { ErrorCode } from '../graphql/errors.js';
 
 export interface WebSocketLimits {
@@ -45,13 +45,23 @@ export class OperationCaps {
    * pass the check before any of them is counted.
    */
   admit(key: string, socket: WebSocket, tokenId: string): GraphQLError | undefined {
-    const onSocket = this.perSocket.get(socket) ?? 0;
-    if (onSocket >= this.limits.maxSubscriptionsPerSocket) return tooMany('socket', this.limits.maxSubscriptionsPerSocket);
-    const onToken = this.perToken.get(tokenId) ?? 0;
-    if (onToken >= this.limits.maxSubscriptionsPerToken) return tooMany('token', this.limits.maxSubscriptionsPerToken);
-    this.perSocket.set(socket, onSocket + 1);
-    this.perToken.set(tokenId, onToken + 1);
+    const refused = this.refusal(socket, tokenId);
+    if (refused) return refused;
+    this.perSocket.set(socket, (this.perSocket.get(socket) ?? 0) + 1);
+    this.perToken.set(tokenId, (this.perToken.get(tokenId) ?? 0) + 1);
     this.admitted.set(key, { socket, tokenId });
+    return undefined;
+  }
+
+  /**
+   * The refusal `admit` would give now, without counting anything: checked
+   * before an operation is parsed and validated, so that a flood past the
+   * cap (a hostile client sending thousands of subscribes) costs a lookup
+   * each, not a validation.
+   */
+  refusal(socket: WebSocket, tokenId: string): GraphQLError | undefined {
+    if ((this.perSocket.get(socket) ?? 0) >= this.limits.maxSubscriptionsPerSocket) return tooMany('socket', this.limits.maxSubscriptionsPerSocket);
+    if ((this.perToken.get(tokenId) ?? 0) >= this.limits.maxSubscriptionsPerToken) return tooMany('token', this.limits.maxSubscriptionsPerToken);
     return undefined;
   }
 
@@ -74,16 +84,3 @@ function tooMany(scope: 'socket' | 'token', limit: number): GraphQLError {
   );
 }
 
-/**
- * ws answers a frame over `maxPayload` with close code 1009 but then keeps
- * reading (and discarding) the rest of it until the peer's close frame: a
- * 95 MiB frame is still read whole, only not kept. Once the close frame is
- * on its way, drop the connection instead.
- */
-export function dropOversizedFrames(wss: WebSocketServer): void {
-  wss.on('connection', (socket) => {
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') setImmediate(() => socket.terminate());
-    });
-  });
-}

@@ -14,7 +14,8 @@ import { authenticate } from './auth.js';
 import type { QueryLimits } from './limits/index.js';
 import { prepareOperation } from './prepare-operation.js';
 import { SharedSubscriptions } from './shared-subscribe.js';
-import { DEFAULT_WEBSOCKET_LIMITS, dropOversizedFrames, OperationCaps, TOO_MANY_SOCKETS_CLOSE_CODE, type WebSocketLimits } from './ws-limits.js';
+import { DEFAULT_WEBSOCKET_LIMITS, OperationCaps, TOO_MANY_SOCKETS_CLOSE_CODE, type WebSocketLimits } from './ws-limits.js';
+import { ProtocolErrorLog, socketReportingTo } from './ws-protocol-errors.js';
 
 /**
  * graphql-ws close codes: 4401 (no valid token) is final, clients do not
@@ -66,8 +67,13 @@ interface Operation {
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { tokens, logger, schema } = options;
   const wsLimits = { maxPayloadBytes: 1024 * 1024, ...DEFAULT_WEBSOCKET_LIMITS, ...options.wsLimits };
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: wsLimits.maxPayloadBytes });
-  dropOversizedFrames(wss);
+  const protocolErrors = new ProtocolErrorLog(logger);
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: wsLimits.maxPayloadBytes,
+    WebSocket: socketReportingTo(protocolErrors),
+  });
   const caps = new OperationCaps(wsLimits);
   const principals = new WeakMap<WebSocket, Principal>();
   const socketsByToken = new Map<string, Set<WebSocket>>();
@@ -132,6 +138,11 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const log = logger.child({ requestId });
         if (shuttingDown) {
           return [new GraphQLError('the server is shutting down', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } })];
+        }
+        const full = caps.refusal(socket, principal.tokenId);
+        if (full) {
+          logOperation(log, payload.operationName ?? undefined, 0, [ErrorCode.TOO_MANY_SUBSCRIPTIONS]);
+          return [full];
         }
         const prepared = prepareOperation(schema, payload, options);
         if ('errors' in prepared) {
@@ -218,6 +229,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     async drain(graceMs) {
       shuttingDown = true;
       stopListening();
+      protocolErrors.close();
       // No `complete` for subscriptions the client did not end: closing the socket stops their feeds
       // (graphql-ws returns every iterator of a closed socket), and the client resubscribes elsewhere.
       const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
