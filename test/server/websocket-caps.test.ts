@@ -7,11 +7,11 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness({ env: { COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2' } });
+  h = await startStandInServer({ env: { COURTSHIP_WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2' } });
 });
 afterAll(() => h?.close());
 

@@ -10,13 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocket } from 'ws';
 import { createLogger } from '../../src/server/logger.js';
 import { ProtocolErrorLog } from '../../src/server/ws-protocol-errors.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startStandInServer, type StandInServer } from './support/stand-in-server.js';
 
 const LIMIT = 16 * 1024;
 
-let h: Harness;
+let h: StandInServer;
 beforeAll(async () => {
-  h = await startHarness({ env: { COURTSHIP_BODY_LIMIT: String(LIMIT) } });
+  h = await startStandInServer({ env: { COURTSHIP_BODY_LIMIT: String(LIMIT) } });
 });
 afterAll(() => h?.close());
 afterEach(() => vi.restoreAllMocks());
