@@ -98,15 +98,17 @@ async function exportRelationships(store: EventStore, request: ExportRequest, si
   const retention = new RetentionTally(at, request.by, DEFAULT_RETENTION_MONTHS);
   let count = 0;
   await sink.write(csvPreamble(style) + csvRow(RELATIONSHIP_COLUMNS[format]));
-  for await (const { id, events, recorded } of readTableStreams(store, request.tenant!)) {
-    const state = relationshipAt(id, events, at, rules);
+  for await (const { id, events } of readTableStreams(store, request.tenant!)) {
+    // Snapshots walk the stream to each period end and on to the instant: that walk gives the state too.
+    const snapshots = format === 'snapshots' ? snapshotCsvRows(id, events, at, request.every, rules, style) : null;
+    const state = snapshots === null ? relationshipAt(id, events, at, rules) : snapshots.state;
     if (state === null) continue;
     if (format === 'transitions') {
-      await sink.write(transitionCsvRows(state, events, recorded, range, style));
+      await sink.write(transitionCsvRows(state, events, range, style));
     } else {
       if (!inRange(currentMilestones(state)!.startedAt, range)) continue;
       if (format === 'csv') await sink.write(relationshipCsvRow(state, at, rules, style));
-      else if (format === 'snapshots') await sink.write(snapshotCsvRows(id, events, at, request.every, rules, style));
+      else if (snapshots !== null) await sink.write(snapshots.rows);
       else for (const member of cohort([state], { at }, rules)) retention.add(member);
     }
     progress.update(++count);
