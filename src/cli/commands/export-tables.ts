@@ -2,8 +2,9 @@
  * What `courtship export` writes, format by format: the store is read a page
  * (or a stream) at a time, each row is written as soon as it is known, and
  * writes wait for the destination, so memory stays flat on millions of
- * events. Any store of the port works; the embedded store's NDJSON takes a
- * faster path (log-lines.ts).
+ * events. Any store of the port works; the embedded store's NDJSON and events
+ * take a faster path over its stored rows (log-lines.ts, events-csv.ts), and
+ * its tables read lean streams (table-streams.ts).
  */
 import { cohort } from '../../analytics/cohort.js';
 import { RetentionTally, DEFAULT_RETENTION_MONTHS, type RetentionCohortBy } from '../../analytics/retention.js';
@@ -12,8 +13,7 @@ import type { Rules } from '../../domain/rules.js';
 import type { EventStore } from '../../store/port.js';
 import type { CommandIo } from '../command.js';
 import { csvPreamble, csvRow, type CsvStyle } from '../lib/csv.js';
-import { EVENT_CSV_COLUMNS, eventCsvRow } from '../lib/events-csv.js';
-import { readLog } from '../lib/log.js';
+import { EVENT_CSV_COLUMNS, eventCsvPages } from '../lib/events-csv.js';
 import { inRange, logLines, type Range } from '../lib/log-lines.js';
 import { startProgress } from '../lib/progress.js';
 import { RELATIONSHIP_CSV_COLUMNS, relationshipAt, relationshipCsvRow } from '../lib/relationship-csv.js';
@@ -69,14 +69,9 @@ async function exportEvents(store: EventStore, request: ExportRequest, sink: Sin
   const progress = startProgress(io, { label: 'exporting', unit: 'events' });
   let count = 0;
   await sink.write(csvPreamble(request.style) + csvRow(EVENT_CSV_COLUMNS));
-  for await (const page of readLog(store, request.tenant)) {
-    let text = '';
-    for (const entry of page) {
-      if (!inRange(entry.decoded.event.occurredAt, request.range)) continue;
-      text += eventCsvRow(entry, request.style);
-      count++;
-    }
-    await sink.write(text);
+  for await (const page of eventCsvPages(store, request.tenant, request.range, request.style)) {
+    await sink.write(page.text);
+    count += page.count;
     progress.update(count);
   }
   progress.stop();

@@ -48,7 +48,7 @@ export function instantCell(value: number | string | null | undefined, style: Cs
   return style.excel ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso;
 }
 
-function csvField(value: CsvField): string {
+export function csvField(value: CsvField): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   if (value.length === 0) return value;

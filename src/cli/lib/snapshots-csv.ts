@@ -6,7 +6,7 @@
  */
 import { isMarriedPhase, type StoredEvent } from '../../domain/events.js';
 import { StatesAsOf } from '../../domain/fold.js';
-import { decayTrend } from '../../domain/metrics/decay.js';
+import { decayStatusAt } from '../../domain/metrics/decay.js';
 import { timeToMarriage, timeToProposal } from '../../domain/metrics/durations.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
@@ -62,7 +62,7 @@ export function snapshotCsvRows(
         cellsOf = walk.changes;
         cells = stateCells(id, state, style);
       }
-      const trend = isMarriedPhase(state.phase) ? decayTrend(state, end, rules) : null;
+      const trend = isMarriedPhase(state.phase) ? decayStatusAt(state, end, rules) : null;
       rows += `${prefix}${cells},${trend === null ? ',' : `${trend.status},${trend.score}`}\n`;
     }
   }
