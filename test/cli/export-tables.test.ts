@@ -3,6 +3,7 @@
  * hold exactly what a fresh replay of the log computes, load as plain CSV,
  * and never hand a spreadsheet a live formula.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { formatInstant } from '../../src/domain/time.js';
 import { decodeRecorded } from '../../src/app/relationship-stream.js';
+import { leanTableStreams, portTableStreams } from '../../src/cli/lib/table-streams.js';
 import type { RecordedEvent } from '../../src/store/port.js';
 import { Sandbox } from './support/sandbox.js';
 
@@ -167,6 +169,31 @@ describe('courtship export, the CSV tables', () => {
     const quarters = rowsOf(await exported('--format', 'snapshots', '--every', 'quarter', '--as-of', asOf));
     expect(quarters.every((row) => /^\d{4}-Q[1-4]$/.test(row.period!))).toBe(true);
     expect(quarters.length).toBeLessThan(rows.length / 2);
+  });
+
+  it('reads each stream lean where the store offers it, giving the events a read through the port gives', async () => {
+    const store = sandbox.store(sandbox.dataDir('lean'));
+    try {
+      const meta = (rel: string, schemaVersion: number) => ({ tenant: 'default', relationshipId: rel, schemaVersion });
+      await store.append('rel-default-odd', [
+        { id: randomUUID(), type: 'RelationshipOpened', data: { occurredAt: '2025-01-01T00:00:00.000Z', actor: 'VENDOR', data: { accountName: 'Odd' } }, metadata: meta('odd', 1) },
+        // A type this release does not know, and an older schema version (upcast).
+        { id: randomUUID(), type: 'Mystery', data: { occurredAt: '2025-01-02T00:00:00.000Z', actor: 'VENDOR', data: {} }, metadata: meta('odd', 1) },
+        { id: randomUUID(), type: 'InteractionLogged', data: { occurredAt: '2025-01-03T00:00:00Z', actor: 'PROSPECT', data: { medium: 'CALL' } }, metadata: meta('odd', 0) },
+      ]);
+      for (const recorded of streams.values()) {
+        await store.append(recorded.recorded[0]!.streamId, recorded.recorded.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
+      }
+      await store.append('rel-other-x', [{ id: randomUUID(), type: 'RelationshipOpened', data: HOSTILE, metadata: meta('x', 1) }]);
+      const lean: unknown[] = [];
+      for await (const { id, events } of leanTableStreams(store, store.capabilities.leanStreams!, 'default')) lean.push({ id, events });
+      const port: unknown[] = [];
+      for await (const { id, events } of portTableStreams(store, 'default')) port.push({ id, events });
+      expect(lean).toHaveLength(streams.size + 1);
+      expect(lean).toEqual(port);
+    } finally {
+      await store.close();
+    }
   });
 
   it('retention: the cohortRetention table', async () => {

@@ -25,7 +25,11 @@ export interface TableStream {
 
 export function readTableStreams(store: EventStore, tenant: string): AsyncGenerator<TableStream> {
   const lean = store.capabilities?.leanStreams;
-  return lean === undefined ? readRelationships(store, tenant, tableEvents) : leanTableStreams(store, lean, tenant);
+  return lean === undefined ? portTableStreams(store, tenant) : leanTableStreams(store, lean, tenant);
+}
+
+export function portTableStreams(store: EventStore, tenant: string): AsyncGenerator<TableStream> {
+  return readRelationships(store, tenant, tableEvents);
 }
 
 /** `toStoredEvents` without the position cursors, the stream's ids given. */
