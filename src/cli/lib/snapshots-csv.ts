@@ -11,7 +11,7 @@ import { timeToMarriage, timeToProposal } from '../../domain/metrics/durations.j
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import { csvCells, instantCell, type CsvStyle } from './csv.js';
+import { csvCells, instantCell, monthCell, type CsvStyle } from './csv.js';
 
 export type SnapshotEvery = 'month' | 'quarter';
 
@@ -78,7 +78,7 @@ function stateCells(id: string, state: RelationshipState, style: CsvStyle): stri
     state.accountName,
     state.segment,
     state.owner,
-    new Date(cycle.startedAt).toISOString().slice(0, 7),
+    monthCell(cycle.startedAt),
     state.cycle,
     state.phase,
     instantCell(state.phaseSince, style),

@@ -5,7 +5,7 @@
  */
 import type { RelationshipState } from '../state.js';
 import { DECAY_SIGNALS, type DecayRules, type DecaySignal } from './decay-rules.js';
-import { signalHealth, type SignalHealth } from './decay-signals.js';
+import { signalHealth, signalRecords, type SignalHealth } from './decay-signals.js';
 import { WEEK_MS } from './duration.js';
 import { currentMarriage } from './marriage.js';
 
@@ -80,13 +80,14 @@ function weeklyScores(
   // Signed after T (an event may be dated a few minutes ahead of the clock): not married yet at T.
   if (latest < marriage.signedAt) return null;
   const points = normalisedWeights(decay);
+  const records = signalRecords(state);
   const endsAt: number[] = [];
   const scores: number[] = [];
   let latestHealth: SignalHealth | null = null;
   for (let k = decay.trendWeeks - 1; k >= 0; k--) {
     const at = latest - k * WEEK_MS;
     if (at < marriage.signedAt) continue;
-    latestHealth = signalHealth(state, marriage, at, decay);
+    latestHealth = signalHealth(state, marriage, at, decay, records);
     endsAt.push(at);
     scores.push(scoreOf(latestHealth, points));
   }
@@ -118,7 +119,10 @@ function weightsOf(decay: DecayRules): Record<DecaySignal, number> {
 }
 
 function scoreOf(health: SignalHealth, points: Record<DecaySignal, number>): number {
-  return DECAY_SIGNALS.reduce((sum, signal) => sum + points[signal] * health[signal], 0);
+  // A loop, not a reduce with a closure: a trend scores every week, for every relationship.
+  let sum = 0;
+  for (const signal of DECAY_SIGNALS) sum += points[signal] * health[signal];
+  return sum;
 }
 
 function drivers(health: SignalHealth, points: Record<DecaySignal, number>): DecayDriver[] {
