@@ -5,14 +5,17 @@
  * `data<Field>` column (empty when the type has no such field), and whatever
  * else the data holds goes to `otherData` as JSON. Columns: docs/ANALYTICS.md.
  */
-import { decodeRecorded, tenantStreamPrefix } from '../../app/relationship-stream.js';
-import type { StoredRows } from '../../store/capabilities.js';
+import { decodeRecorded, parseStreamId, tenantStreamPrefix, type StoredMetadata } from '../../app/relationship-stream.js';
+import type { StoredPayload } from '../../domain/codec.js';
+import { EVENT_TYPES, type EventType } from '../../domain/events.js';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_VERSIONS } from '../../domain/upcast.js';
+import type { LogRow, StoredRows } from '../../store/capabilities.js';
 import type { EventStore } from '../../store/port.js';
 import { csvCells, csvField, instantCell, type CsvStyle } from './csv.js';
 import { LOG_PAGE, readLog, type LogEntry } from './log.js';
 import { inRange, toRecorded, type Range } from './log-lines.js';
 import { pascal } from './relationship-csv.js';
-import { storedRowParts } from './stored-row.js';
+import { CANONICAL_INSTANT } from './event-line.js';
 
 /** The data fields of every event type (src/domain/events.ts), in a stable order. */
 const DATA_FIELDS = [
@@ -76,9 +79,9 @@ export interface EventRowPage {
 /**
  * The rows of the log's events (one tenant's, or every tenant's when
  * `tenant` is null) that occurred in `range`, a page at a time. A store that
- * declares stored rows (the embedded one) gives each row's text, of which
- * only the event's data is parsed (`storedRowParts`); any other store, its
- * events decoded.
+ * declares stored rows (the embedded one) gives each row's text, written
+ * from its parsed data without decoding the event where the data is already
+ * what decoding gives (`storedEvent`); any other store, its events decoded.
  */
 export function eventCsvPages(store: EventStore, tenant: string | null, range: Range, style: CsvStyle): AsyncGenerator<EventRowPage> {
   const rows = store.capabilities?.storedRows;
@@ -106,25 +109,52 @@ export async function* storedEventCsvPages(store: StoredRows, tenant: string | n
     const rows: string[] = [];
     for (const row of page) {
       if (prefix !== null && !row.streamId.startsWith(prefix)) continue;
-      const parts = storedRowParts(row);
+      const parts = storedEvent(row);
       if (parts === null) {
         const recorded = toRecorded(row);
         const decoded = decodeRecorded(recorded);
         if (decoded !== null && inRange(decoded.event.occurredAt, range)) rows.push(eventCsvRow({ recorded, decoded }, style));
         continue;
       }
-      if (ranged && !inRange(Date.parse(parts.occurredAt), range)) continue;
-      const actor = parts.actorJson.includes('\\') ? (JSON.parse(parts.actorJson) as string) : parts.actorJson.slice(1, -1);
+      const { ids, payload, userMetadata } = parts;
+      if (ranged && !inRange(Date.parse(payload.occurredAt), range)) continue;
       rows.push(
-        `${csvField(parts.tenant)},${csvField(parts.relationshipId)},${row.position},${row.revision},${csvField(row.id)},${row.type},` +
-          `${csvField(actor)},${instantCell(parts.occurredAt, style)},${recordedAt.of(row.recordedAt)},` +
-          `${dataCells(JSON.parse(parts.dataJson) as Record<string, unknown>, style)},${csvField(parts.userMetadataJson)}\n`,
+        `${csvField(ids.tenant)},${csvField(ids.relationshipId)},${row.position},${row.revision},${csvField(row.id)},${row.type},` +
+          `${csvField(payload.actor)},${instantCell(payload.occurredAt, style)},${recordedAt.of(row.recordedAt)},` +
+          `${dataCells((payload.data ?? {}) as Record<string, unknown>, style)},${csvField(userMetadata === null ? null : JSON.stringify(userMetadata))}\n`,
       );
     }
     yield { text: rows.join(''), count: rows.length };
     after = page[page.length - 1]!.position;
   }
 }
+
+/**
+ * What `decodeRecorded` reads of a row whose event needs no decoding to be
+ * written (its data as stored: the current schema version, a canonical
+ * occurredAt, a type this release knows), or null for any other row. The
+ * metadata is parsed only when it holds more than the stream's ids and the
+ * schema version, as `toNewEvent` writes them.
+ */
+function storedEvent(
+  row: LogRow,
+): { ids: { tenant: string; relationshipId: string }; payload: StoredPayload; userMetadata: Record<string, unknown> | null } | null {
+  if (!KNOWN_TYPES.has(row.type)) return null;
+  const ids = parseStreamId(row.streamId);
+  if (ids === null) return null;
+  const current = SCHEMA_VERSIONS[row.type as EventType];
+  let userMetadata: Record<string, unknown> | null = null;
+  if (row.metadata !== `{"tenant":"${ids.tenant}","relationshipId":"${ids.relationshipId}","schemaVersion":${current}}`) {
+    const metadata = JSON.parse(row.metadata) as Partial<StoredMetadata>;
+    if ((metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION) !== current) return null;
+    userMetadata = metadata.metadata ?? null;
+  }
+  const payload = JSON.parse(row.data) as StoredPayload;
+  if (typeof payload.occurredAt !== 'string' || !CANONICAL_INSTANT.test(payload.occurredAt)) return null;
+  return { ids, payload, userMetadata };
+}
+
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 
 /** Record times come in runs of the same millisecond (one append): each run's cell is formatted once. */
 class InstantCells {

@@ -10,12 +10,13 @@
  *   this release decodes, of the tenant, in the range) is `decodeRecorded`'s
  *   in both.
  */
-import { decodeRecorded, tenantStreamPrefix } from '../../app/relationship-stream.js';
+import { EVENT_TYPES, type EventType } from '../../domain/events.js';
+import { SCHEMA_VERSIONS } from '../../domain/upcast.js';
+import { decodeRecorded, parseStreamId, tenantStreamPrefix } from '../../app/relationship-stream.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import type { LogRow, StoredRows } from '../../store/capabilities.js';
-import { toEventLine } from './event-line.js';
+import { CANONICAL_INSTANT, toEventLine } from './event-line.js';
 import { LOG_PAGE, readLog } from './log.js';
-import { storedRowParts, type StoredRowParts } from './stored-row.js';
 
 export interface Range {
   readonly from: number | undefined;
@@ -88,11 +89,9 @@ export async function* storedLogLines(store: StoredRows, tenant: string | null, 
     const lines = new PageOfLines();
     for (const row of rows) {
       if (prefix !== null && !row.streamId.startsWith(prefix)) continue;
-      const parts = storedRowParts(row);
-      let line: string;
-      if (parts !== null) {
-        if (ranged && !inRange(Date.parse(parts.occurredAt), range)) continue;
-        line = copiedLine(row, parts, prefix === null);
+      let line = copiedLine(row, prefix === null);
+      if (line !== null) {
+        if (ranged && !inRange(Date.parse(row.data.slice(OCCURRED_AT.length, OCCURRED_AT.length + INSTANT_LENGTH)), range)) continue;
       } else {
         const recorded = toRecorded(row);
         const decoded = decodeRecorded(recorded);
@@ -121,11 +120,85 @@ export function toRecorded(row: LogRow): RecordedEvent {
   };
 }
 
-/** The line `toEventLine` would give for the row, made of the stored text without parsing it (`storedRowParts`). */
-function copiedLine(row: LogRow, parts: StoredRowParts, withTenant: boolean): string {
-  const userMetadata = parts.userMetadataJson === null ? '' : `,"metadata":${parts.userMetadataJson}`;
+const OCCURRED_AT = '{"occurredAt":"';
+/** `formatInstant`'s form: 2025-01-06T09:00:00.000Z. */
+const INSTANT_LENGTH = 24;
+const ACTOR = '","actor":"';
+const DATA = ',"data":{';
+const USER_METADATA = ',"metadata":{';
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
+
+/**
+ * The line `toEventLine` would give for the row, made of the stored text
+ * without parsing it, or null when the row is not in the form that makes
+ * this exact: a relationship event of a type this release knows, stored in
+ * its current schema version as `encodeEvent` and `toNewEvent` lay it out
+ * (`{"occurredAt":<canonical>,"actor":"…","data":{…}}`, and metadata
+ * `{"tenant":…,"relationshipId":…,"schemaVersion":<current>[,"metadata":{…}]}`),
+ * which is what `decodeRecorded` would pass through unchanged. The store
+ * writes JSON.stringify's text, which parsing and stringifying again
+ * reproduces character for character.
+ */
+function copiedLine(row: LogRow, withTenant: boolean): string | null {
+  if (!KNOWN_TYPES.has(row.type)) return null;
+  const ids = parseStreamId(row.streamId);
+  if (ids === null) return null;
+  const data = row.data;
+  if (!data.startsWith(OCCURRED_AT) || !CANONICAL_INSTANT.test(data.slice(OCCURRED_AT.length, OCCURRED_AT.length + INSTANT_LENGTH))) return null;
+  const actorAt = OCCURRED_AT.length + INSTANT_LENGTH;
+  if (!data.startsWith(ACTOR, actorAt)) return null;
+  const dataAt = endOfString(data, actorAt + ACTOR.length - 1);
+  if (dataAt < 0 || !data.startsWith(DATA, dataAt) || endOfValue(data, dataAt + DATA.length - 1) !== data.length - 1 || !data.endsWith('}')) {
+    return null;
+  }
+
+  const base = `{"tenant":"${ids.tenant}","relationshipId":"${ids.relationshipId}","schemaVersion":${SCHEMA_VERSIONS[row.type as EventType]}`;
+  const metadata = row.metadata;
+  let userMetadata = '';
+  if (!(metadata.length === base.length + 1 && metadata.startsWith(base) && metadata.endsWith('}'))) {
+    if (!metadata.startsWith(base) || !metadata.startsWith(USER_METADATA, base.length)) return null;
+    const from = base.length + USER_METADATA.length - 1;
+    if (endOfValue(metadata, from) !== metadata.length - 1 || !metadata.endsWith('}')) return null;
+    userMetadata = `,"metadata":${metadata.slice(from, -1)}`;
+  }
   return (
-    `{${withTenant ? `"tenant":${JSON.stringify(parts.tenant)},` : ''}"relationshipId":${JSON.stringify(parts.relationshipId)},"type":"${row.type}",` +
-    `${row.data.slice(1, -1)},"eventId":${JSON.stringify(row.id)}${userMetadata}}`
+    `{${withTenant ? `"tenant":${JSON.stringify(ids.tenant)},` : ''}"relationshipId":${JSON.stringify(ids.relationshipId)},"type":"${row.type}",` +
+    `${data.slice(1, -1)},"eventId":${JSON.stringify(row.id)}${userMetadata}}`
   );
 }
+
+/** Index just past the JSON string whose opening quote is at `start`, or -1. */
+function endOfString(text: string, start: number): number {
+  if (text.charCodeAt(start) !== QUOTE) return -1;
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  return -1;
+}
+
+/** Index just past the JSON object or array that opens at `start` (in valid JSON text), or -1. */
+function endOfValue(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = endOfString(text, i) - 1;
+      if (i < 0) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
