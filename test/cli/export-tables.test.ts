@@ -17,7 +17,10 @@ import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { formatInstant } from '../../src/domain/time.js';
 import { decodeRecorded } from '../../src/app/relationship-stream.js';
+import { EXPORT_FORMATS, exportTable, type ExportRequest } from '../../src/cli/commands/export-tables.js';
+import { PLAIN_CSV } from '../../src/cli/lib/csv.js';
 import { leanTableStreams, portTableStreams } from '../../src/cli/lib/table-streams.js';
+import type { EventStore } from '../../src/store/port.js';
 import type { RecordedEvent } from '../../src/store/port.js';
 import { Sandbox } from './support/sandbox.js';
 
@@ -191,6 +194,30 @@ describe('courtship export, the CSV tables', () => {
       for await (const { id, events } of portTableStreams(store, 'default')) port.push({ id, events });
       expect(lean).toHaveLength(streams.size + 1);
       expect(lean).toEqual(port);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes every table byte for byte the same through the port alone as with the store’s fast paths', async () => {
+    const store = sandbox.store();
+    // The same store, its capabilities hidden: what a store declaring none (EventStoreDB) is read through.
+    const portOnly = Object.create(store, { capabilities: { value: undefined } }) as EventStore;
+    const written = async (from: EventStore, request: ExportRequest): Promise<string> => {
+      let text = '';
+      const sink = { write: async (chunk: string) => void (text += chunk), close: async () => {} };
+      await exportTable(from, request, sink, { stdout: sink, stderr: { write: () => true }, env: {}, cwd: '.' });
+      return text;
+    };
+    try {
+      for (const format of EXPORT_FORMATS) {
+        for (const [style, every] of [[PLAIN_CSV, 'month'], [{ excel: true }, 'quarter']] as const) {
+          const request: ExportRequest = { format, tenant: 'default', range: { from: undefined, to: undefined }, at: AT, every, by: 'MARRIAGE', style, rules: defaultRules };
+          const fast = await written(store, request);
+          expect(fast.split('\n').length, format).toBeGreaterThan(2);
+          expect(fast, format).toBe(await written(portOnly, request));
+        }
+      }
     } finally {
       await store.close();
     }
