@@ -102,6 +102,7 @@ export async function* storedEventCsvPages(store: StoredRows, tenant: string | n
   const prefix = tenant === null ? null : tenantStreamPrefix(tenant);
   const ranged = range.from !== undefined || range.to !== undefined;
   const recordedAt = new InstantCells(style);
+  const streams = new StreamCells();
   let after = -1n;
   for (;;) {
     const page = store.readLogRows(after, LOG_PAGE);
@@ -109,17 +110,17 @@ export async function* storedEventCsvPages(store: StoredRows, tenant: string | n
     const rows: string[] = [];
     for (const row of page) {
       if (prefix !== null && !row.streamId.startsWith(prefix)) continue;
-      const parts = storedEvent(row);
+      const parts = storedEvent(row, streams);
       if (parts === null) {
         const recorded = toRecorded(row);
         const decoded = decodeRecorded(recorded);
         if (decoded !== null && inRange(decoded.event.occurredAt, range)) rows.push(eventCsvRow({ recorded, decoded }, style));
         continue;
       }
-      const { ids, payload, userMetadata } = parts;
+      const { payload, userMetadata } = parts;
       if (ranged && !inRange(Date.parse(payload.occurredAt), range)) continue;
       rows.push(
-        `${csvField(ids.tenant)},${csvField(ids.relationshipId)},${row.position},${row.revision},${csvField(row.id)},${row.type},` +
+        `${streams.of(row.streamId)!.first}${row.position},${row.revision},${csvField(row.id)},${row.type},` +
           `${csvField(payload.actor)},${instantCell(payload.occurredAt, style)},${recordedAt.of(row.recordedAt)},` +
           `${dataCells((payload.data ?? {}) as Record<string, unknown>, style)},${csvField(userMetadata === null ? null : JSON.stringify(userMetadata))}\n`,
       );
@@ -136,22 +137,46 @@ export async function* storedEventCsvPages(store: StoredRows, tenant: string | n
  * metadata is parsed only when it holds more than the stream's ids and the
  * schema version, as `toNewEvent` writes them.
  */
-function storedEvent(
-  row: LogRow,
-): { ids: { tenant: string; relationshipId: string }; payload: StoredPayload; userMetadata: Record<string, unknown> | null } | null {
+function storedEvent(row: LogRow, streams: StreamCells): { payload: StoredPayload; userMetadata: Record<string, unknown> | null } | null {
   if (!KNOWN_TYPES.has(row.type)) return null;
-  const ids = parseStreamId(row.streamId);
-  if (ids === null) return null;
+  const stream = streams.of(row.streamId);
+  if (stream === null) return null;
   const current = SCHEMA_VERSIONS[row.type as EventType];
   let userMetadata: Record<string, unknown> | null = null;
-  if (row.metadata !== `{"tenant":"${ids.tenant}","relationshipId":"${ids.relationshipId}","schemaVersion":${current}}`) {
+  if (row.metadata !== stream.metadata[current]) {
     const metadata = JSON.parse(row.metadata) as Partial<StoredMetadata>;
     if ((metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION) !== current) return null;
     userMetadata = metadata.metadata ?? null;
   }
   const payload = JSON.parse(row.data) as StoredPayload;
   if (typeof payload.occurredAt !== 'string' || !CANONICAL_INSTANT.test(payload.occurredAt)) return null;
-  return { ids, payload, userMetadata };
+  return { payload, userMetadata };
+}
+
+/**
+ * What rows of one stream share, worked out once per run of its rows (a
+ * stream's events are mostly appended together): its first two cells, and
+ * its metadata as `toNewEvent` writes it, by schema version.
+ */
+class StreamCells {
+  private streamId: string | null = null;
+  private cells: { readonly first: string; readonly metadata: Record<number, string> } | null = null;
+
+  of(streamId: string): { readonly first: string; readonly metadata: Record<number, string> } | null {
+    if (streamId !== this.streamId) {
+      this.streamId = streamId;
+      const ids = parseStreamId(streamId);
+      const base = ids === null ? '' : `{"tenant":"${ids.tenant}","relationshipId":"${ids.relationshipId}","schemaVersion":`;
+      this.cells =
+        ids === null
+          ? null
+          : {
+              first: `${csvField(ids.tenant)},${csvField(ids.relationshipId)},`,
+              metadata: Object.fromEntries([...new Set(Object.values(SCHEMA_VERSIONS))].map((v) => [v, `${base}${v}}`])),
+            };
+    }
+    return this.cells;
+  }
 }
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
