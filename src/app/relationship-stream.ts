@@ -78,16 +78,11 @@ export function decodeRecorded(
 ): DecodedEvent | null {
   const ids = known ?? parseStreamId(recorded.streamId);
   if (!ids) return null;
+  const event = decodeStreamEvent(recorded);
+  if (event === null) return null;
   const metadata = recorded.metadata as Partial<StoredMetadata>;
   const payload = recorded.data as StoredPayload;
   const schemaVersion = metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION;
-  let event: CourtshipEvent;
-  try {
-    event = decodeEvent(recorded.type, payload, schemaVersion);
-  } catch (error) {
-    if (error instanceof DomainError) return null;
-    throw error;
-  }
   return {
     tenant: ids.tenant,
     relationshipId: ids.relationshipId,
@@ -98,6 +93,21 @@ export function decodeRecorded(
     data: schemaVersion === SCHEMA_VERSIONS[event.type] ? payload.data : encodeEvent(event).payload.data,
     userMetadata: metadata.metadata ?? null,
   };
+}
+
+/**
+ * The domain event of a stream's record, read from its type, data and
+ * metadata alone (the lean form a fold reads), or null when `decodeRecorded`
+ * passes it over.
+ */
+export function decodeStreamEvent(recorded: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): CourtshipEvent | null {
+  const schemaVersion = (recorded.metadata as Partial<StoredMetadata>).schemaVersion ?? CURRENT_SCHEMA_VERSION;
+  try {
+    return decodeEvent(recorded.type, recorded.data as StoredPayload, schemaVersion);
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
 }
 
 /** A stream's recorded events as the domain folds them (events this release does not know are passed over). */

@@ -28,6 +28,12 @@ export type FoldInput = readonly (StoredEvent | CourtshipEvent)[];
  */
 export function fold(events: FoldInput, rules?: Rules, from: RelationshipState = initialState('')): RelationshipState {
   const state = ownedCopy(from);
+  foldInPlace(state, events, rules);
+  return state;
+}
+
+/** `fold` onto a state the caller owns (an `ownedCopy`), written in place. */
+function foldInPlace(state: RelationshipState, events: FoldInput, rules: Rules | undefined): void {
   for (const item of events) {
     const stored = 'event' in item;
     const event = stored ? item.event : item;
@@ -49,7 +55,6 @@ export function fold(events: FoldInput, rules?: Rules, from: RelationshipState =
     }
     evolveInPlace(state, event, at);
   }
-  return state;
 }
 
 /**
@@ -66,4 +71,52 @@ export function stateAt(
 ): RelationshipState {
   const upTo = inBusinessOrder(events.filter((item) => item.event.occurredAt <= until));
   return advanceTo(fold(upTo, rules, from), until, rules).state;
+}
+
+/**
+ * A stream's states as of instants asked in increasing order, each what
+ * `stateAt` gives, from one fold that carries on from one instant to the
+ * next instead of starting over: the events that occurred by an instant are
+ * a prefix of the business order, and the deadlines due by it, applied in
+ * place, are the ones the fold would apply anyway before any later event.
+ */
+export class StatesAsOf {
+  private readonly events: readonly StoredEvent[];
+  private readonly state: RelationshipState;
+  private next = 0;
+  private changed = 0;
+
+  constructor(
+    events: readonly StoredEvent[],
+    private readonly rules: Rules,
+    from: RelationshipState = initialState(''),
+  ) {
+    this.events = inBusinessOrder(events);
+    this.state = ownedCopy(from);
+  }
+
+  /**
+   * The state as of `until`, which is not before the last instant asked.
+   * The walk's own object, written in place by the next call: read it before.
+   */
+  at(until: number): RelationshipState {
+    const { events, state, rules } = this;
+    let upTo = this.next;
+    while (upTo < events.length && events[upTo]!.event.occurredAt <= until) upTo++;
+    if (upTo > this.next) {
+      foldInPlace(state, events.slice(this.next, upTo), rules);
+      this.next = upTo;
+      this.changed++;
+    }
+    for (let due = nextDeadline(state, rules); due !== null && due.at <= until; due = nextDeadline(state, rules)) {
+      evolveInPlace(state, deadlineEvent(due));
+      this.changed++;
+    }
+    return state;
+  }
+
+  /** How many times the state has changed so far: what a caller derived from it holds while this stays the same. */
+  get changes(): number {
+    return this.changed;
+  }
 }

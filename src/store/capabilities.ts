@@ -14,6 +14,8 @@ export interface StoreCapabilities {
   readonly bulkAppend?: BulkAppend;
   /** The log's rows with data and metadata as their stored JSON text: a consumer that copies the text (export). */
   readonly storedRows?: StoredRows;
+  /** One stream at a time in the lean form a fold reads: a consumer that folds every stream in turn (export's tables). */
+  readonly leanStreams?: LeanStreams;
   /**
    * This handle is the store's only writer while it is open: what it has not
    * written is not there (the importer's bulk store, which then skips
@@ -70,4 +72,12 @@ export interface LogRow {
 export interface StoredRows {
   /** Up to `limit` rows after position `after` (-1n: from the start), in log order. */
   readLogRows(after: bigint, limit: number): LogRow[];
+}
+
+/** A stream's event as a fold reads it: no id, no position, no stream id (the caller asked for the stream). */
+export type LeanStreamEvent = Omit<FoldableEvent, 'position' | 'streamId'>;
+
+export interface LeanStreams {
+  /** A whole stream in revision order, read synchronously, in the lean form of `FoldableEvent`. */
+  readLeanStream(streamId: string): LeanStreamEvent[];
 }

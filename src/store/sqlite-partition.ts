@@ -1,10 +1,11 @@
 /**
- * The embedded store's partitioned reads (capabilities.ts), for a catch-up
- * on worker threads: every stream lies wholly in one partition, told by a
- * number SQLite computes from its id.
+ * The embedded store's lean reads for a fold (capabilities.ts): partitioned
+ * reads, for a catch-up on worker threads (every stream lies wholly in one
+ * partition, told by a number SQLite computes from its id), and whole
+ * streams one at a time, for export's tables.
  */
 import type Database from 'better-sqlite3';
-import type { FoldableEvent, StreamPartition } from './capabilities.js';
+import type { FoldableEvent, LeanStreamEvent, StreamPartition } from './capabilities.js';
 
 /** The columns of a fold's lean read. */
 const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0, recorded_at * 1.0 FROM events`;
@@ -12,6 +13,7 @@ const FOLDABLE_SELECT = `SELECT position, stream_id, revision * 1.0, type, data,
 export class PartitionReads {
   private partitionRead: Database.Statement | undefined;
   private wholeRead: Database.Statement | undefined;
+  private streamRead: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -56,6 +58,27 @@ export class PartitionReads {
         metadata: leanMetadata(schemaVersion),
         recordedAtMs: row[6],
       };
+    }
+    return events;
+  }
+
+  /**
+   * A whole stream in revision order, lean: no position and no stream id
+   * either (a BigInt and a copy of the same string per event, which the
+   * caller already knows), the metadata's `schemaVersion` alone.
+   */
+  readStream(streamId: string): LeanStreamEvent[] {
+    const statement = (this.streamRead ??= this.db
+      .prepare(
+        `SELECT revision * 1.0, type, data, json_extract(metadata, '$.schemaVersion') * 1.0, recorded_at * 1.0 FROM events
+         WHERE stream_id = ? ORDER BY revision`,
+      )
+      .raw());
+    const rows = statement.all(streamId) as [number, string, string, number | null, number][];
+    const events = new Array<LeanStreamEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      events[i] = { revision: row[0], type: row[1], data: JSON.parse(row[2]), metadata: leanMetadata(row[3]), recordedAtMs: row[4] };
     }
     return events;
   }

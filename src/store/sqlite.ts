@@ -162,11 +162,17 @@ function openReader(file: string): Database.Database {
 }
 
 export class SqliteEventStore implements EventStore {
-  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text for export. */
+  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text and lean streams for export. */
   readonly capabilities: StoreCapabilities = {
     partitionedReads: this,
     bulkAppend: { grouped: () => new GroupCommitStore(this) },
     storedRows: { readLogRows: (after, limit) => readLogRows(this, after, limit) },
+    leanStreams: {
+      readLeanStream: (streamId) => {
+        this.assertOpen();
+        return this.partitions.readStream(streamId);
+      },
+    },
   };
   readonly description: string;
   readonly changes: Notifier;

@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCells, csvRow } from '../../src/cli/lib/csv.js';
+import { csvCells, csvRow, monthCell } from '../../src/cli/lib/csv.js';
 
 const parsed = (text: string): string[] => (parse(text) as string[][])[0]!;
 
@@ -46,5 +46,14 @@ describe('csvRow', () => {
     // then
     expect(joined).toBe(csvRow([...head, ...tail]));
     expect(csvCells([])).toBe('');
+  });
+});
+
+describe('monthCell', () => {
+  it('writes the UTC month of an instant as ISO 8601 does, whatever the year', () => {
+    const years99And0 = [Date.parse('0099-05-01T00:00:00Z'), Date.parse('0000-01-01T00:00:00Z')];
+    for (const at of [0, Date.UTC(2025, 0, 1) - 1, Date.UTC(2025, 11, 31, 23, 59), ...years99And0, -62198755200001, 8.64e15, -8.64e15]) {
+      expect(monthCell(at), String(at)).toBe(new Date(at).toISOString().slice(0, 7));
+    }
   });
 });

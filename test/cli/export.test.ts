@@ -4,6 +4,8 @@ import { advanceTo } from '../../src/domain/deadlines.js';
 import { describe as describeRelationship } from '../../src/domain/metrics/view.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { Projector } from '../../src/projections/projector.js';
+import { PLAIN_CSV } from '../../src/cli/lib/csv.js';
+import { decodedEventCsvPages, storedEventCsvPages } from '../../src/cli/lib/events-csv.js';
 import { encodedLogLines, storedLogLines, type Range } from '../../src/cli/lib/log-lines.js';
 import { toNewEvent } from '../../src/app/relationship-stream.js';
 import type { NewEvent } from '../../src/store/port.js';
@@ -103,46 +105,37 @@ describe('courtship export', () => {
   });
 
   it('copies the stored text into the lines where it can, giving exactly the lines encoding gives', async () => {
-    const store: SqliteEventStore = sandbox.store(sandbox.dataDir('odd'));
+    const store = await oddStore(sandbox);
     try {
-      let n = 0;
-      const id = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-      const opened = (tenant: string, rel: string, accountName: string, metadata: Record<string, unknown> | null = null): NewEvent =>
-        toNewEvent(id(), tenant, rel, { type: 'RelationshipOpened', occurredAt: Date.UTC(2025, 0, 1), actor: 'VENDOR', data: { accountName } } as never, metadata);
-      const raw = (type: string, data: unknown, metadata: Record<string, unknown>): NewEvent => ({ id: id(), type, data, metadata });
-      const meta = (rel: string, extra: Record<string, unknown> = {}) => ({ tenant: 'default', relationshipId: rel, schemaVersion: 1, ...extra });
-      await store.append('rel-default-a', [opened('default', 'a', 'Brace } " \\ [é] 😀 {', { note: 'x "quoted" {brace}', list: [1, { b: '}' }] })]);
-      await store.append('rel-default-b', [
-        opened('default', 'b', 'Plain'),
-        // An older schema version: re-encoded.
-        raw('InteractionLogged', { occurredAt: '2025-01-02T00:00:00.000Z', actor: 'PROSPECT', data: { medium: 'CALL' } }, meta('b', { schemaVersion: 0 })),
-        // Not the canonical instant: re-encoded.
-        raw('InteractionLogged', { occurredAt: '2025-01-03T00:00:00Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b')),
-        // A key after data, user metadata null, metadata keys in another order: re-encoded.
-        raw('InteractionLogged', { occurredAt: '2025-01-04T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' }, extra: { x: 1 } }, meta('b')),
-        raw('InteractionLogged', { occurredAt: '2025-01-05T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b', { metadata: null })),
-        raw('InteractionLogged', { occurredAt: '2025-01-06T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, { relationshipId: 'b', tenant: 'default', schemaVersion: 1 }),
-        // A type this release does not know: left out.
-        raw('Mystery', { occurredAt: '2025-01-07T00:00:00.000Z', actor: 'PROSPECT', data: {} }, meta('b')),
-        raw('InteractionLogged', { occurredAt: '2025-01-08T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'CALL' } }, meta('b', { metadata: {} })),
-      ]);
-      await store.append('other-stream', [raw('Thing', { any: 1 }, {})]);
-      await store.append('rel-t2-c', [opened('t2', 'c', 'Other tenant')]);
-
-      const ranges: Range[] = [
-        { from: undefined, to: undefined },
-        { from: Date.UTC(2025, 0, 3), to: Date.UTC(2025, 0, 5) },
-      ];
       for (const tenant of ['default', 't2', null]) {
-        for (const range of ranges) {
+        for (const range of ODD_RANGES) {
           const stored = await text(storedLogLines(store.capabilities.storedRows!, tenant, range));
           expect(stored).toEqual(await text(encodedLogLines(store, tenant, range)));
           expect(stored.text.split('\n').filter((l) => l !== '')).toHaveLength(stored.count);
         }
       }
-      const everything = await text(storedLogLines(store.capabilities.storedRows!, null, ranges[0]!));
-      expect(everything.count).toBe(9);
+      const everything = await text(storedLogLines(store.capabilities.storedRows!, null, ODD_RANGES[0]!));
+      expect(everything.count).toBe(10);
       expect(everything.text).toContain('"metadata":{"note":"x \\"quoted\\" {brace}","list":[1,{"b":"}"}]}');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes the events table from the stored text where it can, giving exactly the rows decoding gives', async () => {
+    const store = await oddStore(sandbox);
+    try {
+      for (const style of [PLAIN_CSV, { excel: true }]) {
+        for (const tenant of ['default', 't2', null]) {
+          for (const range of ODD_RANGES) {
+            const stored = await text(storedEventCsvPages(store.capabilities.storedRows!, tenant, range, style));
+            expect(stored).toEqual(await text(decodedEventCsvPages(store, tenant, range, style)));
+          }
+        }
+      }
+      const everything = await text(storedEventCsvPages(store.capabilities.storedRows!, null, ODD_RANGES[0]!, PLAIN_CSV));
+      expect(everything.count).toBe(10);
+      expect(everything.text).toContain('"{""note"":""x \\""quoted\\"" {brace}"",""list"":[1,{""b"":""}""}]}"');
     } finally {
       await store.close();
     }
@@ -190,3 +183,45 @@ describe('courtship export', () => {
     }
   });
 });
+
+const ODD_RANGES: Range[] = [
+  { from: undefined, to: undefined },
+  { from: Date.UTC(2025, 0, 3), to: Date.UTC(2025, 0, 5) },
+];
+
+/** A store holding rows in the canonical stored form and rows in every other form the log may hold. */
+async function oddStore(sandbox: Sandbox): Promise<SqliteEventStore> {
+  const store: SqliteEventStore = sandbox.store(sandbox.dataDir(`odd-${++oddStores}`));
+  let n = 0;
+  const id = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+  const opened = (tenant: string, rel: string, accountName: string, metadata: Record<string, unknown> | null = null): NewEvent =>
+    toNewEvent(id(), tenant, rel, { type: 'RelationshipOpened', occurredAt: Date.UTC(2025, 0, 1), actor: 'VENDOR', data: { accountName } } as never, metadata);
+  const raw = (type: string, data: unknown, metadata: Record<string, unknown>): NewEvent => ({ id: id(), type, data, metadata });
+  const meta = (rel: string, extra: Record<string, unknown> = {}) => ({ tenant: 'default', relationshipId: rel, schemaVersion: 1, ...extra });
+  await store.append('rel-default-a', [opened('default', 'a', 'Brace } " \\ [é] 😀 {', { note: 'x "quoted" {brace}', list: [1, { b: '}' }] })]);
+  await store.append('rel-default-b', [
+    opened('default', 'b', 'Plain'),
+    // An older schema version: re-encoded.
+    raw('InteractionLogged', { occurredAt: '2025-01-02T00:00:00.000Z', actor: 'PROSPECT', data: { medium: 'CALL' } }, meta('b', { schemaVersion: 0 })),
+    // Not the canonical instant: re-encoded.
+    raw('InteractionLogged', { occurredAt: '2025-01-03T00:00:00Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b')),
+    // A key after data, user metadata null, metadata keys in another order: re-encoded.
+    raw('InteractionLogged', { occurredAt: '2025-01-04T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' }, extra: { x: 1 } }, meta('b')),
+    raw('InteractionLogged', { occurredAt: '2025-01-05T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, meta('b', { metadata: null })),
+    raw('InteractionLogged', { occurredAt: '2025-01-06T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'EMAIL' } }, { relationshipId: 'b', tenant: 'default', schemaVersion: 1 }),
+    // Data the events table spreads over its columns, keeps as JSON (otherData), or writes as an instant; a formula cell.
+    raw(
+      'ContractSigned',
+      { occurredAt: '2025-01-04T12:00:00.000Z', actor: 'VENDOR', data: { contractId: '=k1', endsAt: '2026-01-01T00:00:00.000Z', value: -10, extra: { deep: [1] } } },
+      meta('b'),
+    ),
+    // A type this release does not know: left out.
+    raw('Mystery', { occurredAt: '2025-01-07T00:00:00.000Z', actor: 'PROSPECT', data: {} }, meta('b')),
+    raw('InteractionLogged', { occurredAt: '2025-01-08T00:00:00.000Z', actor: 'PROSPECT', data: { channel: 'CALL' } }, meta('b', { metadata: {} })),
+  ]);
+  await store.append('other-stream', [raw('Thing', { any: 1 }, {})]);
+  await store.append('rel-t2-c', [opened('t2', 'c', 'Other tenant')]);
+  return store;
+}
+
+let oddStores = 0;

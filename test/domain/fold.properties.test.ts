@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEADLINE_RULES, type StoredEvent } from '../../src/domain/events.js';
 import { evolve } from '../../src/domain/evolve.js';
-import { fold, stateAt } from '../../src/domain/fold.js';
+import { fold, stateAt, StatesAsOf } from '../../src/domain/fold.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { HISTORY_START, historyArbitrary, type History } from './arbitraries.js';
 import { DAY } from '../support/events.js';
+import { arrivalArbitrary, deliverPages } from './arrivals.js';
 
 const RUNS = { numRuns: 100 };
 const histories = historyArbitrary(80);
@@ -140,6 +141,29 @@ describe('folding valid histories', () => {
         for (const { event, revision } of history.stream) state = deepFreeze(evolve(state, event, { revision }));
         expect(state).toEqual(fold(history.stream, undefined, initialState(history.id)));
       }),
+      RUNS,
+    ));
+
+  it('walks a stream to later and later instants giving, at each, what stateAt gives', () =>
+    fc.assert(
+      fc.property(
+        // A history in record order, or one whose facts arrived late (record order is not business order).
+        fc.oneof(
+          histories.map((history) => history.stream),
+          arrivalArbitrary(30).map(({ pages }) => deliverPages(pages) ?? []),
+        ).chain((stream) => {
+          const times = stream.map(({ event }) => event.occurredAt);
+          const near = fc.tuple(fc.constantFrom(HISTORY_START, ...times), fc.constantFrom(-1, 0, 1)).map(([t, d]) => t + d);
+          const anywhere = fc.integer({ min: HISTORY_START - DAY, max: Math.max(HISTORY_START, ...times) + 400 * DAY });
+          return fc.tuple(fc.constant(stream), fc.array(fc.oneof(near, anywhere), { maxLength: 12 }));
+        }),
+        ([stream, instants]) => {
+          const walk = new StatesAsOf(stream, defaultRules, initialState('walked'));
+          for (const until of [...instants].sort((a, b) => a - b)) {
+            expect(walk.at(until)).toEqual(stateAt(stream, until, defaultRules, initialState('walked')));
+          }
+        },
+      ),
       RUNS,
     ));
 

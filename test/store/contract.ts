@@ -466,6 +466,25 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         );
       });
 
+      it('lean streams: a stream as readStream has it, without ids and positions, the metadata down to its schema version', async () => {
+        const lean = store.capabilities?.leanStreams;
+        if (lean === undefined) return;
+        await given();
+        await store.append(stream('v'), [{ id: randomUUID(), type: 'Versioned', data: { n: 1 }, metadata: { schemaVersion: 3, other: 'x' } }]);
+        for (const id of ['c', 'v', 'none']) {
+          const recorded = await store.readStream(stream(id));
+          expect(lean.readLeanStream(stream(id))).toEqual(
+            recorded.map((e) => ({
+              revision: e.revision,
+              type: e.type,
+              data: e.data,
+              metadata: 'schemaVersion' in e.metadata ? { schemaVersion: e.metadata.schemaVersion } : {},
+              recordedAtMs: e.recordedAt.getTime(),
+            })),
+          );
+        }
+      });
+
       it('bulk append: a grouped store appends as the port does, seen by the store it groups, its only writer', async () => {
         const bulk = store.capabilities?.bulkAppend;
         if (bulk === undefined) return;

@@ -2,8 +2,9 @@
  * What `courtship export` writes, format by format: the store is read a page
  * (or a stream) at a time, each row is written as soon as it is known, and
  * writes wait for the destination, so memory stays flat on millions of
- * events. Any store of the port works; the embedded store's NDJSON takes a
- * faster path (log-lines.ts).
+ * events. Any store of the port works; the embedded store's NDJSON and events
+ * take a faster path over its stored rows (log-lines.ts, events-csv.ts), and
+ * its tables read lean streams (table-streams.ts).
  */
 import { cohort } from '../../analytics/cohort.js';
 import { RetentionTally, DEFAULT_RETENTION_MONTHS, type RetentionCohortBy } from '../../analytics/retention.js';
@@ -12,8 +13,7 @@ import type { Rules } from '../../domain/rules.js';
 import type { EventStore } from '../../store/port.js';
 import type { CommandIo } from '../command.js';
 import { csvPreamble, csvRow, type CsvStyle } from '../lib/csv.js';
-import { EVENT_CSV_COLUMNS, eventCsvRow } from '../lib/events-csv.js';
-import { readLog } from '../lib/log.js';
+import { EVENT_CSV_COLUMNS, eventCsvPages } from '../lib/events-csv.js';
 import { inRange, logLines, type Range } from '../lib/log-lines.js';
 import { startProgress } from '../lib/progress.js';
 import { RELATIONSHIP_CSV_COLUMNS, relationshipAt, relationshipCsvRow } from '../lib/relationship-csv.js';
@@ -69,14 +69,9 @@ async function exportEvents(store: EventStore, request: ExportRequest, sink: Sin
   const progress = startProgress(io, { label: 'exporting', unit: 'events' });
   let count = 0;
   await sink.write(csvPreamble(request.style) + csvRow(EVENT_CSV_COLUMNS));
-  for await (const page of readLog(store, request.tenant)) {
-    let text = '';
-    for (const entry of page) {
-      if (!inRange(entry.decoded.event.occurredAt, request.range)) continue;
-      text += eventCsvRow(entry, request.style);
-      count++;
-    }
-    await sink.write(text);
+  for await (const page of eventCsvPages(store, request.tenant, request.range, request.style)) {
+    await sink.write(page.text);
+    count += page.count;
     progress.update(count);
   }
   progress.stop();
@@ -98,15 +93,17 @@ async function exportRelationships(store: EventStore, request: ExportRequest, si
   const retention = new RetentionTally(at, request.by, DEFAULT_RETENTION_MONTHS);
   let count = 0;
   await sink.write(csvPreamble(style) + csvRow(RELATIONSHIP_COLUMNS[format]));
-  for await (const { id, events, recorded } of readTableStreams(store, request.tenant!)) {
-    const state = relationshipAt(id, events, at, rules);
+  for await (const { id, events } of readTableStreams(store, request.tenant!)) {
+    // Snapshots walk the stream to each period end and on to the instant: that walk gives the state too.
+    const snapshots = format === 'snapshots' ? snapshotCsvRows(id, events, at, request.every, rules, style) : null;
+    const state = snapshots === null ? relationshipAt(id, events, at, rules) : snapshots.state;
     if (state === null) continue;
     if (format === 'transitions') {
-      await sink.write(transitionCsvRows(state, events, recorded, range, style));
+      await sink.write(transitionCsvRows(state, events, range, style));
     } else {
       if (!inRange(currentMilestones(state)!.startedAt, range)) continue;
       if (format === 'csv') await sink.write(relationshipCsvRow(state, at, rules, style));
-      else if (format === 'snapshots') await sink.write(snapshotCsvRows(id, events, at, request.every, rules, style));
+      else if (snapshots !== null) await sink.write(snapshots.rows);
       else for (const member of cohort([state], { at }, rules)) retention.add(member);
     }
     progress.update(++count);

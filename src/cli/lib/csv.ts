@@ -41,6 +41,16 @@ export function csvPreamble(style: CsvStyle): string {
   return style.excel ? BOM : '';
 }
 
+/** The month of an instant, 2025-01 (UTC), as a cohort column writes it. */
+export function monthCell(at: number): string {
+  const date = new Date(at);
+  const year = date.getUTCFullYear();
+  // ISO's own form outside four-digit years (±YYYYYY).
+  if (year < 0 || year > 9999) return date.toISOString().slice(0, 7);
+  const month = date.getUTCMonth() + 1;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}`;
+}
+
 /** An instant (epoch ms or ISO string) in the style's form; empty when absent. */
 export function instantCell(value: number | string | null | undefined, style: CsvStyle): string | null {
   if (value === null || value === undefined) return null;
@@ -48,7 +58,7 @@ export function instantCell(value: number | string | null | undefined, style: Cs
   return style.excel ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso;
 }
 
-function csvField(value: CsvField): string {
+export function csvField(value: CsvField): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   if (value.length === 0) return value;

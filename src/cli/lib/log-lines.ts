@@ -106,7 +106,8 @@ export async function* storedLogLines(store: StoredRows, tenant: string | null, 
   }
 }
 
-function toRecorded(row: LogRow): RecordedEvent {
+/** A stored row as the port reads it. */
+export function toRecorded(row: LogRow): RecordedEvent {
   return {
     id: row.id,
     streamId: row.streamId,

@@ -9,7 +9,7 @@ import type { EventStore, RecordedEvent } from '../../store/port.js';
 
 /** Events per page of the log. */
 export const LOG_PAGE = 2000;
-const STREAM_PAGE = 500;
+export const STREAM_PAGE = 500;
 
 export interface LogEntry {
   readonly recorded: RecordedEvent;

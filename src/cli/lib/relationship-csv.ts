@@ -14,7 +14,7 @@ import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import { stateAt } from '../../domain/fold.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import { csvRow, instantCell, type CsvStyle } from './csv.js';
+import { csvRow, instantCell, monthCell, type CsvStyle } from './csv.js';
 
 /** LEFT_AT_ALTAR → LeftAtAltar, for column names. */
 export function pascal(name: string): string {
@@ -83,7 +83,7 @@ export function relationshipCsvRow(state: RelationshipState, at: number, rules: 
     state.owner,
     state.source,
     instantCell(state.openedAt, style),
-    new Date(cycle.startedAt).toISOString().slice(0, 7),
+    monthCell(cycle.startedAt),
     state.cycle,
     instantCell(cycle.startedAt, style),
     state.phase,

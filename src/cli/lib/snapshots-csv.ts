@@ -4,15 +4,14 @@
  * ended by the instant, as the API's `asOf` shows them at that period's last
  * millisecond. Columns: docs/ANALYTICS.md.
  */
-import { advanceTo } from '../../domain/deadlines.js';
 import { isMarriedPhase, type StoredEvent } from '../../domain/events.js';
-import { fold, stateAt } from '../../domain/fold.js';
-import { decayTrend } from '../../domain/metrics/decay.js';
+import { StatesAsOf } from '../../domain/fold.js';
+import { decayStatusAt } from '../../domain/metrics/decay.js';
 import { timeToMarriage, timeToProposal } from '../../domain/metrics/durations.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
-import { csvCells, instantCell, type CsvStyle } from './csv.js';
+import { csvCells, instantCell, monthCell, type CsvStyle } from './csv.js';
 
 export type SnapshotEvery = 'month' | 'quarter';
 
@@ -33,7 +32,12 @@ export const SNAPSHOT_CSV_COLUMNS = [
   'decayScore',
 ] as const;
 
-/** The rows of one relationship, one per period that ended by `at` since it opened. */
+/**
+ * The rows of one relationship, one per period that ended by `at` since it
+ * opened, and its state at `at` (null when it was not opened by then), from
+ * one walk along its stream (`StatesAsOf`): the events are folded once, not
+ * once per period.
+ */
 export function snapshotCsvRows(
   id: string,
   events: readonly StoredEvent[],
@@ -41,26 +45,29 @@ export function snapshotCsvRows(
   every: SnapshotEvery,
   rules: Rules,
   style: CsvStyle,
-): string {
+): { rows: string; state: RelationshipState | null } {
+  const walk = new StatesAsOf(events, rules, initialState(id));
   const opening = events[0]?.event;
-  if (opening === undefined || opening.type !== 'RelationshipOpened') return '';
-  const states = statesAtEnds(id, events, periodEnds(opening.occurredAt, at, every), rules);
   let rows = '';
-  // Between events and deadlines a relationship keeps the same state object
-  // from one period end to the next: its cells (all but the period's and the
-  // decay's) are written once per state, not once per row.
-  let cellsOf: RelationshipState | null = null;
-  let cells = '';
-  for (const { period, end, state } of states) {
-    if (state.phase === null) continue;
-    if (state !== cellsOf) {
-      cellsOf = state;
-      cells = stateCells(id, state, style);
+  if (opening !== undefined && opening.type === 'RelationshipOpened') {
+    // Between events and deadlines a relationship keeps the same state from
+    // one period end to the next: its cells (all but the period's and the
+    // decay's) are written once per change, not once per row.
+    let cellsOf = -1;
+    let cells = '';
+    for (const { end, prefix } of periodEnds(opening.occurredAt, at, every, style)) {
+      const state = walk.at(end);
+      if (state.phase === null) continue;
+      if (walk.changes !== cellsOf) {
+        cellsOf = walk.changes;
+        cells = stateCells(id, state, style);
+      }
+      const trend = isMarriedPhase(state.phase) ? decayStatusAt(state, end, rules) : null;
+      rows += `${prefix}${cells},${trend === null ? ',' : `${trend.status},${trend.score}`}\n`;
     }
-    const trend = isMarriedPhase(state.phase) ? decayTrend(state, end, rules) : null;
-    rows += `${csvCells([period, periodEndCell(end, style)])},${cells},${csvCells([trend?.status, trend?.score])}\n`;
   }
-  return rows;
+  const state = walk.at(at);
+  return { rows, state: state.phase === null ? null : state };
 }
 
 /** The columns from relationshipId to timeToMarriageSeconds. */
@@ -71,7 +78,7 @@ function stateCells(id: string, state: RelationshipState, style: CsvStyle): stri
     state.accountName,
     state.segment,
     state.owner,
-    new Date(cycle.startedAt).toISOString().slice(0, 7),
+    monthCell(cycle.startedAt),
     state.cycle,
     state.phase,
     instantCell(state.phaseSince, style),
@@ -80,68 +87,37 @@ function stateCells(id: string, state: RelationshipState, style: CsvStyle): stri
   ]);
 }
 
-/** Period ends are the same few instants for every relationship: each is formatted once per style. */
-const PERIOD_END_CELLS = { plain: new Map<number, string | null>(), excel: new Map<number, string | null>() };
-
-function periodEndCell(end: number, style: CsvStyle): string | null {
-  const cells = style.excel ? PERIOD_END_CELLS.excel : PERIOD_END_CELLS.plain;
-  let cell = cells.get(end);
-  if (cell === undefined) {
-    cell = instantCell(end, style);
-    cells.set(end, cell);
-  }
-  return cell;
-}
-
 interface PeriodEnd {
-  /** 2025-01, or 2025-Q1. */
-  readonly period: string;
   /** Epoch ms: the period's last millisecond. */
   readonly end: number;
+  /** The row's first cells, the period (2025-01, or 2025-Q1) and its end, and the comma after them. */
+  readonly prefix: string;
 }
 
 /** The ends of the periods from the one holding `from` to the last that ended by `until`. */
-export function periodEnds(from: number, until: number, every: SnapshotEvery): PeriodEnd[] {
+function periodEnds(from: number, until: number, every: SnapshotEvery, style: CsvStyle): readonly PeriodEnd[] {
   const step = every === 'month' ? 1 : 3;
   const first = new Date(from);
   let month = first.getUTCMonth() - (first.getUTCMonth() % step);
   let year = first.getUTCFullYear();
+  // Relationships opened in the same period share their period ends (and an export, its instant): formatted once.
+  const key = `${every} ${style.excel} ${until} ${year} ${month}`;
+  const known = PERIOD_ENDS.get(key);
+  if (known !== undefined) return known;
   const ends: PeriodEnd[] = [];
   for (;;) {
     const end = Date.UTC(year, month + step, 1) - 1;
-    if (end > until) return ends;
+    if (end > until) break;
     const label = every === 'month' ? String(month + 1).padStart(2, '0') : `Q${month / 3 + 1}`;
-    ends.push({ period: `${year}-${label}`, end });
+    ends.push({ end, prefix: `${csvCells([`${year}-${label}`, instantCell(end, style)])},` });
     month += step;
     if (month >= 12) {
       month -= 12;
       year++;
     }
   }
+  if (PERIOD_ENDS.size < 4096) PERIOD_ENDS.set(key, ends);
+  return ends;
 }
 
-/**
- * The state at each period end, as `stateAt` gives it. When the stream is in
- * business-time order (as it nearly always is) the fold carries on from one
- * end to the next instead of starting over: `stateAt` folds the events that
- * occurred by the end, and a fold of a prefix continued by the rest is the
- * fold of the whole.
- */
-function statesAtEnds(
-  id: string,
-  events: readonly StoredEvent[],
-  ends: readonly PeriodEnd[],
-  rules: Rules,
-): { period: string; end: number; state: RelationshipState }[] {
-  const ordered = events.every((item, k) => k === 0 || events[k - 1]!.event.occurredAt <= item.event.occurredAt);
-  if (!ordered) return ends.map(({ period, end }) => ({ period, end, state: stateAt(events, end, rules, initialState(id)) }));
-  let folded = initialState(id);
-  let next = 0;
-  return ends.map(({ period, end }) => {
-    let upTo = next;
-    while (upTo < events.length && events[upTo]!.event.occurredAt <= end) upTo++;
-    if (upTo > next) folded = fold(events.slice(next, upTo), rules, folded);
-    next = upTo;
-    return { period, end, state: advanceTo(folded, end, rules).state };
-  });
-}
+const PERIOD_ENDS = new Map<string, readonly PeriodEnd[]>();

@@ -1,17 +1,34 @@
 /**
- * The relationships of a tenant for the CSV tables, one stream at a time, as
- * `readRelationships` gives them but decoded for the tables alone: the
- * stream's ids are parsed once per stream (not once per event), and events
- * carry no encoded global position (a cursor built with a base64 buffer per
- * event, which only the API's phase-history cause shows; no table writes
- * it). Any store of the port.
+ * The relationships of a tenant for the CSV tables, one stream at a time, in
+ * id order, decoded for the tables alone: the stream's ids are known once
+ * per stream (not parsed once per event), and events carry their record
+ * time but no encoded global position (a cursor built with a base64 buffer
+ * per event, which only the API's phase-history cause shows; no table
+ * writes it). Two ways to the same events:
+ *
+ * - any store of the port: `readRelationships`, each stream as recorded;
+ * - a store that declares lean streams (the embedded one): each stream in
+ *   the lean form a fold reads (no event ids, positions or metadata but the
+ *   schema version), which spares most of what reading a stream costs.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded } from '../../app/relationship-stream.js';
+import { decodeRecorded, decodeStreamEvent, tenantStreamPrefix } from '../../app/relationship-stream.js';
+import type { LeanStreams } from '../../store/capabilities.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import { readRelationships, type RelationshipStream } from './log.js';
+import { readRelationships, STREAM_PAGE } from './log.js';
 
-export function readTableStreams(store: EventStore, tenant: string): AsyncGenerator<RelationshipStream> {
+export interface TableStream {
+  readonly id: string;
+  /** In revision order, each with its recordedAt. */
+  readonly events: StoredEvent[];
+}
+
+export function readTableStreams(store: EventStore, tenant: string): AsyncGenerator<TableStream> {
+  const lean = store.capabilities?.leanStreams;
+  return lean === undefined ? portTableStreams(store, tenant) : leanTableStreams(store, lean, tenant);
+}
+
+export function portTableStreams(store: EventStore, tenant: string): AsyncGenerator<TableStream> {
   return readRelationships(store, tenant, tableEvents);
 }
 
@@ -23,4 +40,23 @@ function tableEvents(recorded: readonly RecordedEvent[], ids: { readonly tenant:
     if (decoded !== null) events.push({ event: decoded.event, revision: decoded.revision, recordedAt: each.recordedAt.getTime() });
   }
   return events;
+}
+
+export async function* leanTableStreams(store: EventStore, lean: LeanStreams, tenant: string): AsyncGenerator<TableStream> {
+  const prefix = tenantStreamPrefix(tenant);
+  let after: string | undefined;
+  for (;;) {
+    const streams = await store.listStreams(after === undefined ? { prefix, limit: STREAM_PAGE } : { prefix, after, limit: STREAM_PAGE });
+    if (streams.length === 0) return;
+    for (const streamId of streams) {
+      const id = streamId.slice(prefix.length);
+      const events: StoredEvent[] = [];
+      for (const each of lean.readLeanStream(streamId)) {
+        const event = decodeStreamEvent(each);
+        if (event !== null) events.push({ event, revision: each.revision, recordedAt: each.recordedAtMs });
+      }
+      yield { id, events };
+    }
+    after = streams[streams.length - 1]!;
+  }
 }

@@ -7,7 +7,6 @@
  * docs/ANALYTICS.md.
  */
 import type { PhaseChange, RelationshipState } from '../../domain/state.js';
-import type { RecordedEvent } from '../../store/port.js';
 import type { StoredEvent } from '../../domain/events.js';
 import { csvRow, instantCell, type CsvStyle } from './csv.js';
 import { inRange, type Range } from './log-lines.js';
@@ -25,19 +24,13 @@ export const TRANSITION_CSV_COLUMNS = [
   'recordedAt',
 ] as const;
 
-/** The rows of one relationship whose change happened in `range`. */
-export function transitionCsvRows(
-  state: RelationshipState,
-  events: readonly StoredEvent[],
-  recorded: readonly RecordedEvent[],
-  range: Range,
-  style: CsvStyle,
-): string {
+/** The rows of one relationship whose change happened in `range`; `events` carry their recordedAt. */
+export function transitionCsvRows(state: RelationshipState, events: readonly StoredEvent[], range: Range, style: CsvStyle): string {
   let rows = '';
   for (const change of state.phaseHistory) {
     if (!inRange(change.at, range)) continue;
     const revision = causeRevision(change, events);
-    const recordedAt = revision === null ? null : (recorded.find((r) => r.revision === revision)?.recordedAt.getTime() ?? null);
+    const recordedAt = revision === null ? null : (events.find((stored) => stored.revision === revision)?.recordedAt ?? null);
     rows += csvRow([
       state.id,
       change.cycle,

@@ -11,15 +11,32 @@ import type { Marriage } from './marriage.js';
 
 export type SignalHealth = Record<DecaySignal, number>;
 
-export function signalHealth(state: RelationshipState, marriage: Marriage, at: number, rules: DecayRules): SignalHealth {
+/** The id-keyed records the signals read, as lists: gathered once to score a state at several instants (a trend's weeks). */
+export interface SignalRecords {
+  readonly supportCases: readonly RelationshipState['supportCases'][string][];
+  readonly upsells: readonly RelationshipState['upsells'][string][];
+  readonly stakeholders: readonly RelationshipState['stakeholders'][string][];
+}
+
+export function signalRecords(state: RelationshipState): SignalRecords {
+  return { supportCases: Object.values(state.supportCases), upsells: Object.values(state.upsells), stakeholders: Object.values(state.stakeholders) };
+}
+
+export function signalHealth(
+  state: RelationshipState,
+  marriage: Marriage,
+  at: number,
+  rules: DecayRules,
+  records: SignalRecords = signalRecords(state),
+): SignalHealth {
   return {
     touchpointRecency: touchpointRecency(state, marriage, at, rules),
     touchpointCadence: touchpointCadence(state, marriage, at, rules),
-    supportLoad: supportLoad(state, at, rules),
-    supportScope: supportScope(state, at, rules),
-    upsell: upsell(state, at, rules),
+    supportLoad: supportLoad(state, records, at, rules),
+    supportScope: supportScope(state, records, at, rules),
+    upsell: upsell(state, records, at, rules),
     competitorContact: competitorContact(state, marriage, at, rules),
-    vetoStance: vetoStance(state, at, rules),
+    vetoStance: vetoStance(records, at, rules),
   };
 }
 
@@ -55,11 +72,10 @@ function touchpointCadence(state: RelationshipState, marriage: Marriage, at: num
 }
 
 /** Cases open at the instant or opened in the window, weighted by severity; half health at supportLoadHalf. */
-function supportLoad(state: RelationshipState, at: number, rules: DecayRules): number {
+function supportLoad(state: RelationshipState, records: SignalRecords, at: number, rules: DecayRules): number {
   const windowStart = at - rules.windowDays * DAY_MS;
   let load = 0;
-  for (const id in state.supportCases) {
-    const c = state.supportCases[id]!;
+  for (const c of records.supportCases) {
     if (c.cycle !== state.cycle || c.openedAt > at) continue;
     const openAtInstant = c.closedAt === null || c.closedAt > at;
     if (openAtInstant || c.openedAt > windowStart) load += rules.severityLoad[c.severity];
@@ -68,12 +84,11 @@ function supportLoad(state: RelationshipState, at: number, rules: DecayRules): n
 }
 
 /** One minus the mean scope concern of the cases opened in the window: how-to questions turning into defects, outages, cancellation inquiries. */
-function supportScope(state: RelationshipState, at: number, rules: DecayRules): number {
+function supportScope(state: RelationshipState, records: SignalRecords, at: number, rules: DecayRules): number {
   const windowStart = at - rules.windowDays * DAY_MS;
   let count = 0;
   let concern = 0;
-  for (const id in state.supportCases) {
-    const c = state.supportCases[id]!;
+  for (const c of records.supportCases) {
     if (c.cycle !== state.cycle || c.openedAt > at || c.openedAt <= windowStart) continue;
     count += 1;
     concern += rules.scopeConcern[c.scope];
@@ -82,12 +97,11 @@ function supportScope(state: RelationshipState, at: number, rules: DecayRules): 
 }
 
 /** Up-sells won vs lost, decided within the window, with a prior: none at all is one half ("up-sell opportunities dry up"). */
-function upsell(state: RelationshipState, at: number, rules: DecayRules): number {
+function upsell(state: RelationshipState, records: SignalRecords, at: number, rules: DecayRules): number {
   const windowStart = at - rules.upsellWindowDays * DAY_MS;
   let won = 0;
   let lost = 0;
-  for (const id in state.upsells) {
-    const u = state.upsells[id]!;
+  for (const u of records.upsells) {
     if (u.cycle !== state.cycle || u.closedAt === null || u.closedAt > at || u.closedAt <= windowStart) continue;
     if (u.status === 'WON') won += 1;
     else if (u.status === 'LOST') lost += 1;
@@ -114,10 +128,9 @@ function competitorContact(state: RelationshipState, marriage: Marriage, at: num
  * NEUTRAL (every stakeholder's stance before their first change), which is
  * exact for stakeholders who changed stance at most once.
  */
-function vetoStance(state: RelationshipState, at: number, rules: DecayRules): number {
+function vetoStance(records: SignalRecords, at: number, rules: DecayRules): number {
   let health = 1;
-  for (const id in state.stakeholders) {
-    const s = state.stakeholders[id]!;
+  for (const s of records.stakeholders) {
     if (!s.hasVeto || s.introducedAt > at) continue;
     const stance = s.stanceChangedAt !== null && s.stanceChangedAt > at ? 'NEUTRAL' : s.stance;
     health = Math.min(health, rules.stanceHealth[stance]);

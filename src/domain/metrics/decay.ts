@@ -5,7 +5,7 @@
  */
 import type { RelationshipState } from '../state.js';
 import { DECAY_SIGNALS, type DecayRules, type DecaySignal } from './decay-rules.js';
-import { signalHealth, type SignalHealth } from './decay-signals.js';
+import { signalHealth, signalRecords, type SignalHealth } from './decay-signals.js';
 import { WEEK_MS } from './duration.js';
 import { currentMarriage } from './marriage.js';
 
@@ -42,27 +42,13 @@ export interface DecayTrend {
  * the divorce instant): that is what the analysts' decay cohorts compare.
  */
 export function decayTrend(state: RelationshipState, T: number, rules: { decay: DecayRules }): DecayTrend | null {
-  const marriage = currentMarriage(state);
-  if (marriage === null) return null;
-  const decay = rules.decay;
-  const latest = marriage.endedAt === null ? T : Math.min(T, marriage.endedAt);
-  // Signed after T (an event may be dated a few minutes ahead of the clock): not married yet at T.
-  if (latest < marriage.signedAt) return null;
-  const points = normalisedWeights(decay);
-
-  const weeks: WeeklyScore[] = [];
-  const healthByWeek: SignalHealth[] = [];
-  for (let k = decay.trendWeeks - 1; k >= 0; k--) {
-    const endsAt = latest - k * WEEK_MS;
-    if (endsAt < marriage.signedAt) continue;
-    const health = signalHealth(state, marriage, endsAt, decay);
-    healthByWeek.push(health);
-    weeks.push({ endsAt, score: round2(scoreOf(health, points)) });
-  }
-  const latestHealth = healthByWeek[healthByWeek.length - 1]!;
-  const slope = round2(leastSquaresSlope(healthByWeek.map((h) => scoreOf(h, points))));
+  const scored = weeklyScores(state, T, rules.decay);
+  if (scored === null) return null;
+  const { endsAt, scores, latestHealth, points } = scored;
+  const weeks = endsAt.map((at, k): WeeklyScore => ({ endsAt: at, score: round2(scores[k]!) }));
+  const slope = round2(leastSquaresSlope(scores));
   return {
-    status: slope <= -decay.slopeThreshold ? 'DECAYING' : slope >= decay.slopeThreshold ? 'IMPROVING' : 'STABLE',
+    status: statusOf(slope, rules.decay),
     slope,
     score: weeks[weeks.length - 1]!.score,
     drivers: drivers(latestHealth, points),
@@ -70,8 +56,61 @@ export function decayTrend(state: RelationshipState, T: number, rules: { decay: 
   };
 }
 
-/** Each signal's share of 100 points. */
+/**
+ * The trend's status and latest score alone, as `decayTrend` gives them, for
+ * a caller that writes them at many instants (the snapshots table): no
+ * drivers, no weekly objects.
+ */
+export function decayStatusAt(state: RelationshipState, T: number, rules: { decay: DecayRules }): { status: DecayStatus; score: number } | null {
+  const scored = weeklyScores(state, T, rules.decay);
+  if (scored === null) return null;
+  const { scores } = scored;
+  return { status: statusOf(round2(leastSquaresSlope(scores)), rules.decay), score: round2(scores[scores.length - 1]!) };
+}
+
+/** Each week's score (unrounded, oldest first) and when it ends, with the latest week's health; null without a marriage by T. */
+function weeklyScores(
+  state: RelationshipState,
+  T: number,
+  decay: DecayRules,
+): { endsAt: number[]; scores: number[]; latestHealth: SignalHealth; points: Record<DecaySignal, number> } | null {
+  const marriage = currentMarriage(state);
+  if (marriage === null) return null;
+  const latest = marriage.endedAt === null ? T : Math.min(T, marriage.endedAt);
+  // Signed after T (an event may be dated a few minutes ahead of the clock): not married yet at T.
+  if (latest < marriage.signedAt) return null;
+  const points = normalisedWeights(decay);
+  const records = signalRecords(state);
+  const endsAt: number[] = [];
+  const scores: number[] = [];
+  let latestHealth: SignalHealth | null = null;
+  for (let k = decay.trendWeeks - 1; k >= 0; k--) {
+    const at = latest - k * WEEK_MS;
+    if (at < marriage.signedAt) continue;
+    latestHealth = signalHealth(state, marriage, at, decay, records);
+    endsAt.push(at);
+    scores.push(scoreOf(latestHealth, points));
+  }
+  return { endsAt, scores, latestHealth: latestHealth!, points };
+}
+
+function statusOf(slope: number, decay: DecayRules): DecayStatus {
+  return slope <= -decay.slopeThreshold ? 'DECAYING' : slope >= decay.slopeThreshold ? 'IMPROVING' : 'STABLE';
+}
+
+/** Each signal's share of 100 points, once per rules object (a trend is scored for every relationship, at many instants). */
+const WEIGHTS = new WeakMap<DecayRules, Record<DecaySignal, number>>();
+
 function normalisedWeights(decay: DecayRules): Record<DecaySignal, number> {
+  let points = WEIGHTS.get(decay);
+  if (points === undefined) {
+    points = Object.freeze(weightsOf(decay));
+    WEIGHTS.set(decay, points);
+  }
+  return points;
+}
+
+function weightsOf(decay: DecayRules): Record<DecaySignal, number> {
   const total = DECAY_SIGNALS.reduce((sum, signal) => sum + decay.weights[signal], 0);
   return Object.fromEntries(DECAY_SIGNALS.map((signal) => [signal, (100 * decay.weights[signal]) / total])) as Record<
     DecaySignal,
@@ -80,7 +119,10 @@ function normalisedWeights(decay: DecayRules): Record<DecaySignal, number> {
 }
 
 function scoreOf(health: SignalHealth, points: Record<DecaySignal, number>): number {
-  return DECAY_SIGNALS.reduce((sum, signal) => sum + points[signal] * health[signal], 0);
+  // A loop, not a reduce with a closure: a trend scores every week, for every relationship.
+  let sum = 0;
+  for (const signal of DECAY_SIGNALS) sum += points[signal] * health[signal];
+  return sum;
 }
 
 function drivers(health: SignalHealth, points: Record<DecaySignal, number>): DecayDriver[] {
