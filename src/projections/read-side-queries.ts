@@ -6,6 +6,9 @@
  * in use.
  */
 import type {
+  AnalyticsAnswers,
+  AnalyticsQuestion,
+  AnalyticsRequest,
   EventLogQuery,
   EventPage,
   Page,
@@ -23,7 +26,9 @@ import { stateAsOf } from '../app/state-as-of.js';
 import type { Phase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
+import { runAnalytics } from './analytics-tasks.js';
 import type { LogPages } from './log-pages.js';
+import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
@@ -37,6 +42,8 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
   /** The read-model file in use (a rebuild swaps it). */
   protected abstract db: ReadModelDb;
   protected abstract readonly logPages: LogPages;
+  /** Runs the heavy queries (analytics, `asOf` lists): inline on the connection in use, unless a worker runner is given. */
+  protected readTasks: ReadTaskRunner = new InlineReadTaskRunner(() => this.db.connection);
 
   constructor(
     protected readonly store: EventStore,
@@ -71,6 +78,10 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
       then.set(id, { tenant, id, state, position: last?.position ?? 0n });
     }
     return listRelationships(then, query, this.rules);
+  }
+
+  analytics<Q extends AnalyticsQuestion>(tenant: string, request: AnalyticsRequest<Q>): Promise<AnalyticsAnswers[Q['kind']]> {
+    return runAnalytics(this.readTasks, this.store, this.rules, tenant, request);
   }
 
   listEvents(tenant: string, query: EventLogQuery): Promise<EventPage> {
