@@ -27,12 +27,14 @@ import type { Phase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import { runAnalytics } from './analytics-tasks.js';
+import { asOfPageTask } from './as-of-page-task.js';
 import type { LogPages } from './log-pages.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
+import { outlinesAnswer } from './tables/relationships-at.js';
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
@@ -69,6 +71,16 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>> {
+    if (query.knownAt === undefined && outlinesAnswer(query.filter, query.orderBy)) {
+      const page = await this.readTasks.run(asOfPageTask, { tenant, query, rules: this.rules });
+      const items = [];
+      for (const { cursor, node } of page.items) {
+        const row = await replayRelationshipAt(this.store, this.rules, tenant, node.id, { asOf: query.at });
+        if (row !== null) items.push({ cursor, node: row });
+      }
+      return { ...page, items };
+    }
+    // Filters and orderings on what the rows do not keep at T (updatedAt, decay, flags), or `knownAt`: every stream replayed.
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));

@@ -7,8 +7,9 @@
  * (analytics-state.ts), for the few relationships whose deadline is due by T
  * but not recorded yet, and for the decay trend.
  *
- * Segment, owner and the opening are set by RelationshipOpened and never
- * change (evolve.ts), so they are plain columns, the same at every instant.
+ * Account name, segment, owner, source and the opening are set by
+ * RelationshipOpened and never change (evolve.ts), so they are plain
+ * columns, the same at every instant.
  */
 import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../../app/read-side.js';
@@ -47,8 +48,10 @@ CREATE TABLE cycles (
   tenant TEXT NOT NULL,
   relationship_id TEXT NOT NULL,
   cycle INTEGER NOT NULL,
+  account_name TEXT,
   segment TEXT,
   owner TEXT,
+  source TEXT,
   opened_at INTEGER NOT NULL,
   started INTEGER NOT NULL,
   next_started INTEGER,
@@ -78,10 +81,10 @@ export const cyclesTable: DerivedTable = {
   writer(db: Database.Database, rules: Rules) {
     const remove = db.prepare('DELETE FROM cycles WHERE tenant = ? AND relationship_id = ?');
     const insert = db.prepare(
-      `INSERT INTO cycles (tenant, relationship_id, cycle, segment, owner, opened_at, started, next_started,
+      `INSERT INTO cycles (tenant, relationship_id, cycle, account_name, segment, owner, source, opened_at, started, next_started,
          dating, exclusive, proposed, married_entered, neglected, first_proposal, married, ended, outcome,
          reason_kind, reason_value, next_deadline, veto_stance_changed, analytics_state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       remove.run(row.tenant, row.id);
@@ -93,8 +96,10 @@ export const cyclesTable: DerivedTable = {
           row.tenant,
           row.id,
           cycle.cycle,
+          state.accountName,
           state.segment,
           state.owner,
+          state.source,
           state.openedAt,
           cycle.startedAt,
           cycle.nextStartedAt,
