@@ -12,6 +12,7 @@ import { startBareServer } from './bare-server.js';
 import { runDomainBench } from './domain.js';
 import { runFanoutBench } from './fanout.js';
 import { workloadTime } from './graphql-client.js';
+import { runAnalyticsBench } from './analytics.js';
 import { runHttpBench } from './http.js';
 import { runImportExportBench } from './import-export.js';
 import { runLateFactsBench } from './late-facts.js';
@@ -21,7 +22,7 @@ import { memoryRows } from './memory.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions, type Section } from './options.js';
 import { runProjectorBench } from './projector.js';
 import { formatReport, machine, writeReport, type BenchReport, type BenchRow } from './report.js';
-import { startServerProcess } from './server-process.js';
+import { startServerProcess, startServerProcessOf } from './server-process.js';
 import { runStoreBench } from './store.js';
 import { FULL_RELATIONSHIPS, WORKLOAD_NOW } from './workload.js';
 
@@ -72,7 +73,7 @@ async function main(options: BenchOptions): Promise<void> {
       progress('projector');
       rows.push(...(await runProjectorBench({ dataDir: log.dataDir, events: log.events })));
     }
-    if (log && (has('memory') || has('http') || has('fanout'))) rows.push(...(await serverSections(options, log, dir, progress)));
+    if (log && (has('memory') || has('http') || has('analytics') || has('fanout'))) rows.push(...(await serverSections(options, log, dir, progress)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -101,6 +102,9 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
     emptyNow = rssOf(empty.pid) ?? 0;
     await empty.close();
   }
+  // The base build gets a copy of the log as it is now, before a server writes next to it.
+  const baseDir = path.join(dir, 'base-log');
+  if (options.only.has('analytics') && options.baseDist !== null) fs.cpSync(log.dataDir, baseDir, { recursive: true });
   progress('starting the server on the generated log');
   const server = await startServerProcess(log.dataDir);
   const bare = await startBareServer();
@@ -123,6 +127,16 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
           rawDir: path.join(dir, 'raw-appends'),
         })),
       );
+    }
+    if (options.only.has('analytics')) {
+      progress('analytics');
+      const base = options.baseDist === null ? null : await startServerProcessOf(path.resolve(options.baseDist), baseDir);
+      try {
+        const baseServer = base === null ? null : { url: base.ready.url, token: base.ready.token };
+        rows.push(...(await runAnalyticsBench({ courtship, base: baseServer, samples: 9, baseSamples: 3 })));
+      } finally {
+        await base?.close();
+      }
     }
     if (options.only.has('fanout')) {
       progress('fan-out');
