@@ -283,11 +283,12 @@ export interface ReadSide {
   ): Page<RelationshipRow>;
 
   /**
-   * The same page as the pipeline stood at a past instant: every relationship
-   * of the tenant is replayed from its stream up to `at` (those not yet opened
-   * are left out), then filtered and ordered like `listRelationships`; with
-   * `knownAt`, only from the events recorded by then. Costs a stream read per
-   * relationship: meant for analysts, not for boards.
+   * The same page as the pipeline stood at a past instant (those not yet
+   * opened are left out), filtered and ordered like `listRelationships` over
+   * every relationship replayed up to `at`. Paged from the derived tables,
+   * only the page's rows replayed; filters or orderings on updatedAt, decay
+   * or flags, and `knownAt` (only the events recorded by then), replay every
+   * relationship of the tenant: a stream read each, meant for analysts.
    */
   listRelationshipsAsOf(
     tenant: string,
