@@ -57,7 +57,7 @@ async function main(options: BenchOptions): Promise<void> {
       rows.push(...(await runLateFactsBench({ dir: path.join(dir, 'late') })));
       fs.rmSync(path.join(dir, 'late'), { recursive: true, force: true });
     }
-    const needsLog = (['projector', 'io', 'memory', 'http', 'fanout'] as const).some(has);
+    const needsLog = (['projector', 'io', 'memory', 'http', 'analytics', 'fanout'] as const).some(has);
     if (needsLog) {
       const size = options.relationships === null ? { events: options.events } : { relationships: options.relationships };
       progress(size.relationships === undefined ? `generating ${size.events} events` : `generating ${size.relationships} relationships`);
