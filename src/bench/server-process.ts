@@ -38,10 +38,10 @@ export function startServerProcess(dataDir: string, execArgv: string[] = [], env
 }
 
 /** The same child, from another build's dist/ (a base to compare with): its own server-process.js. */
-export function startServerProcessOf(dist: string, dataDir: string): Promise<Child<ServerReady>> {
+export function startServerProcessOf(dist: string, dataDir: string, env: Record<string, string> = {}): Promise<Child<ServerReady>> {
   return forkChild<ServerReady>(
     path.resolve(dist, 'bench/server-process.js'),
-    { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+    { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
     [...SERVER_NODE_FLAGS],
   );
 }

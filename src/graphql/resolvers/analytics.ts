@@ -26,7 +26,7 @@ import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.j
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
-const PAGE = 100;
+const PAGE = 1000;
 
 const MAX_RETENTION_MONTHS = 120;
 
