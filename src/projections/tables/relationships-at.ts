@@ -14,7 +14,7 @@ import type { RelationshipFilter, RelationshipOrder, RelationshipRow } from '../
 import { advanceTo } from '../../domain/deadlines.js';
 import type { Phase } from '../../domain/events.js';
 import type { Rules } from '../../domain/rules.js';
-import { initialState, type CycleMilestones, type RelationshipState } from '../../domain/state.js';
+import type { CycleMilestones, RelationshipState } from '../../domain/state.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
 
 /** Filter fields an outline answers exactly (the others need the whole state at T). */
@@ -127,16 +127,38 @@ function outline(
 ): RelationshipRow {
   const cycles: CycleMilestones[] = [];
   cycles[milestones.cycle - 1] = milestones;
-  const state: RelationshipState = {
-    ...initialState(id),
+  // Only what OUTLINE_FILTERS, OUTLINE_ORDERS and `advanceTo` read: an outline is paged, never shown.
+  const state: OutlineFields = {
+    id,
     ...statics,
     cycle: milestones.cycle,
     cycleStartedAt: milestones.startedAt,
     phase,
     phaseSince,
     cycles,
+    lastEventAt: null,
     lastProspectActivityAt: at,
     lastVendorActivityAt: at,
+    contractEndsAt: null,
   };
-  return { tenant, id, state, position: 0n };
+  return { tenant, id, state: state as RelationshipState, position: 0n };
 }
+
+type OutlineFields = Pick<
+  RelationshipState,
+  | 'id'
+  | 'accountName'
+  | 'segment'
+  | 'owner'
+  | 'source'
+  | 'openedAt'
+  | 'cycle'
+  | 'cycleStartedAt'
+  | 'phase'
+  | 'phaseSince'
+  | 'cycles'
+  | 'lastEventAt'
+  | 'lastProspectActivityAt'
+  | 'lastVendorActivityAt'
+  | 'contractEndsAt'
+>;
