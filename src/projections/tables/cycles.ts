@@ -71,7 +71,6 @@ CREATE TABLE cycles (
   analytics_state TEXT,
   PRIMARY KEY (tenant, relationship_id, cycle)
 ) WITHOUT ROWID;
-CREATE INDEX cycles_by_start ON cycles (tenant, started);
 CREATE INDEX cycles_latest_deadline ON cycles (tenant, next_deadline) WHERE next_started IS NULL;
 `;
 

@@ -3,8 +3,10 @@
  * function of its folded state, rewritten whenever it changes
  * (derived-tables.ts). The phase at instant T is the row with
  * entered ≤ T < left (left NULL: the phase it is in), as a replay up to T
- * would fold it; only a deadline due by T and not recorded yet can move it
- * further (the latest cycle's `next_deadline` in cycles.ts says which).
+ * would fold it, found by relationship (the primary key: a tenant's
+ * relationships are read together). Only a deadline due by T and not
+ * recorded yet can move it further (the latest cycle's `next_deadline` in
+ * cycles.ts says which).
  */
 import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../../app/read-side.js';
@@ -34,7 +36,6 @@ CREATE TABLE phase_intervals (
   cause TEXT NOT NULL,
   PRIMARY KEY (tenant, relationship_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX phase_intervals_by_entry ON phase_intervals (tenant, entered, left_at);
 `;
 
 export const phaseIntervalsTable: DerivedTable = {
