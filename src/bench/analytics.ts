@@ -14,6 +14,8 @@ export interface AnalyticsServer {
   readonly token: string;
 }
 
+const GOAL_RELATIONSHIPS = 100_000;
+
 /** The past instant the `asOf` rows describe: mid-way through the generated log. */
 const AS_OF = new Date(Date.UTC(2022, 6, 1)).toISOString();
 
@@ -49,7 +51,10 @@ export async function runAnalyticsBench(options: {
   /** Timed requests per row on the server under test (the base gets fewer: it takes seconds each). */
   readonly samples: number;
   readonly baseSamples: number;
+  /** Relationships in the log: the goals are set at 100k, and judged only there. */
+  readonly relationships: number;
 }): Promise<BenchRow[]> {
+  const atGoalScale = options.relationships >= GOAL_RELATIONSHIPS;
   const rows: BenchRow[] = [];
   for (const request of requests()) {
     // A warm-up on the server under test; the base build takes seconds a request, its first counts.
@@ -69,8 +74,8 @@ export async function runAnalyticsBench(options: {
         options.base === null
           ? { name: 'no base build given (--base-dist)', value: Number.NaN, unit: 'ms' }
           : { name: 'the base build, same log', value: median(base), unit: 'ms', detail: `p50 of ${base.length}` },
-      goal: { text: `p50 < ${request.goalMs} ms (at 100k relationships)`, met: p50 < request.goalMs },
-      note: 'one request at a time, over HTTP',
+      ...(atGoalScale ? { goal: { text: `p50 < ${request.goalMs} ms`, met: p50 < request.goalMs } } : {}),
+      note: `one request at a time, over HTTP${atGoalScale ? '' : `; the goal (p50 < ${request.goalMs} ms) is set at ${GOAL_RELATIONSHIPS.toLocaleString('en-US')} relationships`}`,
     });
   }
   return rows;

@@ -133,7 +133,7 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
       const base = options.baseDist === null ? null : await startServerProcessOf(path.resolve(options.baseDist), baseDir, UNMETERED);
       try {
         const baseServer = base === null ? null : { url: base.ready.url, token: base.ready.token };
-        rows.push(...(await runAnalyticsBench({ courtship, base: baseServer, samples: 9, baseSamples: 1 })));
+        rows.push(...(await runAnalyticsBench({ courtship, base: baseServer, samples: 9, baseSamples: 1, relationships: log.relationships })));
       } finally {
         await base?.close();
       }
