@@ -9,7 +9,6 @@
  * applied here with the domain's `advanceTo`, exactly as the API does.
  */
 import { advanceTo } from '../domain/deadlines.js';
-import type { Phase } from '../domain/events.js';
 import { currentMilestones } from '../domain/metrics/marriage.js';
 import type { Rules } from '../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../domain/state.js';
@@ -48,29 +47,6 @@ export function* cohort(
     if (scope.to != null && cycle.startedAt > scope.to) continue;
     yield { state, cycle };
   }
-}
-
-/** The group a member falls in; null when the grouping field is unset (no segment, no owner). */
-export function groupKey(member: CohortMember, groupBy: GroupBy): string | null {
-  switch (groupBy) {
-    case 'NONE':
-      return null;
-    case 'SEGMENT':
-      return member.state.segment;
-    case 'OWNER':
-      return member.state.owner;
-    case 'COHORT_MONTH':
-      // The UTC month the cycle started in, e.g. 2025-03.
-      return new Date(member.cycle.startedAt).toISOString().slice(0, 7);
-  }
-}
-
-/** When the current cycle first entered `phase`, from the phase history; null if it never did. */
-export function firstEntry(member: CohortMember, phase: Phase): number | null {
-  for (const change of member.state.phaseHistory) {
-    if (change.cycle === member.cycle.cycle && change.to === phase) return change.at;
-  }
-  return null;
 }
 
 function matches(wanted: string | null | undefined, actual: string | null): boolean {

@@ -8,13 +8,13 @@
  * it at the end), and it is counted apart from the current marriages: every
  * field name says which marriages it counts.
  */
-import { isMarriedPhase } from '../domain/events.js';
 import { WEEK_MS } from '../domain/metrics/duration.js';
-import { decayTrend, type DecayStatus } from '../domain/metrics/decay.js';
+import type { DecayStatus } from '../domain/metrics/decay.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
-import { cohort, firstEntry, type AnalyticsScope } from './cohort.js';
+import { cohort, type AnalyticsScope } from './cohort.js';
 import { medianOf } from './distribution.js';
+import { factsOf, type CohortFacts } from './facts.js';
 
 /** How many current marriages score in [from, to) (the last bucket includes 100). */
 export interface ScoreBucket {
@@ -46,19 +46,28 @@ export interface DecaySummary {
 const BUCKETS = 10;
 
 export function decaySummary(states: Iterable<RelationshipState>, scope: AnalyticsScope, rules: Rules): DecaySummary {
+  const married: CohortFacts[] = [];
+  for (const member of cohort(states, scope, rules)) {
+    if (member.cycle.marriedAt !== null) married.push(factsOf(member, scope.at, rules, true));
+  }
+  return decaySummaryOfFacts(married);
+}
+
+/** The summary of relationships given by their facts at the instant, trends included (members never married are left out). */
+export function decaySummaryOfFacts(members: Iterable<CohortFacts>): DecaySummary {
   const current: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
   const ended: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
   const buckets = Array.from({ length: BUCKETS }, () => 0);
   let currentlyMarried = 0;
   let endedMarriages = 0;
   const weeksToNeglect: number[] = [];
-  for (const member of cohort(states, scope, rules)) {
-    const { state, cycle } = member;
+  for (const member of members) {
+    const { cycle } = member;
     if (cycle.marriedAt === null) continue;
-    const neglectedAt = firstEntry(member, 'NEGLECTED');
+    const neglectedAt = member.firstNeglectedAt;
     if (neglectedAt !== null) weeksToNeglect.push((neglectedAt - cycle.marriedAt) / WEEK_MS);
-    const trend = decayTrend(state, scope.at, rules);
-    if (state.phase !== null && isMarriedPhase(state.phase)) {
+    const trend = member.trend ?? null;
+    if (member.married) {
       currentlyMarried++;
       if (trend === null) continue;
       current[trend.status]++;

@@ -5,12 +5,12 @@
  * (`timeToProposal` / `timeToMarriage`); one that has not got there yet is
  * left out, not counted as zero.
  */
-import type { Duration } from '../domain/metrics/duration.js';
-import { timeToMarriage, timeToProposal } from '../domain/metrics/durations.js';
+import { durationBetween } from '../domain/metrics/duration.js';
 import type { Rules } from '../domain/rules.js';
-import type { RelationshipState } from '../domain/state.js';
-import { cohort, groupKey, type AnalyticsScope, type GroupBy } from './cohort.js';
+import type { CycleMilestones, RelationshipState } from '../domain/state.js';
+import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
 import { compareKeys, distributionOf, type Distribution } from './distribution.js';
+import { factsOfCohort, groupKey, type CohortFacts } from './facts.js';
 
 export interface DistributionGroup {
   /** The segment, owner or cohort month (YYYY-MM); null for relationships without one. */
@@ -32,13 +32,16 @@ export interface DurationStats {
   readonly groups: DistributionGroup[];
 }
 
+/** Which milestone a duration runs to from the cycle's start. */
+export type DurationMeasure = 'PROPOSAL' | 'MARRIAGE';
+
 export function timeToProposalStats(
   states: Iterable<RelationshipState>,
   scope: AnalyticsScope,
   rules: Rules,
   groupBy: GroupBy = 'NONE',
 ): DurationStats {
-  return durationStats(states, scope, rules, groupBy, timeToProposal);
+  return durationStatsOfFacts(factsOfCohort(cohort(states, scope, rules), scope.at, rules), 'PROPOSAL', groupBy);
 }
 
 export function timeToMarriageStats(
@@ -47,27 +50,31 @@ export function timeToMarriageStats(
   rules: Rules,
   groupBy: GroupBy = 'NONE',
 ): DurationStats {
-  return durationStats(states, scope, rules, groupBy, timeToMarriage);
+  return durationStatsOfFacts(factsOfCohort(cohort(states, scope, rules), scope.at, rules), 'MARRIAGE', groupBy);
 }
 
-function durationStats(
-  states: Iterable<RelationshipState>,
-  scope: AnalyticsScope,
-  rules: Rules,
-  groupBy: GroupBy,
-  measure: (state: RelationshipState) => Duration | null,
-): DurationStats {
+/**
+ * The seconds from the cycle's start to the milestone, as the domain's
+ * `timeToProposal` / `timeToMarriage` give them; null until it is reached.
+ */
+export function secondsTo(cycle: CycleMilestones, measure: DurationMeasure): number | null {
+  const reachedAt = measure === 'PROPOSAL' ? cycle.firstProposalAt : cycle.marriedAt;
+  return reachedAt === null ? null : durationBetween(cycle.startedAt, reachedAt).seconds;
+}
+
+/** The distribution of relationships given by their facts at the instant. */
+export function durationStatsOfFacts(members: Iterable<CohortFacts>, measure: DurationMeasure, groupBy: GroupBy = 'NONE'): DurationStats {
   const overall: number[] = [];
   const byGroup = new Map<string | null, number[]>();
-  for (const member of cohort(states, scope, rules)) {
-    const duration = measure(member.state);
-    if (duration === null) continue;
-    overall.push(duration.seconds);
+  for (const member of members) {
+    const seconds = secondsTo(member.cycle, measure);
+    if (seconds === null) continue;
+    overall.push(seconds);
     if (groupBy === 'NONE') continue;
     const key = groupKey(member, groupBy);
     let values = byGroup.get(key);
     if (values === undefined) byGroup.set(key, (values = []));
-    values.push(duration.seconds);
+    values.push(seconds);
   }
   const keys = [...byGroup.keys()].sort(compareKeys);
   return {

@@ -12,11 +12,11 @@
  */
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
-import { cohort, firstEntry, groupKey, type AnalyticsScope, type CohortMember, type GroupBy } from './cohort.js';
+import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
 import { compareKeys, quantileOfSorted, round2 } from './distribution.js';
+import { factsOfCohort, FUNNEL_PHASES, groupKey, type CohortFacts, type FunnelPhase } from './facts.js';
 
-export const FUNNEL_PHASES = ['ATTRACTION', 'DATING', 'EXCLUSIVE', 'PROPOSED', 'MARRIED'] as const;
-export type FunnelPhase = (typeof FUNNEL_PHASES)[number];
+export { FUNNEL_PHASES, type FunnelPhase };
 
 export interface FunnelStage {
   readonly phase: FunnelPhase;
@@ -51,10 +51,15 @@ export interface Funnel {
 }
 
 export function funnel(states: Iterable<RelationshipState>, scope: AnalyticsScope, rules: Rules, groupBy: GroupBy = 'NONE'): Funnel {
+  return funnelOfFacts(factsOfCohort(cohort(states, scope, rules), scope.at, rules), groupBy);
+}
+
+/** The funnel of relationships given by their facts at the instant. */
+export function funnelOfFacts(members: Iterable<CohortFacts>, groupBy: GroupBy = 'NONE'): Funnel {
   const overall = new Tally();
   const byGroup = new Map<string | null, Tally>();
-  for (const member of cohort(states, scope, rules)) {
-    const entries = enteredAt(member);
+  for (const member of members) {
+    const entries = member.entered;
     overall.add(entries);
     if (groupBy === 'NONE') continue;
     const key = groupKey(member, groupBy);
@@ -111,14 +116,6 @@ class Tally {
       }),
     };
   }
-}
-
-/**
- * When the current cycle first entered each funnel phase, from its phase
- * history (ATTRACTION: the cycle's start); null for a phase it never entered.
- */
-function enteredAt(member: CohortMember): (number | null)[] {
-  return FUNNEL_PHASES.map((phase) => (phase === 'ATTRACTION' ? member.cycle.startedAt : firstEntry(member, phase)));
 }
 
 function round4(x: number): number {

@@ -3,7 +3,8 @@
  * (docs/ANALYTICS.md). No I/O: the GraphQL resolvers and the CLI feed them
  * read-model rows or states re-folded from the log.
  */
-export { cohort, groupKey, type AnalyticsScope, type CohortMember, type GroupBy } from './cohort.js';
+export { cohort, type AnalyticsScope, type CohortMember, type GroupBy } from './cohort.js';
+export { factsOf, groupKey, type CohortFacts } from './facts.js';
 export { distributionOf, medianOf, type Distribution } from './distribution.js';
 export { funnel, FUNNEL_PHASES, type Funnel, type FunnelGroup, type FunnelPhase, type FunnelStage } from './funnel.js';
 export { timeToMarriageStats, timeToProposalStats, type DistributionGroup, type DurationStats } from './durations.js';

@@ -10,10 +10,13 @@
  * ALTAR_SILENCE, CONTRACT_LAPSE). A closing event without a reason is
  * UNSPECIFIED, with no value.
  */
-import { CLOSED_PHASES, isClosedPhase, type ClosedPhase } from '../domain/events.js';
+import { CLOSED_PHASES, type ClosedPhase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope } from './cohort.js';
+import { factsOfCohort, type CohortFacts } from './facts.js';
+
+export { reasonOf } from './facts.js';
 
 export const OUTCOME_REASON_KINDS = ['CHURN_REASON', 'REJECTION', 'WITHDRAWAL', 'DEADLINE_RULE', 'UNSPECIFIED'] as const;
 export type OutcomeReasonKind = (typeof OUTCOME_REASON_KINDS)[number];
@@ -44,13 +47,17 @@ export function outcomes(
   rules: Rules,
   ended: EndedWindow = {},
 ): OutcomeCount[] {
+  return outcomesOfFacts(factsOfCohort(cohort(states, scope, rules), scope.at, rules), ended);
+}
+
+/** The endings of relationships given by their facts at the instant. */
+export function outcomesOfFacts(members: Iterable<CohortFacts>, ended: EndedWindow = {}): OutcomeCount[] {
   const byOutcome = new Map<ClosedPhase, Map<string, ReasonCount>>(CLOSED_PHASES.map((phase) => [phase, new Map()]));
-  for (const { state, cycle } of cohort(states, scope, rules)) {
-    if (state.phase === null || !isClosedPhase(state.phase) || cycle.endedAt === null) continue;
+  for (const { cycle, reason } of members) {
+    if (reason === null || cycle.outcome === null || cycle.endedAt === null) continue;
     if (ended.from != null && cycle.endedAt < ended.from) continue;
     if (ended.to != null && cycle.endedAt > ended.to) continue;
-    const reasons = byOutcome.get(state.phase)!;
-    const reason = reasonOf(state, state.phase);
+    const reasons = byOutcome.get(cycle.outcome)!;
     const key = `${reason.kind}\u0000${reason.value ?? ''}`;
     reasons.set(key, { ...reason, count: (reasons.get(key)?.count ?? 0) + 1 });
   }
@@ -59,18 +66,6 @@ export function outcomes(
     reasons.sort((a, b) => b.count - a.count || compare(a.kind, b.kind) || compare(a.value ?? '', b.value ?? ''));
     return { outcome, count: reasons.reduce((sum, r) => sum + r.count, 0), reasons };
   });
-}
-
-export function reasonOf(state: RelationshipState, outcome: ClosedPhase): Omit<ReasonCount, 'count'> {
-  const closing = state.phaseHistory[state.phaseHistory.length - 1];
-  if (closing?.cause.kind === 'DEADLINE') return { kind: 'DEADLINE_RULE', value: closing.cause.rule };
-  const [kind, stated]: [OutcomeReasonKind, string | null] =
-    outcome === 'DIVORCED'
-      ? ['CHURN_REASON', state.churnReason]
-      : outcome === 'LEFT_AT_ALTAR'
-        ? ['REJECTION', state.rejectionReason]
-        : ['WITHDRAWAL', state.withdrawalReason];
-  return stated === null ? { kind: 'UNSPECIFIED', value: null } : { kind, value: stated };
 }
 
 function compare(a: string, b: string): number {

@@ -8,8 +8,8 @@
  * counts by its new courtship.
  */
 import type { Rules } from '../domain/rules.js';
-import type { RelationshipState } from '../domain/state.js';
-import { cohort, type AnalyticsScope, type CohortMember } from './cohort.js';
+import type { CycleMilestones, RelationshipState } from '../domain/state.js';
+import { cohort, type AnalyticsScope } from './cohort.js';
 
 export type RetentionCohortBy = 'MARRIAGE' | 'OPENING';
 
@@ -67,7 +67,8 @@ export class RetentionTally {
     private readonly maxMonths: number,
   ) {}
 
-  add({ cycle }: CohortMember): void {
+  /** A member of the cohort, by its current cycle's milestones. */
+  add({ cycle }: { readonly cycle: CycleMilestones }): void {
     const start = this.by === 'MARRIAGE' ? cycle.marriedAt : cycle.startedAt;
     if (start === null) return;
     const month = monthIndex(start);

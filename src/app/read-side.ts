@@ -7,6 +7,12 @@
  */
 import type { RelationshipState } from '../domain/state.js';
 import type { Phase, RiskFlag } from '../domain/events.js';
+import type { AnalyticsScope, GroupBy } from '../analytics/cohort.js';
+import type { DecaySummary } from '../analytics/decay.js';
+import type { DurationStats } from '../analytics/durations.js';
+import type { Funnel } from '../analytics/funnel.js';
+import type { EndedWindow, OutcomeCount } from '../analytics/outcomes.js';
+import type { CohortRetention, RetentionCohortBy } from '../analytics/retention.js';
 
 /* ---------------------------------------------------------------- filters */
 /** One operator object per field, as frontends know them (Prisma/Hasura style). */
@@ -223,6 +229,34 @@ export interface AppliedNotice {
   readonly checkpoint: bigint;
 }
 
+/* -------------------------------------------------------------- analytics */
+/** Which statistic (docs/ANALYTICS.md), with its own arguments. */
+export type AnalyticsQuestion =
+  | { readonly kind: 'FUNNEL'; readonly groupBy: GroupBy }
+  | { readonly kind: 'TIME_TO_PROPOSAL'; readonly groupBy: GroupBy }
+  | { readonly kind: 'TIME_TO_MARRIAGE'; readonly groupBy: GroupBy }
+  | { readonly kind: 'DECAY' }
+  | { readonly kind: 'OUTCOMES'; readonly ended: EndedWindow }
+  | { readonly kind: 'RETENTION'; readonly by: RetentionCohortBy; readonly months: number };
+
+/** The answer each question gets. */
+export interface AnalyticsAnswers {
+  FUNNEL: Funnel;
+  TIME_TO_PROPOSAL: DurationStats;
+  TIME_TO_MARRIAGE: DurationStats;
+  DECAY: DecaySummary;
+  OUTCOMES: OutcomeCount[];
+  RETENTION: CohortRetention;
+}
+
+export interface AnalyticsRequest<Q extends AnalyticsQuestion = AnalyticsQuestion> {
+  readonly question: Q;
+  /** `scope.at` is the instant described: now, or a past business instant. */
+  readonly scope: AnalyticsScope;
+  /** True for a past business instant (`asOf`): only what occurred by `scope.at` counts; false: now, everything recorded. */
+  readonly asOf: boolean;
+}
+
 /* ------------------------------------------------------------ the port */
 export interface ReadSide {
   /** Position of the last event the projector applied (null before any). */
@@ -249,16 +283,25 @@ export interface ReadSide {
   ): Page<RelationshipRow>;
 
   /**
-   * The same page as the pipeline stood at a past instant: every relationship
-   * of the tenant is replayed from its stream up to `at` (those not yet opened
-   * are left out), then filtered and ordered like `listRelationships`; with
-   * `knownAt`, only from the events recorded by then. Costs a stream read per
-   * relationship: meant for analysts, not for boards.
+   * The same page as the pipeline stood at a past instant (those not yet
+   * opened are left out), filtered and ordered like `listRelationships` over
+   * every relationship replayed up to `at`. Paged from the derived tables,
+   * only the page's rows replayed; filters or orderings on updatedAt, decay
+   * or flags, and `knownAt` (only the events recorded by then), replay every
+   * relationship of the tenant: a stream read each, meant for analysts.
    */
   listRelationshipsAsOf(
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>>;
+
+  /**
+   * A statistic of the tenant's relationships, now or as of a past business
+   * instant (everything recorded counts; `knownAt` is answered by replaying
+   * streams, see the resolvers): equal to the pure functions of src/analytics
+   * over the states a fresh replay gives at that instant.
+   */
+  analytics<Q extends AnalyticsQuestion>(tenant: string, request: AnalyticsRequest<Q>): Promise<AnalyticsAnswers[Q['kind']]>;
 
   /**
    * The tenant's slice of the global log, in log order, after a position (or,

@@ -13,6 +13,7 @@ import { runDomainBench } from './domain.js';
 import { runFanoutBench } from './fanout.js';
 import { workloadTime } from './graphql-client.js';
 import { runContendedBench } from './contended.js';
+import { runAnalyticsBench } from './analytics.js';
 import { runHttpBench } from './http.js';
 import { runImportExportBench } from './import-export.js';
 import { runLateFactsBench } from './late-facts.js';
@@ -22,7 +23,7 @@ import { memoryRows } from './memory.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions, type Section } from './options.js';
 import { runProjectorBench } from './projector.js';
 import { formatReport, machine, writeReport, type BenchReport, type BenchRow } from './report.js';
-import { startServerProcess } from './server-process.js';
+import { startServerProcess, startServerProcessOf } from './server-process.js';
 import { runStoreBench } from './store.js';
 import { FULL_RELATIONSHIPS, WORKLOAD_NOW } from './workload.js';
 
@@ -57,7 +58,7 @@ async function main(options: BenchOptions): Promise<void> {
       rows.push(...(await runLateFactsBench({ dir: path.join(dir, 'late') })));
       fs.rmSync(path.join(dir, 'late'), { recursive: true, force: true });
     }
-    const needsLog = (['projector', 'io', 'memory', 'http', 'fanout'] as const).some(has);
+    const needsLog = (['projector', 'io', 'memory', 'http', 'analytics', 'fanout'] as const).some(has);
     if (needsLog) {
       const size = options.relationships === null ? { events: options.events } : { relationships: options.relationships };
       progress(size.relationships === undefined ? `generating ${size.events} events` : `generating ${size.relationships} relationships`);
@@ -73,7 +74,7 @@ async function main(options: BenchOptions): Promise<void> {
       progress('projector');
       rows.push(...(await runProjectorBench({ dataDir: log.dataDir, events: log.events })));
     }
-    if (log && (has('memory') || has('http') || has('fanout'))) rows.push(...(await serverSections(options, log, dir, progress)));
+    if (log && (has('memory') || has('http') || has('analytics') || has('fanout'))) rows.push(...(await serverSections(options, log, dir, progress)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -102,8 +103,11 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
     emptyNow = rssOf(empty.pid) ?? 0;
     await empty.close();
   }
+  // The base build gets a copy of the log as it is now, before a server writes next to it.
+  const baseDir = path.join(dir, 'base-log');
+  if (options.only.has('analytics') && options.baseDist !== null) fs.cpSync(log.dataDir, baseDir, { recursive: true });
   progress('starting the server on the generated log');
-  const server = await startServerProcess(log.dataDir);
+  const server = await startServerProcess(log.dataDir, [], UNMETERED);
   const bare = await startBareServer();
   try {
     if (options.only.has('memory')) {
@@ -127,6 +131,16 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
       progress('http: relationship(id) while analytics run');
       rows.push(...(await runContendedBench({ courtship, relationshipIds: log.relationshipIds, seconds: options.seconds })));
     }
+    if (options.only.has('analytics')) {
+      progress('analytics');
+      const base = options.baseDist === null ? null : await startServerProcessOf(path.resolve(options.baseDist), baseDir, UNMETERED);
+      try {
+        const baseServer = base === null ? null : { url: base.ready.url, token: base.ready.token };
+        rows.push(...(await runAnalyticsBench({ courtship, base: baseServer, samples: 9, baseSamples: 1, relationships: log.relationships })));
+      } finally {
+        await base?.close();
+      }
+    }
     if (options.only.has('fanout')) {
       progress('fan-out');
       rows.push(...(await runFanoutBench({ courtship, bareUrl: bare.ready.url, subscribers: options.subscribers, eventTime })));
@@ -136,6 +150,13 @@ async function serverSections(options: BenchOptions, log: LoadedLog, dir: string
   }
   return rows;
 }
+
+/**
+ * The servers under test do not meter expensive operations per token: the
+ * analytics section sends them back to back on one token, and measures
+ * their latency, not the limiter (test/server/limits tests it).
+ */
+const UNMETERED = { COURTSHIP_EXPENSIVE_COST_PER_MINUTE: String(2 ** 31 - 1) };
 
 let options: BenchOptions;
 try {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { FULL_RELATIONSHIPS } from './workload.js';
 
-export const SECTIONS = ['store', 'domain', 'late', 'projector', 'io', 'memory', 'http', 'fanout'] as const;
+export const SECTIONS = ['store', 'domain', 'late', 'projector', 'io', 'memory', 'http', 'analytics', 'fanout'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly seconds: number;
   readonly subscribers: number;
   readonly out: string;
+  /** A base build's dist directory (inside the project, for its node_modules) to compare the analytics with; null: none. */
+  readonly baseDist: string | null;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -28,6 +30,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --seconds N         duration of each HTTP measurement (default 5)
   --subscribers N     fan-out subscribers (default 1000)
   --out FILE          results file (default bench/results.json)
+  --base-dist DIR     a base build's dist/ (inside the project): the analytics section
+                      also measures a server of that build on a copy of the log
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -42,6 +46,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       seconds: { type: 'string', default: '5' },
       subscribers: { type: 'string', default: '1000' },
       out: { type: 'string', default: 'bench/results.json' },
+      'base-dist': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,6 +64,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     seconds: positive('seconds', values.seconds),
     subscribers: positive('subscribers', values.subscribers),
     out: values.out,
+    baseDist: values['base-dist'] ?? null,
   };
 }
 

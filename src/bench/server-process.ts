@@ -10,6 +10,7 @@
  * on a 'close' message.
  */
 import 'reflect-metadata';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Clock } from '../app/clock.js';
 import { loadSettings } from '../config/settings.js';
@@ -33,6 +34,15 @@ export function startServerProcess(dataDir: string, execArgv: string[] = [], env
     { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
     // The flags `npm start` runs the server with.
     [...SERVER_NODE_FLAGS, ...execArgv],
+  );
+}
+
+/** The same child, from another build's dist/ (a base to compare with): its own server-process.js. */
+export function startServerProcessOf(dist: string, dataDir: string, env: Record<string, string> = {}): Promise<Child<ServerReady>> {
+  return forkChild<ServerReady>(
+    path.resolve(dist, 'bench/server-process.js'),
+    { COURTSHIP_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
+    [...SERVER_NODE_FLAGS],
   );
 }
 

@@ -12,6 +12,8 @@
 import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
+import { cyclesTable } from './tables/cycles.js';
+import { phaseIntervalsTable } from './tables/phase-intervals.js';
 
 export interface DerivedTable {
   /** For logs and tests. */
@@ -23,4 +25,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [];
+export const DERIVED_TABLES: readonly DerivedTable[] = [phaseIntervalsTable, cyclesTable];

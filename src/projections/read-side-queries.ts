@@ -6,6 +6,9 @@
  * in use.
  */
 import type {
+  AnalyticsAnswers,
+  AnalyticsQuestion,
+  AnalyticsRequest,
   EventLogQuery,
   EventPage,
   Page,
@@ -23,12 +26,15 @@ import { stateAsOf } from '../app/state-as-of.js';
 import type { Phase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
+import { runAnalytics } from './analytics-tasks.js';
+import { asOfPageTask } from './as-of-page-task.js';
 import type { LogPages } from './log-pages.js';
-import type { ReadModelDb } from './read-model-db.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
+import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationships } from './relationship-query.js';
 import { RelationshipTable } from './relationship-table.js';
+import { outlinesAnswer } from './tables/relationships-at.js';
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
@@ -69,6 +75,16 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>> {
+    if (query.knownAt === undefined && outlinesAnswer(query.filter, query.orderBy)) {
+      const page = await this.readTasks.run(asOfPageTask, { tenant, query, rules: this.rules });
+      const items = [];
+      for (const { cursor, node } of page.items) {
+        const row = await replayRelationshipAt(this.store, this.rules, tenant, node.id, { asOf: query.at });
+        if (row !== null) items.push({ cursor, node: row });
+      }
+      return { ...page, items };
+    }
+    // Filters and orderings on what the rows do not keep at T (updatedAt, decay, flags), or `knownAt`: every stream replayed.
     const then = new Map<string, RelationshipRow>();
     for (const id of [...this.table.ofTenant(tenant).keys()]) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));
@@ -78,6 +94,10 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
       then.set(id, { tenant, id, state, position: last?.position ?? 0n });
     }
     return listRelationships(then, query, this.rules);
+  }
+
+  analytics<Q extends AnalyticsQuestion>(tenant: string, request: AnalyticsRequest<Q>): Promise<AnalyticsAnswers[Q['kind']]> {
+    return runAnalytics(this.readTasks, this.store, this.rules, tenant, request);
   }
 
   listEvents(tenant: string, query: EventLogQuery): Promise<EventPage> {

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { RelationshipFilter } from '../../app/read-side.js';
+import type { AnalyticsAnswers, AnalyticsQuestion, RelationshipFilter } from '../../app/read-side.js';
 import type { AnalyticsScope, GroupBy } from '../../analytics/cohort.js';
 import { decaySummary } from '../../analytics/decay.js';
 import { timeToMarriageStats, timeToProposalStats } from '../../analytics/durations.js';
@@ -26,13 +26,14 @@ import { describedInstant, KNOWN_AT_DESCRIPTION, recordInstant } from './as-of.j
 import { loadersFor } from './loaders.js';
 
 /** Rows are read from the read side in pages of this size. */
-const PAGE = 100;
+const PAGE = 1000;
 
 const MAX_RETENTION_MONTHS = 120;
 
 /**
  * Pipeline analytics for the caller's tenant (docs/ANALYTICS.md): computed
- * from the read models now, or from every stream re-folded up to `asOf`.
+ * by the read side from its rows of cycles, now or as of a past instant;
+ * with `knownAt`, from every stream re-folded as it was known then.
  */
 @Authorized('read')
 @Resolver()
@@ -49,8 +50,7 @@ export class AnalyticsQueries {
     @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Funnel> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return funnel(states, scope, this.services.rules, groupBy);
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'FUNNEL', groupBy }, (states, scope) => funnel(states, scope, this.services.rules, groupBy));
   }
 
   @Query(() => DurationStats, { description: "Cycle start → the cycle's first proposal, in seconds." })
@@ -61,8 +61,9 @@ export class AnalyticsQueries {
     @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return timeToProposalStats(states, scope, this.services.rules, groupBy);
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'TIME_TO_PROPOSAL', groupBy }, (states, scope) =>
+      timeToProposalStats(states, scope, this.services.rules, groupBy),
+    );
   }
 
   @Query(() => DurationStats, { description: 'Cycle start → the contract, in seconds.' })
@@ -73,8 +74,9 @@ export class AnalyticsQueries {
     @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DurationStats> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return timeToMarriageStats(states, scope, this.services.rules, groupBy);
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'TIME_TO_MARRIAGE', groupBy }, (states, scope) =>
+      timeToMarriageStats(states, scope, this.services.rules, groupBy),
+    );
   }
 
   @Query(() => DecaySummary, {
@@ -86,8 +88,7 @@ export class AnalyticsQueries {
     @Arg('knownAt', () => DateTime, { nullable: true, description: KNOWN_AT_DESCRIPTION }) knownAt: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DecaySummary> {
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return decaySummary(states, scope, this.services.rules);
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'DECAY' }, (states, scope) => decaySummary(states, scope, this.services.rules));
   }
 
   @Query(() => [Outcome], { description: 'Courtships that ended, by ending (MOVED_ON, LEFT_AT_ALTAR, DIVORCED) and reason.' })
@@ -104,8 +105,9 @@ export class AnalyticsQueries {
     if (from !== null && to !== null && from > to) {
       throw badUserInput('endedFrom is after endedTo', { field: 'endedFrom', reason: 'EMPTY_RANGE' });
     }
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return outcomes(states, scope, this.services.rules, { from, to });
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'OUTCOMES', ended: { from, to } }, (states, scope) =>
+      outcomes(states, scope, this.services.rules, { from, to }),
+    );
   }
 
   @Query(() => CohortRetention, { description: 'Cohorts by month of marriage (or of opening) × whole months since → still married / churned.' })
@@ -120,29 +122,40 @@ export class AnalyticsQueries {
     if (!Number.isInteger(months) || months < 0 || months > MAX_RETENTION_MONTHS) {
       throw badUserInput(`months must be from 0 to ${MAX_RETENTION_MONTHS}`, { field: 'months', reason: 'OUT_OF_RANGE' });
     }
-    const { states, scope } = await this.cohort(ctx, filter, asOf, knownAt);
-    return cohortRetention(states, scope, this.services.rules, by, months);
+    return this.answer(ctx, filter, asOf, knownAt, { kind: 'RETENTION', by, months }, (states, scope) =>
+      cohortRetention(states, scope, this.services.rules, by, months),
+    );
   }
 
   /**
-   * The tenant's relationships as they stood at the instant: read-model rows
-   * now; each stream re-folded with `stateAt` for a past instant (the rows
-   * hold what happened since).
+   * The statistic now or as of a past business instant, from the read side's
+   * rows; with `knownAt` (what was recorded by a record instant, which the
+   * rows do not keep), from every stream of the tenant replayed.
    */
-  private async cohort(
+  private async answer<Q extends AnalyticsQuestion>(
     ctx: RequestContext,
     filter: AnalyticsFilter | null,
     asOf: Date | null,
     knownAt: Date | null,
-  ): Promise<{ states: RelationshipState[]; scope: AnalyticsScope }> {
+    question: Q,
+    fromStates: (states: RelationshipState[], scope: AnalyticsScope) => AnalyticsAnswers[Q['kind']],
+  ): Promise<AnalyticsAnswers[Q['kind']]> {
     const now = this.services.clock.now();
     const known = recordInstant(knownAt);
     const at = describedInstant(asOf, known, now) ?? now;
     const scope = scopeOf(filter, at);
+    if (known === undefined) return this.services.readSide.analytics(ctx.tenant, { question, scope, asOf: at !== now });
+    const { states } = await this.replayed(ctx, scope, known);
+    return fromStates(states, scope);
+  }
+
+  /** The tenant's relationships as they stood at `scope.at`, known at `known`: each stream re-folded with `stateAsOf`. */
+  private async replayed(ctx: RequestContext, scope: AnalyticsScope, known: number): Promise<{ states: RelationshipState[] }> {
+    const at = scope.at;
     const readFilter: RelationshipFilter = {
       ...(scope.segment == null ? {} : { segment: { eq: scope.segment } }),
       ...(scope.owner == null ? {} : { owner: { eq: scope.owner } }),
-      ...(at === now && known === undefined ? {} : { openedAt: { lte: at } }),
+      openedAt: { lte: at },
     };
     const states: RelationshipState[] = [];
     const loaders = loadersFor(ctx, this.services);
@@ -155,17 +168,14 @@ export class AnalyticsQueries {
         ...(after === undefined ? {} : { after }),
       });
       for (const { node } of page.items) {
-        if (at === now && known === undefined) states.push(node.state);
-        else {
-          const then = stateAsOf(await loaders.history.load(node.id), { asOf: at, knownAt: known }, this.services.rules, node.id);
-          // Opened by then, but not yet known to be (its opening was recorded after knownAt).
-          if (then.phase !== null) states.push(then);
-        }
+        const then = stateAsOf(await loaders.history.load(node.id), { asOf: at, knownAt: known }, this.services.rules, node.id);
+        // Opened by then, but not yet known to be (its opening was recorded after knownAt).
+        if (then.phase !== null) states.push(then);
       }
       if (!page.hasNextPage || page.endCursor === null) break;
       after = page.endCursor;
     }
-    return { states, scope };
+    return { states };
   }
 }
 

@@ -56,7 +56,7 @@ export class RelationshipQueries {
   @Query(() => RelationshipConnection, {
     complexity: perItem(20),
     description:
-      'A page of relationships. With `asOf`, the whole pipeline as it stood then: every relationship is replayed up to that instant (those opened later are left out) before filtering and ordering — an analyst query that reads every stream of the tenant.',
+      'A page of relationships. With `asOf`, the whole pipeline as it stood then (those opened later are left out), filtered and ordered as of that instant: paged from the read models, only the page replayed; a filter or ordering on updatedAt, decay or flags, or `knownAt`, replays every stream of the tenant (an analyst query).',
   })
   async relationships(
     @Arg('filter', () => RelationshipFilter, { nullable: true, description: 'Only the relationships that match; all of them when absent.' }) filter: RelationshipFilter | null,

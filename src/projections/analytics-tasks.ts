@@ -1,0 +1,80 @@
+/**
+ * The statistics as read tasks (read-task.ts) over the rows of `cycles`
+ * (tables/cycle-facts.ts), now or as of a past business instant, and the
+ * read side's query that runs them: a task lists the few relationships the
+ * rows cannot answer for at that instant, this thread replays those from
+ * their streams, and a second task computes the statistic from the rows and
+ * the replayed facts. Both tasks only read the file: they can run on a worker.
+ */
+import type { AnalyticsAnswers, AnalyticsQuestion, AnalyticsRequest } from '../app/read-side.js';
+import { cohort } from '../analytics/cohort.js';
+import { decaySummaryOfFacts } from '../analytics/decay.js';
+import { durationStatsOfFacts } from '../analytics/durations.js';
+import { factsOf, type CohortFacts } from '../analytics/facts.js';
+import { funnelOfFacts } from '../analytics/funnel.js';
+import { outcomesOfFacts } from '../analytics/outcomes.js';
+import { RetentionTally } from '../analytics/retention.js';
+import type { Rules } from '../domain/rules.js';
+import type { EventStore } from '../store/port.js';
+import { readTask, type ReadTaskRunner } from './read-task.js';
+import { replayRelationshipAt } from './relationship-as-of.js';
+import { cohortFactsFromRows, replaysNeeded } from './tables/cycle-facts.js';
+
+export interface AnalyticsTaskArgs {
+  readonly tenant: string;
+  readonly request: AnalyticsRequest;
+  readonly rules: Rules;
+  /** Relationships replayed by the caller, and their facts (the rows skip them). */
+  readonly replayed: { readonly ids: readonly string[]; readonly facts: readonly CohortFacts[] };
+}
+
+export const analyticsReplaysTask = readTask(import.meta.url, 'analyticsReplaysTask', (db, args: { tenant: string; request: AnalyticsRequest }) =>
+  replaysNeeded(db, args.tenant, args.request),
+);
+
+export const analyticsTask = readTask(import.meta.url, 'analyticsTask', (db, args: AnalyticsTaskArgs) => {
+  const facts = cohortFactsFromRows(db, args.tenant, args.request, args.rules, new Set(args.replayed.ids));
+  for (const member of args.replayed.facts) facts.push(member);
+  return answerOf(args.request.question, facts, args.request.scope.at);
+});
+
+/** The statistic a question asks for, over the facts of the relationships in scope. */
+export function answerOf(question: AnalyticsQuestion, facts: readonly CohortFacts[], at: number): AnalyticsAnswers[AnalyticsQuestion['kind']] {
+  switch (question.kind) {
+    case 'FUNNEL':
+      return funnelOfFacts(facts, question.groupBy);
+    case 'TIME_TO_PROPOSAL':
+      return durationStatsOfFacts(facts, 'PROPOSAL', question.groupBy);
+    case 'TIME_TO_MARRIAGE':
+      return durationStatsOfFacts(facts, 'MARRIAGE', question.groupBy);
+    case 'DECAY':
+      return decaySummaryOfFacts(facts);
+    case 'OUTCOMES':
+      return outcomesOfFacts(facts, question.ended);
+    case 'RETENTION': {
+      const tally = new RetentionTally(at, question.by, question.months);
+      for (const member of facts) tally.add(member);
+      return tally.result();
+    }
+  }
+}
+
+/** Runs a statistic: the rows' answer, with the relationships they cannot answer for replayed here. */
+export async function runAnalytics<Q extends AnalyticsQuestion>(
+  runner: ReadTaskRunner,
+  store: EventStore,
+  rules: Rules,
+  tenant: string,
+  request: AnalyticsRequest<Q>,
+): Promise<AnalyticsAnswers[Q['kind']]> {
+  const ids = request.asOf ? await runner.run(analyticsReplaysTask, { tenant, request }) : [];
+  const facts: CohortFacts[] = [];
+  const withTrend = request.question.kind === 'DECAY';
+  for (const id of ids) {
+    const row = await replayRelationshipAt(store, rules, tenant, id, { asOf: request.scope.at });
+    if (row === null) continue;
+    for (const member of cohort([row.state], request.scope, rules)) facts.push(factsOf(member, request.scope.at, rules, withTrend));
+  }
+  const answer = await runner.run(analyticsTask, { tenant, request, rules, replayed: { ids, facts } });
+  return answer as AnalyticsAnswers[Q['kind']];
+}

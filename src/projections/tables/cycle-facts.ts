@@ -1,0 +1,176 @@
+/**
+ * The cohort facts (src/analytics/facts.ts) of a tenant's relationships at an
+ * instant, read from the rows of `cycles` (cycles.ts) instead of replayed
+ * states:
+ * - the cycle each relationship was in at T is the one started by T whose
+ *   successor (if any) started after T; its milestones at T are those at or
+ *   before T (now: every recorded one, as the rows are);
+ * - a relationship whose latest cycle has a deadline due by T that was not
+ *   recorded yet is evaluated from the analytics' part of its state with the
+ *   domain's `advanceTo` (the recorded rows lag the clock by moments);
+ * - the decay trend of a marriage in its latest cycle is scored from that
+ *   same part of the state.
+ * What the rows cannot answer at a past instant (an older cycle's decay or
+ * churn/withdrawal reason, a veto holder's stance changed since T) is listed
+ * by `replaysNeeded` and replayed by the caller.
+ */
+import type Database from 'better-sqlite3';
+import type { AnalyticsQuestion, AnalyticsRequest } from '../../app/read-side.js';
+import { cohort } from '../../analytics/cohort.js';
+import { factsOf, trendFacts, type CohortFacts, type OutcomeReason } from '../../analytics/facts.js';
+import type { Rules } from '../../domain/rules.js';
+import type { CycleMilestones } from '../../domain/state.js';
+import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
+
+/** The instant milestones are cut at: T for a past instant, none (every recorded one) now. */
+export function cutOf(request: AnalyticsRequest): number {
+  return request.asOf ? request.scope.at : Number.MAX_SAFE_INTEGER;
+}
+
+interface Where {
+  readonly sql: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** The rows of the cycle each relationship in scope was in at the instant (deadline rows included). */
+function inScope(tenant: string, request: AnalyticsRequest): Where {
+  const { scope } = request;
+  const params: Record<string, unknown> = { tenant, at: scope.at, cut: cutOf(request) };
+  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND (next_started IS NULL OR next_started > @cut)';
+  if (scope.segment != null) (sql += ' AND segment = @segment'), (params.segment = scope.segment);
+  if (scope.owner != null) (sql += ' AND owner = @owner'), (params.owner = scope.owner);
+  if (scope.from != null) (sql += ' AND started >= @from'), (params.from = scope.from);
+  if (scope.to != null) (sql += ' AND started <= @to'), (params.to = scope.to);
+  return { sql, params };
+}
+
+/** Only the members a question counts (the others add nothing to it). */
+function counted(question: AnalyticsQuestion): string {
+  switch (question.kind) {
+    case 'DECAY':
+    case 'TIME_TO_MARRIAGE':
+      return ' AND married <= @cut';
+    case 'TIME_TO_PROPOSAL':
+      return ' AND first_proposal <= @cut';
+    case 'OUTCOMES':
+      return ' AND ended <= @cut';
+    case 'RETENTION':
+      return question.by === 'MARRIAGE' ? ' AND married <= @cut' : '';
+    case 'FUNNEL':
+      return '';
+  }
+}
+
+/** At a past instant: the relationships whose facts the rows cannot give (see the module comment). */
+export function replaysNeeded(db: Database.Database, tenant: string, request: AnalyticsRequest): string[] {
+  if (!request.asOf) return [];
+  const { sql, params } = inScope(tenant, request);
+  const { question } = request;
+  const older: string[] = [];
+  if (question.kind === 'DECAY') older.push('married <= @cut');
+  if (question.kind === 'OUTCOMES') older.push('(ended <= @cut AND reason_kind IS NULL)');
+  if (older.length === 0) return [];
+  const latestStance =
+    question.kind === 'DECAY'
+      ? ` UNION ALL SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NULL AND married <= @cut
+          AND veto_stance_changed > @cut AND (next_deadline IS NULL OR next_deadline > @at)`
+      : '';
+  return db
+    .prepare(`SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NOT NULL AND (${older.join(' OR ')})${latestStance}`)
+    .pluck()
+    .all(params) as string[];
+}
+
+type CycleRowValues = [
+  id: string,
+  cycle: number,
+  segment: string | null,
+  owner: string | null,
+  started: number,
+  dating: number | null,
+  exclusive: number | null,
+  proposed: number | null,
+  marriedEntered: number | null,
+  neglected: number | null,
+  firstProposal: number | null,
+  married: number | null,
+  ended: number | null,
+  outcome: CycleMilestones['outcome'],
+  reasonKind: OutcomeReason['kind'] | null,
+  reasonValue: string | null,
+  analyticsState: string | null,
+];
+
+/**
+ * The facts of every relationship in scope at the instant, except `skip`
+ * (those the caller replayed): from the rows, and for the ones with a
+ * deadline due by then, from the analytics' part of their state.
+ */
+export function cohortFactsFromRows(
+  db: Database.Database,
+  tenant: string,
+  request: AnalyticsRequest,
+  rules: Rules,
+  skip: ReadonlySet<string>,
+): CohortFacts[] {
+  const { sql, params } = inScope(tenant, request);
+  const withTrend = request.question.kind === 'DECAY';
+  const at = request.scope.at;
+  const cut = cutOf(request);
+  const rows = db
+    .prepare(
+      `SELECT relationship_id, cycle, segment, owner, started, dating, exclusive, proposed, married_entered, neglected,
+         first_proposal, married, ended, outcome, reason_kind, reason_value, ${withTrend ? 'analytics_state' : 'NULL'}
+       FROM cycles WHERE ${sql}${counted(request.question)} AND (next_deadline IS NULL OR next_deadline > @at)`,
+    )
+    .safeIntegers(false)
+    .raw()
+    .all(params) as CycleRowValues[];
+  const facts: CohortFacts[] = [];
+  const by = (t: number | null): number | null => (t !== null && t <= cut ? t : null);
+  for (const row of rows) {
+    if (skip.size > 0 && skip.has(row[0])) continue;
+    const endedAt = by(row[12]);
+    const cycle: CycleMilestones = {
+      cycle: row[1],
+      startedAt: row[4],
+      firstProposalAt: by(row[10]),
+      marriedAt: by(row[11]),
+      endedAt,
+      outcome: endedAt === null ? null : row[13],
+    };
+    const member: CohortFacts = {
+      segment: row[2],
+      owner: row[3],
+      cycle,
+      entered: [row[4], by(row[5]), by(row[6]), by(row[7]), by(row[8])],
+      firstNeglectedAt: by(row[9]),
+      reason: endedAt === null || row[14] === null ? null : { kind: row[14], value: row[15] },
+      married: cycle.marriedAt !== null && endedAt === null,
+    };
+    if (withTrend && cycle.marriedAt !== null && row[16] !== null) {
+      facts.push({ ...member, trend: trendFacts(stateOfAnalytics(JSON.parse(row[16]) as AnalyticsState), at, rules) });
+    } else facts.push(member);
+  }
+  for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
+    if (!skip.has(member.id)) facts.push(member.facts);
+  }
+  return facts;
+}
+
+/** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */
+function dueDeadlineFacts(db: Database.Database, tenant: string, request: AnalyticsRequest, rules: Rules): { id: string; facts: CohortFacts }[] {
+  const { scope } = request;
+  const parts = db
+    .prepare(
+      `SELECT analytics_state FROM cycles WHERE tenant = ? AND next_started IS NULL AND next_deadline <= ?` +
+        (scope.segment != null ? ' AND segment = ?' : '') +
+        (scope.owner != null ? ' AND owner = ?' : ''),
+    )
+    .safeIntegers(false)
+    .pluck()
+    .all(tenant, scope.at, ...(scope.segment != null ? [scope.segment] : []), ...(scope.owner != null ? [scope.owner] : [])) as string[];
+  const states = parts.map((part) => stateOfAnalytics(JSON.parse(part) as AnalyticsState));
+  const withTrend = request.question.kind === 'DECAY';
+  return [...cohort(states, scope, rules)].map((member) => ({ id: member.state.id, facts: factsOf(member, scope.at, rules, withTrend) }));
+}
