@@ -60,6 +60,8 @@ const environment = z
      * alone); by default one per core beyond the second, at most 3 (docs/ARCHITECTURE.md).
      */
     COURTSHIP_CATCH_UP_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
+    /** Parsed relationship states the read side keeps in memory (src/projections/relationship-states.ts). */
+    COURTSHIP_STATE_CACHE: positiveInt(5_000),
   })
   .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
     message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
@@ -97,6 +99,7 @@ export interface Settings {
   readonly rulesFile: string | undefined;
   /** Worker threads for a long catch-up; undefined: the projector's default for this machine. */
   readonly catchUpWorkers: number | undefined;
+  readonly stateCache: number;
 }
 
 export class SettingsError extends Error {
@@ -145,5 +148,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
       .filter((origin) => origin.length > 0),
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
     catchUpWorkers: e.COURTSHIP_CATCH_UP_WORKERS,
+    stateCache: e.COURTSHIP_STATE_CACHE,
   };
 }

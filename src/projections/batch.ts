@@ -20,7 +20,7 @@ import { initialState, type PhaseChange, type RelationshipState } from '../domai
 import { encodePosition, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded } from '../app/relationship-stream.js';
 import { toLoggedEvent } from './log-pages.js';
-import type { RelationshipTable } from './relationship-table.js';
+import type { StateSource } from './relationship-states.js';
 
 export interface AppliedBatch {
   /** Each relationship the batch changed, once, in its final state for the batch. */
@@ -59,18 +59,20 @@ export interface FoldOptions {
   readonly history?: HistorySource;
 }
 
-export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: readonly RecordedEvent[], options: FoldOptions): AppliedBatch;
+export function foldBatch(table: StateSource, recorded: readonly RecordedEvent[], options: FoldOptions): AppliedBatch;
 export function foldBatch(
-  table: Pick<RelationshipTable, 'get'>,
+  table: StateSource,
   recorded: readonly FoldRecord[],
   options: FoldOptions & { listEvents: false },
 ): AppliedBatch;
-export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: readonly FoldRecord[], options: FoldOptions): AppliedBatch {
+export function foldBatch(table: StateSource, recorded: readonly FoldRecord[], options: FoldOptions): AppliedBatch {
   // Each changed state is copied once per batch, then written in place. Keyed
   // by stream id: one per relationship, and already a string (no key to build per event).
   const working = new Map<string, { tenant: string; relationshipId: string; state: RelationshipState; position: bigint | null }>();
   const phaseChanges: PhaseChangeRecord[] = [];
   const events: LoggedEvent[] | null = options.listEvents ? [] : null;
+  // The states the batch starts from, read at once rather than one query each.
+  table.prefetch?.(recorded.map((record) => record.streamId));
 
   for (const record of recorded) {
     // A stream already in the batch has its ids parsed: they are the entry's.

@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
+import { relationshipRowsTable } from './tables/relationship-rows.js';
 
 export interface DerivedTable {
   /** For logs and tests. */
@@ -23,4 +24,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [];
+export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable];

@@ -1,7 +1,8 @@
 /**
  * The SQL side of the read models: one transaction per projector batch, and
- * the phase changes the read side answers from disk (relationships are
- * answered from memory, events from the log itself).
+ * the phase changes the read side answers from disk (relationships are read
+ * through relationship-states.ts and listed by relationship-list.ts, events
+ * from the log itself).
  */
 import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
@@ -10,7 +11,6 @@ import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { DERIVED_TABLES } from './derived-tables.js';
 import { LogAnchorTable, type LogAnchor } from './log-anchor.js';
-import type { RelationshipTable } from './relationship-table.js';
 
 interface PhaseChangeRow {
   tenant: string;
@@ -28,7 +28,7 @@ interface PhaseChangeRow {
 }
 
 /** Dynamic queries are prepared once per filter shape; list values go through json_each. */
-const MAX_CACHED_STATEMENTS = 64;
+const MAX_CACHED_STATEMENTS = 256;
 
 export interface SerializedRow {
   readonly tenant: string;
@@ -63,7 +63,8 @@ export class ReadModelDb {
     this.statements = {
       checkpoint: db.prepare('SELECT checkpoint FROM projector WHERE id = 1').pluck(),
       setCheckpoint: db.prepare('UPDATE projector SET checkpoint = ? WHERE id = 1'),
-      rows: db.prepare('SELECT tenant, id, state, position FROM relationships'),
+      deadlines: db.prepare('SELECT tenant, id, next_deadline AS at FROM relationship_rows WHERE next_deadline IS NOT NULL').safeIntegers(false),
+      ids: db.prepare('SELECT id FROM relationships WHERE tenant = ? ORDER BY id').pluck(),
       upsertRow: db.prepare(
         `INSERT INTO relationships (tenant, id, state, position) VALUES (?, ?, ?, ?)
          ON CONFLICT (tenant, id) DO UPDATE SET state = excluded.state, position = excluded.position`,
@@ -88,16 +89,14 @@ export class ReadModelDb {
     return (this.statements.checkpoint.get() as bigint | null) ?? null;
   }
 
-  /** Loads the persisted relationships (the snapshot) into `table`. */
-  loadInto(table: RelationshipTable): void {
-    for (const row of this.statements.rows.iterate() as Iterable<{
-      tenant: string;
-      id: string;
-      state: string;
-      position: bigint;
-    }>) {
-      table.set({ tenant: row.tenant, id: row.id, state: JSON.parse(row.state) as RelationshipState, position: row.position });
-    }
+  /** Each relationship's next deadline (those with one), read from the file a row at a time. */
+  deadlines(): IterableIterator<{ tenant: string; id: string; at: number }> {
+    return this.statements.deadlines.iterate() as IterableIterator<{ tenant: string; id: string; at: number }>;
+  }
+
+  /** The ids of the tenant's relationships, in id order. */
+  relationshipIds(tenant: string): string[] {
+    return this.statements.ids.all(tenant) as string[];
   }
 
   /** Writes a batch and its checkpoint atomically, with the log anchor (log-anchor.ts) when the batch's events are known. */
@@ -165,7 +164,7 @@ export class ReadModelDb {
     const sql =
       'SELECT tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at FROM phase_changes ' +
       `WHERE tenant = ? AND (position > ? OR (position = ? AND seq > ?))${where} ORDER BY position, seq LIMIT ?`;
-    const rows = this.prepared(sql).all(...params, query.first) as PhaseChangeRow[];
+    const rows = this.statement(sql).all(...params, query.first) as PhaseChangeRow[];
     return rows.map((row) => ({
       tenant: row.tenant,
       relationshipId: row.relationship_id,
@@ -186,7 +185,8 @@ export class ReadModelDb {
     this.db.close();
   }
 
-  private prepared(sql: string): Database.Statement {
+  /** A statement prepared once per SQL text (dynamic queries: one text per query shape), on this connection. */
+  statement(sql: string): Database.Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
       if (this.cache.size >= MAX_CACHED_STATEMENTS) this.cache.clear();

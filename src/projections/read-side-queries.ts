@@ -26,14 +26,15 @@ import type { EventStore } from '../store/port.js';
 import type { LogPages } from './log-pages.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
+import { listRelationshipsNow } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
-import { RelationshipTable } from './relationship-table.js';
+import type { RelationshipStates } from './relationship-states.js';
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
 export abstract class ReadModelQueries implements ReadModelQueryMethods {
-  /** The relationships in memory (the models in use; a rebuild swaps them). */
-  protected table = new RelationshipTable();
+  /** The relationships' states, read from the file through a bounded cache (a rebuild swaps them with the file). */
+  protected abstract states: RelationshipStates;
   /** The read-model file in use (a rebuild swaps it). */
   protected abstract db: ReadModelDb;
   protected abstract readonly logPages: LogPages;
@@ -44,7 +45,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
   ) {}
 
   getRelationship(tenant: string, id: string): RelationshipRow | null {
-    return this.table.get(tenant, id) ?? null;
+    return this.states.get(tenant, id) ?? null;
   }
 
   getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {
@@ -55,7 +56,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow> {
-    return listRelationships(this.table.ofTenant(tenant), query, this.rules);
+    return listRelationshipsNow((sql) => this.db.statement(sql), this.states, tenant, query, this.rules);
   }
 
   async listRelationshipsAsOf(
@@ -63,7 +64,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>> {
     const then = new Map<string, RelationshipRow>();
-    for (const id of [...this.table.ofTenant(tenant).keys()]) {
+    for (const id of this.db.relationshipIds(tenant)) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));
       const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
       if (state.phase === null) continue;
