@@ -24,6 +24,9 @@ import { CLOCK_FLAG_COLUMNS, FOLDED_COLUMNS, flagBit } from './tables/relationsh
 
 export type DecayBound = 'NO_MARRIAGE' | 'UPPER' | 'LOWER';
 
+/** Lists longer than this go through json_each. */
+const MAX_LISTED_VALUES = 16;
+
 /** The instant a row is evaluated at (`evaluationInstant`): the query's, or the row's last event when later. */
 export const ROW_INSTANT = 'MAX(@at, IFNULL(updated_at, @at))';
 
@@ -32,6 +35,9 @@ export const ROW_INSTANT = 'MAX(@at, IFNULL(updated_at, @at))';
  * its values then (`stable_until` is after `updated_at` by construction).
  */
 export const STABLE = '(stable_until IS NULL OR stable_until > @at)';
+
+/** The rows not `STABLE` (written so an index on `stable_until` serves it). */
+export const UNSTABLE = 'stable_until <= @at';
 
 /** Collects a statement's named parameters. */
 export class SqlParams {
@@ -93,9 +99,18 @@ function comparisons(column: string, filter: EnumFilter<string>, params: SqlPara
   const compares: string[] = [];
   if (filter.eq !== undefined) compares.push(`${column} = ${params.add(filter.eq)}`);
   if (filter.ne !== undefined) compares.push(`${column} != ${params.add(filter.ne)}`);
-  if (filter.in !== undefined) compares.push(`${column} IN (SELECT value FROM json_each(${params.add(JSON.stringify(filter.in))}))`);
-  if (filter.notIn !== undefined) compares.push(`${column} NOT IN (SELECT value FROM json_each(${params.add(JSON.stringify(filter.notIn))}))`);
+  if (filter.in !== undefined) compares.push(`${column} IN ${listSql(filter.in, params)}`);
+  if (filter.notIn !== undefined) compares.push(`${column} NOT IN ${listSql(filter.notIn, params)}`);
   return compares;
+}
+
+/**
+ * A short list as parameters (the planner then seeks an index once per
+ * value; the SQL's shape is the list's length), a long one through json_each.
+ */
+function listSql(values: readonly string[], params: SqlParams): string {
+  if (values.length > MAX_LISTED_VALUES) return `(SELECT value FROM json_each(${params.add(JSON.stringify(values))}))`;
+  return `(${values.map((value) => params.add(value)).join(', ')})`;
 }
 
 function numberSql(column: string, filter: NumberFilter, params: SqlParams): string {
