@@ -282,6 +282,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
         onProgress?.(applied);
       }
       if (signal.aborted) throw stopped();
+      db.optimize();
     } finally {
       // Closing the only connection folds the WAL into the file, so a rename moves everything.
       db.close();
@@ -394,6 +395,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
         if (following.stopped) return;
       }
       await this.anchorAtCheckpoint(this.db);
+      this.db.optimize();
     } catch (error) {
       if (following.stopped) return;
       // What was committed stays; the rest is applied batch by batch through the subscription.

@@ -29,6 +29,15 @@ interface PhaseChangeRow {
 
 /** Dynamic queries are prepared once per filter shape; list values go through json_each. */
 const MAX_CACHED_STATEMENTS = 256;
+/**
+ * The query planner needs statistics to pick a list's index (without them it
+ * scans a tenant's rows: 10–30× slower at 5,000 relationships). `PRAGMA
+ * optimize` gathers them when a table has none or grew much since, sampling
+ * at most this many rows per index; it runs after a catch-up and every
+ * OPTIMIZE_EVERY commits (when there is nothing to do, it costs nothing).
+ */
+const ANALYSIS_LIMIT = 1000;
+const OPTIMIZE_EVERY = 500;
 
 export interface SerializedRow {
   readonly tenant: string;
@@ -53,11 +62,13 @@ export class ReadModelDb {
   private readonly anchors: LogAnchorTable;
   /** One writer per derived table (derived-tables.ts), run for every changed row. */
   private readonly derivedWriters: ((row: RelationshipRow) => void)[];
+  private commits = 0;
 
   constructor(
     private readonly db: Database.Database,
     rules: Rules,
   ) {
+    db.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
     this.anchors = new LogAnchorTable(db);
     this.derivedWriters = DERIVED_TABLES.map((table) => table.writer(db, rules));
     this.statements = {
@@ -102,6 +113,12 @@ export class ReadModelDb {
   /** Writes a batch and its checkpoint atomically, with the log anchor (log-anchor.ts) when the batch's events are known. */
   commit(batch: BatchToWrite, anchor?: LogAnchor): void {
     this.commitBatch(batch, anchor);
+    if (++this.commits % OPTIMIZE_EVERY === 0) this.optimize();
+  }
+
+  /** Refreshes the query planner's statistics where they are missing or stale (after a catch-up, a rebuild). */
+  optimize(): void {
+    this.db.pragma('optimize');
   }
 
   /** The event the read models last recorded applying, to check they follow the same log; null before any. */

@@ -46,6 +46,8 @@ function load(file: string, fingerprint: string, rules: Rules): OpenedReadModels
   const opened = openReadModelFile(file, fingerprint);
   try {
     const db = new ReadModelDb(opened.db, rules);
+    // A file made by an earlier release may lack the planner's statistics.
+    db.optimize();
     return { db, checkpoint: db.checkpoint(), rebuilt: opened.rebuilt };
   } catch (error) {
     opened.db.close();
