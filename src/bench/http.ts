@@ -128,7 +128,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
     ...ordered.map(({ field, run, goal }) =>
       row(`\`relationships(first: 50, filter)\` by ${field} DESC`, run, {
         text: `${goal.ratio > 0 ? `≥ ${goal.ratio}× bare, ` : ''}p99 < ${goal.p99} ms (at 100k relationships)`,
-        met: run.rps / bare.rps >= goal.ratio && run.p99 < goal.p99 && run.failures === 0,
+        met: run.total > 0 && run.rps / bare.rps >= goal.ratio && run.p99 < goal.p99 && run.failures === 0,
       }),
     ),
     {

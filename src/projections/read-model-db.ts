@@ -31,13 +31,13 @@ interface PhaseChangeRow {
 const MAX_CACHED_STATEMENTS = 256;
 /**
  * The query planner needs statistics to pick a list's index (without them it
- * scans a tenant's rows: 10–30× slower at 5,000 relationships). `PRAGMA
- * optimize` gathers them when a table has none or grew much since, sampling
- * at most this many rows per index; it runs after a catch-up and every
- * OPTIMIZE_EVERY commits (when there is nothing to do, it costs nothing).
+ * scans a tenant's rows: 10–30× slower at 5,000 relationships; sampled ones,
+ * `analysis_limit`, see a single tenant and phase and mislead it). The list
+ * table is analysed in full when it has none or its size moved 2× since:
+ * checked at open, after a catch-up or rebuild, and every OPTIMIZE_EVERY commits.
  */
-const ANALYSIS_LIMIT = 1000;
-const OPTIMIZE_EVERY = 500;
+const OPTIMIZE_EVERY = 1000;
+const LIST_TABLE = 'relationship_rows';
 
 export interface SerializedRow {
   readonly tenant: string;
@@ -68,7 +68,6 @@ export class ReadModelDb {
     private readonly db: Database.Database,
     rules: Rules,
   ) {
-    db.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
     this.anchors = new LogAnchorTable(db);
     this.derivedWriters = DERIVED_TABLES.map((table) => table.writer(db, rules));
     this.statements = {
@@ -116,9 +115,18 @@ export class ReadModelDb {
     if (++this.commits % OPTIMIZE_EVERY === 0) this.optimize();
   }
 
-  /** Refreshes the query planner's statistics where they are missing or stale (after a catch-up, a rebuild). */
+  /** Refreshes the query planner's statistics of the list table when missing or stale (after a catch-up, a rebuild). */
   optimize(): void {
-    this.db.pragma('optimize');
+    const rows = Number(this.db.prepare(`SELECT COUNT(*) FROM ${LIST_TABLE}`).pluck().get());
+    let analysed: number | null = null;
+    try {
+      const stat = this.db.prepare('SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx = ?').pluck().get(LIST_TABLE, LIST_TABLE) as string | undefined;
+      analysed = stat === undefined ? null : Number(stat.split(' ')[0]);
+    } catch {
+      // No statistics table yet: nothing was ever analysed.
+    }
+    if (analysed !== null && rows <= 2 * analysed && 2 * rows >= analysed) return;
+    this.db.exec(`ANALYZE ${LIST_TABLE}`);
   }
 
   /** The event the read models last recorded applying, to check they follow the same log; null before any. */

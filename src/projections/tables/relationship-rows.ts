@@ -107,17 +107,25 @@ export const relationshipRowsTable = {
   name: 'relationship_rows',
   schema: SCHEMA,
   writer(db: Database.Database, rules: Rules): (row: RelationshipRow) => void {
+    // An upsert rather than REPLACE: an update rewrites only the indexes whose columns changed.
     const upsert = db.prepare(
-      `REPLACE INTO relationship_rows (tenant, id, id_folded, account_name, account_name_folded, segment, segment_folded,
-         owner, owner_folded, source, source_folded, opened_at, phase, phase_rank, cycle, phase_since, updated_at,
-         time_to_proposal_days, time_to_marriage_days, flags, unanswered_after, silent_after, neglect_after, married, next_deadline, stable_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO relationship_rows (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (tenant, id) DO UPDATE SET ${COLUMNS.slice(2)
+         .map((column) => `${column} = excluded.${column}`)
+         .join(', ')}`,
     );
     return (row) => {
       upsert.run(columnsOf(row, rules));
     };
   },
 };
+
+/** The table's columns, in the order of `columnsOf`. */
+const COLUMNS = [
+  'tenant', 'id', 'id_folded', 'account_name', 'account_name_folded', 'segment', 'segment_folded', 'owner', 'owner_folded',
+  'source', 'source_folded', 'opened_at', 'phase', 'phase_rank', 'cycle', 'phase_since', 'updated_at', 'time_to_proposal_days',
+  'time_to_marriage_days', 'flags', 'unanswered_after', 'silent_after', 'neglect_after', 'married', 'next_deadline', 'stable_until',
+] as const;
 
 /** The row's values, in the table's column order. */
 export function columnsOf(row: RelationshipRow, rules: Rules): unknown[] {
