@@ -35,7 +35,7 @@ interface CountRow {
 
 export function listRelationshipsNow(
   prepare: PrepareStatement,
-  states: Pick<RelationshipStates, 'getMany'>,
+  states: Pick<RelationshipStates, 'getMany' | 'scan'>,
   tenant: string,
   query: RelationshipQuery,
   rules: Rules,
@@ -50,10 +50,12 @@ export function listRelationshipsNow(
   const married = decay
     ? ` UNION SELECT id FROM relationship_rows WHERE tenant = @tenant AND married = 1${query.filter ? ` AND ${filterSql(query.filter, evaluated, 'UPPER')}` : ''}`
     : '';
-  const ids = prepare(`SELECT id FROM relationship_rows WHERE tenant = @tenant AND ${UNSTABLE}${married}`)
-    .pluck()
-    .all({ ...evaluated.values, tenant, at: query.at }) as string[];
-  const byJs = tallyRows(states.getMany(tenant, ids).values(), query, window, rules);
+  const candidates = prepare(
+    `SELECT tenant, id, state, position FROM relationships WHERE tenant = @tenant AND id IN
+       (SELECT id FROM relationship_rows WHERE tenant = @tenant AND ${UNSTABLE}${married})`,
+  );
+  // Streamed: each state is parsed, evaluated and dropped (only the page's rows are kept).
+  const byJs = tallyRows(states.scan(candidates, { ...evaluated.values, tenant, at: query.at }), query, window, rules);
 
   return pageOf<RelationshipRow | string>(window, [bySql, byJs], query.at, (kept) => {
     const wanted = kept.filter((row): row is string => typeof row === 'string');

@@ -105,6 +105,17 @@ export class RelationshipStates implements StateSource {
     this.absent = new Set(missing.keys());
   }
 
+  /**
+   * The rows a query of `relationships` (tenant, id, state, position) returns,
+   * one at a time: the cached state when there is one, else parsed and not
+   * kept (a scan over many rows must not evict the working set).
+   */
+  *scan(statement: Database.Statement, params: unknown): IterableIterator<RelationshipRow> {
+    for (const stored of statement.iterate(params) as Iterable<StoredRow>) {
+      yield this.cache.get(relationshipKey(stored.tenant, stored.id)) ?? parsed(stored);
+    }
+  }
+
   /** Installs a committed row. */
   set(row: RelationshipRow): void {
     this.remember(row);

@@ -85,9 +85,10 @@ const SCHEMA = `
     stable_until          INTEGER,
     PRIMARY KEY (tenant, id)
   ) WITHOUT ROWID;
-  CREATE INDEX relationship_rows_by_update ON relationship_rows (tenant, updated_at, id);
-  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id);
-  CREATE INDEX relationship_rows_by_time_to_proposal ON relationship_rows (tenant, time_to_proposal_days, id);
+  -- stable_until and married end each index: a count reads the index alone.
+  CREATE INDEX relationship_rows_by_update ON relationship_rows (tenant, updated_at, id, stable_until, married);
+  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id, stable_until, married);
+  CREATE INDEX relationship_rows_by_time_to_proposal ON relationship_rows (tenant, time_to_proposal_days, id, stable_until, married);
   CREATE INDEX relationship_rows_unstable ON relationship_rows (tenant, stable_until) WHERE stable_until IS NOT NULL;
   CREATE INDEX relationship_rows_married ON relationship_rows (tenant, married) WHERE married = 1;
 `;
