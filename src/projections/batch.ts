@@ -57,6 +57,12 @@ export interface FoldOptions {
   readonly listEvents: boolean;
   readonly rules: Rules;
   readonly history?: HistorySource;
+  /**
+   * The streams the caller keeps, which the fold appends to; by default those
+   * `history` gives. A caller whose `history` reads a stream on demand passes
+   * the ones it read, so that keeping streams current never reads one.
+   */
+  readonly held?: HistorySource;
 }
 
 export function foldBatch(table: StateSource, recorded: readonly RecordedEvent[], options: FoldOptions): AppliedBatch;
@@ -104,7 +110,7 @@ export function foldBatch(table: StateSource, recorded: readonly FoldRecord[], o
     );
     entry.state = state;
     entry.position = position;
-    const held = options.history?.(streamId);
+    const held = (options.held ?? options.history)?.(streamId);
     if (held !== undefined && (held.at(-1)?.revision ?? -1) < revision) {
       held.push(recordedAt === undefined ? { event, revision, position: encodePosition(position) } : { event, revision, position: encodePosition(position), recordedAt });
     }

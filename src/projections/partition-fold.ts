@@ -65,7 +65,8 @@ export async function foldPartitionChunk(
       }
       return stream;
     };
-    const batch = foldBatch(working, page, { listEvents: false, rules, history });
+    // Only a late fact reads its stream; keeping the streams read current reads none.
+    const batch = foldBatch(working, page, { listEvents: false, rules, history, held: (streamId) => streams.get(streamId) });
     for (const row of batch.rows) changed.set(relationshipKey(row.tenant, row.id), row);
     for (const change of batch.phaseChanges) phaseChanges.push(change);
     after = batch.checkpoint;
