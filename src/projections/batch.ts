@@ -126,7 +126,7 @@ export function foldBatch(table: StateSource, recorded: readonly FoldRecord[], o
         to: c.to,
         at: c.at,
         cycle: c.cycle,
-        cause: causeOf(c, here, () => options.history?.(streamId)),
+        cause: causeOf(c, event, here, () => options.history?.(streamId)),
         position,
         seq,
         retracted: retractedFlag,
@@ -166,6 +166,7 @@ function recordTimeOf(record: FoldRecord): number | undefined {
  */
 function causeOf(
   change: PhaseChange,
+  event: StoredEvent['event'],
   here: { revision: number; position: string },
   stream: () => readonly StoredEvent[] | undefined,
 ): PhaseChangeRecord['cause'] {
@@ -175,9 +176,11 @@ function causeOf(
     return { kind: 'EVENT', eventType: change.cause.eventType, revision, position };
   }
   const rule = change.cause.rule;
-  const recorded = stream()?.find(
-    (item) => item.event.type === 'DeadlineReached' && item.event.data.rule === rule && item.event.occurredAt === change.at,
-  );
+  const records = (candidate: StoredEvent['event']): boolean =>
+    candidate.type === 'DeadlineReached' && candidate.data.rule === rule && candidate.occurredAt === change.at;
+  // Usually the event at hand is that record (deadline events are unique per rule and instant): no stream to read.
+  if (records(event)) return { kind: 'DEADLINE', rule, revision: here.revision, position: here.position };
+  const recorded = stream()?.find((item) => records(item.event));
   return recorded === undefined
     ? { kind: 'DEADLINE', rule, revision: here.revision, position: here.position }
     : { kind: 'DEADLINE', rule, revision: recorded.revision, position: recorded.position ?? here.position };
