@@ -107,12 +107,18 @@ export class RelationshipStates implements StateSource {
 
   /**
    * The rows a query of `relationships` (tenant, id, state, position) returns,
-   * one at a time: the cached state when there is one, else parsed and not
-   * kept (a scan over many rows must not evict the working set).
+   * one at a time: the cached state when there is one, else parsed. The
+   * first half a cache's worth parsed are kept (a list asked again finds
+   * them), the rest are not: a scan over many rows must not evict the
+   * working set.
    */
   *scan(statement: Database.Statement, params: unknown): IterableIterator<RelationshipRow> {
+    let kept = 0;
     for (const stored of statement.iterate(params) as Iterable<StoredRow>) {
-      yield this.cache.get(relationshipKey(stored.tenant, stored.id)) ?? parsed(stored);
+      const cached = this.cache.get(relationshipKey(stored.tenant, stored.id));
+      if (cached) yield cached;
+      else if (kept++ < this.capacity / 2) yield this.remember(parsed(stored));
+      else yield parsed(stored);
     }
   }
 
