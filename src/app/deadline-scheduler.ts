@@ -29,8 +29,8 @@ import { WrongExpectedRevisionError, type EventStore } from '../store/port.js';
 
 /** What the scheduler needs from the read side. */
 export interface DeadlineSource extends Pick<ReadSide, 'getRelationship' | 'onApplied'> {
-  /** Every relationship of every tenant. */
-  relationships(): Iterable<RelationshipRow>;
+  /** Each relationship's next deadline (of every tenant, those with one): what a start schedules, without every state in memory. */
+  deadlines(): Iterable<{ tenant: string; id: string; at: number }>;
 }
 
 export interface DeadlineSchedulerLogger {
@@ -75,7 +75,7 @@ export class DeadlineScheduler {
       for (const row of rows) this.index(row);
       this.arm();
     });
-    for (const row of this.options.source.relationships()) this.index(row);
+    for (const due of this.options.source.deadlines()) this.queue.set(relationshipKey(due.tenant, due.id), due.at);
     this.arm();
   }
 

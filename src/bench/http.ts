@@ -43,9 +43,15 @@ export interface Run {
 
 const RELATIONSHIP = `query R($id: ID!) { relationship(id: $id) { id accountName phase phaseSince cycle version flags } }`;
 const RELATIONSHIP_AS_OF = `query R($id: ID!, $asOf: DateTime) { relationship(id: $id, asOf: $asOf) { id phase phaseSince cycle version flags } }`;
-const RELATIONSHIPS = `query L($filter: RelationshipFilter) {
-  relationships(first: 50, filter: $filter) { totalCount edges { cursor node { id accountName phase phaseSince } } pageInfo { hasNextPage endCursor } }
+const RELATIONSHIPS = `query L($filter: RelationshipFilter, $orderBy: [RelationshipOrder!]) {
+  relationships(first: 50, filter: $filter, orderBy: $orderBy) { totalCount edges { cursor node { id accountName phase phaseSince } } pageInfo { hasNextPage endCursor } }
 }`;
+/** Issue 14's list goals: a phase + segment filter, ordered three ways. */
+const LIST_ORDERS = [
+  { field: 'UPDATED_AT', goal: { p99: 50, ratio: 0.5 } },
+  { field: 'DECAY_SCORE', goal: { p99: 100, ratio: 0 } },
+  { field: 'TIME_TO_PROPOSAL', goal: { p99: 100, ratio: 0 } },
+] as const;
 
 export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[]> {
   const json = { 'content-type': 'application/json' };
@@ -66,6 +72,12 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
   );
   const filter = { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] }, segment: { eq: 'ENTERPRISE' } };
   const list = await measure({ url: courtship, headers: auth, body: () => JSON.stringify({ query: RELATIONSHIPS, variables: { filter } }) }, options.seconds);
+  const ordered: { field: string; run: Run; goal: { p99: number; ratio: number } }[] = [];
+  for (const { field, goal } of LIST_ORDERS) {
+    const orderBy = [{ field, direction: 'DESC' }];
+    const body = () => JSON.stringify({ query: RELATIONSHIPS, variables: { filter, orderBy } });
+    ordered.push({ field, goal, run: await measure({ url: courtship, headers: auth, body }, options.seconds) });
+  }
 
   // Each request opens a relationship of its own: requests in flight at once can never
   // reach one stream out of time order (autocannon keeps no per-connection state).
@@ -113,6 +125,12 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchRow[
     { ...byIdRow, note: `the round with the median ratio of ${ROUNDS} alternating rounds (ratios ${rounds.map((r) => r.toFixed(2)).join(', ')}); ${byIdRow.note}` },
     row('`relationship(id, asOf)`', byIdAsOf),
     row('`relationships(first: 50, filter)`', list),
+    ...ordered.map(({ field, run, goal }) =>
+      row(`\`relationships(first: 50, filter)\` by ${field} DESC`, run, {
+        text: `${goal.ratio > 0 ? `≥ ${goal.ratio}× bare, ` : ''}p99 < ${goal.p99} ms (at 100k relationships)`,
+        met: run.total > 0 && run.rps / bare.rps >= goal.ratio && run.p99 < goal.p99 && run.failures === 0,
+      }),
+    ),
     {
       ...appendRow,
       note: `the round with the median ratio of ${ROUNDS} alternating rounds (ratios ${appends.rounds.map((r) => r.toFixed(2)).join(', ')}); ${appendRow.note}`,

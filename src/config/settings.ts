@@ -70,6 +70,8 @@ const environment = z
     COURTSHIP_READ_QUEUE: positiveInt(32),
     /** Time budget of a heavy read, waiting included; past it the read is stopped with QUERY_TIMEOUT. */
     COURTSHIP_READ_TASK_TIMEOUT_MS: positiveInt(30_000),
+    /** Parsed relationship states the read side keeps in memory (src/projections/relationship-states.ts). */
+    COURTSHIP_STATE_CACHE: positiveInt(5_000),
   })
   .refine((env) => env.COURTSHIP_STORE !== 'eventstoredb' || env.EVENTSTORE_CONNECTION_STRING !== undefined, {
     message: 'EVENTSTORE_CONNECTION_STRING is required when COURTSHIP_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
@@ -109,6 +111,7 @@ export interface Settings {
   readonly catchUpWorkers: number | undefined;
   /** Heavy reads on worker threads (src/projections/worker-read-task-runner.ts); workers undefined: the default for this machine. */
   readonly readTasks: { readonly workers: number | undefined; readonly maxQueued: number; readonly timeoutMs: number };
+  readonly stateCache: number;
 }
 
 export class SettingsError extends Error {
@@ -158,5 +161,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
     catchUpWorkers: e.COURTSHIP_CATCH_UP_WORKERS,
     readTasks: { workers: e.COURTSHIP_READ_WORKERS, maxQueued: e.COURTSHIP_READ_QUEUE, timeoutMs: e.COURTSHIP_READ_TASK_TIMEOUT_MS },
+    stateCache: e.COURTSHIP_STATE_CACHE,
   };
 }

@@ -20,7 +20,7 @@ import { initialState, type PhaseChange, type RelationshipState } from '../domai
 import { encodePosition, type RecordedEvent } from '../store/port.js';
 import { decodeRecorded } from '../app/relationship-stream.js';
 import { toLoggedEvent } from './log-pages.js';
-import type { RelationshipTable } from './relationship-table.js';
+import type { StateSource } from './relationship-states.js';
 
 export interface AppliedBatch {
   /** Each relationship the batch changed, once, in its final state for the batch. */
@@ -57,20 +57,28 @@ export interface FoldOptions {
   readonly listEvents: boolean;
   readonly rules: Rules;
   readonly history?: HistorySource;
+  /**
+   * The streams the caller keeps, which the fold appends to; by default those
+   * `history` gives. A caller whose `history` reads a stream on demand passes
+   * the ones it read, so that keeping streams current never reads one.
+   */
+  readonly held?: HistorySource;
 }
 
-export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: readonly RecordedEvent[], options: FoldOptions): AppliedBatch;
+export function foldBatch(table: StateSource, recorded: readonly RecordedEvent[], options: FoldOptions): AppliedBatch;
 export function foldBatch(
-  table: Pick<RelationshipTable, 'get'>,
+  table: StateSource,
   recorded: readonly FoldRecord[],
   options: FoldOptions & { listEvents: false },
 ): AppliedBatch;
-export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: readonly FoldRecord[], options: FoldOptions): AppliedBatch {
+export function foldBatch(table: StateSource, recorded: readonly FoldRecord[], options: FoldOptions): AppliedBatch {
   // Each changed state is copied once per batch, then written in place. Keyed
   // by stream id: one per relationship, and already a string (no key to build per event).
   const working = new Map<string, { tenant: string; relationshipId: string; state: RelationshipState; position: bigint | null }>();
   const phaseChanges: PhaseChangeRecord[] = [];
   const events: LoggedEvent[] | null = options.listEvents ? [] : null;
+  // The states the batch starts from, read at once rather than one query each.
+  table.prefetch?.(recorded.map((record) => record.streamId));
 
   for (const record of recorded) {
     // A stream already in the batch has its ids parsed: they are the entry's.
@@ -102,7 +110,7 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
     );
     entry.state = state;
     entry.position = position;
-    const held = options.history?.(streamId);
+    const held = (options.held ?? options.history)?.(streamId);
     if (held !== undefined && (held.at(-1)?.revision ?? -1) < revision) {
       held.push(recordedAt === undefined ? { event, revision, position: encodePosition(position) } : { event, revision, position: encodePosition(position), recordedAt });
     }
@@ -118,7 +126,7 @@ export function foldBatch(table: Pick<RelationshipTable, 'get'>, recorded: reado
         to: c.to,
         at: c.at,
         cycle: c.cycle,
-        cause: causeOf(c, here, () => options.history?.(streamId)),
+        cause: causeOf(c, event, here, () => options.history?.(streamId)),
         position,
         seq,
         retracted: retractedFlag,
@@ -158,6 +166,7 @@ function recordTimeOf(record: FoldRecord): number | undefined {
  */
 function causeOf(
   change: PhaseChange,
+  event: StoredEvent['event'],
   here: { revision: number; position: string },
   stream: () => readonly StoredEvent[] | undefined,
 ): PhaseChangeRecord['cause'] {
@@ -167,9 +176,11 @@ function causeOf(
     return { kind: 'EVENT', eventType: change.cause.eventType, revision, position };
   }
   const rule = change.cause.rule;
-  const recorded = stream()?.find(
-    (item) => item.event.type === 'DeadlineReached' && item.event.data.rule === rule && item.event.occurredAt === change.at,
-  );
+  const records = (candidate: StoredEvent['event']): boolean =>
+    candidate.type === 'DeadlineReached' && candidate.data.rule === rule && candidate.occurredAt === change.at;
+  // Usually the event at hand is that record (deadline events are unique per rule and instant): no stream to read.
+  if (records(event)) return { kind: 'DEADLINE', rule, revision: here.revision, position: here.position };
+  const recorded = stream()?.find((item) => records(item.event));
   return recorded === undefined
     ? { kind: 'DEADLINE', rule, revision: here.revision, position: here.position }
     : { kind: 'DEADLINE', rule, revision: recorded.revision, position: recorded.position ?? here.position };

@@ -14,6 +14,7 @@ import type { RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { cyclesTable } from './tables/cycles.js';
 import { phaseIntervalsTable } from './tables/phase-intervals.js';
+import { relationshipRowsTable } from './tables/relationship-rows.js';
 
 export interface DerivedTable {
   /** For logs and tests. */
@@ -25,4 +26,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [phaseIntervalsTable, cyclesTable];
+export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, phaseIntervalsTable, cyclesTable];

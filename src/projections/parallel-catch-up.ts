@@ -26,7 +26,7 @@ import type { EventStore } from '../store/port.js';
 import type { StreamPartition } from '../store/capabilities.js';
 import { foldPartitionChunk, type PartitionReader } from './partition-fold.js';
 import type { BatchToWrite, SerializedRow } from './read-model-db.js';
-import type { RelationshipTable } from './relationship-table.js';
+import type { StateSource } from './relationship-states.js';
 
 const YOUNG_GENERATION_MB = 64;
 /** Divisible by 2, 3, 4 and 5: shares of the streams come out even. */
@@ -60,7 +60,7 @@ export interface ParallelCatchUpOptions {
   /** Worker threads, each folding one partition. */
   readonly workers: number;
   /** The partition this thread folds: the store to read it from, the states to start from. */
-  readonly inline: { readonly store: PartitionReader; readonly table: Pick<RelationshipTable, 'get'> };
+  readonly inline: { readonly store: PartitionReader; readonly table: StateSource };
   /** Positions per chunk (one commit each). */
   readonly chunkSpan: bigint;
   readonly rules: Rules;

@@ -10,8 +10,8 @@ import type { Rules } from '../domain/rules.js';
 import type { RecordedEvent } from '../store/port.js';
 import type { FoldableEvent, PartitionedReads, StreamPartition } from '../store/capabilities.js';
 import { foldBatch } from './batch.js';
-import { toStoredEvents } from '../app/relationship-stream.js';
-import type { RelationshipTable } from './relationship-table.js';
+import { parseStreamId, toStoredEvents } from '../app/relationship-stream.js';
+import type { StateSource } from './relationship-states.js';
 
 /** A store's partitioned reads, as a fold uses them (capabilities.ts). */
 export type PartitionReader = Omit<PartitionedReads, 'file'>;
@@ -30,7 +30,7 @@ const PAGE = 4096;
 
 export async function foldPartitionChunk(
   reader: PartitionReader,
-  table: Pick<RelationshipTable, 'get'>,
+  table: StateSource,
   partition: StreamPartition,
   range: { after: bigint | undefined; upTo: bigint },
   rules: Rules,
@@ -38,7 +38,17 @@ export async function foldPartitionChunk(
   betweenPages?: () => Promise<void>,
 ): Promise<FoldedChunk> {
   const changed = new Map<string, RelationshipRow>();
-  const working = { get: (tenant: string, id: string) => changed.get(relationshipKey(tenant, id)) ?? table.get(tenant, id) };
+  const working: StateSource = {
+    get: (tenant, id) => changed.get(relationshipKey(tenant, id)) ?? table.get(tenant, id),
+    // Those the chunk changed already are at hand; the source reads the others it lacks.
+    prefetch: (streamIds) =>
+      table.prefetch?.(
+        [...streamIds].filter((streamId) => {
+          const ids = parseStreamId(streamId);
+          return ids !== null && !changed.has(relationshipKey(ids.tenant, ids.relationshipId));
+        }),
+      ),
+  };
   const phaseChanges: PhaseChangeRecord[] = [];
   let after = range.after;
   let events = 0;
@@ -55,7 +65,8 @@ export async function foldPartitionChunk(
       }
       return stream;
     };
-    const batch = foldBatch(working, page, { listEvents: false, rules, history });
+    // Only a late fact reads its stream; keeping the streams read current reads none.
+    const batch = foldBatch(working, page, { listEvents: false, rules, history, held: (streamId) => streams.get(streamId) });
     for (const row of batch.rows) changed.set(relationshipKey(row.tenant, row.id), row);
     for (const change of batch.phaseChanges) phaseChanges.push(change);
     after = batch.checkpoint;

@@ -1,7 +1,7 @@
 /**
  * The projection: folding a batch of the log into rows (a late fact re-folds
  * its stream, read from the store), and installing a committed chunk's rows
- * in memory. The projector commits what these return, then installs it.
+ * in the states' cache. The projector commits what these return, then installs it.
  */
 import type { RelationshipRow } from '../app/read-side.js';
 import { toStoredEvents } from '../app/relationship-stream.js';
@@ -12,14 +12,14 @@ import type { RelationshipState } from '../domain/state.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { foldBatch, HistoryNeeded, type AppliedBatch } from './batch.js';
 import type { CaughtUpChunk } from './parallel-catch-up.js';
-import type { RelationshipTable } from './relationship-table.js';
+import type { RelationshipStates, StateSource } from './relationship-states.js';
 
 /**
  * Folds a batch; a late fact re-folds its stream, which is read from the
  * store (up to the batch's end) and the batch folded again.
  */
 export async function foldWithHistories(
-  table: RelationshipTable,
+  table: StateSource,
   events: readonly RecordedEvent[],
   options: { readonly listEvents: boolean; readonly rules: Rules; readonly histories: StreamHistories; readonly store: Pick<EventStore, 'readStream'> },
 ): Promise<AppliedBatch> {
@@ -40,7 +40,7 @@ export async function foldWithHistories(
 }
 
 /** Installs a committed chunk's rows in `table` (parsing the workers' serialised states); returns them all. */
-export function install(table: RelationshipTable, chunk: CaughtUpChunk): RelationshipRow[] {
+export function install(table: Pick<RelationshipStates, 'set'>, chunk: CaughtUpChunk): RelationshipRow[] {
   const rows = [...chunk.batch.rows];
   for (const serialized of chunk.batch.serializedRows) {
     rows.push({ tenant: serialized.tenant, id: serialized.id, state: JSON.parse(serialized.state) as RelationshipState, position: serialized.position });

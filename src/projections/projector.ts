@@ -5,10 +5,10 @@
  *   (up to `maxBatch`, or whatever was immediately available).
  * - A batch is folded off to the side, committed to `read-models.sqlite` in
  *   one transaction together with the checkpoint, and only then installed in
- *   memory and announced to listeners. A restart therefore resumes exactly
- *   after the last committed event: nothing applied twice, nothing skipped.
- * - On open, the persisted rows are loaded into memory (the snapshot) and the
- *   subscription continues from the checkpoint.
+ *   the states' cache and announced to listeners. A restart therefore resumes
+ *   exactly after the last committed event: nothing applied twice, nothing skipped.
+ * - On open, the subscription continues from the checkpoint; states are read
+ *   from the file as they are needed (relationship-states.ts).
  *
  * Here: the lifecycle, following the log (with log-follower.ts), the rebuild
  * and its file swap, and read-your-writes. The fold and install are in
@@ -39,8 +39,8 @@ import {
   rulesFingerprint,
 } from './read-model-schema.js';
 import { ReadModelQueries } from './read-side-queries.js';
-import { RelationshipTable } from './relationship-table.js';
 import { turn } from './turn.js';
+import { DEFAULT_STATE_CACHE, RelationshipStates } from './relationship-states.js';
 import { PositionWaiters } from './waiters.js';
 import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
 
@@ -64,6 +64,8 @@ export interface ProjectorOptions {
    * this one (at most 3, none on one or two cores), from 20,000 events behind.
    */
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
+  /** Parsed states kept in memory (least recently used out); the rest are read from the file. */
+  readonly stateCache?: number;
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
   /**
@@ -107,6 +109,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private readonly file: string;
   private readonly fingerprint: string;
   private readonly maxBatch: number;
+  private readonly stateCache: number;
+  protected states: RelationshipStates;
   private readonly retryDelayMs: number;
   /** How a long catch-up is done in chunks, null when it never is. */
   private readonly parallel: { workers: number; minEvents: number; chunkEvents: number } | null;
@@ -134,6 +138,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
   constructor(options: ProjectorOptions) {
     super(options.store, options.rules ?? defaultRules);
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.stateCache = options.stateCache ?? DEFAULT_STATE_CACHE;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
     this.logger = options.logger;
@@ -143,7 +148,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     const opened = openReadModels(this.file, this.rules, this.logger);
     this.rebuiltAtOpen = opened.rebuilt;
     this.db = opened.db;
-    this.table = opened.table;
+    this.states = new RelationshipStates(this.db.connection, this.stateCache);
     this.position = opened.checkpoint;
     this.logPages = new LogPages(this.store, () => this.verifiedPosition());
     // Read tasks run on this thread (ReadModelQueries' runner) unless read workers are asked for.
@@ -152,7 +157,12 @@ export class Projector extends ReadModelQueries implements ReadSide {
 
   /** Number of relationships held (all tenants). */
   get size(): number {
-    return this.table.size;
+    return this.states.size;
+  }
+
+  /** Number of relationships of one tenant. */
+  relationshipCount(tenant: string): number {
+    return this.states.countOfTenant(tenant);
   }
 
   /** Starts following the log from the checkpoint. */
@@ -183,9 +193,14 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.db.close();
   }
 
-  /** Every relationship of every tenant (for the deadline scheduler's start). */
+  /** Every relationship of every tenant, read from the file a page at a time (tests, tools). */
   relationships(): Iterable<RelationshipRow> {
-    return this.table.all();
+    return this.states.all();
+  }
+
+  /** Each relationship's next deadline (for the deadline scheduler's start), read from the file. */
+  deadlines(): Iterable<{ tenant: string; id: string; at: number }> {
+    return this.db.deadlines();
   }
 
   /** Resolves once the projector has applied everything in the log at the time of the call. */
@@ -225,7 +240,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     // A failed bulk catch-up earlier does not condemn a rebuild to go batch by batch.
     this.bulkFailed = false;
     try {
-      const table = await this.replayInto(`${this.file}.rebuild`, this.position, onProgress, signal);
+      await this.replayInto(`${this.file}.rebuild`, this.position, onProgress, signal);
       // With the read tasks' connections closed, closing this last one folds the old WAL into
       // its file; the rename then replaces that file atomically, so a crash leaves either the
       // old models or the new.
@@ -234,10 +249,10 @@ export class Projector extends ReadModelQueries implements ReadSide {
         try {
           for (const suffix of ['-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
           fs.renameSync(`${this.file}.rebuild`, this.file);
-          this.table = table;
         } finally {
           // On a failed swap this reopens the old models, which are still whole.
           this.db = new ReadModelDb(openReadModelFile(this.file, this.fingerprint).db, this.rules);
+          this.states = new RelationshipStates(this.db.connection, this.stateCache);
         }
       });
     } finally {
@@ -251,10 +266,10 @@ export class Projector extends ReadModelQueries implements ReadSide {
     target: bigint | null,
     onProgress: ((applied: number) => void) | undefined,
     signal: AbortSignal,
-  ): Promise<RelationshipTable> {
+  ): Promise<void> {
     removeReadModelFile(file);
     const db = new ReadModelDb(createReadModelFile(file, this.fingerprint), this.rules);
-    const table = new RelationshipTable();
+    const table = new RelationshipStates(db.connection, this.stateCache);
     const stopped = (): Error => new Error('the rebuild was stopped: the projector is closing; the read models in use are unchanged');
     try {
       let after: bigint | undefined;
@@ -284,11 +299,11 @@ export class Projector extends ReadModelQueries implements ReadSide {
         onProgress?.(applied);
       }
       if (signal.aborted) throw stopped();
+      db.optimize();
     } finally {
       // Closing the only connection folds the WAL into the file, so a rename moves everything.
       db.close();
     }
-    return table;
   }
 
   /* ------------------------------------------------------------ ReadSide */
@@ -365,7 +380,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
       this.db.close();
       removeReadModelFile(this.file);
       this.db = new ReadModelDb(createReadModelFile(this.file, this.fingerprint), this.rules);
-      this.table = new RelationshipTable();
+      this.states = new RelationshipStates(this.db.connection, this.stateCache);
       this.position = null;
     });
   }
@@ -385,20 +400,21 @@ export class Projector extends ReadModelQueries implements ReadSide {
   /** Applies a long stretch of the log in chunks (on this thread and any worker threads), when the store allows it. */
   private async catchUpInBulk(following: Following): Promise<void> {
     const head = await this.store.headPosition();
-    const bulk = head === null ? null : this.bulkCatchUp(this.table, this.position, head, following.abort.signal);
+    const bulk = head === null ? null : this.bulkCatchUp(this.states, this.position, head, following.abort.signal);
     if (!bulk) return;
     // Events folded in chunks do not pass through the streams held: they would fall behind.
     this.histories.clear();
     try {
       for await (const chunk of bulk) {
         this.db.commit(chunk.batch);
-        const rows = install(this.table, chunk);
+        const rows = install(this.states, chunk);
         this.position = chunk.batch.checkpoint;
         this.waiters.reached(chunk.batch.checkpoint);
         this.announce({ phaseChanges: chunk.batch.phaseChanges, events: null, rows, checkpoint: chunk.batch.checkpoint });
         if (following.stopped) return;
       }
       await this.anchorAtCheckpoint(this.db);
+      this.db.optimize();
     } catch (error) {
       if (following.stopped) return;
       // What was committed stays; the rest is applied batch by batch through the subscription.
@@ -409,7 +425,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
 
   /** The chunks of a catch-up from `after` to `upTo` into `table`, or null when it is not worth it (or not possible). */
   private bulkCatchUp(
-    table: RelationshipTable,
+    table: RelationshipStates,
     after: bigint | null,
     upTo: bigint,
     signal: AbortSignal | null,
@@ -432,15 +448,15 @@ export class Projector extends ReadModelQueries implements ReadSide {
   }
 
   /** Folds a batch with the streams held (a late fact's stream is read and held). */
-  private fold(table: RelationshipTable, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
+  private fold(table: RelationshipStates, events: readonly RecordedEvent[], listEvents: boolean): Promise<AppliedBatch> {
     return foldWithHistories(table, events, { listEvents, rules: this.rules, histories: this.histories, store: this.store });
   }
 
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     // The feed's form of each event is only built for someone to hand it to.
-    const batch = await this.fold(this.table, events, this.listeners.size > 0);
+    const batch = await this.fold(this.states, events, this.listeners.size > 0);
     this.db.commit(batch, anchorOf(events, this.position));
-    for (const row of batch.rows) this.table.set(row);
+    for (const row of batch.rows) this.states.set(row);
     this.position = batch.checkpoint;
     this.waiters.reached(batch.checkpoint);
     this.announce({ phaseChanges: batch.phaseChanges, events: batch.events, rows: batch.rows, checkpoint: batch.checkpoint });

@@ -1,7 +1,8 @@
 /**
  * The SQL side of the read models: one transaction per projector batch, and
- * the phase changes the read side answers from disk (relationships are
- * answered from memory, events from the log itself).
+ * the phase changes the read side answers from disk (relationships are read
+ * through relationship-states.ts and listed by relationship-list.ts, events
+ * from the log itself).
  */
 import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
@@ -10,7 +11,6 @@ import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { DERIVED_TABLES } from './derived-tables.js';
 import { LogAnchorTable, type LogAnchor } from './log-anchor.js';
-import type { RelationshipTable } from './relationship-table.js';
 
 interface PhaseChangeRow {
   tenant: string;
@@ -28,7 +28,16 @@ interface PhaseChangeRow {
 }
 
 /** Dynamic queries are prepared once per filter shape; list values go through json_each. */
-const MAX_CACHED_STATEMENTS = 64;
+const MAX_CACHED_STATEMENTS = 256;
+/**
+ * The query planner needs statistics to pick a list's index (without them it
+ * scans a tenant's rows: 10–30× slower at 5,000 relationships; sampled ones,
+ * `analysis_limit`, see a single tenant and phase and mislead it). The list
+ * table is analysed in full when it has none or its size moved 2× since:
+ * checked at open, after a catch-up or rebuild, and every OPTIMIZE_EVERY commits.
+ */
+const OPTIMIZE_EVERY = 1000;
+const LIST_TABLE = 'relationship_rows';
 
 export interface SerializedRow {
   readonly tenant: string;
@@ -53,6 +62,7 @@ export class ReadModelDb {
   private readonly anchors: LogAnchorTable;
   /** One writer per derived table (derived-tables.ts), run for every changed row. */
   private readonly derivedWriters: ((row: RelationshipRow) => void)[];
+  private commits = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -63,7 +73,8 @@ export class ReadModelDb {
     this.statements = {
       checkpoint: db.prepare('SELECT checkpoint FROM projector WHERE id = 1').pluck(),
       setCheckpoint: db.prepare('UPDATE projector SET checkpoint = ? WHERE id = 1'),
-      rows: db.prepare('SELECT tenant, id, state, position FROM relationships'),
+      deadlines: db.prepare('SELECT tenant, id, next_deadline AS at FROM relationship_rows WHERE next_deadline IS NOT NULL').safeIntegers(false),
+      ids: db.prepare('SELECT id FROM relationships WHERE tenant = ? ORDER BY id').pluck(),
       upsertRow: db.prepare(
         `INSERT INTO relationships (tenant, id, state, position) VALUES (?, ?, ?, ?)
          ON CONFLICT (tenant, id) DO UPDATE SET state = excluded.state, position = excluded.position`,
@@ -88,21 +99,34 @@ export class ReadModelDb {
     return (this.statements.checkpoint.get() as bigint | null) ?? null;
   }
 
-  /** Loads the persisted relationships (the snapshot) into `table`. */
-  loadInto(table: RelationshipTable): void {
-    for (const row of this.statements.rows.iterate() as Iterable<{
-      tenant: string;
-      id: string;
-      state: string;
-      position: bigint;
-    }>) {
-      table.set({ tenant: row.tenant, id: row.id, state: JSON.parse(row.state) as RelationshipState, position: row.position });
-    }
+  /** Each relationship's next deadline (those with one), read from the file a row at a time. */
+  deadlines(): IterableIterator<{ tenant: string; id: string; at: number }> {
+    return this.statements.deadlines.iterate() as IterableIterator<{ tenant: string; id: string; at: number }>;
+  }
+
+  /** The ids of the tenant's relationships, in id order. */
+  relationshipIds(tenant: string): string[] {
+    return this.statements.ids.all(tenant) as string[];
   }
 
   /** Writes a batch and its checkpoint atomically, with the log anchor (log-anchor.ts) when the batch's events are known. */
   commit(batch: BatchToWrite, anchor?: LogAnchor): void {
     this.commitBatch(batch, anchor);
+    if (++this.commits % OPTIMIZE_EVERY === 0) this.optimize();
+  }
+
+  /** Refreshes the query planner's statistics of the list table when missing or stale (after a catch-up, a rebuild). */
+  optimize(): void {
+    const rows = Number(this.db.prepare(`SELECT COUNT(*) FROM ${LIST_TABLE}`).pluck().get());
+    let analysed: number | null = null;
+    try {
+      const stat = this.db.prepare('SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx = ?').pluck().get(LIST_TABLE, LIST_TABLE) as string | undefined;
+      analysed = stat === undefined ? null : Number(stat.split(' ')[0]);
+    } catch {
+      // No statistics table yet: nothing was ever analysed.
+    }
+    if (analysed !== null && rows <= 2 * analysed && 2 * rows >= analysed) return;
+    this.db.exec(`ANALYZE ${LIST_TABLE}`);
   }
 
   /** The event the read models last recorded applying, to check they follow the same log; null before any. */
@@ -165,7 +189,7 @@ export class ReadModelDb {
     const sql =
       'SELECT tenant, position, seq, relationship_id, from_phase, to_phase, at, cycle, cause, retracted, corrected_by, recorded_at FROM phase_changes ' +
       `WHERE tenant = ? AND (position > ? OR (position = ? AND seq > ?))${where} ORDER BY position, seq LIMIT ?`;
-    const rows = this.prepared(sql).all(...params, query.first) as PhaseChangeRow[];
+    const rows = this.statement(sql).all(...params, query.first) as PhaseChangeRow[];
     return rows.map((row) => ({
       tenant: row.tenant,
       relationshipId: row.relationship_id,
@@ -186,7 +210,8 @@ export class ReadModelDb {
     this.db.close();
   }
 
-  private prepared(sql: string): Database.Statement {
+  /** A statement prepared once per SQL text (dynamic queries: one text per query shape), on this connection. */
+  statement(sql: string): Database.Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
       if (this.cache.size >= MAX_CACHED_STATEMENTS) this.cache.clear();

@@ -1,6 +1,6 @@
 /**
- * Opening the read models at start: the file, its rows loaded into memory,
- * its checkpoint. The file is derived from the log, so a damaged one (a bad
+ * Opening the read models at start: the file and its checkpoint (states are
+ * read from it on demand: relationship-states.ts). The file is derived from the log, so a damaged one (a bad
  * disk block, a torn copy, garbage written into it) must not stop the server
  * or `courtship replay`: it is moved aside, named in the log, and replaced
  * by an empty file that the projector fills from the log.
@@ -10,11 +10,9 @@ import type { ProjectorLogger } from './projector.js';
 import { ReadModelDb } from './read-model-db.js';
 import type { Rules } from '../domain/rules.js';
 import { createReadModelFile, openReadModelFile, removeReadModelFile, rulesFingerprint } from './read-model-schema.js';
-import { RelationshipTable } from './relationship-table.js';
 
 export interface OpenedReadModels {
   readonly db: ReadModelDb;
-  readonly table: RelationshipTable;
   readonly checkpoint: bigint | null;
   /** The file was started over (new release, new rules, none yet, or damaged). */
   readonly rebuilt: boolean;
@@ -40,7 +38,7 @@ export function openReadModels(
       'the read-model file is damaged: moved aside, rebuilding the read models from the event log',
     );
     removeReadModelFile(file);
-    return { db: new ReadModelDb(createReadModelFile(file, fingerprint), rules), table: new RelationshipTable(), checkpoint: null, rebuilt: true };
+    return { db: new ReadModelDb(createReadModelFile(file, fingerprint), rules), checkpoint: null, rebuilt: true };
   }
 }
 
@@ -48,9 +46,9 @@ function load(file: string, fingerprint: string, rules: Rules): OpenedReadModels
   const opened = openReadModelFile(file, fingerprint);
   try {
     const db = new ReadModelDb(opened.db, rules);
-    const table = new RelationshipTable();
-    db.loadInto(table);
-    return { db, table, checkpoint: db.checkpoint(), rebuilt: opened.rebuilt };
+    // A file made by an earlier release may lack the planner's statistics.
+    db.optimize();
+    return { db, checkpoint: db.checkpoint(), rebuilt: opened.rebuilt };
   } catch (error) {
     opened.db.close();
     throw error;

@@ -32,15 +32,16 @@ import type { LogPages } from './log-pages.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
+import { listRelationshipsNow } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
-import { RelationshipTable } from './relationship-table.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
+import type { RelationshipStates } from './relationship-states.js';
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
 export abstract class ReadModelQueries implements ReadModelQueryMethods {
-  /** The relationships in memory (the models in use; a rebuild swaps them). */
-  protected table = new RelationshipTable();
+  /** The relationships' states, read from the file through a bounded cache (a rebuild swaps them with the file). */
+  protected abstract states: RelationshipStates;
   /** The read-model file in use (a rebuild swaps it). */
   protected abstract db: ReadModelDb;
   protected abstract readonly logPages: LogPages;
@@ -57,7 +58,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
   ) {}
 
   getRelationship(tenant: string, id: string): RelationshipRow | null {
-    return this.table.get(tenant, id) ?? null;
+    return this.states.get(tenant, id) ?? null;
   }
 
   getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {
@@ -68,7 +69,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow> {
-    return listRelationships(this.table.ofTenant(tenant), query, this.rules);
+    return listRelationshipsNow((sql) => this.db.statement(sql), this.states, tenant, query, this.rules);
   }
 
   async listRelationshipsAsOf(
@@ -86,7 +87,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     }
     // Filters and orderings on what the rows do not keep at T (updatedAt, decay, flags), or `knownAt`: every stream replayed.
     const then = new Map<string, RelationshipRow>();
-    for (const id of [...this.table.ofTenant(tenant).keys()]) {
+    for (const id of this.db.relationshipIds(tenant)) {
       const recorded = await this.store.readStream(streamIdFor(tenant, id));
       const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
       if (state.phase === null) continue;

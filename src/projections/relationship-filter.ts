@@ -37,6 +37,11 @@ export function matchesFilter(filter: RelationshipFilter, facts: RelationshipFac
   return true;
 }
 
+/** Whether a decay-status filter matches a relationship without a status (no marriage in its current cycle). */
+export function decayStatusMatchesNone(filter: NonNullable<RelationshipFilter['decayStatus']>): boolean {
+  return matchEnum(filter, null);
+}
+
 /** A divorced relationship's trend is frozen at its end: it counts only when asked for. */
 function decayStatusOf(facts: RelationshipFacts, includeEnded: boolean): DecayStatus | null {
   const phase = facts.state.phase;

@@ -15,14 +15,13 @@
 import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
 import { decodeListCursor, encodeListCursor } from '../app/cursors.js';
 import { InputError } from '../app/errors.js';
-import { PHASES, type Phase } from '../domain/events.js';
 import type { RelationshipFacts } from './relationship-facts.js';
+import { PHASE_RANK } from './tables/relationship-rows.js';
 
 export type SortValue = string | number | null;
 export type SortKey = SortValue[];
 
 const DEFAULT_ORDER: readonly RelationshipOrder[] = [{ field: 'ID', direction: 'ASC' }];
-const PHASE_RANK = new Map<Phase, number>(PHASES.map((phase, index) => [phase, index]));
 
 const FIELD_VALUE: Record<RelationshipOrderField, (facts: RelationshipFacts) => SortValue> = {
   ID: (facts) => facts.row.id,
@@ -47,6 +46,11 @@ export class RelationshipOrdering {
     this.order = last.field === 'ID' ? order : [...order, { field: 'ID', direction: 'ASC' }];
     this.directions = this.order.map((o) => (o.direction === 'DESC' ? -1 : 1));
     this.signature = this.order.map((o) => `${o.field}:${o.direction}`).join(',');
+  }
+
+  /** The ordered fields, ID last. */
+  get fields(): readonly RelationshipOrder[] {
+    return this.order;
   }
 
   keyOf(facts: RelationshipFacts): SortKey {

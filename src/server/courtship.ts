@@ -64,6 +64,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     dataDir: settings.dataDir,
     rules,
     logger: logger.child({ part: 'projector' }),
+    stateCache: settings.stateCache,
     ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
     // Heavy reads on worker threads, so that no request waits behind one.
     readTasks: {
@@ -83,9 +84,7 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
         rebuilding = null;
       });
       await rebuilding;
-      let relationships = 0;
-      for (const row of projector.relationships()) if (row.tenant === tenant) relationships++;
-      return { checkpoint: projector.checkpoint(), relationships };
+      return { checkpoint: projector.checkpoint(), relationships: projector.relationshipCount(tenant) };
     },
   };
   const services: CourtshipServices = { readSide: projector, commands, clock, rules, log: new EventLog(store), maintenance };

@@ -39,7 +39,7 @@ import { defaultRules, type Rules } from '../../src/domain/rules.js';
 import type { RelationshipState } from '../../src/domain/state.js';
 import { foldWithHistories } from '../../src/projections/projection.js';
 import { Projector } from '../../src/projections/projector.js';
-import { RelationshipTable } from '../../src/projections/relationship-table.js';
+import type { StateSource } from '../../src/projections/relationship-states.js';
 import { openMemoryStore } from '../../src/store/memory.js';
 import type { EventStore, RecordedEvent } from '../../src/store/port.js';
 import { at } from './events.js';
@@ -72,7 +72,7 @@ export interface ProjectionUnderTest {
 
 /** The projection's fold over batches of the log (a late fact's stream read from the store), rows kept in a table. */
 export function theFold(rules: Rules = defaultRules): ProjectionUnderTest {
-  const table = new RelationshipTable();
+  const table = new RowsInMemory();
   const histories = new StreamHistories(32);
   return {
     takesBatches: true,
@@ -84,6 +84,23 @@ export function theFold(rules: Rules = defaultRules): ProjectionUnderTest {
     rows: () => [...table.all()],
     close: async () => undefined,
   };
+}
+
+/** The rows the fold starts from and installs into, kept in a map (the spec's stand-in for the read-model file). */
+class RowsInMemory implements StateSource {
+  private readonly rows = new Map<string, RelationshipRow>();
+
+  get(tenant: string, id: string): RelationshipRow | undefined {
+    return this.rows.get(`${tenant}/${id}`);
+  }
+
+  set(row: RelationshipRow): void {
+    this.rows.set(`${row.tenant}/${row.id}`, row);
+  }
+
+  all(): IterableIterator<RelationshipRow> {
+    return this.rows.values();
+  }
 }
 
 /**

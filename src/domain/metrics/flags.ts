@@ -3,6 +3,11 @@
  * look at now. PREMATURE_PROPOSAL and SKIPPED_PHASES are facts the events
  * carried (kept by the fold for the current cycle); the others are read from
  * the state and the clock.
+ *
+ * The clock alone raises three of them (UNANSWERED_QUESTIONS, GOING_SILENT,
+ * NEGLECT while married): each is raised at T exactly when T is past a
+ * threshold the state gives (`clockFlagThresholds`), so a read model can
+ * store the threshold and stay exact at any instant until the next event.
  */
 import { isCourtingPhase, RISK_FLAGS, type RiskFlag } from '../events.js';
 import type { Rules } from '../rules.js';
@@ -15,21 +20,53 @@ export type FlagsRules = Pick<Rules, 'altarSilenceDays' | 'movedOnSilenceDays' |
   readonly flags?: FlagRules;
 };
 
+/** The flags the clock raises, and the instant after which (T > it) each is raised; null: not under this state. */
+export interface ClockFlagThresholds {
+  readonly UNANSWERED_QUESTIONS: number | null;
+  readonly GOING_SILENT: number | null;
+  readonly NEGLECT: number | null;
+}
+
+export const CLOCK_FLAGS = ['UNANSWERED_QUESTIONS', 'GOING_SILENT', 'NEGLECT'] as const satisfies readonly RiskFlag[];
+
 /** The flags raised at T, in the order of RISK_FLAGS. */
 export function riskFlags(state: RelationshipState, T: number, rules: FlagsRules): RiskFlag[] {
   if (state.phase === null) return [];
+  const raised = new Set<RiskFlag>(standingFlags(state));
+  const thresholds = clockFlagThresholds(state, rules);
+  for (const flag of CLOCK_FLAGS) {
+    const after = thresholds[flag];
+    if (after !== null && T > after) raised.add(flag);
+  }
+  return RISK_FLAGS.filter((flag) => raised.has(flag));
+}
+
+/** The flags raised whatever the clock says (until the next event or deadline), in the order of RISK_FLAGS. */
+export function standingFlags(state: RelationshipState): RiskFlag[] {
+  if (state.phase === null) return [];
   const raised = new Set<RiskFlag>(state.flags);
-  if (hasUnansweredQuestion(state, T, rules.flags ?? defaultFlagRules)) raised.add('UNANSWERED_QUESTIONS');
   if (Object.values(state.stakeholders).some((s) => s.hasVeto && s.stance === 'OPPOSED')) raised.add('VETO_OPPOSED');
-  if (isGoingSilent(state, T, rules)) raised.add('GOING_SILENT');
-  if (isNeglected(state, T, rules)) raised.add('NEGLECT');
+  if (state.phase === 'NEGLECTED') raised.add('NEGLECT');
   if (hasCompetitorContact(state)) raised.add('COMPETITOR_CONTACT');
   return RISK_FLAGS.filter((flag) => raised.has(flag));
 }
 
-function hasUnansweredQuestion(state: RelationshipState, T: number, rules: FlagRules): boolean {
-  const limit = rules.unansweredQuestionDays * DAY_MS;
-  return Object.values(state.questions).some((q) => q.answeredAt === null && T - q.askedAt > limit);
+export function clockFlagThresholds(state: RelationshipState, rules: FlagsRules): ClockFlagThresholds {
+  return {
+    UNANSWERED_QUESTIONS: unansweredQuestionThreshold(state, rules),
+    GOING_SILENT: goingSilentThreshold(state, rules),
+    NEGLECT: neglectThreshold(state, rules),
+  };
+}
+
+/** A question open longer than the limit: after the oldest open question's ask plus the limit. */
+function unansweredQuestionThreshold(state: RelationshipState, rules: FlagsRules): number | null {
+  const limit = (rules.flags ?? defaultFlagRules).unansweredQuestionDays * DAY_MS;
+  let oldest: number | null = null;
+  for (const q of Object.values(state.questions)) {
+    if (q.answeredAt === null && (oldest === null || q.askedAt < oldest)) oldest = q.askedAt;
+  }
+  return oldest === null ? null : oldest + limit;
 }
 
 /**
@@ -38,26 +75,26 @@ function hasUnansweredQuestion(state: RelationshipState, T: number, rules: FlagR
  * proposed), counted as the deadline counts: from the later of the phase's
  * start and the prospect's last activity.
  */
-function isGoingSilent(state: RelationshipState, T: number, rules: FlagsRules): boolean {
+function goingSilentThreshold(state: RelationshipState, rules: FlagsRules): number | null {
   const { phase, phaseSince } = state;
-  if (phase === null || phaseSince === null) return false;
+  if (phase === null || phaseSince === null) return null;
   const days = phase === 'PROPOSED' ? rules.altarSilenceDays : isCourtingPhase(phase) ? rules.movedOnSilenceDays : null;
-  if (days === null) return false;
-  return T - later(phaseSince, state.lastProspectActivityAt) > (days * DAY_MS) / 2;
+  if (days === null) return null;
+  return later(phaseSince, state.lastProspectActivityAt) + (days * DAY_MS) / 2;
 }
 
 /**
- * NEGLECTED, or married (happily or not) with no vendor event for more than
- * half the neglect threshold. While MARRIED the silence counts as the NEGLECT
- * deadline does (from the phase's start); while CHEATING, from the signing.
+ * Married (happily or not) with no vendor event for more than half the
+ * neglect threshold (NEGLECTED itself is a standing flag). While MARRIED the
+ * silence counts as the NEGLECT deadline does (from the phase's start); while
+ * CHEATING, from the signing.
  */
-function isNeglected(state: RelationshipState, T: number, rules: FlagsRules): boolean {
+function neglectThreshold(state: RelationshipState, rules: FlagsRules): number | null {
   const { phase, phaseSince } = state;
-  if (phase === 'NEGLECTED') return true;
-  if ((phase !== 'MARRIED' && phase !== 'CHEATING') || phaseSince === null) return false;
+  if ((phase !== 'MARRIED' && phase !== 'CHEATING') || phaseSince === null) return null;
   const marriage = currentMarriage(state);
   const since = phase === 'MARRIED' ? phaseSince : (marriage?.signedAt ?? phaseSince);
-  return T - later(since, state.lastVendorActivityAt) > (rules.neglectDays * DAY_MS) / 2;
+  return later(since, state.lastVendorActivityAt) + (rules.neglectDays * DAY_MS) / 2;
 }
 
 /** A rival in the current marriage: a detected competitor contact since the signing, or CHEATING itself. */

@@ -1,0 +1,104 @@
+/**
+ * A page of a tenant's relationships "now" (at the query's instant), asked
+ * of `relationship_rows` (tables/relationship-rows.ts) in SQL, and exactly
+ * the page the JS evaluator (relationship-query.ts) would give over every
+ * state (tested property: test/projections/relationship-list.test.ts).
+ *
+ * The rows split in two disjoint sets:
+ * - rows SQL answers: stable at the instant (no deadline due by then) and,
+ *   when the filter or the ordering asks for decay, without a marriage in
+ *   their current cycle (their decay is null). The filter is a WHERE, the
+ *   page a keyset `ORDER BY … LIMIT first + 1` after the cursor, the count
+ *   and whether rows lie beyond the cursors one aggregate;
+ * - rows evaluated in JS from their states: those with a deadline due but
+ *   not recorded yet (the scheduler records it moments later: few), and,
+ *   when decay is asked for, the married ones SQL's bound of the filter
+ *   leaves (decay moves with the clock: never a column).
+ * Both tally the same page window; their merge is the page.
+ */
+import type Database from 'better-sqlite3';
+import type { Page, RelationshipRow } from '../app/read-side.js';
+import type { Rules } from '../domain/rules.js';
+import { PageWindow, pageOf, tallyRows, type RelationshipQuery, type Tally } from './relationship-query.js';
+import type { SortKey, SortValue } from './relationship-order.js';
+import { filterSql, filtersOnDecay, keyColumnsSql, keysetSql, orderBySql, SqlParams, STABLE, UNSTABLE } from './relationship-sql.js';
+import type { RelationshipStates } from './relationship-states.js';
+
+/** Prepares SQL once per text (the text depends only on the query's shape). */
+export type PrepareStatement = (sql: string) => Database.Statement;
+
+interface CountRow {
+  total: number;
+  up_to_after: number;
+  from_before: number;
+}
+
+export function listRelationshipsNow(
+  prepare: PrepareStatement,
+  states: Pick<RelationshipStates, 'getMany' | 'scan'>,
+  tenant: string,
+  query: RelationshipQuery,
+  rules: Rules,
+): Page<RelationshipRow> {
+  const window = new PageWindow(query);
+  const order = window.ordering.fields;
+  const decay = filtersOnDecay(query.filter) || order.some((o) => o.field === 'DECAY_SCORE');
+  const bySql = sqlTally(prepare, tenant, query, window, decay);
+
+  const evaluated = new SqlParams();
+  // A UNION rather than an OR: each side then has its index.
+  const married = decay
+    ? ` UNION SELECT id FROM relationship_rows WHERE tenant = @tenant AND married = 1${query.filter ? ` AND ${filterSql(query.filter, evaluated, 'UPPER')}` : ''}`
+    : '';
+  const candidates = prepare(
+    `SELECT tenant, id, state, position FROM relationships WHERE tenant = @tenant AND id IN
+       (SELECT id FROM relationship_rows WHERE tenant = @tenant AND ${UNSTABLE}${married})`,
+  );
+  // Streamed: each state is parsed, evaluated and dropped (only the page's rows are kept).
+  const byJs = tallyRows(states.scan(candidates, { ...evaluated.values, tenant, at: query.at }), query, window, rules);
+
+  return pageOf<RelationshipRow | string>(window, [bySql, byJs], query.at, (kept) => {
+    const wanted = kept.filter((row): row is string => typeof row === 'string');
+    const read = wanted.length === 0 ? new Map<string, RelationshipRow>() : states.getMany(tenant, wanted);
+    return kept.map((row) => {
+      if (typeof row !== 'string') return row;
+      const found = read.get(row);
+      // The row and its state are written in one transaction: one without the other is a damaged file.
+      if (!found) throw new Error(`relationship ${row} of ${tenant} has list columns but no state`);
+      return found;
+    });
+  });
+}
+
+/** The rows SQL answers exactly: the page's candidates (ids), the count, and whether rows lie beyond the cursors. */
+function sqlTally(prepare: PrepareStatement, tenant: string, query: RelationshipQuery, window: PageWindow, decay: boolean): Tally<string> {
+  const order = window.ordering.fields;
+  const where = (params: SqlParams): string =>
+    `tenant = @tenant AND ${STABLE}${decay ? ' AND married = 0' : ''}` +
+    (query.filter ? ` AND ${filterSql(query.filter, params, 'NO_MARRIAGE')}` : '');
+
+  const pageParams = new SqlParams();
+  let pageSql = `SELECT id, ${keyColumnsSql(order)} FROM relationship_rows WHERE ${where(pageParams)}`;
+  if (window.after) pageSql += ` AND ${keysetSql(order, window.after, true, pageParams)}`;
+  if (window.before) pageSql += ` AND ${keysetSql(order, window.before, false, pageParams)}`;
+  pageSql += ` ORDER BY ${orderBySql(order, window.backwards)} LIMIT @keep`;
+  const found = prepare(pageSql).safeIntegers(false).raw().all({ ...pageParams.values, tenant, at: query.at, keep: window.keep }) as unknown[][];
+
+  const countParams = new SqlParams();
+  const base = where(countParams);
+  const afterSql = window.after ? keysetSql(order, window.after, true, countParams) : null;
+  const beforeSql = window.before ? keysetSql(order, window.before, false, countParams) : null;
+  const upToAfter = afterSql === null ? '0' : `IFNULL(MAX(NOT ${afterSql}), 0)`;
+  // A row at or before `after` counts there only, as the evaluator's scan does.
+  const fromBefore = beforeSql === null ? '0' : `IFNULL(MAX(${afterSql === null ? '' : `${afterSql} AND `}NOT ${beforeSql}), 0)`;
+  const counts = prepare(`SELECT COUNT(*) AS total, ${upToAfter} AS up_to_after, ${fromBefore} AS from_before FROM relationship_rows WHERE ${base}`)
+    .safeIntegers(false)
+    .get({ ...countParams.values, tenant, at: query.at }) as CountRow;
+
+  return {
+    best: found.map(([id, ...key]) => ({ key: key as SortValue[] as SortKey, row: id as string })),
+    totalCount: counts.total,
+    rowsUpToAfter: counts.up_to_after !== 0,
+    rowsFromBefore: counts.from_before !== 0,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The relationships' folded states, read from the read-model file by primary
+ * key through a bounded cache of parsed states (least recently used first
+ * out): memory follows the working set, not the number of relationships.
+ *
+ * The file is the truth: the projector commits a batch, then installs its
+ * rows here (`set`), so a state read here is always a committed one. Rows and
+ * their states are never mutated once stored (the projector replaces a row
+ * with a new one), so a reader may keep what it was given.
+ */
+import type Database from 'better-sqlite3';
+import { relationshipKey, type RelationshipRow } from '../app/read-side.js';
+import { parseStreamId } from '../app/relationship-stream.js';
+import type { RelationshipState } from '../domain/state.js';
+
+/** Parsed states kept by default (COURTSHIP_STATE_CACHE): a state takes about 10 KB once parsed. */
+export const DEFAULT_STATE_CACHE = 5000;
+
+/** Rows read per query when iterating every state. */
+const PAGE = 1000;
+
+interface StoredRow {
+  tenant: string;
+  id: string;
+  state: string;
+  position: bigint;
+}
+
+/** Where a fold reads the states it starts from (batch.ts, partition-fold.ts). */
+export interface StateSource {
+  get(tenant: string, id: string): RelationshipRow | undefined;
+  /** Reads the states of these streams' relationships at once, ahead of `get`s (optional: a hint). */
+  prefetch?(streamIds: Iterable<string>): void;
+}
+
+export class RelationshipStates implements StateSource {
+  private readonly cache = new Map<string, RelationshipRow>();
+  /** Relationships the last prefetch found in no row (new ones), until a row of theirs is installed. */
+  private absent = new Set<string>();
+  private readonly statements;
+
+  constructor(
+    db: Database.Database,
+    private readonly capacity = DEFAULT_STATE_CACHE,
+  ) {
+    this.statements = {
+      one: db.prepare('SELECT tenant, id, state, position FROM relationships WHERE tenant = ? AND id = ?'),
+      many: db.prepare(
+        `SELECT tenant, id, state, position FROM relationships
+         WHERE (tenant, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
+      ),
+      count: db.prepare('SELECT COUNT(*) FROM relationships').pluck().safeIntegers(false),
+      countOfTenant: db.prepare('SELECT COUNT(*) FROM relationships WHERE tenant = ?').pluck().safeIntegers(false),
+      firstPage: db.prepare(`SELECT tenant, id, state, position FROM relationships ORDER BY tenant, id LIMIT ${PAGE}`),
+      nextPage: db.prepare(
+        `SELECT tenant, id, state, position FROM relationships WHERE (tenant, id) > (?, ?) ORDER BY tenant, id LIMIT ${PAGE}`,
+      ),
+    };
+  }
+
+  /** Number of relationships (all tenants). */
+  get size(): number {
+    return this.statements.count.get() as number;
+  }
+
+  countOfTenant(tenant: string): number {
+    return this.statements.countOfTenant.get(tenant) as number;
+  }
+
+  get(tenant: string, id: string): RelationshipRow | undefined {
+    const key = relationshipKey(tenant, id);
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.touch(key, cached);
+      return cached;
+    }
+    if (this.absent.has(key)) return undefined;
+    const stored = this.statements.one.get(tenant, id) as StoredRow | undefined;
+    return stored && this.remember(parsed(stored));
+  }
+
+  /** The rows of these relationships of one tenant that exist, by id: those not cached read in one query. */
+  getMany(tenant: string, ids: readonly string[]): Map<string, RelationshipRow> {
+    const found = new Map<string, RelationshipRow>();
+    const missing: [string, string][] = [];
+    for (const id of ids) {
+      const cached = this.cache.get(relationshipKey(tenant, id));
+      if (cached) found.set(id, cached);
+      else missing.push([tenant, id]);
+    }
+    for (const row of this.readMany(missing)) found.set(row.id, row);
+    return found;
+  }
+
+  prefetch(streamIds: Iterable<string>): void {
+    const missing = new Map<string, [string, string]>();
+    for (const streamId of streamIds) {
+      const ids = parseStreamId(streamId);
+      if (ids === null) continue;
+      const key = relationshipKey(ids.tenant, ids.relationshipId);
+      if (!this.cache.has(key)) missing.set(key, [ids.tenant, ids.relationshipId]);
+    }
+    const found = this.readMany([...missing.values()]);
+    for (const row of found) missing.delete(relationshipKey(row.tenant, row.id));
+    this.absent = new Set(missing.keys());
+  }
+
+  /**
+   * The rows a query of `relationships` (tenant, id, state, position) returns,
+   * one at a time: the cached state when there is one, else parsed. The
+   * first half a cache's worth parsed are kept (a list asked again finds
+   * them), the rest are not: a scan over many rows must not evict the
+   * working set.
+   */
+  *scan(statement: Database.Statement, params: unknown): IterableIterator<RelationshipRow> {
+    let kept = 0;
+    for (const stored of statement.iterate(params) as Iterable<StoredRow>) {
+      const cached = this.cache.get(relationshipKey(stored.tenant, stored.id));
+      if (cached) yield cached;
+      else if (kept++ < this.capacity / 2) yield this.remember(parsed(stored));
+      else yield parsed(stored);
+    }
+  }
+
+  /** Installs a committed row. */
+  set(row: RelationshipRow): void {
+    this.remember(row);
+  }
+
+  /** Every relationship of every tenant, read from the file a page at a time (nothing kept). */
+  *all(): IterableIterator<RelationshipRow> {
+    let page = this.statements.firstPage.all() as StoredRow[];
+    while (page.length > 0) {
+      for (const stored of page) yield parsed(stored);
+      if (page.length < PAGE) return;
+      const last = page[page.length - 1]!;
+      page = this.statements.nextPage.all(last.tenant, last.id) as StoredRow[];
+    }
+  }
+
+  private readMany(keys: readonly [string, string][]): RelationshipRow[] {
+    if (keys.length === 0) return [];
+    const rows = (this.statements.many.all(JSON.stringify(keys)) as StoredRow[]).map(parsed);
+    // The cache keeps the most recent reads when a batch holds more than it does.
+    for (const row of rows.slice(-this.capacity)) this.remember(row);
+    return rows;
+  }
+
+  private remember(row: RelationshipRow): RelationshipRow {
+    const key = relationshipKey(row.tenant, row.id);
+    this.absent.delete(key);
+    this.touch(key, row);
+    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
+    return row;
+  }
+
+  /** Moves the key to the most recent end. */
+  private touch(key: string, row: RelationshipRow): void {
+    this.cache.delete(key);
+    this.cache.set(key, row);
+  }
+}
+
+function parsed(stored: StoredRow): RelationshipRow {
+  return { tenant: stored.tenant, id: stored.id, state: JSON.parse(stored.state) as RelationshipState, position: stored.position };
+}

@@ -1,0 +1,216 @@
+/**
+ * A page of relationships "now" asked of SQL (relationship-list.ts) is the
+ * page the JS evaluator gives over every state (relationship-query.ts): for
+ * random filters, orderings, page sizes both ways, the next page from a
+ * cursor, and instants before, between and past the rows' deadlines and
+ * clock-flag thresholds (where rows leave the SQL path for the evaluator).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, RelationshipFilter, RelationshipOrder, RelationshipOrderField, RelationshipRow } from '../../src/app/read-side.js';
+import { nextDeadline } from '../../src/domain/deadlines.js';
+import { PHASES, RISK_FLAGS } from '../../src/domain/events.js';
+import { evolve } from '../../src/domain/evolve.js';
+import { clockFlagThresholds } from '../../src/domain/metrics/flags.js';
+import { defaultRules } from '../../src/domain/rules.js';
+import { initialState, type RelationshipState } from '../../src/domain/state.js';
+import { ReadModelDb } from '../../src/projections/read-model-db.js';
+import { createReadModelFile, rulesFingerprint } from '../../src/projections/read-model-schema.js';
+import { listRelationshipsNow } from '../../src/projections/relationship-list.js';
+import { listRelationships, type RelationshipQuery } from '../../src/projections/relationship-query.js';
+import { RelationshipStates } from '../../src/projections/relationship-states.js';
+import { historyArbitrary, HISTORY_START } from '../domain/arbitraries.js';
+import { DAY } from '../support/events.js';
+
+const TENANT = 'acme';
+const NAMES = ['Acme', 'acme', 'ÉCOLE du Nord', 'école', '50%_off', 'Zeta', null] as const;
+const SEGMENTS = ['SMB', 'smb', 'Enterprise', null] as const;
+const FRAGMENTS = ['a', 'É', 'é', '%', '_', 'co', 'SM', ''];
+const ORDER_FIELDS: RelationshipOrderField[] = ['ID', 'ACCOUNT_NAME', 'PHASE', 'PHASE_SINCE', 'UPDATED_AT', 'OPENED_AT', 'TIME_TO_PROPOSAL', 'DECAY_SCORE'];
+
+let dir: string;
+let db: ReadModelDb;
+let states: RelationshipStates;
+let rows: Map<string, RelationshipRow>;
+/** Instants where a row's values change: deadlines and clock-flag thresholds, and the events. */
+let boundaries: number[];
+let numbers: Record<'cycle' | 'openedAt' | 'phaseSince' | 'updatedAt' | 'ttp' | 'ttm', number[]>;
+
+/** Given 60 relationships folded from random histories (cut at random lengths), written as the projector writes them. */
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-list-'));
+  db = new ReadModelDb(createReadModelFile(path.join(dir, 'read-models.sqlite'), rulesFingerprint(defaultRules)), defaultRules);
+  const histories = fc.sample(fc.tuple(historyArbitrary(40), fc.nat({ max: 40 })), { numRuns: 60, seed: 14 });
+  rows = new Map();
+  histories.forEach(([history, cut], n) => {
+    const id = `r${String(n).padStart(2, '0')}${n % 3 === 0 ? 'X' : ''}`;
+    let state: RelationshipState = initialState(id);
+    for (const { event, revision } of history.stream.slice(0, Math.max(1, history.stream.length - cut))) state = evolve(state, event, { revision });
+    state = { ...state, id, accountName: NAMES[n % NAMES.length]!, segment: SEGMENTS[n % SEGMENTS.length]!, owner: n % 2 === 0 ? 'Ann' : null };
+    rows.set(id, { tenant: TENANT, id, state, position: BigInt(n + 1) });
+  });
+  db.commit({ rows: [...rows.values()], phaseChanges: [], checkpoint: 1n });
+  // A small cache: pages read most states from the file.
+  states = new RelationshipStates(db.connection, 8);
+
+  const all = [...rows.values()].map((row) => row.state);
+  boundaries = all.flatMap((s) => [
+    nextDeadline(s, defaultRules)?.at ?? HISTORY_START,
+    ...Object.values(clockFlagThresholds(s, defaultRules)).filter((t): t is number => t !== null),
+    s.lastEventAt ?? HISTORY_START,
+  ]);
+  const present = (values: (number | null | undefined)[]) => [...new Set(values.filter((v): v is number => typeof v === 'number'))];
+  numbers = {
+    cycle: [0, 1, 2, 3],
+    openedAt: present(all.map((s) => s.openedAt)),
+    phaseSince: present(all.map((s) => s.phaseSince)),
+    updatedAt: present(all.map((s) => s.lastEventAt)),
+    ttp: present(all.map((s) => s.cycles[s.cycle - 1]?.firstProposalAt && ((s.cycles[s.cycle - 1]!.firstProposalAt! - s.cycles[s.cycle - 1]!.startedAt) / DAY))).concat([0, 1.5, 10]),
+    ttm: [0, 2, 20, 60],
+  };
+});
+afterAll(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const stringFilter = (values: readonly (string | null)[]) =>
+  fc.record(
+    {
+      eq: fc.constantFrom(...values.filter((v) => v !== null)),
+      ne: fc.constantFrom(...values.filter((v) => v !== null)),
+      in: fc.subarray(values.filter((v): v is string => v !== null)),
+      notIn: fc.subarray(values.filter((v): v is string => v !== null)),
+      contains: fc.constantFrom(...FRAGMENTS),
+      isNull: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+
+const numberFilter = (pool: () => number[]) =>
+  fc.nat().chain((seed) => {
+    const values = pool();
+    const pick = (offset: number) => values[(seed + offset) % values.length] ?? 0;
+    return fc.record(
+      {
+        eq: fc.constant(pick(0)),
+        gt: fc.constant(pick(1)),
+        gte: fc.constant(pick(2)),
+        lt: fc.constant(pick(3)),
+        lte: fc.constant(pick(4)),
+        isNull: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+  });
+
+const leaf: fc.Arbitrary<RelationshipFilter> = fc.oneof(
+  stringFilter(['r00X', 'r01', 'R01', 'r1']).map((id) => ({ id })),
+  stringFilter(NAMES).map((accountName) => ({ accountName })),
+  stringFilter(SEGMENTS).map((segment) => ({ segment })),
+  stringFilter(['Ann', 'ann', null]).map((owner) => ({ owner })),
+  stringFilter(['web', null]).map((source) => ({ source })),
+  fc.record({ eq: fc.constantFrom(...PHASES), ne: fc.constantFrom(...PHASES), in: fc.subarray([...PHASES]), notIn: fc.subarray([...PHASES]) }, { requiredKeys: [] }).map((phase) => ({ phase })),
+  numberFilter(() => numbers.cycle).map((cycle) => ({ cycle })),
+  numberFilter(() => numbers.openedAt).map((openedAt) => ({ openedAt })),
+  numberFilter(() => numbers.phaseSince).map((phaseSince) => ({ phaseSince })),
+  numberFilter(() => numbers.updatedAt).map((updatedAt) => ({ updatedAt })),
+  numberFilter(() => numbers.ttp).map((timeToProposalDays) => ({ timeToProposalDays })),
+  numberFilter(() => numbers.ttm).map((timeToMarriageDays) => ({ timeToMarriageDays })),
+  fc
+    .record(
+      {
+        eq: fc.constantFrom('IMPROVING', 'STABLE', 'DECAYING' as const),
+        in: fc.subarray(['IMPROVING', 'STABLE', 'DECAYING'] as const),
+        notIn: fc.subarray(['IMPROVING', 'STABLE', 'DECAYING'] as const),
+        isNull: fc.boolean(),
+        includeEnded: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((decayStatus) => ({ decayStatus: decayStatus as RelationshipFilter['decayStatus'] })),
+  fc
+    .record({ has: fc.constantFrom(...RISK_FLAGS), hasAny: fc.subarray([...RISK_FLAGS]), hasAll: fc.subarray([...RISK_FLAGS]), isEmpty: fc.boolean() }, { requiredKeys: [] })
+    .map((flags) => ({ flags })),
+);
+
+const filterArbitrary: fc.Arbitrary<RelationshipFilter> = fc.letrec<{ filter: RelationshipFilter }>((tie) => ({
+  filter: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('filter'), { maxLength: 3 }).map((and) => ({ and })),
+    fc.array(tie('filter'), { maxLength: 3 }).map((or) => ({ or })),
+    tie('filter').map((not) => ({ not })),
+    fc.tuple(leaf, leaf).map(([a, b]) => ({ ...a, ...b })),
+  ),
+})).filter;
+
+const orderArbitrary: fc.Arbitrary<RelationshipOrder[]> = fc.array(
+  fc.record({ field: fc.constantFrom(...ORDER_FIELDS), direction: fc.constantFrom('ASC' as const, 'DESC' as const) }),
+  { maxLength: 2 },
+);
+
+/** Instants: anywhere over the histories' years, or at a row's boundary, a millisecond either side. */
+const instantArbitrary = fc.oneof(
+  fc.integer({ min: HISTORY_START - 10 * DAY, max: HISTORY_START + 3 * 365 * DAY }),
+  fc.tuple(fc.nat(), fc.constantFrom(-1, 0, 1)).map(([n, delta]) => boundaries[n % boundaries.length]! + delta),
+);
+
+const queryArbitrary = fc.record({
+  filter: fc.option(filterArbitrary, { nil: undefined }),
+  orderBy: orderArbitrary,
+  size: fc.integer({ min: 1, max: 8 }),
+  backwards: fc.boolean(),
+  at: instantArbitrary,
+});
+
+const sqlPage = (query: RelationshipQuery) => listRelationshipsNow((sql) => db.statement(sql), states, TENANT, query, defaultRules);
+const jsPage = (query: RelationshipQuery) => listRelationships(rows, query, defaultRules);
+const comparable = (page: Page<RelationshipRow>) => ({ ...page, items: page.items.map(({ cursor, node }) => ({ cursor, id: node.id, position: node.position })) });
+
+describe('a page of relationships now, asked of SQL', () => {
+  it('is the JS evaluator\u2019s page, and so is the page after (or before) its cursor', () => {
+    fc.assert(
+      fc.property(queryArbitrary, ({ filter, orderBy, size, backwards, at }) => {
+        const first: RelationshipQuery = { ...(filter ? { filter } : {}), orderBy, at, ...(backwards ? { last: size } : { first: size }) };
+        const expected = jsPage(first);
+        expect(comparable(sqlPage(first))).toEqual(comparable(expected));
+        const cursor = backwards ? expected.startCursor : expected.endCursor;
+        if (cursor === null) return;
+        const next: RelationshipQuery = { ...first, ...(backwards ? { before: cursor } : { after: cursor }) };
+        expect(comparable(sqlPage(next))).toEqual(comparable(jsPage(next)));
+        // Both cursors at once: the rows between two of them.
+        const other = backwards ? expected.endCursor : expected.startCursor;
+        if (other === null) return;
+        const between: RelationshipQuery = { ...first, after: backwards ? cursor : other, before: backwards ? other : cursor };
+        expect(comparable(sqlPage(between))).toEqual(comparable(jsPage(between)));
+      }),
+      { numRuns: 400, seed: 1414 },
+    );
+  });
+
+  it('raises each clock flag from the first millisecond past its threshold, as the evaluator does', () => {
+    const thresholds = [...rows.values()].flatMap((row) => Object.values(clockFlagThresholds(row.state, defaultRules)).filter((t): t is number => t !== null));
+    expect(thresholds.length).toBeGreaterThan(10);
+    for (const threshold of thresholds) {
+      for (const at of [threshold - 1, threshold, threshold + 1]) {
+        for (const flags of [{ has: 'UNANSWERED_QUESTIONS' }, { has: 'GOING_SILENT' }, { has: 'NEGLECT' }, { isEmpty: true }] as const) {
+          const query: RelationshipQuery = { filter: { flags }, first: 100, at };
+          expect(comparable(sqlPage(query)), `${JSON.stringify(flags)} at ${at}`).toEqual(comparable(jsPage(query)));
+        }
+      }
+    }
+  });
+
+  it('takes rows with a deadline due but not recorded from the evaluator', () => {
+    // Given an instant past every deadline, every row with one is evaluated from its state.
+    const late = Math.max(...boundaries) + DAY;
+    const withDeadline = [...rows.values()].filter((row) => nextDeadline(row.state, defaultRules) !== null).length;
+    expect(withDeadline).toBeGreaterThan(0);
+    const page = sqlPage({ first: 100, at: late, orderBy: [{ field: 'PHASE', direction: 'ASC' }] });
+    expect(comparable(page)).toEqual(comparable(jsPage({ first: 100, at: late, orderBy: [{ field: 'PHASE', direction: 'ASC' }] })));
+  });
+});
