@@ -283,6 +283,16 @@ export interface ReadSide {
   ): Page<RelationshipRow>;
 
   /**
+   * The same page, as the API asks for it: on this thread when the rows'
+   * columns answer it, on a read worker when it evaluates many states (a
+   * filter or an ordering on decay), so no request waits behind it.
+   */
+  pageRelationships(
+    tenant: string,
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
+  ): Promise<Page<RelationshipRow>>;
+
+  /**
    * The same page as the pipeline stood at a past instant (those not yet
    * opened are left out), filtered and ordered like `listRelationships` over
    * every relationship replayed up to `at`. Paged from the derived tables,

@@ -35,6 +35,8 @@ import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationshipsNow } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
+import { nowPageTask } from './now-page-task.js';
+import { filtersOnDecay } from './relationship-sql.js';
 import type { RelationshipStates } from './relationship-states.js';
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
@@ -70,6 +72,14 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Page<RelationshipRow> {
     return listRelationshipsNow((sql) => this.db.statement(sql), this.states, tenant, query, this.rules);
+  }
+
+  async pageRelationships(
+    tenant: string,
+    query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
+  ): Promise<Page<RelationshipRow>> {
+    const decay = filtersOnDecay(query.filter) || (query.orderBy ?? []).some((order) => order.field === 'DECAY_SCORE');
+    return decay ? this.readTasks.run(nowPageTask, { tenant, query, rules: this.rules }) : this.listRelationships(tenant, query);
   }
 
   async listRelationshipsAsOf(

@@ -99,7 +99,7 @@ export class RelationshipQueries {
     };
     const listed = await translatingErrors(async () =>
       at === null
-        ? this.services.readSide.listRelationships(ctx.tenant, query)
+        ? await this.services.readSide.pageRelationships(ctx.tenant, query)
         : await this.services.readSide.listRelationshipsAsOf(ctx.tenant, query),
     );
     const edges = listed.items.map(({ cursor, node }) => ({

@@ -1,0 +1,73 @@
+/**
+ * The API's page of relationships: answered on the request thread when the
+ * rows' columns answer it, as a read task (a read worker in the server) when
+ * it evaluates many states in JS — any filter or ordering on decay, which
+ * moves with the clock.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Projector } from '../../src/projections/projector.js';
+import type { ReadTask, ReadTaskRunner } from '../../src/projections/read-task.js';
+import { T0, days } from '../support/events.js';
+import { recordGenerated } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
+
+const TENANT = 'acme';
+
+/** The projector's own runner, noting the tasks it is given. */
+function noting(runner: ReadTaskRunner, names: string[]): ReadTaskRunner {
+  return {
+    run<A, R>(task: ReadTask<A, R>, args: A): Promise<R> {
+      names.push(task.name);
+      return runner.run(task, args);
+    },
+    close: () => runner.close(),
+  };
+}
+
+describe('the API asks for a page of relationships', () => {
+  let workspace: Workspace;
+  let projector: Projector;
+  let tasks: string[];
+
+  beforeEach(async () => {
+    workspace = new Workspace();
+    // Given a tenant with married, courting and closed relationships
+    await recordGenerated(workspace.store, TENANT, 60);
+    projector = workspace.projector();
+    projector.start();
+    await projector.catchUp();
+    tasks = [];
+    projector.readTasks = noting(projector.readTasks, tasks);
+  });
+
+  afterEach(() => workspace.cleanup());
+
+  const at = T0 + days(400);
+
+  it('orders by decay score on a read task, with the page the thread itself would give', async () => {
+    const query = { first: 10, at, orderBy: [{ field: 'DECAY_SCORE' as const, direction: 'ASC' as const }] };
+    // When the page is ordered by decay score
+    const page = await projector.pageRelationships(TENANT, query);
+    // Then a read task answered it, and it is the page listed here
+    expect(tasks).toEqual(['nowPageTask']);
+    const here = projector.listRelationships(TENANT, query);
+    expect(page.items.map((item) => item.cursor)).toEqual(here.items.map((item) => item.cursor));
+    expect(page.items.map((item) => item.node.state)).toEqual(here.items.map((item) => item.node.state));
+    expect(page.totalCount).toBe(here.totalCount);
+    expect(page.items.length).toBe(10);
+  });
+
+  it('filters on decay status on a read task', async () => {
+    const query = { first: 5, at, filter: { decayStatus: { in: ['DECAYING' as const, 'STABLE' as const] } } };
+    const page = await projector.pageRelationships(TENANT, query);
+    expect(tasks).toEqual(['nowPageTask']);
+    expect(page.totalCount).toBe(projector.listRelationships(TENANT, query).totalCount);
+  });
+
+  it('answers from the columns on this thread when decay is not asked for', async () => {
+    const query = { first: 5, at, filter: { phase: { eq: 'MARRIED' as const } }, orderBy: [{ field: 'UPDATED_AT' as const, direction: 'DESC' as const }] };
+    const page = await projector.pageRelationships(TENANT, query);
+    expect(tasks).toEqual([]);
+    expect(page).toEqual(projector.listRelationships(TENANT, query));
+  });
+});
