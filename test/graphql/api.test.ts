@@ -306,7 +306,7 @@ describe('batching', () => {
   it('reads a page of relationships once, and each relationship\'s events once however often they are asked for', async () => {
     h.resetCalls();
     await h.ok('{ relationships { edges { node { id events(first: 2) { totalCount } again: events(first: 2) { totalCount } } } } }');
-    expect(h.calls.get('listRelationships')).toBe(1);
+    expect(h.calls.get('pageRelationships')).toBe(1);
     expect(h.calls.get('getRelationship')).toBeUndefined();
     expect(h.calls.get('listRelationshipEventsMany')).toBe(1);
     expect(h.calls.get('listRelationshipEvents')).toBeUndefined();
