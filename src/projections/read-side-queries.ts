@@ -32,12 +32,19 @@ import type { LogPages } from './log-pages.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
-import { listRelationshipsNow } from './relationship-list.js';
+import { listRelationshipsNow, statesEvaluatedInJs } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
 import { nowPageTask } from './now-page-task.js';
-import { filtersOnDecay } from './relationship-sql.js';
 import type { RelationshipStates } from './relationship-states.js';
+
+/**
+ * Most states a page of relationships evaluates in JS on the request thread
+ * (scoring decay costs about 0.25 ms a state: ~5 ms); a page that needs
+ * more goes to a read worker. Smaller ones stay here: a worker's queue is
+ * no place for a 5 ms list asked for by 50 connections at once.
+ */
+export const STATES_EVALUATED_ON_THREAD = 20;
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
@@ -78,8 +85,8 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>> {
-    const decay = filtersOnDecay(query.filter) || (query.orderBy ?? []).some((order) => order.field === 'DECAY_SCORE');
-    return decay ? this.readTasks.run(nowPageTask, { tenant, query, rules: this.rules }) : this.listRelationships(tenant, query);
+    const heavy = statesEvaluatedInJs((sql) => this.db.statement(sql), tenant, query) > STATES_EVALUATED_ON_THREAD;
+    return heavy ? this.readTasks.run(nowPageTask, { tenant, query, rules: this.rules }) : this.listRelationships(tenant, query);
   }
 
   async listRelationshipsAsOf(

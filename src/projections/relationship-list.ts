@@ -70,6 +70,22 @@ export function listRelationshipsNow(
   });
 }
 
+/**
+ * How many states a page of this shape would evaluate in JS: the married
+ * rows the filter's bound leaves when decay is asked for (decay moves with
+ * the clock), else none worth counting (only the few rows with a deadline
+ * due). The read side sends the large ones to a read worker.
+ */
+export function statesEvaluatedInJs(prepare: PrepareStatement, tenant: string, query: RelationshipQuery): number {
+  const decay = filtersOnDecay(query.filter) || (query.orderBy ?? []).some((o) => o.field === 'DECAY_SCORE');
+  if (!decay) return 0;
+  const params = new SqlParams();
+  const where = query.filter ? ` AND ${filterSql(query.filter, params, 'UPPER')}` : '';
+  const counted = prepare(`SELECT COUNT(*) AS n FROM relationship_rows WHERE tenant = @tenant AND married = 1${where}`);
+  const row = counted.get({ ...params.values, tenant, at: query.at }) as { n: number | bigint };
+  return Number(row.n);
+}
+
 /** The rows SQL answers exactly: the page's candidates (ids), the count, and whether rows lie beyond the cursors. */
 function sqlTally(prepare: PrepareStatement, tenant: string, query: RelationshipQuery, window: PageWindow, decay: boolean): Tally<string> {
   const order = window.ordering.fields;

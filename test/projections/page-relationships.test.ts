@@ -21,6 +21,7 @@ function noting(runner: ReadTaskRunner, names: string[]): ReadTaskRunner {
       return runner.run(task, args);
     },
     close: () => runner.close(),
+    replacingFile: (swap) => runner.replacingFile(swap),
   };
 }
 
@@ -62,6 +63,18 @@ describe('the API asks for a page of relationships', () => {
     const page = await projector.pageRelationships(TENANT, query);
     expect(tasks).toEqual(['nowPageTask']);
     expect(page.totalCount).toBe(projector.listRelationships(TENANT, query).totalCount);
+  });
+
+  it('scores decay on this thread when the filter leaves only a few marriages to score', async () => {
+    const byDecay = [{ field: 'DECAY_SCORE' as const, direction: 'ASC' as const }];
+    const scored = projector.listRelationships(TENANT, { first: 3, at, orderBy: byDecay }).items.map((item) => item.node.id);
+    // When decay is asked of three married relationships only
+    const query = { first: 5, at, filter: { id: { in: scored } }, orderBy: byDecay };
+    const page = await projector.pageRelationships(TENANT, query);
+    // Then no read task is sent for so little, and the page is theirs
+    expect(tasks).toEqual([]);
+    expect(page.items.map((item) => item.node.id)).toEqual(scored);
+    expect(page).toEqual(projector.listRelationships(TENANT, query));
   });
 
   it('answers from the columns on this thread when decay is not asked for', async () => {
