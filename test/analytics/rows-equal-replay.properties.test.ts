@@ -23,7 +23,8 @@ import { initialState, type RelationshipState } from '../../src/domain/state.js'
 import { generateHistories } from '../../src/domain/generator/index.js';
 import { arrivalArbitrary } from '../domain/arrivals.js';
 import { HISTORY_START } from '../domain/arbitraries.js';
-import { record, recordDeadlinesDue, Workspace } from '../projections/helpers.js';
+import { record, recordDeadlinesDue } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 const NOW = Date.UTC(2100, 0, 1);
 const SEGMENTS = ['SMB', 'ENTERPRISE', null] as const;

@@ -12,7 +12,10 @@ import type { CourtshipEvent, Stance } from '../../src/domain/events.js';
 import { stateAt } from '../../src/domain/fold.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState } from '../../src/domain/state.js';
-import { days, interaction, marriedBy, record, T0, Workspace } from '../projections/helpers.js';
+import { churnNotice, days, on, reopened, T0, vendorCall } from '../support/events.js';
+import { inThreeDays, married } from '../support/fixtures.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 const NOW = T0 + days(400);
 let ws: Workspace;
@@ -21,15 +24,9 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-const churned = (t: number): CourtshipEvent => ({ type: 'ChurnNoticeGiven', occurredAt: t, actor: 'PROSPECT', data: { reason: 'PRICE' } });
-const reopened = (t: number): CourtshipEvent => ({ type: 'RelationshipReopened', occurredAt: t, actor: 'VENDOR', data: {} });
-const vetoHolder = (t: number): CourtshipEvent => ({
-  type: 'StakeholderIntroduced',
-  occurredAt: t,
-  actor: 'VENDOR',
-  data: { stakeholderId: 's1', name: 'CFO', role: 'DECISION_MAKER', hasVeto: true },
-});
-const stance = (t: number, to: Stance): CourtshipEvent => ({ type: 'StakeholderStanceChanged', occurredAt: t, actor: 'VENDOR', data: { stakeholderId: 's1', stance: to } });
+const vetoHolder = (t: number): CourtshipEvent =>
+  on(t, 'StakeholderIntroduced', 'VENDOR', { stakeholderId: 's1', name: 'CFO', role: 'DECISION_MAKER', hasVeto: true });
+const stance = (t: number, to: Stance): CourtshipEvent => on(t, 'StakeholderStanceChanged', 'VENDOR', { stakeholderId: 's1', stance: to });
 
 async function replayedAt(at: number) {
   const events = toStoredEvents(await ws.store.readStream(streamIdFor('acme', 'r1')));
@@ -39,7 +36,7 @@ async function replayedAt(at: number) {
 describe('as of an instant the rows cannot answer for', () => {
   it("counts an older cycle's churn by the reason its notice gave", async () => {
     // Given a divorce for PRICE, then a reopening
-    await record(ws.store, 'acme', 'r1', [...marriedBy(T0), churned(T0 + days(10)), reopened(T0 + days(40))], NOW);
+    await record(ws.store, 'acme', 'r1', [...married(inThreeDays(T0)), churnNotice(T0 + days(10), 'PRICE'), reopened(T0 + days(40))], NOW);
     const projector = ws.projector('main', { parallel: false });
     projector.start();
     await projector.catchUp();
@@ -57,7 +54,7 @@ describe('as of an instant the rows cannot answer for', () => {
       ws.store,
       'acme',
       'r1',
-      [...marriedBy(T0), vetoHolder(T0 + days(4)), stance(T0 + days(22), 'SUPPORTIVE'), interaction(T0 + days(20), 'VENDOR'), stance(T0 + days(30), 'OPPOSED')],
+      [...married(inThreeDays(T0)), vetoHolder(T0 + days(4)), stance(T0 + days(22), 'SUPPORTIVE'), vendorCall(T0 + days(20)), stance(T0 + days(30), 'OPPOSED')],
       NOW,
     );
     const projector = ws.projector('main', { parallel: false });

@@ -9,7 +9,7 @@ import { defaultRules } from '../../src/domain/rules.js';
 import { streamIdFor } from '../../src/app/relationship-stream.js';
 import type { Projector } from '../../src/projections/projector.js';
 import { days, interaction, T0 } from '../support/events.js';
-import { married, type Courtship } from '../support/fixtures.js';
+import { inThreeDays, married } from '../support/fixtures.js';
 import { record } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
 
@@ -22,14 +22,7 @@ afterEach(async () => {
 });
 
 /** Married at T0 + 3 days, never exclusive; the vendor's last event is the proposal at T0 + 2 days. */
-const IN_THREE_DAYS: Partial<Courtship> = {
-  opened: T0,
-  vendorInterest: T0 + days(1),
-  prospectInterest: T0 + days(1),
-  exclusivity: null,
-  proposed: T0 + days(2),
-  signed: T0 + days(3),
-};
+const IN_THREE_DAYS = inThreeDays(T0);
 const NEGLECT_AT = T0 + days(3) + days(60);
 
 async function runningPair(

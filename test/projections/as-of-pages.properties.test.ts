@@ -14,7 +14,8 @@ import { DAY_MS, defaultRules } from '../../src/domain/rules.js';
 import { listRelationships } from '../../src/projections/relationship-query.js';
 import { arrivalArbitrary } from '../domain/arrivals.js';
 import { HISTORY_START } from '../domain/arbitraries.js';
-import { record, recordDeadlinesDue, Workspace } from './helpers.js';
+import { record, recordDeadlinesDue } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 const NOW = Date.UTC(2100, 0, 1);
 

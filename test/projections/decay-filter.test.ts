@@ -3,20 +3,21 @@
  * on decay status leaves it out unless asked to include ended marriages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CourtshipEvent } from '../../src/domain/events.js';
 import type { RelationshipFilter } from '../../src/app/read-side.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { days, marriedBy, record, T0, Workspace } from './helpers.js';
+import { churnNotice, days, T0 } from '../support/events.js';
+import { inThreeDays, married } from '../support/fixtures.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 const NOW = T0 + days(120);
-const churned = (t: number): CourtshipEvent => ({ type: 'ChurnNoticeGiven', occurredAt: t, actor: 'PROSPECT', data: { reason: 'PRICE' } });
 let ws: Workspace;
 let projector: Projector;
 
 beforeAll(async () => {
   ws = new Workspace();
-  await record(ws.store, 'acme', 'married', marriedBy(T0));
-  await record(ws.store, 'acme', 'divorced', [...marriedBy(T0), churned(T0 + days(30))]);
+  await record(ws.store, 'acme', 'married', married(inThreeDays(T0)));
+  await record(ws.store, 'acme', 'divorced', [...married(inThreeDays(T0)), churnNotice(T0 + days(30), 'PRICE')]);
   projector = ws.projector();
   projector.start();
   await projector.catchUp();

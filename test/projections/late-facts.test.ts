@@ -3,6 +3,8 @@
  * history when a late fact arrives, announces the correction (retracted
  * transitions, then the new ones), and ends where a fresh fold of the log
  * ends, whether it followed the log live, rebuilt it, or caught up in chunks.
+ * The store is in memory, but for the chunked catch-ups: they read the
+ * embedded SQLite store by partition, which only it offers.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,12 +18,22 @@ import { streamIdFor, toStoredEvents } from '../../src/app/relationship-stream.j
 import type { Projector } from '../../src/projections/projector.js';
 import { stateAsOf, stateKnownAt } from '../../src/app/state-as-of.js';
 import { arrivalArbitrary, deliverPages } from '../domain/arrivals.js';
-import { days, interaction, marriedBy, record, recordDeadlinesDue, T0, Workspace } from './helpers.js';
+import type { EventStore } from '../../src/store/port.js';
+import { days, T0, vendorCall } from '../support/events.js';
+import { inThreeDays, married } from '../support/fixtures.js';
+import { record, recordDeadlinesDue } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
-let ws: Workspace;
+let ws: Workspace<EventStore>;
 beforeEach(() => {
   ws = new Workspace();
 });
+
+/** Starts over on the SQLite store, whose partitioned reads a chunked catch-up needs. */
+async function onSqlite(): Promise<void> {
+  await ws.cleanup();
+  ws = Workspace.onSqlite();
+}
 afterEach(async () => {
   await ws.cleanup();
 });
@@ -59,13 +71,13 @@ async function following(name = 'main'): Promise<Projector> {
 
 describe('a late visit undoes a neglect, on the read side', () => {
   it('takes NEGLECTED out of the phase history and tells subscribers, the late visit as the cause of the correction', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0), NOW);
+    await record(ws.store, 'acme', 'r1', married(inThreeDays(T0)), NOW);
     await recordDeadlinesDue(ws.store, 'acme', 'r1', T0 + days(70));
     const projector = await following();
     expect(projector.getRelationship('acme', 'r1')!.state.phase).toBe('NEGLECTED');
     const before = projector.listPhaseChanges('acme', { first: 100 });
 
-    const late = await record(ws.store, 'acme', 'r1', [interaction(T0 + days(50), 'VENDOR')], NOW);
+    const late = await record(ws.store, 'acme', 'r1', [vendorCall(T0 + days(50))], NOW);
     await projector.catchUp();
 
     const row = projector.getRelationship('acme', 'r1')!;
@@ -90,9 +102,9 @@ describe('a late visit undoes a neglect, on the read side', () => {
   });
 
   it('keeps every event in the log: the recorded deadline stays, and stops counting', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0), NOW);
+    await record(ws.store, 'acme', 'r1', married(inThreeDays(T0)), NOW);
     await recordDeadlinesDue(ws.store, 'acme', 'r1', T0 + days(70));
-    await record(ws.store, 'acme', 'r1', [interaction(T0 + days(50), 'VENDOR')], NOW);
+    await record(ws.store, 'acme', 'r1', [vendorCall(T0 + days(50))], NOW);
     const types = (await ws.store.readStream(streamIdFor('acme', 'r1'))).map((r) => r.type);
     expect(types).toContain('DeadlineReached');
     const projector = await following();
@@ -142,8 +154,7 @@ describe('late facts on the read side, whatever the arrival order', () => {
   it('a phaseChanged mirror equals phaseHistory; live, rebuilt and chunked read models equal the fresh fold of the log', async () => {
     await fc.assert(
       fc.asyncProperty(deliveries, async (relationships) => {
-        await ws.cleanup();
-        ws = new Workspace();
+        await onSqlite();
         const live = ws.projector('live', { parallel: false });
         live.start();
         const beliefs: { knownAt: number; rows: Map<string, RelationshipState> }[] = [];
@@ -189,6 +200,7 @@ describe('late facts on the read side, whatever the arrival order', () => {
 
 describe('a chunked catch-up on worker threads', () => {
   it('re-folds late facts as the live projector does', async () => {
+    await onSqlite();
     const [sample] = fc.sample(deliveries, { numRuns: 1, seed: 1313 });
     const live = ws.projector('live', { parallel: false });
     live.start();

@@ -6,18 +6,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogPages } from '../../src/projections/log-pages.js';
 import { decodePosition } from '../../src/store/port.js';
-import { days, interest, opened, record, T0, Workspace } from './helpers.js';
+import { days, opened, prospectInterest, T0, vendorInterest } from '../support/events.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 let ws: Workspace;
 let checkpoint: bigint;
 
 beforeAll(async () => {
   ws = new Workspace();
-  for (let i = 0; i < 12; i++) await record(ws.store, 'acme', `r-${i}`, [opened(T0 + i), interest(T0 + days(1), 'VENDOR')]);
-  await record(ws.store, 'acme', 'prospect', [opened(T0), interest(T0 + days(1), 'PROSPECT')]);
+  for (let i = 0; i < 12; i++) await record(ws.store, 'acme', `r-${i}`, [opened(T0 + i), vendorInterest(T0 + days(1))]);
+  await record(ws.store, 'acme', 'prospect', [opened(T0), prospectInterest(T0 + days(1))]);
   checkpoint = (await ws.store.headPosition())!;
   // Appended after the checkpoint the pages are given: not visible yet.
-  await record(ws.store, 'acme', 'late', [opened(T0), interest(T0 + days(1), 'PROSPECT')]);
+  await record(ws.store, 'acme', 'late', [opened(T0), prospectInterest(T0 + days(1))]);
 });
 afterAll(async () => {
   await ws.cleanup();

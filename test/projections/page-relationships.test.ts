@@ -20,6 +20,7 @@ function noting(runner: ReadTaskRunner, names: string[]): ReadTaskRunner {
       names.push(task.name);
       return runner.run(task, args);
     },
+    replacingFile: (swap) => runner.replacingFile(swap),
     close: () => runner.close(),
     replacingFile: (swap) => runner.replacingFile(swap),
   };

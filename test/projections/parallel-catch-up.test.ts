@@ -6,7 +6,10 @@
  * holds a stream that is not a relationship, and chunks are small, so streams
  * cross chunk boundaries.
  *
- * The workers run the build (dist/), which `npm test` makes first.
+ * The workers run the build (dist/), which `npm test` makes first, and read
+ * the embedded SQLite store's file by partition: only that store offers
+ * partitioned reads, so this file keeps it (the in-memory store would fall
+ * back to a batch-by-batch catch-up).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +18,16 @@ import { generateHistories } from '../../src/domain/generator/index.js';
 import { workerChunkListeners, type WorkerChunk } from '../../src/projections/parallel-catch-up.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { record, snapshotOf, T0, Workspace } from './helpers.js';
+import type { SqliteEventStore } from '../../src/store/sqlite.js';
+import { T0 } from '../support/events.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
+import { snapshotOf } from './helpers.js';
 
 const BULK = { workers: 2, minEvents: 1, chunkEvents: 997 };
 /** The default on one or two cores: chunks folded on the projector's thread alone. */
 const ONE_THREAD = { workers: 0, minEvents: 1, chunkEvents: 997 };
-let ws: Workspace;
+let ws: Workspace<SqliteEventStore>;
 let middle: bigint;
 
 /** Appends each relationship's history in slices of a few events, round-robin over relationships. */
@@ -82,7 +89,7 @@ async function stoppedAtMiddle(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  ws = new Workspace();
+  ws = Workspace.onSqlite();
   await recordInterleaved('acme', 150, 31);
   middle = (await ws.store.headPosition())!;
   await recordInterleaved('globex', 150, 32);

@@ -5,10 +5,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { defaultRules } from '../../src/domain/rules.js';
 import type { PhaseChangeRecord, RelationshipRow } from '../../src/app/read-side.js';
 import { Projector } from '../../src/projections/projector.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openMemoryStore } from '../../src/store/memory.js';
 import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
 import { ProjectionTimeoutError } from '../../src/app/errors.js';
-import { days, interest, marriedBy, opened, record, recordGenerated, snapshotOf, T0, Workspace } from './helpers.js';
+import { days, opened, prospectInterest, T0, vendorInterest } from '../support/events.js';
+import { inThreeDays, married } from '../support/fixtures.js';
+import { record, recordGenerated } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
+import { snapshotOf } from './helpers.js';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -19,7 +23,7 @@ afterEach(async () => {
 });
 
 function countRows(dir: string, table: string): number {
-  const db = new Database(path.join(ws.dir, dir, READ_MODEL_FILE_NAME), { readonly: true });
+  const db = new Database(path.join(ws.readModelDir(dir), READ_MODEL_FILE_NAME), { readonly: true });
   try {
     return Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
   } finally {
@@ -29,7 +33,7 @@ function countRows(dir: string, table: string): number {
 
 describe('the projector', () => {
   it('pages the log only once its checkpoint is known to belong to the log, never answering an empty page meanwhile', async () => {
-    await record(ws.store, 'acme', 'r1', marriedBy(T0));
+    await record(ws.store, 'acme', 'r1', married(inThreeDays(T0)));
     const before = ws.projector('gated');
     before.start();
     await before.catchUp();
@@ -43,7 +47,7 @@ describe('the projector', () => {
     const store = Object.create(ws.store, {
       headPosition: { value: async () => (await reachable, ws.store.headPosition()) },
     }) as typeof ws.store;
-    const projector = new Projector({ store, dataDir: path.join(ws.dir, 'gated') });
+    const projector = new Projector({ store, dataDir: ws.readModelDir('gated') });
     ws.onCleanup(() => projector.close());
     // Cleanup runs last-registered first: the store comes back before the projector is closed.
     ws.onCleanup(() => release());
@@ -57,7 +61,7 @@ describe('the projector', () => {
   });
 
   it('folds a courtship into its relationship, phase changes and event log', async () => {
-    const head = await record(ws.store, 'acme', 'r1', marriedBy(T0, { accountName: 'Globex' }));
+    const head = await record(ws.store, 'acme', 'r1', married({ ...inThreeDays(T0), accountName: 'Globex' }));
     const projector = ws.projector();
     projector.start();
     await projector.waitFor(head);
@@ -73,14 +77,14 @@ describe('the projector', () => {
   });
 
   it('resumes after a restart from its checkpoint: nothing applied twice, nothing skipped', async () => {
-    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0 + days(1), 'VENDOR')]);
+    await record(ws.store, 'acme', 'r1', [opened(T0), vendorInterest(T0 + days(1))]);
     const first = ws.projector('models');
     first.start();
     await first.catchUp();
     await first.close();
 
     // Appended while no projector runs.
-    const head = await record(ws.store, 'acme', 'r1', [interest(T0 + days(2), 'PROSPECT')]);
+    const head = await record(ws.store, 'acme', 'r1', [prospectInterest(T0 + days(2))]);
     await record(ws.store, 'acme', 'r2', [opened(T0 + days(2))]);
 
     const second = ws.projector('models');
@@ -121,7 +125,7 @@ describe('the projector', () => {
     first.start();
     await first.catchUp();
     await first.close();
-    const db = new Database(path.join(ws.dir, 'models', READ_MODEL_FILE_NAME));
+    const db = new Database(path.join(ws.readModelDir('models'), READ_MODEL_FILE_NAME));
     db.pragma('user_version = 999');
     db.close();
 
@@ -131,16 +135,16 @@ describe('the projector', () => {
   });
 
   it('starts over when its checkpoint lies past the end of the log (another store)', async () => {
-    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]);
+    await record(ws.store, 'acme', 'r1', [opened(T0), vendorInterest(T0)]);
     const first = ws.projector('models');
     first.start();
     await first.catchUp();
     await first.close();
 
-    const otherStore = openSqliteStore({ dataDir: path.join(ws.dir, 'other-store') });
+    const otherStore = openMemoryStore();
     ws.onCleanup(() => otherStore.close());
     const head = await record(otherStore, 'acme', 'r9', [opened(T0)]);
-    const projector = new Projector({ store: otherStore, dataDir: path.join(ws.dir, 'models') });
+    const projector = new Projector({ store: otherStore, dataDir: ws.readModelDir('models') });
     ws.onCleanup(() => projector.close());
     projector.start();
     await projector.waitFor(head);
@@ -149,19 +153,19 @@ describe('the projector', () => {
   });
 
   it('starts over when another log holds other events at the same positions, even past its checkpoint', async () => {
-    await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]);
+    await record(ws.store, 'acme', 'r1', [opened(T0), vendorInterest(T0)]);
     const first = ws.projector('models');
     first.start();
     await first.catchUp();
     await first.close();
 
     // Another store, longer than the first: a checkpoint-versus-head check alone would accept it.
-    const otherStore = openSqliteStore({ dataDir: path.join(ws.dir, 'longer-store') });
+    const otherStore = openMemoryStore();
     ws.onCleanup(() => otherStore.close());
-    await record(otherStore, 'acme', 'r8', [opened(T0), interest(T0, 'VENDOR')]);
-    const head = await record(otherStore, 'acme', 'r9', [opened(T0), interest(T0, 'VENDOR')]);
+    await record(otherStore, 'acme', 'r8', [opened(T0), vendorInterest(T0)]);
+    const head = await record(otherStore, 'acme', 'r9', [opened(T0), vendorInterest(T0)]);
     const errors: string[] = [];
-    const projector = new Projector({ store: otherStore, dataDir: path.join(ws.dir, 'models'), logger: { error: (_details, message) => errors.push(message) } });
+    const projector = new Projector({ store: otherStore, dataDir: ws.readModelDir('models'), logger: { error: (_details, message) => errors.push(message) } });
     ws.onCleanup(() => projector.close());
     projector.start();
     await projector.waitFor(head);
@@ -192,8 +196,8 @@ describe('the projector', () => {
     });
     projector.onApplied((batch) => seen.push(...batch.phaseChanges));
     projector.start();
-    await projector.waitFor(await record(ws.store, 'acme', 'r1', [opened(T0), interest(T0, 'VENDOR')]));
-    const head = await record(ws.store, 'acme', 'r1', [interest(T0 + days(1), 'PROSPECT')]);
+    await projector.waitFor(await record(ws.store, 'acme', 'r1', [opened(T0), vendorInterest(T0)]));
+    const head = await record(ws.store, 'acme', 'r1', [prospectInterest(T0 + days(1))]);
     await projector.waitFor(head);
     expect(seen.map((c) => [c.relationshipId, c.from, c.to])).toEqual([['r1', 'ATTRACTION', 'DATING']]);
     expect(seen[0]!.cause).toMatchObject({ kind: 'EVENT', eventType: 'InterestSignaled', revision: 2 });
@@ -202,7 +206,7 @@ describe('the projector', () => {
 
   it('lets requests run between the pages of a rebuild', async () => {
     // Given a log of several pages of the projector's batch size
-    for (let i = 0; i < 4; i++) await record(ws.store, 'acme', `r${i}`, marriedBy(T0));
+    for (let i = 0; i < 4; i++) await record(ws.store, 'acme', `r${i}`, married(inThreeDays(T0)));
     const projector = ws.projector('paged', { maxBatch: 3, parallel: false });
     projector.start();
     await projector.catchUp();
@@ -238,7 +242,7 @@ describe('the projector', () => {
     projector.start();
     await projector.waitFor(head);
     expect(projector.size).toBe(1);
-    expect(fs.existsSync(path.join(ws.dir, 'main', READ_MODEL_FILE_NAME))).toBe(true);
+    expect(fs.existsSync(path.join(ws.readModelDir('main'), READ_MODEL_FILE_NAME))).toBe(true);
   });
 });
 

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/app/errors.js';
 import type { RelationshipFilter, RelationshipOrder } from '../../src/app/read-side.js';
 import type { Projector } from '../../src/projections/projector.js';
-import { days, interaction, interest, marriedBy, opened, record, T0, Workspace } from './helpers.js';
+import { days, opened, prospectCall, T0, vendorInterest } from '../support/events.js';
+import { inThreeDays, married } from '../support/fixtures.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 
 const HOUR = 3_600_000;
 const NOW = T0 + days(10);
@@ -16,19 +19,19 @@ let projector: Projector;
  */
 beforeAll(async () => {
   ws = new Workspace();
-  await record(ws.store, 'acme', 'g-married', marriedBy(T0, { accountName: 'Globex Married', segment: 'SMB' }));
+  await record(ws.store, 'acme', 'g-married', married({ ...inThreeDays(T0), accountName: 'Globex Married', account: { segment: 'SMB' } }));
   await record(ws.store, 'acme', 'g-dating', [
-    opened(T0, { accountName: 'Globex Dating', segment: 'SMB' }),
-    interest(T0 + days(1), 'VENDOR'),
-    interaction(T0 + days(1), 'PROSPECT'),
+    opened(T0, 'Globex Dating', { segment: 'SMB' }),
+    vendorInterest(T0 + days(1)),
+    prospectCall(T0 + days(1)),
   ]);
   for (let i = 0; i < 24; i++) {
     const id = `a-${String(i).padStart(2, '0')}`;
     await record(ws.store, 'acme', id, [
-      opened(T0 + i * HOUR, { accountName: `Account ${i}`, segment: i % 2 === 0 ? 'ENTERPRISE' : 'SMB' }),
+      opened(T0 + i * HOUR, `Account ${i}`, { segment: i % 2 === 0 ? 'ENTERPRISE' : 'SMB' }),
     ]);
   }
-  await record(ws.store, 'rival', 'g-married', [opened(T0, { accountName: 'Rival Corp', segment: 'SMB' })]);
+  await record(ws.store, 'rival', 'g-married', [opened(T0, 'Rival Corp', { segment: 'SMB' })]);
   projector = ws.projector();
   projector.start();
   await projector.catchUp();

@@ -10,7 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputError, ReadTasksBusyError, ReadTasksClosedError, ReadTaskTimeoutError } from '../../src/app/errors.js';
 import { READ_MODEL_FILE_NAME } from '../../src/projections/read-model-schema.js';
 import { defaultReadWorkers, WorkerReadTaskRunner, type ReadTaskLimits } from '../../src/projections/worker-read-task-runner.js';
-import { interest, opened, record, T0, days, Workspace } from './helpers.js';
+import { days, opened, prospectInterest, T0 } from '../support/events.js';
+import { record } from '../support/record.js';
+import { Workspace } from '../support/workspace.js';
 import { checkpointSeen, failing, heldUntilReleased, refusingInput } from './read-tasks/tasks.fixture.js';
 
 let ws: Workspace;
@@ -41,7 +43,7 @@ async function projectorOnWorkers(limits: Partial<ReadTaskLimits> = { workers: 1
 /** A runner on a read-model file of its own (made by a projector). */
 async function runnerOnWorkers(limits: Partial<ReadTaskLimits>): Promise<WorkerReadTaskRunner> {
   const { projector } = await projectorOnWorkers({ workers: 0 });
-  const runner = new WorkerReadTaskRunner(path.join(ws.dir, 'main', READ_MODEL_FILE_NAME), limits);
+  const runner = new WorkerReadTaskRunner(path.join(ws.readModelDir('main'), READ_MODEL_FILE_NAME), limits);
   ws.onCleanup(() => runner.close());
   void projector;
   return runner;
@@ -65,7 +67,7 @@ describe('a heavy read on a worker thread', () => {
     const { projector, position } = await projectorOnWorkers();
     expect(await projector.readTasks.run(checkpointSeen, {})).toBe(position);
     // When more is written and applied
-    const later = await record(ws.store, 't1', 'r1', [interest(T0 + days(1), 'PROSPECT')]);
+    const later = await record(ws.store, 't1', 'r1', [prospectInterest(T0 + days(1))]);
     await projector.waitFor(later);
     // Then a task sent now sees it
     expect(await projector.readTasks.run(checkpointSeen, {})).toBe(later);

@@ -5,7 +5,8 @@
  *
  * Given (`married()`): the courtship by the book, no flags, MARRIED on
  * 2025-04-01. Given (`married({ signed: T0 + days(3), … })`): the same
- * courtship on the dates a test needs.
+ * courtship on the dates a test needs; `married(inThreeDays(T0))`: the
+ * courtship told in offsets, at the altar three days after it opened.
  */
 import type { CourtshipEvent, EventOfType } from '../../src/domain/events.js';
 import {
@@ -15,6 +16,8 @@ import {
   prospectInterest,
   proposalSubmitted,
   vendorInterest,
+  days,
+  T0,
   type When,
 } from './events.js';
 
@@ -54,4 +57,16 @@ export function married(dates: Partial<Courtship> = {}): CourtshipEvent[] {
     proposalSubmitted('p1', courtship.proposed),
     contractSigned('c1', courtship.signed, courtship.contractEnds),
   ];
+}
+
+/** Married three days after `start`, never exclusive: mutual interest on day 1, the proposal on day 2, signed on day 3. */
+export function inThreeDays(start: number = T0): Partial<Courtship> {
+  return {
+    opened: start,
+    vendorInterest: start + days(1),
+    prospectInterest: start + days(1),
+    exclusivity: null,
+    proposed: start + days(2),
+    signed: start + days(3),
+  };
 }
