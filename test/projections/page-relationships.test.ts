@@ -22,7 +22,6 @@ function noting(runner: ReadTaskRunner, names: string[]): ReadTaskRunner {
     },
     replacingFile: (swap) => runner.replacingFile(swap),
     close: () => runner.close(),
-    replacingFile: (swap) => runner.replacingFile(swap),
   };
 }
 
