@@ -11,23 +11,13 @@ import { heldUntilReleased } from '../projections/read-tasks/tasks.fixture.js';
 import { datingEvents } from './support/courtship.js';
 import { APPEND, gqlOk } from './support/gql.js';
 import { startServer, type E2EServer } from './support/server.js';
+import { gate } from '../support/gate.js';
 
 let server: E2EServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function gate(): { cell: Int32Array; release: () => void } {
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  return {
-    cell,
-    release: () => {
-      Atomics.store(cell, 0, 1);
-      Atomics.notify(cell, 0);
-    },
-  };
-}
 
 describe('a heavy read on the read workers', () => {
   it('lets relationship(id) and /healthz be answered while it runs', async () => {

@@ -14,21 +14,10 @@ import { days, opened, prospectInterest, T0 } from '../support/events.js';
 import { record } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
 import { checkpointSeen, failing, heldUntilReleased, refusingInput } from './read-tasks/tasks.fixture.js';
+import { gate } from '../support/gate.js';
 
 let ws: Workspace;
 afterEach(async () => ws?.cleanup());
-
-/** A gate a held task waits on; `release()` lets every task held on it finish. */
-function gate(): { cell: Int32Array; release: () => void } {
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  return {
-    cell,
-    release: () => {
-      Atomics.store(cell, 0, 1);
-      Atomics.notify(cell, 0);
-    },
-  };
-}
 
 /** A projector on worker read tasks, with one relationship recorded and applied; returns it and the position. */
 async function projectorOnWorkers(limits: Partial<ReadTaskLimits> = { workers: 1 }) {

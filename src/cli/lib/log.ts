@@ -51,16 +51,20 @@ export async function* readRelationships(
   decode: (recorded: readonly RecordedEvent[], ids: { readonly tenant: string; readonly relationshipId: string }) => StoredEvent[] = (recorded) =>
     toStoredEvents(recorded),
 ): AsyncGenerator<RelationshipStream> {
+  for await (const { streamId, id } of tenantStreams(store, tenant)) {
+    const recorded = await store.readStream(streamId);
+    yield { id, events: decode(recorded, { tenant, relationshipId: id }), recorded };
+  }
+}
+
+/** The streams of a tenant's relationships, in id order, listed a page at a time: each stream's id and its relationship's. */
+export async function* tenantStreams(store: Pick<EventStore, 'listStreams'>, tenant: string): AsyncGenerator<{ streamId: string; id: string }> {
   const prefix = tenantStreamPrefix(tenant);
   let after: string | undefined;
   for (;;) {
     const streams = await store.listStreams(after === undefined ? { prefix, limit: STREAM_PAGE } : { prefix, after, limit: STREAM_PAGE });
     if (streams.length === 0) return;
-    for (const streamId of streams) {
-      const id = streamId.slice(prefix.length);
-      const recorded = await store.readStream(streamIdFor(tenant, id));
-      yield { id, events: decode(recorded, { tenant, relationshipId: id }), recorded };
-    }
+    for (const streamId of streams) yield { streamId, id: streamId.slice(prefix.length) };
     after = streams[streams.length - 1]!;
   }
 }

@@ -12,10 +12,10 @@
  *   schema version), which spares most of what reading a stream costs.
  */
 import type { StoredEvent } from '../../domain/events.js';
-import { decodeRecorded, decodeStreamEvent, tenantStreamPrefix } from '../../app/relationship-stream.js';
+import { decodeRecorded, decodeStreamEvent } from '../../app/relationship-stream.js';
 import type { LeanStreams } from '../../store/capabilities.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
-import { readRelationships, STREAM_PAGE } from './log.js';
+import { readRelationships, tenantStreams } from './log.js';
 
 export interface TableStream {
   readonly id: string;
@@ -43,20 +43,12 @@ function tableEvents(recorded: readonly RecordedEvent[], ids: { readonly tenant:
 }
 
 export async function* leanTableStreams(store: EventStore, lean: LeanStreams, tenant: string): AsyncGenerator<TableStream> {
-  const prefix = tenantStreamPrefix(tenant);
-  let after: string | undefined;
-  for (;;) {
-    const streams = await store.listStreams(after === undefined ? { prefix, limit: STREAM_PAGE } : { prefix, after, limit: STREAM_PAGE });
-    if (streams.length === 0) return;
-    for (const streamId of streams) {
-      const id = streamId.slice(prefix.length);
-      const events: StoredEvent[] = [];
-      for (const each of lean.readLeanStream(streamId)) {
-        const event = decodeStreamEvent(each);
-        if (event !== null) events.push({ event, revision: each.revision, recordedAt: each.recordedAtMs });
-      }
-      yield { id, events };
+  for await (const { streamId, id } of tenantStreams(store, tenant)) {
+    const events: StoredEvent[] = [];
+    for (const each of lean.readLeanStream(streamId)) {
+      const event = decodeStreamEvent(each);
+      if (event !== null) events.push({ event, revision: each.revision, recordedAt: each.recordedAtMs });
     }
-    after = streams[streams.length - 1]!;
+    yield { id, events };
   }
 }
