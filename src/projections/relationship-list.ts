@@ -41,15 +41,12 @@ export function listRelationshipsNow(
   rules: Rules,
 ): Page<RelationshipRow> {
   const window = new PageWindow(query);
-  const order = window.ordering.fields;
-  const decay = filtersOnDecay(query.filter) || order.some((o) => o.field === 'DECAY_SCORE');
+  const decay = asksForDecay(query);
   const bySql = sqlTally(prepare, tenant, query, window, decay);
 
   const evaluated = new SqlParams();
   // A UNION rather than an OR: each side then has its index.
-  const married = decay
-    ? ` UNION SELECT id FROM relationship_rows WHERE tenant = @tenant AND married = 1${query.filter ? ` AND ${filterSql(query.filter, evaluated, 'UPPER')}` : ''}`
-    : '';
+  const married = decay ? ` UNION SELECT id FROM relationship_rows WHERE ${marriedWithinBound(query, evaluated)}` : '';
   const candidates = prepare(
     `SELECT tenant, id, state, position FROM relationships WHERE tenant = @tenant AND id IN
        (SELECT id FROM relationship_rows WHERE tenant = @tenant AND ${UNSTABLE}${married})`,
@@ -77,13 +74,21 @@ export function listRelationshipsNow(
  * due). The read side sends the large ones to a read worker.
  */
 export function statesEvaluatedInJs(prepare: PrepareStatement, tenant: string, query: RelationshipQuery): number {
-  const decay = filtersOnDecay(query.filter) || (query.orderBy ?? []).some((o) => o.field === 'DECAY_SCORE');
-  if (!decay) return 0;
+  if (!asksForDecay(query)) return 0;
   const params = new SqlParams();
-  const where = query.filter ? ` AND ${filterSql(query.filter, params, 'UPPER')}` : '';
-  const counted = prepare(`SELECT COUNT(*) AS n FROM relationship_rows WHERE tenant = @tenant AND married = 1${where}`);
+  const counted = prepare(`SELECT COUNT(*) AS n FROM relationship_rows WHERE ${marriedWithinBound(query, params)}`);
   const row = counted.get({ ...params.values, tenant, at: query.at }) as { n: number | bigint };
   return Number(row.n);
+}
+
+/** Whether the filter or the ordering asks for decay (then the married rows are evaluated in JS). */
+function asksForDecay(query: RelationshipQuery): boolean {
+  return filtersOnDecay(query.filter) || (query.orderBy ?? []).some((o) => o.field === 'DECAY_SCORE');
+}
+
+/** The tenant's married rows within the filter's upper bound: those whose decay a page scores in JS. */
+function marriedWithinBound(query: RelationshipQuery, params: SqlParams): string {
+  return `tenant = @tenant AND married = 1${query.filter ? ` AND ${filterSql(query.filter, params, 'UPPER')}` : ''}`;
 }
 
 /** The rows SQL answers exactly: the page's candidates (ids), the count, and whether rows lie beyond the cursors. */
