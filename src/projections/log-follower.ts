@@ -4,6 +4,7 @@
  * projection to apply.
  */
 import type { RecordedEvent, Subscription } from '../store/port.js';
+import { turn } from './turn.js';
 
 /** One run of following the log, which `stop` ends promptly (even during a retry delay). */
 export class Following {
@@ -72,7 +73,7 @@ export async function consumeInBatches(
     if (batch.length >= maxBatch) {
       await flush();
       // Give requests a turn during a long catch-up.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await turn();
     } else if (!flushQueued) {
       flushQueued = true;
       setImmediate(() => {

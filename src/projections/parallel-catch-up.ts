@@ -26,6 +26,7 @@ import type { EventStore } from '../store/port.js';
 import type { StreamPartition } from '../store/capabilities.js';
 import { foldPartitionChunk, type PartitionReader } from './partition-fold.js';
 import type { BatchToWrite, SerializedRow } from './read-model-db.js';
+import { turn } from './turn.js';
 import type { StateSource } from './relationship-states.js';
 
 const YOUNG_GENERATION_MB = 64;
@@ -160,10 +161,6 @@ export function sharePartitions(workers: number): StreamPartition[] {
 /** Merges lists each in log order; stable, so the changes of one event keep their order. */
 function inLogOrder(lists: readonly PhaseChangeRecord[][]): PhaseChangeRecord[] {
   return lists.flat().sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-}
-
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A worker's chunks as they arrive, taken in order; a failure rejects every later take. */
