@@ -14,6 +14,7 @@
  * - with a hostile client (--compare): the other clients' p99 within 3× of
  *   the plain phase's, no error for them, memory flat, every attack refused.
  */
+import type { CpuShare } from './machine-cpu.js';
 import type { Phase } from './soak-options.js';
 
 export const STEADY_TOLERANCE = 0.15;
@@ -41,6 +42,8 @@ export interface MinuteFigures {
   readonly externalMb: number;
   /** Median of the minute's samples of V8's old generation just after a full collection (child-memory.ts), in MB. */
   readonly liveHeapMb: number;
+  /** Where the machine's CPU went during the minute (machine-cpu.ts); null where /proc cannot tell. */
+  readonly cpu: CpuShare | null;
   /** The server wrote a heap snapshot during this minute. */
   readonly snapshot: boolean;
 }
@@ -68,8 +71,8 @@ export function phaseCriteria(phase: Phase, minutes: readonly MinuteFigures[]): 
   // A heap snapshot stops the server for seconds: keep-alive sockets it closes meanwhile fail requests, pings go unanswered.
   const duringSnapshots = errorsIn(minutes.filter((m) => m.snapshot));
   return [
-    steady(phase, `throughput steady (${span} within ${pct(STEADY_TOLERANCE)} of their median)`, measured.map((m) => m.requests), 'req/min'),
-    steady(phase, `p99 steady (${span} within ${pct(STEADY_TOLERANCE)} of their median)`, measured.map((m) => m.p99Ms), 'ms'),
+    steady(phase, `throughput steady (${span} within ${pct(STEADY_TOLERANCE)} of their median)`, measured, (m) => m.requests, 'req/min'),
+    steady(phase, `p99 steady (${span} within ${pct(STEADY_TOLERANCE)} of their median)`, measured, (m) => m.p99Ms, 'ms'),
     ...flatMemory(phase, minutes),
     {
       phase,
@@ -104,17 +107,29 @@ export function attacksRefusedCriterion(outcomes: ReadonlyMap<string, ReadonlyMa
   return { phase: 'hostile', name: 'every hostile attack refused', pass: bad.length === 0 && total > 0, detail: bad.join('; ') || `${total} attacks, all refused` };
 }
 
-function steady(phase: Phase, name: string, values: readonly number[], unit: string): Criterion {
+function steady(phase: Phase, name: string, minutes: readonly MinuteFigures[], valueOf: (m: MinuteFigures) => number, unit: string): Criterion {
+  const values = minutes.map(valueOf);
   if (values.length < 2) return { phase, name, pass: false, detail: 'too few minutes to tell (run at least 3)' };
   const mid = median(values);
   const worst = values.reduce((w, v) => (Math.abs(v - mid) > Math.abs(w - mid) ? v : w), mid);
   const deviation = (worst - mid) / mid;
+  // Each minute off the tolerance, with where the machine's CPU went in it: a dip while other processes took a core is the machine's.
+  const off = minutes
+    .filter((m) => Math.abs((valueOf(m) - mid) / mid) > STEADY_TOLERANCE)
+    .map((m) => `minute ${m.minute}: ${signedPct((valueOf(m) - mid) / mid)}${m.cpu ? ` (${cpuText(m.cpu)})` : ''}`);
   return {
     phase,
     name,
     pass: Math.abs(deviation) <= STEADY_TOLERANCE,
-    detail: `median ${round(mid)} ${unit}, range ${round(Math.min(...values))}–${round(Math.max(...values))}, worst ${signedPct(deviation)}`,
+    detail:
+      `median ${round(mid)} ${unit}, range ${round(Math.min(...values))}–${round(Math.max(...values))}, worst ${signedPct(deviation)}` +
+      (off.length > 0 ? `; ${off.join('; ')}` : ''),
   };
+}
+
+function cpuText(cpu: CpuShare): string {
+  const f = (n: number) => n.toFixed(2);
+  return `CPU cores: server ${f(cpu.serverCores)}, load ${f(cpu.loadCores)}, other ${f(cpu.otherCores)}, steal ${f(cpu.stealCores)}`;
 }
 
 /**

@@ -26,6 +26,7 @@ import { workloadTime } from './graphql-client.js';
 import { heapDiff, heapDiffReport } from './heap-diff.js';
 import { hostileReport, runHostileClient, type HostileTally } from './hostile.js';
 import { loadLog } from './load-log.js';
+import { readCpu, type CpuReading } from './machine-cpu.js';
 import { mb, nowMs, quantile, rssOf } from './measure.js';
 import { startServerProcess } from './server-process.js';
 import { attacksRefusedCriterion, hostileP99Criterion, phaseCriteria, type Criterion, type MinuteFigures, type PhaseLatency } from './soak-criteria.js';
@@ -71,8 +72,11 @@ const recorder = new Recorder(started, totalMinutes);
 const writeToken = options.steadyData ? createToken(STEADY_DATA_TENANT, ['read', 'write'], 'soak writers') : token;
 const workload: Workload = { url, token, writeToken, relationshipIds: log.relationshipIds, eventTime: workloadTime(WORKLOAD_NOW, Date.now()), recorder };
 const samples: MemorySample[] = [];
+const cpuReadings: CpuReading[] = [];
 const sample = async () => {
   const atMs = nowMs() - started;
+  const cpu = readCpu(atMs, server.pid);
+  if (cpu !== null) cpuReadings.push(cpu);
   const [rss, memory] = [rssOf(server.pid), await server.memory()];
   if (rss === null || memory === null) return;
   samples.push({
@@ -108,7 +112,7 @@ fs.rmSync(dir, { recursive: true, force: true });
 let relationships = log.relationships;
 const minutes: MinuteFigures[] = Array.from({ length: totalMinutes }, (_, i) => {
   relationships += recorder.minutes[i]?.opened ?? 0;
-  return minuteFigures(i + 1, options.phases[Math.floor(i / options.minutes)]!, recorder.minutes[i], samples, snapshotMinutes.has(i + 1), relationships);
+  return minuteFigures(i + 1, options.phases[Math.floor(i / options.minutes)]!, recorder.minutes[i], { memory: samples, cpu: cpuReadings }, snapshotMinutes.has(i + 1), relationships);
 });
 const byPhase = options.phases.map((phase) => minutes.filter((m) => m.phase === phase));
 const criteria: Criterion[] = options.phases.flatMap((phase, i) => phaseCriteria(phase, byPhase[i]!));

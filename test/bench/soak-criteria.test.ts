@@ -17,6 +17,7 @@ const minute = (n: number, figures: Partial<MinuteFigures> = {}): MinuteFigures 
   heapUsedMb: 60,
   externalMb: 5,
   liveHeapMb: 50,
+  cpu: null,
   snapshot: false,
   ...figures,
 });
@@ -24,6 +25,16 @@ const verdicts = (minutes: MinuteFigures[]) => Object.fromEntries(phaseCriteria(
 const criterion = (minutes: MinuteFigures[], name: string) => phaseCriteria('plain', minutes).find((c) => c.name.startsWith(name))!;
 
 describe('a plain soak', () => {
+  it('names each minute off the median with where the machine\'s CPU went, so a dip can be told the server\'s or the machine\'s', () => {
+    const cpu = (otherCores: number) => ({ serverCores: 1.1, loadCores: 0.6, otherCores, stealCores: 0.01 });
+    const run = [minute(1), minute(2, { cpu: cpu(0.05) }), minute(3, { cpu: cpu(0.04) }), minute(4, { requests: 38_000, cpu: cpu(0.42) }), minute(5, { cpu: cpu(0.05) })];
+    const throughput = criterion(run, 'throughput steady');
+    expect(throughput.pass).toBe(false);
+    expect(throughput.detail).toContain('minute 4: -24.0 % (CPU cores: server 1.10, load 0.60, other 0.42, steal 0.01)');
+    expect(throughput.detail).not.toContain('minute 3:');
+  });
+
+
   it('passes when throughput, p99 and memory hold after the first minute, whatever the first minute did', () => {
     const run = [minute(1, { requests: 20_000, p99Ms: 200, rssMb: 150 }), minute(2), minute(3, { requests: 46_000, p99Ms: 33 }), minute(4, { rssMb: 270 })];
     expect(verdicts(run)).toEqual({
