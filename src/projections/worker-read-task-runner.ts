@@ -8,6 +8,10 @@
  *   arrives; each thread has its own read-only connection (read-task-worker.ts).
  * - A bounded queue: past `maxQueued` tasks waiting, a task is refused at once
  *   (ReadTasksBusyError: SERVICE_BUSY with a retry hint), never left to wait.
+ * - Fair between tenants (a task's tenant is its arguments' `tenant`): one
+ *   tenant may hold at most half of the queue, so the others always find
+ *   room, and waiting tasks are taken in turn across tenants (the tenant
+ *   served longest ago first), so one tenant's backlog delays no other.
  * - A time budget per task, from the call, waiting included: past it the
  *   caller gets ReadTaskTimeoutError (QUERY_TIMEOUT) and a thread running the
  *   task is terminated and replaced. (A single SQLite statement is not
@@ -55,6 +59,8 @@ interface Job {
   readonly module: string;
   readonly name: string;
   readonly args: unknown;
+  /** Whose task it is, for fairness ('' when the arguments name no tenant). */
+  readonly tenant: string;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer: NodeJS.Timeout | undefined;
@@ -81,6 +87,9 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
   private closed = false;
   /** Mean time of recent tasks on a thread, for the busy refusal's retry hint. */
   private averageMs = FIRST_TASK_ESTIMATE_MS;
+  /** When each tenant with tasks waiting was last served (a count of tasks started); the longest ago goes first. */
+  private readonly lastServed = new Map<string, number>();
+  private started = 0;
 
   constructor(
     /** The read-model file. */
@@ -97,13 +106,17 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
 
   run<A, R>(task: ReadTask<A, R>, args: A): Promise<R> {
     if (this.closed) return Promise.reject(new ReadTasksClosedError());
-    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(new ReadTasksBusyError(this.limits.maxQueued, this.retryAfterMs()));
+    const tenant = tenantOf(args);
+    if (this.queue.length >= this.limits.maxQueued || this.queuedFor(tenant) >= tenantShare(this.limits.maxQueued)) {
+      return Promise.reject(new ReadTasksBusyError(this.limits.maxQueued, this.retryAfterMs()));
+    }
     return new Promise<R>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
         module: importableModule(task.module),
         name: task.name,
         args,
+        tenant,
         resolve: resolve as (result: unknown) => void,
         reject,
         timer: undefined,
@@ -144,7 +157,7 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     while (!this.held && !this.closed && this.queue.length > 0) {
       const slot = this.slots.find((candidate) => candidate.job === null) ?? (this.slots.length < this.limits.workers ? this.spawn() : null);
       if (slot === null) return;
-      const job = this.queue.shift()!;
+      const job = this.next();
       slot.job = job;
       job.runningSince = performance.now();
       slot.worker.ref();
@@ -157,6 +170,27 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
         this.settle(job, () => job.reject(error));
       }
     }
+  }
+
+  /** Takes the waiting task of the tenant served longest ago (never served: first), the earliest of its tasks. */
+  private next(): Job {
+    let chosen = 0;
+    let servedAt = Infinity;
+    for (const [index, job] of this.queue.entries()) {
+      const at = this.lastServed.get(job.tenant) ?? -1;
+      if (at < servedAt) [chosen, servedAt] = [index, at];
+    }
+    const [job] = this.queue.splice(chosen, 1) as [Job];
+    if (this.queuedFor(job.tenant) > 0) this.lastServed.set(job.tenant, this.started++);
+    // A tenant with nothing waiting is forgotten: the map holds only tenants in the queue.
+    else this.lastServed.delete(job.tenant);
+    return job;
+  }
+
+  private queuedFor(tenant: string): number {
+    let count = 0;
+    for (const job of this.queue) if (job.tenant === tenant) count++;
+    return count;
   }
 
   private spawn(): Slot {
@@ -267,6 +301,16 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     const waves = Math.ceil((this.queue.length + 1) / this.limits.workers);
     return Math.min(this.limits.timeoutMs, Math.max(100, Math.ceil(waves * this.averageMs)));
   }
+}
+
+/** Most tasks one tenant may have waiting: half the queue (at least one). */
+function tenantShare(maxQueued: number): number {
+  return Math.max(1, Math.ceil(maxQueued / 2));
+}
+
+function tenantOf(args: unknown): string {
+  const tenant = typeof args === 'object' && args !== null ? (args as { tenant?: unknown }).tenant : undefined;
+  return typeof tenant === 'string' ? tenant : '';
 }
 
 /** The worker next to this module; under the test runner (TypeScript sources), the build's. */

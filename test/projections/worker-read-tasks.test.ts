@@ -13,7 +13,7 @@ import { defaultReadWorkers, WorkerReadTaskRunner, type ReadTaskLimits } from '.
 import { days, opened, prospectInterest, T0 } from '../support/events.js';
 import { record } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
-import { checkpointSeen, failing, heldUntilReleased, refusingInput } from './read-tasks/tasks.fixture.js';
+import { checkpointSeen, failing, heldUntilReleased, labelled, refusingInput } from './read-tasks/tasks.fixture.js';
 import { gate } from '../support/gate.js';
 
 let ws: Workspace;
@@ -88,6 +88,39 @@ describe('the bounds on heavy reads', () => {
     expect((refused as ReadTasksBusyError).retryAfterMs).toBeGreaterThan(0);
     release();
     expect(await Promise.all([running, waiting])).toEqual(['released', 'released']);
+  });
+
+  it('keeps room in the queue for other tenants: one tenant may hold half of it', async () => {
+    // Given the one worker busy, and tenant A holding two of the four places of the queue
+    const runner = await runnerOnWorkers({ workers: 1, maxQueued: 4 });
+    const { cell, release } = gate();
+    const running = runner.run(heldUntilReleased, { gate: cell, maxMs: 20_000 });
+    const waitingA = [runner.run(labelled, { tenant: 'A', label: 'A1' }), runner.run(labelled, { tenant: 'A', label: 'A2' })];
+    // When A sends one more, and then B sends one
+    const refusedA = await runner.run(labelled, { tenant: 'A', label: 'A3' }).catch((error: unknown) => error);
+    const waitingB = runner.run(labelled, { tenant: 'B', label: 'B1' });
+    // Then A's is refused with SERVICE_BUSY, and B's waits its turn and runs
+    expect(refusedA).toMatchObject({ code: 'SERVICE_BUSY', limit: 4 });
+    release();
+    expect(await running).toBe('released');
+    expect(await Promise.all([...waitingA, waitingB])).toEqual(['A1', 'A2', 'B1']);
+  });
+
+  it('takes waiting tasks in turn across tenants, so one tenant\'s backlog does not delay another', async () => {
+    // Given the one worker busy, three of A's tasks waiting and then one of B's
+    const runner = await runnerOnWorkers({ workers: 1, maxQueued: 8 });
+    const { cell, release } = gate();
+    const running = runner.run(heldUntilReleased, { gate: cell, maxMs: 20_000 });
+    const order: string[] = [];
+    const sent = [['A', 'A1'], ['A', 'A2'], ['A', 'A3'], ['B', 'B1']].map(([tenant, label]) =>
+      runner.run(labelled, { tenant: tenant!, label: label! }).then((answer) => order.push(answer)),
+    );
+    // When the worker is free again
+    release();
+    await running;
+    await Promise.all(sent);
+    // Then B's task ran second, not after A's backlog
+    expect(order).toEqual(['A1', 'B1', 'A2', 'A3']);
   });
 
   it('stops a task past its budget with QUERY_TIMEOUT, and the next task runs on a fresh thread', async () => {

@@ -4,3 +4,4 @@ export const heldUntilReleased: ReadTask<{ gate: Int32Array; maxMs: number }, 'r
 export const checkpointSeen: ReadTask<Record<string, never>, bigint | null>;
 export const refusingInput: ReadTask<{ field: string }, never>;
 export const failing: ReadTask<Record<string, never>, never>;
+export const labelled: ReadTask<{ tenant: string; label: string }, string>;

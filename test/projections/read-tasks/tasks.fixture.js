@@ -43,3 +43,10 @@ export const failing = {
     throw new TypeError('no such column: oops');
   },
 };
+
+/** Answers its label: the order in which labels come back is the order the tasks ran in. */
+export const labelled = {
+  module: import.meta.url,
+  name: 'labelled',
+  run: (_db, { label }) => label,
+};
