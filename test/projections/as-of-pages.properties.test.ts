@@ -24,6 +24,9 @@ const LISTS: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[] }[] = 
   { filter: { phase: { in: ['DATING', 'EXCLUSIVE', 'MARRIED', 'NEGLECTED'] } }, orderBy: [{ field: 'PHASE_SINCE', direction: 'DESC' }] },
   { orderBy: [{ field: 'PHASE', direction: 'ASC' }, { field: 'TIME_TO_PROPOSAL', direction: 'DESC' }] },
   { filter: { or: [{ timeToMarriageDays: { lte: 60 } }, { cycle: { gte: 2 } }] }, orderBy: [{ field: 'ACCOUNT_NAME', direction: 'DESC' }] },
+  // What never changes after the opening alone: paged from the static outlines.
+  { filter: { not: { id: { in: ['r1'] } }, openedAt: { lte: HISTORY_START + 400 * DAY_MS } }, orderBy: [{ field: 'OPENED_AT', direction: 'DESC' }] },
+  { orderBy: [{ field: 'ACCOUNT_NAME', direction: 'ASC' }] },
 ];
 
 describe('pages as of an instant, from the rows', () => {

@@ -35,19 +35,35 @@ const OUTLINE_FILTERS = new Set<keyof RelationshipFilter>([
   'not',
 ]);
 const OUTLINE_ORDERS = new Set<RelationshipOrder['field']>(['ID', 'ACCOUNT_NAME', 'OPENED_AT', 'PHASE', 'PHASE_SINCE', 'TIME_TO_PROPOSAL']);
+/** Filter fields set at the opening that never change (cycles.ts): a relationship opened by T has them at T. */
+const STATIC_FILTERS = new Set<keyof RelationshipFilter>(['id', 'accountName', 'segment', 'owner', 'source', 'openedAt', 'and', 'or', 'not']);
+const STATIC_ORDERS = new Set<RelationshipOrder['field']>(['ID', 'ACCOUNT_NAME', 'OPENED_AT']);
 
 /** True when outlines answer the filter and the ordering (not: updatedAt, decayStatus, flags, UPDATED_AT, DECAY_SCORE). */
 export function outlinesAnswer(filter: RelationshipFilter | undefined, orderBy: readonly RelationshipOrder[] | undefined): boolean {
   return filterAnswered(filter) && (orderBy ?? []).every((order) => OUTLINE_ORDERS.has(order.field));
 }
 
+/**
+ * True when the filter and the ordering read only what never changes after
+ * the opening (the default list among them): then the relationships at T are
+ * the ones opened by T, and their static outlines (`staticOutlinesAt`) page them.
+ */
+export function staticsAnswer(filter: RelationshipFilter | undefined, orderBy: readonly RelationshipOrder[] | undefined): boolean {
+  return filterWithin(filter, STATIC_FILTERS) && (orderBy ?? []).every((order) => STATIC_ORDERS.has(order.field));
+}
+
 function filterAnswered(filter: RelationshipFilter | undefined): boolean {
+  return filterWithin(filter, OUTLINE_FILTERS);
+}
+
+function filterWithin(filter: RelationshipFilter | undefined, fields: ReadonlySet<keyof RelationshipFilter>): boolean {
   if (filter === undefined) return true;
   for (const key of Object.keys(filter) as (keyof RelationshipFilter)[]) {
     if (filter[key] === undefined) continue;
-    if (!OUTLINE_FILTERS.has(key)) return false;
+    if (!fields.has(key)) return false;
   }
-  return (filter.and ?? []).every(filterAnswered) && (filter.or ?? []).every(filterAnswered) && filterAnswered(filter.not);
+  return (filter.and ?? []).every((each) => filterWithin(each, fields)) && (filter.or ?? []).every((each) => filterWithin(each, fields)) && filterWithin(filter.not, fields);
 }
 
 type OutlineValues = [
@@ -115,6 +131,33 @@ export function outlinesAt(db: Database.Database, tenant: string, at: number, ru
   }
   return outlines;
 }
+
+/**
+ * Outlines of the relationships opened by T holding only what never changes
+ * (id, account name, segment, owner, source, opening): one read of each
+ * latest cycle's plain columns, no phase interval joined and no state
+ * parsed, for the lists `staticsAnswer` accepts (once opened, a relationship
+ * has a phase at every later instant).
+ */
+export function staticOutlinesAt(db: Database.Database, tenant: string, at: number): Map<string, RelationshipRow> {
+  const rows = db
+    .prepare(
+      `SELECT relationship_id, account_name, segment, owner, source, opened_at FROM cycles
+       WHERE tenant = ? AND next_started IS NULL AND opened_at <= ?`,
+    )
+    .safeIntegers(false)
+    .raw()
+    .all(tenant, at) as [string, string | null, string | null, string | null, string | null, number][];
+  const outlines = new Map<string, RelationshipRow>();
+  for (const [id, accountName, segment, owner, source, openedAt] of rows) {
+    // Only what STATIC_FILTERS, STATIC_ORDERS and `evaluationInstant` read: a static outline is paged, never shown.
+    const state: StaticFields = { id, accountName, segment, owner, source, openedAt, lastEventAt: null };
+    outlines.set(id, { tenant, id, state: state as RelationshipState, position: 0n });
+  }
+  return outlines;
+}
+
+type StaticFields = Pick<RelationshipState, 'id' | 'accountName' | 'segment' | 'owner' | 'source' | 'openedAt' | 'lastEventAt'>;
 
 function outline(
   tenant: string,
