@@ -16,6 +16,7 @@ import { arrivalArbitrary } from '../domain/arrivals.js';
 import { HISTORY_START } from '../domain/arbitraries.js';
 import { record, recordDeadlinesDue } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
+import type { EventStore } from '../../src/store/port.js';
 
 const NOW = Date.UTC(2100, 0, 1);
 
@@ -27,10 +28,17 @@ const LISTS: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[] }[] = 
   // What never changes after the opening alone: paged from the static outlines.
   { filter: { not: { id: { in: ['r1'] } }, openedAt: { lte: HISTORY_START + 400 * DAY_MS } }, orderBy: [{ field: 'OPENED_AT', direction: 'DESC' }] },
   { orderBy: [{ field: 'ACCOUNT_NAME', direction: 'ASC' }] },
+  // What the rows do not keep at T: every stream replayed.
+  { filter: { phase: { ne: 'DATING' } }, orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }] },
 ];
 
-describe('pages as of an instant, from the rows', () => {
-  const ws = new Workspace();
+const STORES: [string, () => Workspace<EventStore>][] = [
+  ['in memory (a stream read at a time)', () => new Workspace()],
+  ['on SQLite (a page of streams read at once)', () => Workspace.onSqlite()],
+];
+
+describe.each(STORES)('pages as of an instant, from the rows, %s', (_name, open) => {
+  const ws = open();
   const projector = ws.projector('main', { parallel: false });
   projector.start();
   afterAll(() => ws.cleanup());
