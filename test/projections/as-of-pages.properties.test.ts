@@ -28,6 +28,8 @@ const LISTS: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[] }[] = 
   // What never changes after the opening alone: paged from the static outlines.
   { filter: { not: { id: { in: ['r1'] } }, openedAt: { lte: HISTORY_START + 400 * DAY_MS } }, orderBy: [{ field: 'OPENED_AT', direction: 'DESC' }] },
   { orderBy: [{ field: 'ACCOUNT_NAME', direction: 'ASC' }] },
+  // No filter, by id alone: paged by SQL.
+  { orderBy: [{ field: 'ID', direction: 'DESC' }] },
   // What the rows do not keep at T: every stream replayed.
   { filter: { phase: { ne: 'DATING' } }, orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }] },
 ];
@@ -93,6 +95,16 @@ describe.each(STORES)('pages as of an instant, from the rows, %s', (_name, open)
               expect(comparable(page)).toEqual(comparable(listRelationships(replayed, query, defaultRules)));
               if (!page.hasNextPage || page.endCursor === null) break;
               after = page.endCursor;
+            }
+            // And paged backwards, from the end, as well
+            let before: string | undefined;
+            for (let guard = 0; guard < 20; guard++) {
+              const query = { ...list, last: size, at, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) };
+              const page = await projector.listRelationshipsAsOf(tenant, query);
+              expect(comparable(page)).toEqual(comparable(listRelationships(replayed, query, defaultRules)));
+              if (!page.hasPreviousPage || page.startCursor === null) break;
+              before = page.startCursor;
+              after = undefined;
             }
           }
         },

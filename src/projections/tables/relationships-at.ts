@@ -15,6 +15,7 @@ import { advanceTo } from '../../domain/deadlines.js';
 import type { Phase } from '../../domain/events.js';
 import type { Rules } from '../../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../../domain/state.js';
+import type { PageWindow, RelationshipQuery, Tally } from '../relationship-query.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
 
 /** Filter fields an outline answers exactly (the others need the whole state at T). */
@@ -147,14 +148,59 @@ export function staticOutlinesAt(db: Database.Database, tenant: string, at: numb
     )
     .safeIntegers(false)
     .raw()
-    .all(tenant, at) as [string, string | null, string | null, string | null, string | null, number][];
+    .all(tenant, at) as StaticValues[];
   const outlines = new Map<string, RelationshipRow>();
-  for (const [id, accountName, segment, owner, source, openedAt] of rows) {
-    // Only what STATIC_FILTERS, STATIC_ORDERS and `evaluationInstant` read: a static outline is paged, never shown.
-    const state: StaticFields = { id, accountName, segment, owner, source, openedAt, lastEventAt: null };
-    outlines.set(id, { tenant, id, state: state as RelationshipState, position: 0n });
-  }
+  for (const row of rows) outlines.set(row[0], staticOutline(tenant, row));
   return outlines;
+}
+
+/**
+ * The tally (relationship-query.ts) of a list as of T with no filter,
+ * ordered by id alone, read by SQL along the primary key: the page's rows
+ * (`keep` of them past the cursor), the count, and whether rows lie beyond
+ * either cursor, without an outline per relationship. Null for any other
+ * list, or a cursor whose key is not an id (the one pass answers those).
+ * Ids are ASCII (stream ids), so SQLite orders them as JS compares them.
+ */
+export function tallyOpenedById(db: Database.Database, tenant: string, query: RelationshipQuery, window: PageWindow): Tally | null {
+  const filtered = query.filter !== undefined && Object.values(query.filter).some((value) => value !== undefined);
+  const [first, ...others] = window.ordering.fields;
+  if (filtered || others.length > 0 || first?.field !== 'ID') return null;
+  const after = window.after?.[0];
+  const before = window.before?.[0];
+  if ((after !== undefined && typeof after !== 'string') || (before !== undefined && typeof before !== 'string')) return null;
+  const descending = first.direction === 'DESC';
+  // Past a cursor in the list's order; up to it (inclusive) the other way.
+  const past = descending ? '<' : '>';
+  const upTo = descending ? '>=' : '<=';
+  const from = descending ? '<=' : '>=';
+  const opened = `FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND opened_at <= @at`;
+  const pastAfter = after === undefined ? '' : ` AND relationship_id ${past} @after`;
+  const beforeBefore = before === undefined ? '' : ` AND relationship_id ${descending ? '>' : '<'} @before`;
+  const ascending = window.backwards === descending;
+  const parameters = { tenant, at: query.at, after: after ?? null, before: before ?? null, keep: window.keep };
+  const statement = (sql: string): Database.Statement => db.prepare(sql).safeIntegers(false);
+  const rows = statement(
+    `SELECT relationship_id, account_name, segment, owner, source, opened_at ${opened}${pastAfter}${beforeBefore}
+     ORDER BY relationship_id ${ascending ? 'ASC' : 'DESC'} LIMIT @keep`,
+  )
+    .raw()
+    .all(parameters) as StaticValues[];
+  const exists = (sql: string): boolean => statement(`SELECT EXISTS (SELECT 1 ${opened}${sql})`).pluck().get(parameters) === 1;
+  return {
+    best: rows.map((row) => ({ key: [row[0]], row: staticOutline(tenant, row) })),
+    totalCount: statement(`SELECT count(*) ${opened}`).pluck().get(parameters) as number,
+    rowsUpToAfter: after !== undefined && exists(` AND relationship_id ${upTo} @after`),
+    rowsFromBefore: before !== undefined && exists(` AND relationship_id ${from} @before${pastAfter}`),
+  };
+}
+
+type StaticValues = [id: string, accountName: string | null, segment: string | null, owner: string | null, source: string | null, openedAt: number];
+
+function staticOutline(tenant: string, [id, accountName, segment, owner, source, openedAt]: StaticValues): RelationshipRow {
+  // Only what STATIC_FILTERS, STATIC_ORDERS and `evaluationInstant` read: a static outline is paged, never shown.
+  const state: StaticFields = { id, accountName, segment, owner, source, openedAt, lastEventAt: null };
+  return { tenant, id, state: state as RelationshipState, position: 0n };
 }
 
 type StaticFields = Pick<RelationshipState, 'id' | 'accountName' | 'segment' | 'owner' | 'source' | 'openedAt' | 'lastEventAt'>;
