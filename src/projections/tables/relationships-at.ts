@@ -189,7 +189,8 @@ export function tallyOpenedById(db: Database.Database, tenant: string, query: Re
   const exists = (sql: string): boolean => statement(`SELECT EXISTS (SELECT 1 ${opened}${sql})`).pluck().get(parameters) === 1;
   return {
     best: rows.map((row) => ({ key: [row[0]], row: staticOutline(tenant, row) })),
-    totalCount: statement(`SELECT count(*) ${opened}`).pluck().get(parameters) as number,
+    // `cycle >= 1` (always true) lets the count read the small index cycles.ts keeps for it, not every latest cycle's row.
+    totalCount: statement(`SELECT count(*) ${opened} AND cycle >= 1`).pluck().get(parameters) as number,
     rowsUpToAfter: after !== undefined && exists(` AND relationship_id ${upTo} @after`),
     rowsFromBefore: before !== undefined && exists(` AND relationship_id ${from} @before${pastAfter}`),
   };
