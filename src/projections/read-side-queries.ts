@@ -21,8 +21,6 @@ import type {
   RelationshipEventsRequest,
   RelationshipRow,
 } from '../app/read-side.js';
-import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
-import { stateAsOf } from '../app/state-as-of.js';
 import type { Phase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
@@ -31,7 +29,8 @@ import { asOfPageTask } from './as-of-page-task.js';
 import type { LogPages } from './log-pages.js';
 import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
-import { replayRelationshipAt } from './relationship-as-of.js';
+import { replayRelationshipAt, replayRelationshipsAt } from './relationship-as-of.js';
+import { turn } from './turn.js';
 import { listRelationshipsNow, statesEvaluatedInJs } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
@@ -45,6 +44,9 @@ import type { RelationshipStates } from './relationship-states.js';
  * no place for a 5 ms list asked for by 50 connections at once.
  */
 export const STATES_EVALUATED_ON_THREAD = 20;
+
+/** Streams replayed between two turns of the event loop when a list as of T replays them all (about 1 ms per stream). */
+const STREAMS_REPLAYED_PER_TURN = 20;
 
 export type ReadModelQueryMethods = Omit<ReadSide, 'checkpoint' | 'waitFor' | 'onApplied'>;
 
@@ -93,23 +95,22 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number; knownAt?: number },
   ): Promise<Page<RelationshipRow>> {
+    const instants = { asOf: query.at, knownAt: query.knownAt };
     if (query.knownAt === undefined && outlinesAnswer(query.filter, query.orderBy)) {
       const page = await this.readTasks.run(asOfPageTask, { tenant, query, rules: this.rules });
-      const items = [];
-      for (const { cursor, node } of page.items) {
-        const row = await replayRelationshipAt(this.store, this.rules, tenant, node.id, { asOf: query.at });
-        if (row !== null) items.push({ cursor, node: row });
-      }
+      const rows = await replayRelationshipsAt(this.store, this.rules, tenant, page.items.map(({ node }) => node.id), instants);
+      const items = page.items.flatMap(({ cursor }, i) => (rows[i] === null ? [] : [{ cursor, node: rows[i]! }]));
       return { ...page, items };
     }
-    // Filters and orderings on what the rows do not keep at T (updatedAt, decay, flags), or `knownAt`: every stream replayed.
+    // Filters and orderings on what the rows do not keep at T (updatedAt, decay, flags), or `knownAt`: every stream
+    // replayed, a slice at a time, the event loop let run between slices.
     const then = new Map<string, RelationshipRow>();
-    for (const id of this.db.relationshipIds(tenant)) {
-      const recorded = await this.store.readStream(streamIdFor(tenant, id));
-      const state = stateAsOf(toStoredEvents(recorded), { asOf: query.at, knownAt: query.knownAt }, this.rules, id);
-      if (state.phase === null) continue;
-      const last = recorded.filter((r) => r.revision <= state.version).at(-1);
-      then.set(id, { tenant, id, state, position: last?.position ?? 0n });
+    const ids = this.db.relationshipIds(tenant);
+    for (let from = 0; from < ids.length; from += STREAMS_REPLAYED_PER_TURN) {
+      if (from > 0) await turn();
+      for (const row of await replayRelationshipsAt(this.store, this.rules, tenant, ids.slice(from, from + STREAMS_REPLAYED_PER_TURN), instants)) {
+        if (row !== null) then.set(row.id, row);
+      }
     }
     return listRelationships(then, query, this.rules);
   }

@@ -16,6 +16,8 @@ export interface StoreCapabilities {
   readonly storedRows?: StoredRows;
   /** One stream at a time in the lean form a fold reads: a consumer that folds every stream in turn (export's tables). */
   readonly leanStreams?: LeanStreams;
+  /** Several streams in one read, in the lean form a fold reads: a page of relationships replayed together. */
+  readonly manyStreams?: ManyStreams;
   /**
    * This handle is the store's only writer while it is open: what it has not
    * written is not there (the importer's bulk store, which then skips
@@ -80,4 +82,13 @@ export type LeanStreamEvent = Omit<FoldableEvent, 'position' | 'streamId'>;
 export interface LeanStreams {
   /** A whole stream in revision order, read synchronously, in the lean form of `FoldableEvent`. */
   readLeanStream(streamId: string): LeanStreamEvent[];
+}
+
+export interface ManyStreams {
+  /**
+   * The named streams, read synchronously in one statement, each whole and
+   * in revision order, in the lean form of `FoldableEvent`; a stream that
+   * does not exist has no entry.
+   */
+  readStreamsNow(streamIds: readonly string[]): Map<string, FoldableEvent[]>;
 }

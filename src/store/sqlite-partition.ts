@@ -1,8 +1,9 @@
 /**
  * The embedded store's lean reads for a fold (capabilities.ts): partitioned
  * reads, for a catch-up on worker threads (every stream lies wholly in one
- * partition, told by a number SQLite computes from its id), and whole
- * streams one at a time, for export's tables.
+ * partition, told by a number SQLite computes from its id), whole
+ * streams one at a time, for export's tables, and several streams in one
+ * read, for a page of relationships replayed as of an instant.
  */
 import type Database from 'better-sqlite3';
 import type { FoldableEvent, LeanStreamEvent, StreamPartition } from './capabilities.js';
@@ -14,6 +15,7 @@ export class PartitionReads {
   private partitionRead: Database.Statement | undefined;
   private wholeRead: Database.Statement | undefined;
   private streamRead: Database.Statement | undefined;
+  private streamsRead: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -36,30 +38,23 @@ export class PartitionReads {
           )
           .raw());
     const parameters = whole ? [range.maxCount] : [modulus, from, to - 1, range.maxCount];
-    const rows = statement.all(range.after ?? -1n, range.upTo, ...parameters) as [
-      bigint,
-      string,
-      number,
-      string,
-      string,
-      number | null,
-      number,
-    ][];
-    const events = new Array<FoldableEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const schemaVersion = row[5];
-      events[i] = {
-        position: row[0],
-        streamId: row[1],
-        revision: row[2],
-        type: row[3],
-        data: JSON.parse(row[4]),
-        metadata: leanMetadata(schemaVersion),
-        recordedAtMs: row[6],
-      };
+    const rows = statement.all(range.after ?? -1n, range.upTo, ...parameters) as FoldableRow[];
+    return rows.map(foldable);
+  }
+
+  /** Several whole streams in one statement (along the stream index), each in revision order; no entry for a stream not there. */
+  readStreams(streamIds: readonly string[]): Map<string, FoldableEvent[]> {
+    const statement = (this.streamsRead ??= this.db
+      .prepare(`${FOLDABLE_SELECT} WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`)
+      .raw());
+    const streams = new Map<string, FoldableEvent[]>();
+    for (const row of statement.all(JSON.stringify(streamIds)) as FoldableRow[]) {
+      const event = foldable(row);
+      const stream = streams.get(event.streamId);
+      if (stream === undefined) streams.set(event.streamId, [event]);
+      else stream.push(event);
     }
-    return events;
+    return streams;
   }
 
   /**
@@ -82,6 +77,21 @@ export class PartitionReads {
     }
     return events;
   }
+}
+
+/** A row of FOLDABLE_SELECT. */
+type FoldableRow = [position: bigint, streamId: string, revision: number, type: string, data: string, schemaVersion: number | null, recordedAt: number];
+
+function foldable(row: FoldableRow): FoldableEvent {
+  return {
+    position: row[0],
+    streamId: row[1],
+    revision: row[2],
+    type: row[3],
+    data: JSON.parse(row[4]),
+    metadata: leanMetadata(row[5]),
+    recordedAtMs: row[6],
+  };
 }
 
 /** One frozen object per schema version, shared by every event of a lean read (millions of them on a catch-up). */

@@ -162,7 +162,7 @@ function openReader(file: string): Database.Database {
 }
 
 export class SqliteEventStore implements EventStore {
-  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text and lean streams for export. */
+  /** Partitioned reads for a catch-up on worker threads, grouped commits for the importer, the log as stored text and lean streams for export, many streams at once for pages as of an instant. */
   readonly capabilities: StoreCapabilities = {
     partitionedReads: this,
     bulkAppend: { grouped: () => new GroupCommitStore(this) },
@@ -171,6 +171,12 @@ export class SqliteEventStore implements EventStore {
       readLeanStream: (streamId) => {
         this.assertOpen();
         return this.partitions.readStream(streamId);
+      },
+    },
+    manyStreams: {
+      readStreamsNow: (streamIds) => {
+        this.assertOpen();
+        return this.partitions.readStreams(streamIds);
       },
     },
   };

@@ -16,6 +16,7 @@ import { arrivalArbitrary } from '../domain/arrivals.js';
 import { HISTORY_START } from '../domain/arbitraries.js';
 import { record, recordDeadlinesDue } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
+import type { EventStore } from '../../src/store/port.js';
 
 const NOW = Date.UTC(2100, 0, 1);
 
@@ -24,10 +25,22 @@ const LISTS: { filter?: RelationshipFilter; orderBy?: RelationshipOrder[] }[] = 
   { filter: { phase: { in: ['DATING', 'EXCLUSIVE', 'MARRIED', 'NEGLECTED'] } }, orderBy: [{ field: 'PHASE_SINCE', direction: 'DESC' }] },
   { orderBy: [{ field: 'PHASE', direction: 'ASC' }, { field: 'TIME_TO_PROPOSAL', direction: 'DESC' }] },
   { filter: { or: [{ timeToMarriageDays: { lte: 60 } }, { cycle: { gte: 2 } }] }, orderBy: [{ field: 'ACCOUNT_NAME', direction: 'DESC' }] },
+  // What never changes after the opening alone: paged from the static outlines.
+  { filter: { not: { id: { in: ['r1'] } }, openedAt: { lte: HISTORY_START + 400 * DAY_MS } }, orderBy: [{ field: 'OPENED_AT', direction: 'DESC' }] },
+  { orderBy: [{ field: 'ACCOUNT_NAME', direction: 'ASC' }] },
+  // No filter, by id alone: paged by SQL.
+  { orderBy: [{ field: 'ID', direction: 'DESC' }] },
+  // What the rows do not keep at T: every stream replayed.
+  { filter: { phase: { ne: 'DATING' } }, orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }] },
 ];
 
-describe('pages as of an instant, from the rows', () => {
-  const ws = new Workspace();
+const STORES: [string, () => Workspace<EventStore>][] = [
+  ['in memory (a stream read at a time)', () => new Workspace()],
+  ['on SQLite (a page of streams read at once)', () => Workspace.onSqlite()],
+];
+
+describe.each(STORES)('pages as of an instant, from the rows, %s', (_name, open) => {
+  const ws = open();
   const projector = ws.projector('main', { parallel: false });
   projector.start();
   afterAll(() => ws.cleanup());
@@ -82,6 +95,16 @@ describe('pages as of an instant, from the rows', () => {
               expect(comparable(page)).toEqual(comparable(listRelationships(replayed, query, defaultRules)));
               if (!page.hasNextPage || page.endCursor === null) break;
               after = page.endCursor;
+            }
+            // And paged backwards, from the end, as well
+            let before: string | undefined;
+            for (let guard = 0; guard < 20; guard++) {
+              const query = { ...list, last: size, at, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) };
+              const page = await projector.listRelationshipsAsOf(tenant, query);
+              expect(comparable(page)).toEqual(comparable(listRelationships(replayed, query, defaultRules)));
+              if (!page.hasPreviousPage || page.startCursor === null) break;
+              before = page.startCursor;
+              after = undefined;
             }
           }
         },

@@ -234,3 +234,27 @@ describe('the event log', () => {
     expect(projector.listPhaseChanges('rival', { first: 100 })).toEqual([]);
   });
 });
+
+describe('listing relationships as of an instant the rows do not answer', () => {
+  it('replays every stream a slice at a time, letting the event loop run between slices', async () => {
+    // Given acme's 26 relationships and something waiting on the event loop
+    const ran: string[] = [];
+    const waiting = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        ran.push('event loop');
+        resolve();
+      }),
+    );
+    // When a list ordered by what the rows do not keep at T (every stream replayed) is asked
+    const listed = projector
+      .listRelationshipsAsOf('acme', { first: 3, at: NOW, orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }] })
+      .then((page) => {
+        ran.push('list');
+        return page;
+      });
+    const [, page] = await Promise.all([waiting, listed]);
+    // Then what waited ran before the list was done, and the list holds every relationship of the tenant
+    expect(ran).toEqual(['event loop', 'list']);
+    expect(page.totalCount).toBe(26);
+  });
+});

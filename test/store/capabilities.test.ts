@@ -19,11 +19,11 @@ afterEach(() => {
 });
 
 describe('store capabilities', () => {
-  it('the embedded store declares partitioned reads on its file, grouped appends, stored rows and lean streams', async () => {
+  it('the embedded store declares partitioned reads on its file, grouped appends, stored rows, lean streams and many streams at once', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-capabilities-'));
     const store = openSqliteStore({ dataDir: dir });
     try {
-      expect(Object.keys(store.capabilities).sort()).toEqual(['bulkAppend', 'leanStreams', 'partitionedReads', 'storedRows']);
+      expect(Object.keys(store.capabilities).sort()).toEqual(['bulkAppend', 'leanStreams', 'manyStreams', 'partitionedReads', 'storedRows']);
       expect(partitionedStoreOf(store)?.file).toBe(store.file);
       expect(store.capabilities.bulkAppend?.grouped().capabilities?.exclusiveWriter).toBe(true);
     } finally {
@@ -36,6 +36,7 @@ describe('store capabilities', () => {
     expect(store.capabilities?.partitionedReads).toBeUndefined();
     expect(store.capabilities?.bulkAppend).toBeUndefined();
     expect(store.capabilities?.leanStreams).toBeUndefined();
+    expect(store.capabilities?.manyStreams).toBeUndefined();
     expect(partitionedStoreOf(store)).toBeNull();
   });
 });

@@ -485,6 +485,29 @@ export function describeEventStoreContract(name: string, harness: StoreHarness):
         }
       });
 
+      it('many streams: each stream as readStream has it, lean, in one read; no entry for a stream not there', async () => {
+        const many = store.capabilities?.manyStreams;
+        if (many === undefined) return;
+        await given();
+        await store.append(stream('v'), [{ id: randomUUID(), type: 'Versioned', data: { n: 1 }, metadata: { schemaVersion: 3, other: 'x' } }]);
+        const read = many.readStreamsNow([stream('v'), stream('none'), stream('c')]);
+        expect([...read.keys()].sort()).toEqual([stream('c'), stream('v')].sort());
+        for (const id of ['c', 'v']) {
+          const recorded = await store.readStream(stream(id));
+          expect(read.get(stream(id))).toEqual(
+            recorded.map((e) => ({
+              position: e.position,
+              streamId: e.streamId,
+              revision: e.revision,
+              type: e.type,
+              data: e.data,
+              metadata: 'schemaVersion' in e.metadata ? { schemaVersion: e.metadata.schemaVersion } : {},
+              recordedAtMs: e.recordedAt.getTime(),
+            })),
+          );
+        }
+      });
+
       it('bulk append: a grouped store appends as the port does, seen by the store it groups, its only writer', async () => {
         const bulk = store.capabilities?.bulkAppend;
         if (bulk === undefined) return;

@@ -72,6 +72,9 @@ CREATE TABLE cycles (
   PRIMARY KEY (tenant, relationship_id, cycle)
 ) WITHOUT ROWID;
 CREATE INDEX cycles_latest_deadline ON cycles (tenant, next_deadline) WHERE next_started IS NULL;
+-- The count of a list as of T (relationships-at.ts): only a query that states "cycle >= 1" (always true) can use it,
+-- so no other query over the latest cycles trades its scan for lookups through it.
+CREATE INDEX cycles_latest_opened ON cycles (tenant, opened_at, next_started, cycle) WHERE next_started IS NULL AND cycle >= 1;
 `;
 
 export const cyclesTable: DerivedTable = {

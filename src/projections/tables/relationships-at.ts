@@ -15,6 +15,7 @@ import { advanceTo } from '../../domain/deadlines.js';
 import type { Phase } from '../../domain/events.js';
 import type { Rules } from '../../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../../domain/state.js';
+import type { PageWindow, RelationshipQuery, Tally } from '../relationship-query.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
 
 /** Filter fields an outline answers exactly (the others need the whole state at T). */
@@ -35,19 +36,35 @@ const OUTLINE_FILTERS = new Set<keyof RelationshipFilter>([
   'not',
 ]);
 const OUTLINE_ORDERS = new Set<RelationshipOrder['field']>(['ID', 'ACCOUNT_NAME', 'OPENED_AT', 'PHASE', 'PHASE_SINCE', 'TIME_TO_PROPOSAL']);
+/** Filter fields set at the opening that never change (cycles.ts): a relationship opened by T has them at T. */
+const STATIC_FILTERS = new Set<keyof RelationshipFilter>(['id', 'accountName', 'segment', 'owner', 'source', 'openedAt', 'and', 'or', 'not']);
+const STATIC_ORDERS = new Set<RelationshipOrder['field']>(['ID', 'ACCOUNT_NAME', 'OPENED_AT']);
 
 /** True when outlines answer the filter and the ordering (not: updatedAt, decayStatus, flags, UPDATED_AT, DECAY_SCORE). */
 export function outlinesAnswer(filter: RelationshipFilter | undefined, orderBy: readonly RelationshipOrder[] | undefined): boolean {
   return filterAnswered(filter) && (orderBy ?? []).every((order) => OUTLINE_ORDERS.has(order.field));
 }
 
+/**
+ * True when the filter and the ordering read only what never changes after
+ * the opening (the default list among them): then the relationships at T are
+ * the ones opened by T, and their static outlines (`staticOutlinesAt`) page them.
+ */
+export function staticsAnswer(filter: RelationshipFilter | undefined, orderBy: readonly RelationshipOrder[] | undefined): boolean {
+  return filterWithin(filter, STATIC_FILTERS) && (orderBy ?? []).every((order) => STATIC_ORDERS.has(order.field));
+}
+
 function filterAnswered(filter: RelationshipFilter | undefined): boolean {
+  return filterWithin(filter, OUTLINE_FILTERS);
+}
+
+function filterWithin(filter: RelationshipFilter | undefined, fields: ReadonlySet<keyof RelationshipFilter>): boolean {
   if (filter === undefined) return true;
   for (const key of Object.keys(filter) as (keyof RelationshipFilter)[]) {
     if (filter[key] === undefined) continue;
-    if (!OUTLINE_FILTERS.has(key)) return false;
+    if (!fields.has(key)) return false;
   }
-  return (filter.and ?? []).every(filterAnswered) && (filter.or ?? []).every(filterAnswered) && filterAnswered(filter.not);
+  return (filter.and ?? []).every((each) => filterWithin(each, fields)) && (filter.or ?? []).every((each) => filterWithin(each, fields)) && filterWithin(filter.not, fields);
 }
 
 type OutlineValues = [
@@ -115,6 +132,79 @@ export function outlinesAt(db: Database.Database, tenant: string, at: number, ru
   }
   return outlines;
 }
+
+/**
+ * Outlines of the relationships opened by T holding only what never changes
+ * (id, account name, segment, owner, source, opening): one read of each
+ * latest cycle's plain columns, no phase interval joined and no state
+ * parsed, for the lists `staticsAnswer` accepts (once opened, a relationship
+ * has a phase at every later instant).
+ */
+export function staticOutlinesAt(db: Database.Database, tenant: string, at: number): Map<string, RelationshipRow> {
+  const rows = db
+    .prepare(
+      `SELECT relationship_id, account_name, segment, owner, source, opened_at FROM cycles
+       WHERE tenant = ? AND next_started IS NULL AND opened_at <= ?`,
+    )
+    .safeIntegers(false)
+    .raw()
+    .all(tenant, at) as StaticValues[];
+  const outlines = new Map<string, RelationshipRow>();
+  for (const row of rows) outlines.set(row[0], staticOutline(tenant, row));
+  return outlines;
+}
+
+/**
+ * The tally (relationship-query.ts) of a list as of T with no filter,
+ * ordered by id alone, read by SQL along the primary key: the page's rows
+ * (`keep` of them past the cursor), the count, and whether rows lie beyond
+ * either cursor, without an outline per relationship. Null for any other
+ * list, or a cursor whose key is not an id (the one pass answers those).
+ * Ids are ASCII (stream ids), so SQLite orders them as JS compares them.
+ */
+export function tallyOpenedById(db: Database.Database, tenant: string, query: RelationshipQuery, window: PageWindow): Tally | null {
+  const filtered = query.filter !== undefined && Object.values(query.filter).some((value) => value !== undefined);
+  const [first, ...others] = window.ordering.fields;
+  if (filtered || others.length > 0 || first?.field !== 'ID') return null;
+  const after = window.after?.[0];
+  const before = window.before?.[0];
+  if ((after !== undefined && typeof after !== 'string') || (before !== undefined && typeof before !== 'string')) return null;
+  const descending = first.direction === 'DESC';
+  // Past a cursor in the list's order; up to it (inclusive) the other way.
+  const past = descending ? '<' : '>';
+  const upTo = descending ? '>=' : '<=';
+  const from = descending ? '<=' : '>=';
+  const opened = `FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND opened_at <= @at`;
+  const pastAfter = after === undefined ? '' : ` AND relationship_id ${past} @after`;
+  const beforeBefore = before === undefined ? '' : ` AND relationship_id ${descending ? '>' : '<'} @before`;
+  const ascending = window.backwards === descending;
+  const parameters = { tenant, at: query.at, after: after ?? null, before: before ?? null, keep: window.keep };
+  const statement = (sql: string): Database.Statement => db.prepare(sql).safeIntegers(false);
+  const rows = statement(
+    `SELECT relationship_id, account_name, segment, owner, source, opened_at ${opened}${pastAfter}${beforeBefore}
+     ORDER BY relationship_id ${ascending ? 'ASC' : 'DESC'} LIMIT @keep`,
+  )
+    .raw()
+    .all(parameters) as StaticValues[];
+  const exists = (sql: string): boolean => statement(`SELECT EXISTS (SELECT 1 ${opened}${sql})`).pluck().get(parameters) === 1;
+  return {
+    best: rows.map((row) => ({ key: [row[0]], row: staticOutline(tenant, row) })),
+    // `cycle >= 1` (always true) lets the count read the small index cycles.ts keeps for it, not every latest cycle's row.
+    totalCount: statement(`SELECT count(*) ${opened} AND cycle >= 1`).pluck().get(parameters) as number,
+    rowsUpToAfter: after !== undefined && exists(` AND relationship_id ${upTo} @after`),
+    rowsFromBefore: before !== undefined && exists(` AND relationship_id ${from} @before${pastAfter}`),
+  };
+}
+
+type StaticValues = [id: string, accountName: string | null, segment: string | null, owner: string | null, source: string | null, openedAt: number];
+
+function staticOutline(tenant: string, [id, accountName, segment, owner, source, openedAt]: StaticValues): RelationshipRow {
+  // Only what STATIC_FILTERS, STATIC_ORDERS and `evaluationInstant` read: a static outline is paged, never shown.
+  const state: StaticFields = { id, accountName, segment, owner, source, openedAt, lastEventAt: null };
+  return { tenant, id, state: state as RelationshipState, position: 0n };
+}
+
+type StaticFields = Pick<RelationshipState, 'id' | 'accountName' | 'segment' | 'owner' | 'source' | 'openedAt' | 'lastEventAt'>;
 
 function outline(
   tenant: string,
