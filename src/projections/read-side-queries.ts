@@ -35,6 +35,7 @@ import { replayRelationshipAt } from './relationship-as-of.js';
 import { listRelationshipsNow, statesEvaluatedInJs } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
+import { columnsFrom, COLUMNS_OF_ONE, type SelectedColumns } from './tables/relationship-rows.js';
 import { nowPageTask } from './now-page-task.js';
 import type { RelationshipStates } from './relationship-states.js';
 
@@ -68,6 +69,16 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
 
   getRelationship(tenant: string, id: string): RelationshipRow | null {
     return this.states.get(tenant, id) ?? null;
+  }
+
+  findRelationship(tenant: string, id: string): RelationshipRow | null {
+    const cached = this.states.peek(tenant, id);
+    if (cached !== undefined) return cached;
+    const selected = this.db
+      .statement(COLUMNS_OF_ONE)
+      .safeIntegers(false)
+      .get(tenant, id) as SelectedColumns | undefined;
+    return selected === undefined ? null : this.states.rowOf(columnsFrom(selected));
   }
 
   getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {

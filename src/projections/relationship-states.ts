@@ -9,7 +9,7 @@
  * with a new one), so a reader may keep what it was given.
  */
 import type Database from 'better-sqlite3';
-import { relationshipKey, type RelationshipRow } from '../app/read-side.js';
+import { relationshipKey, type RelationshipColumns, type RelationshipRow } from '../app/read-side.js';
 import { parseStreamId } from '../app/relationship-stream.js';
 import type { RelationshipState } from '../domain/state.js';
 
@@ -77,6 +77,20 @@ export class RelationshipStates implements StateSource {
     if (this.absent.has(key)) return undefined;
     const stored = this.statements.one.get(tenant, id) as StoredRow | undefined;
     return stored && this.remember(parsed(stored));
+  }
+
+  /** The row when its state is in the cache (nothing read, nothing moved). */
+  peek(tenant: string, id: string): RelationshipRow | undefined {
+    return this.cache.get(relationshipKey(tenant, id));
+  }
+
+  /**
+   * A row read from its list columns: the state is read (through this cache)
+   * only if something asks for it. The columns and the state are written in
+   * one transaction; a row read later than its columns may be a newer one.
+   */
+  rowOf(columns: RelationshipColumns): RelationshipRow {
+    return new ColumnsRow(columns, this);
   }
 
   /** The rows of these relationships of one tenant that exist, by id: those not cached read in one query. */
@@ -158,6 +172,32 @@ export class RelationshipStates implements StateSource {
   private touch(key: string, row: RelationshipRow): void {
     this.cache.delete(key);
     this.cache.set(key, row);
+  }
+}
+
+class ColumnsRow implements RelationshipRow {
+  readonly tenant: string;
+  readonly id: string;
+  readonly position: bigint;
+  private read: RelationshipState | undefined;
+
+  constructor(
+    readonly columns: RelationshipColumns,
+    private readonly states: RelationshipStates,
+  ) {
+    this.tenant = columns.tenant;
+    this.id = columns.id;
+    this.position = columns.position;
+  }
+
+  get state(): RelationshipState {
+    if (this.read === undefined) {
+      const row = this.states.get(this.tenant, this.id);
+      // The row and its state are written in one transaction: one without the other is a damaged file.
+      if (row === undefined) throw new Error(`relationship ${this.id} of ${this.tenant} has list columns but no state`);
+      this.read = row.state;
+    }
+    return this.read;
   }
 }
 
