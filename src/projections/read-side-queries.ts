@@ -19,6 +19,7 @@ import type {
   RelationshipFilter,
   RelationshipOrder,
   RelationshipEventsRequest,
+  RelationshipColumns,
   RelationshipRow,
 } from '../app/read-side.js';
 import { streamIdFor, toStoredEvents } from '../app/relationship-stream.js';
@@ -72,13 +73,11 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
   }
 
   findRelationship(tenant: string, id: string): RelationshipRow | null {
-    const cached = this.states.peek(tenant, id);
-    if (cached !== undefined) return cached;
-    const selected = this.db
-      .statement(COLUMNS_OF_ONE)
-      .safeIntegers(false)
-      .get(tenant, id) as SelectedColumns | undefined;
-    return selected === undefined ? null : this.states.rowOf(columnsFrom(selected));
+    const read = (): RelationshipColumns[] => {
+      const selected = this.db.statement(COLUMNS_OF_ONE).safeIntegers(false).get(tenant, id) as SelectedColumns | undefined;
+      return selected === undefined ? [] : [columnsFrom(selected)];
+    };
+    return this.states.shown(tenant, [id], read).get(id) ?? null;
   }
 
   getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {

@@ -36,7 +36,7 @@ interface CountRow {
 
 export function listRelationshipsNow(
   prepare: PrepareStatement,
-  states: Pick<RelationshipStates, 'rowOf' | 'scan'>,
+  states: Pick<RelationshipStates, 'shown' | 'scan'>,
   tenant: string,
   query: RelationshipQuery,
   rules: Rules,
@@ -67,14 +67,12 @@ export function listRelationshipsNow(
   });
 }
 
-/** The page's rows SQL answered, read from their list columns (their states only when a field asks). */
-function rowsOf(prepare: PrepareStatement, states: Pick<RelationshipStates, 'rowOf'>, tenant: string, ids: readonly string[]): Map<string, RelationshipRow> {
+/** The page's rows SQL answered: cached, or read from their list columns (their states only when a field asks). */
+function rowsOf(prepare: PrepareStatement, states: Pick<RelationshipStates, 'shown'>, tenant: string, ids: readonly string[]): Map<string, RelationshipRow> {
   const statement = prepare(`SELECT ${COLUMNS_SELECTED} FROM relationship_rows WHERE tenant = ? AND id IN (SELECT value FROM json_each(?))`);
-  const found = new Map<string, RelationshipRow>();
-  for (const selected of statement.safeIntegers(false).all(tenant, JSON.stringify(ids)) as SelectedColumns[]) {
-    found.set(selected.id, states.rowOf(columnsFrom(selected)));
-  }
-  return found;
+  return states.shown(tenant, ids, (missing) =>
+    (statement.safeIntegers(false).all(tenant, JSON.stringify(missing)) as SelectedColumns[]).map(columnsFrom),
+  );
 }
 
 /**

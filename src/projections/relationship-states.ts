@@ -35,6 +35,12 @@ export interface StateSource {
 
 export class RelationshipStates implements StateSource {
   private readonly cache = new Map<string, RelationshipRow>();
+  /**
+   * List columns read for relationships whose state is not cached (least
+   * recently used first out; dropped when a new row is installed): a page
+   * asked again reads nothing. About 0.4 KB each; twice the states' count.
+   */
+  private readonly columns = new Map<string, RelationshipColumns>();
   /** Relationships the last prefetch found in no row (new ones), until a row of theirs is installed. */
   private absent = new Set<string>();
   private readonly statements;
@@ -79,9 +85,31 @@ export class RelationshipStates implements StateSource {
     return stored && this.remember(parsed(stored));
   }
 
-  /** The row when its state is in the cache (nothing read, nothing moved). */
-  peek(tenant: string, id: string): RelationshipRow | undefined {
-    return this.cache.get(relationshipKey(tenant, id));
+  /**
+   * These relationships of one tenant as the API shows them, by id (those
+   * that exist): the cached row when its state is cached, else a row of its
+   * list columns (`rowOf`), the columns not cached read at once by `read`.
+   */
+  shown(tenant: string, ids: readonly string[], read: (ids: readonly string[]) => RelationshipColumns[]): Map<string, RelationshipRow> {
+    const found = new Map<string, RelationshipRow>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const key = relationshipKey(tenant, id);
+      const cached = this.cache.get(key);
+      const columns = cached === undefined ? this.columns.get(key) : undefined;
+      if (cached !== undefined) found.set(id, cached);
+      else if (columns !== undefined) found.set(id, this.rowOf(columns));
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const columns of read(missing)) {
+      const key = relationshipKey(tenant, columns.id);
+      this.columns.delete(key);
+      this.columns.set(key, columns);
+      if (this.columns.size > 2 * this.capacity) this.columns.delete(this.columns.keys().next().value!);
+      found.set(columns.id, this.rowOf(columns));
+    }
+    return found;
   }
 
   /**
@@ -163,6 +191,7 @@ export class RelationshipStates implements StateSource {
   private remember(row: RelationshipRow): RelationshipRow {
     const key = relationshipKey(row.tenant, row.id);
     this.absent.delete(key);
+    this.columns.delete(key);
     this.touch(key, row);
     if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
     return row;
