@@ -7,6 +7,7 @@
  */
 import type { RelationshipState } from '../domain/state.js';
 import type { Phase, RiskFlag } from '../domain/events.js';
+import type { ClockFlagThresholds } from '../domain/metrics/flags.js';
 import type { AnalyticsScope, GroupBy } from '../analytics/cohort.js';
 import type { DecaySummary } from '../analytics/decay.js';
 import type { DurationStats } from '../analytics/durations.js';
@@ -91,10 +92,50 @@ export interface RelationshipOrder {
 export interface RelationshipRow {
   readonly tenant: string;
   readonly id: string;
-  /** Fold of the recorded events (deadlines included once recorded). */
+  /**
+   * Fold of the recorded events (deadlines included once recorded). A row
+   * that carries `columns` reads it from the file on first use.
+   */
   readonly state: RelationshipState;
   /** Global position of the last event applied to this relationship. */
   readonly position: bigint;
+  /** What the list table holds of the same recorded state, when the row was read from it: served without reading `state`. */
+  readonly columns?: RelationshipColumns;
+}
+
+/**
+ * The recorded state's values a list filters, orders and shows, as the
+ * read model's list table keeps them (no state to parse). They are the
+ * values at any instant T past `updatedAt` while no deadline is due
+ * (`stableUntil` null or after T), the risk flags being `standingFlags`
+ * plus each clock flag whose threshold T is past (`flagsRaisedAt`); from
+ * `stableUntil` on, only the state (deadlines applied) says.
+ */
+export interface RelationshipColumns {
+  readonly tenant: string;
+  readonly id: string;
+  readonly accountName: string | null;
+  readonly segment: string | null;
+  readonly owner: string | null;
+  readonly source: string | null;
+  readonly openedAt: number | null;
+  readonly phase: Phase | null;
+  readonly phaseSince: number | null;
+  readonly cycle: number;
+  /** Stream revision of the last event. */
+  readonly version: number;
+  readonly position: bigint;
+  /** occurredAt of the last event. */
+  readonly updatedAt: number | null;
+  readonly standingFlags: readonly RiskFlag[];
+  readonly clockFlagThresholds: ClockFlagThresholds;
+  /** The next deadline's instant (null: none): the values hold before it only. */
+  readonly stableUntil: number | null;
+}
+
+/** Whether the columns are the relationship's values at `at` (no deadline due by then). */
+export function columnsHoldAt(columns: RelationshipColumns, at: number): boolean {
+  return columns.stableUntil === null || columns.stableUntil > at;
 }
 
 /** One string per relationship of any tenant, for maps (NUL never appears in tenant ids). */
@@ -109,7 +150,7 @@ export function relationshipKey(tenant: string, id: string): string {
  * never described before its own events.
  */
 export function evaluationInstant(row: RelationshipRow, at: number): number {
-  const last = row.state.lastEventAt;
+  const last = row.columns ? row.columns.updatedAt : row.state.lastEventAt;
   return last !== null && last > at ? last : at;
 }
 
@@ -265,6 +306,12 @@ export interface ReadSide {
   waitFor(position: bigint, timeoutMs?: number): Promise<void>;
 
   getRelationship(tenant: string, id: string): RelationshipRow | null;
+  /**
+   * The same relationship read from its list columns (`columns`), its state
+   * read only when something asks for it: what the API shows, where most
+   * fields need no state.
+   */
+  findRelationship(tenant: string, id: string): RelationshipRow | null;
   /**
    * One relationship as it stood at a past business instant (`asOf`, epoch
    * ms), known at a record instant (`knownAt`; everything recorded when

@@ -1,7 +1,8 @@
 /**
  * The HTTP and fan-out baseline: a bare Apollo 5 server in the same node:http
  * style as Courtship's (read the body, executeHTTPGraphQLRequest, write the
- * answer), answering a constant, with a graphql-ws server on the same path
+ * answer), answering a constant or a page of 50 relationships held in memory
+ * (the shape of the bench's list query), with a graphql-ws server on the same path
  * whose `ping` subscription receives whatever is POSTed to /publish. No auth,
  * no store, no limits: what GraphQL over HTTP and WebSockets costs on this
  * machine before Courtship does any work.
@@ -28,10 +29,35 @@ export function startBareServer(): Promise<Child<BareReady>> {
 }
 
 const schema = buildSchema(`
-  type Relationship { id: ID!, phase: String! }
-  type Query { hello: String!, relationship(id: ID!): Relationship }
+  type Relationship { id: ID!, accountName: String!, phase: String!, phaseSince: String! }
+  type RelationshipEdge { cursor: String!, node: Relationship! }
+  type PageInfo { hasNextPage: Boolean!, endCursor: String }
+  type RelationshipConnection { totalCount: Int!, edges: [RelationshipEdge!]!, pageInfo: PageInfo! }
+  input StringFilter { eq: String, in: [String!] }
+  input RelationshipFilter { phase: StringFilter, segment: StringFilter }
+  input RelationshipOrder { field: String!, direction: String! }
+  type Query {
+    hello: String!
+    relationship(id: ID!): Relationship
+    relationships(first: Int, filter: RelationshipFilter, orderBy: [RelationshipOrder!]): RelationshipConnection!
+  }
   type Subscription { ping: String! }
 `);
+
+/** The list baseline's page: 50 rows built once, as long as Courtship's (ids, names, instants, cursors). */
+const PAGE_SIZE = 50;
+const page = (() => {
+  const edges = Array.from({ length: PAGE_SIZE }, (_, i) => ({
+    cursor: Buffer.from(JSON.stringify({ o: 'UPDATED_AT:DESC,ID:ASC', k: [1_700_000_000_000 - i * 3_600_000, `rel-${String(i).padStart(6, '0')}`], t: 1_700_000_000_000 })).toString('base64url'),
+    node: {
+      id: `rel-${String(i).padStart(6, '0')}`,
+      accountName: `Account ${i} Holdings`,
+      phase: 'MARRIED',
+      phaseSince: new Date(1_690_000_000_000 - i * 86_400_000).toISOString(),
+    },
+  }));
+  return { totalCount: 550, edges, pageInfo: { hasNextPage: true, endCursor: edges.at(-1)!.cursor } };
+})();
 
 /** One queue per subscriber: the bare minimum of a pub/sub. */
 const subscribers = new Set<(value: string) => void>();
@@ -63,7 +89,8 @@ function pings(): AsyncIterableIterator<{ ping: string }> {
 
 const root = {
   hello: () => 'world',
-  relationship: ({ id }: { id: string }) => ({ id, phase: 'DATING' }),
+  relationship: ({ id }: { id: string }) => ({ id, accountName: 'Account', phase: 'DATING', phaseSince: '2024-01-01T00:00:00.000Z' }),
+  relationships: () => page,
 };
 
 async function serve(): Promise<void> {

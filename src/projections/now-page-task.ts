@@ -40,6 +40,8 @@ export const nowPageTask = readTask(
       }
       return statement;
     };
-    return listRelationshipsNow(prepare, states, args.tenant, args.query, args.rules);
+    const page = listRelationshipsNow(prepare, states, args.tenant, args.query, args.rules);
+    // A page crosses to the request thread as a structured clone: plain rows with their states.
+    return { ...page, items: page.items.map(({ cursor, node: { tenant, id, state, position } }) => ({ cursor, node: { tenant, id, state, position } })) };
   },
 );

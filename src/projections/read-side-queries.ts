@@ -19,6 +19,7 @@ import type {
   RelationshipFilter,
   RelationshipOrder,
   RelationshipEventsRequest,
+  RelationshipColumns,
   RelationshipRow,
 } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
@@ -34,6 +35,7 @@ import { turn } from './turn.js';
 import { listRelationshipsNow, statesEvaluatedInJs } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
+import { columnsFrom, COLUMNS_OF_ONE, type SelectedColumns } from './tables/relationship-rows.js';
 import { nowPageTask } from './now-page-task.js';
 import type { RelationshipStates } from './relationship-states.js';
 
@@ -70,6 +72,14 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
 
   getRelationship(tenant: string, id: string): RelationshipRow | null {
     return this.states.get(tenant, id) ?? null;
+  }
+
+  findRelationship(tenant: string, id: string): RelationshipRow | null {
+    const read = (): RelationshipColumns[] => {
+      const selected = this.db.statement(COLUMNS_OF_ONE).safeIntegers(false).get(tenant, id) as SelectedColumns | undefined;
+      return selected === undefined ? [] : [columnsFrom(selected)];
+    };
+    return this.states.shown(tenant, [id], read).get(id) ?? null;
   }
 
   getRelationshipAsOf(tenant: string, id: string, instants: { asOf: number; knownAt?: number | undefined }): Promise<RelationshipRow | null> {

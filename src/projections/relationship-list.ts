@@ -23,6 +23,7 @@ import { PageWindow, pageOf, tallyRows, type RelationshipQuery, type Tally } fro
 import type { SortKey, SortValue } from './relationship-order.js';
 import { filterSql, filtersOnDecay, keyColumnsSql, keysetSql, orderBySql, SqlParams, STABLE, UNSTABLE } from './relationship-sql.js';
 import type { RelationshipStates } from './relationship-states.js';
+import { columnsFrom, COLUMNS_SELECTED, type SelectedColumns } from './tables/relationship-rows.js';
 
 /** Prepares SQL once per text (the text depends only on the query's shape). */
 export type PrepareStatement = (sql: string) => Database.Statement;
@@ -35,7 +36,7 @@ interface CountRow {
 
 export function listRelationshipsNow(
   prepare: PrepareStatement,
-  states: Pick<RelationshipStates, 'getMany' | 'scan'>,
+  states: Pick<RelationshipStates, 'shown' | 'scan'>,
   tenant: string,
   query: RelationshipQuery,
   rules: Rules,
@@ -56,15 +57,22 @@ export function listRelationshipsNow(
 
   return pageOf<RelationshipRow | string>(window, [bySql, byJs], query.at, (kept) => {
     const wanted = kept.filter((row): row is string => typeof row === 'string');
-    const read = wanted.length === 0 ? new Map<string, RelationshipRow>() : states.getMany(tenant, wanted);
+    const read = wanted.length === 0 ? new Map<string, RelationshipRow>() : rowsOf(prepare, states, tenant, wanted);
     return kept.map((row) => {
       if (typeof row !== 'string') return row;
       const found = read.get(row);
-      // The row and its state are written in one transaction: one without the other is a damaged file.
-      if (!found) throw new Error(`relationship ${row} of ${tenant} has list columns but no state`);
+      if (!found) throw new Error(`relationship ${row} of ${tenant} left its list table while a page was read`);
       return found;
     });
   });
+}
+
+/** The page's rows SQL answered: cached, or read from their list columns (their states only when a field asks). */
+function rowsOf(prepare: PrepareStatement, states: Pick<RelationshipStates, 'shown'>, tenant: string, ids: readonly string[]): Map<string, RelationshipRow> {
+  const statement = prepare(`SELECT ${COLUMNS_SELECTED} FROM relationship_rows WHERE tenant = ? AND id IN (SELECT value FROM json_each(?))`);
+  return states.shown(tenant, ids, (missing) =>
+    (statement.safeIntegers(false).all(tenant, JSON.stringify(missing)) as SelectedColumns[]).map(columnsFrom),
+  );
 }
 
 /**

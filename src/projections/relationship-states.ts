@@ -9,7 +9,7 @@
  * with a new one), so a reader may keep what it was given.
  */
 import type Database from 'better-sqlite3';
-import { relationshipKey, type RelationshipRow } from '../app/read-side.js';
+import { relationshipKey, type RelationshipColumns, type RelationshipRow } from '../app/read-side.js';
 import { parseStreamId } from '../app/relationship-stream.js';
 import type { RelationshipState } from '../domain/state.js';
 
@@ -35,6 +35,12 @@ export interface StateSource {
 
 export class RelationshipStates implements StateSource {
   private readonly cache = new Map<string, RelationshipRow>();
+  /**
+   * List columns read for relationships whose state is not cached (least
+   * recently used first out; dropped when a new row is installed): a page
+   * asked again reads nothing. About 0.4 KB each; twice the states' count.
+   */
+  private readonly columns = new Map<string, RelationshipColumns>();
   /** Relationships the last prefetch found in no row (new ones), until a row of theirs is installed. */
   private absent = new Set<string>();
   private readonly statements;
@@ -77,6 +83,42 @@ export class RelationshipStates implements StateSource {
     if (this.absent.has(key)) return undefined;
     const stored = this.statements.one.get(tenant, id) as StoredRow | undefined;
     return stored && this.remember(parsed(stored));
+  }
+
+  /**
+   * These relationships of one tenant as the API shows them, by id (those
+   * that exist): the cached row when its state is cached, else a row of its
+   * list columns (`rowOf`), the columns not cached read at once by `read`.
+   */
+  shown(tenant: string, ids: readonly string[], read: (ids: readonly string[]) => RelationshipColumns[]): Map<string, RelationshipRow> {
+    const found = new Map<string, RelationshipRow>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const key = relationshipKey(tenant, id);
+      const cached = this.cache.get(key);
+      const columns = cached === undefined ? this.columns.get(key) : undefined;
+      if (cached !== undefined) found.set(id, cached);
+      else if (columns !== undefined) found.set(id, this.rowOf(columns));
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const columns of read(missing)) {
+      const key = relationshipKey(tenant, columns.id);
+      this.columns.delete(key);
+      this.columns.set(key, columns);
+      if (this.columns.size > 2 * this.capacity) this.columns.delete(this.columns.keys().next().value!);
+      found.set(columns.id, this.rowOf(columns));
+    }
+    return found;
+  }
+
+  /**
+   * A row read from its list columns: the state is read (through this cache)
+   * only if something asks for it. The columns and the state are written in
+   * one transaction; a row read later than its columns may be a newer one.
+   */
+  rowOf(columns: RelationshipColumns): RelationshipRow {
+    return new ColumnsRow(columns, this);
   }
 
   /** The rows of these relationships of one tenant that exist, by id: those not cached read in one query. */
@@ -149,6 +191,7 @@ export class RelationshipStates implements StateSource {
   private remember(row: RelationshipRow): RelationshipRow {
     const key = relationshipKey(row.tenant, row.id);
     this.absent.delete(key);
+    this.columns.delete(key);
     this.touch(key, row);
     if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
     return row;
@@ -158,6 +201,32 @@ export class RelationshipStates implements StateSource {
   private touch(key: string, row: RelationshipRow): void {
     this.cache.delete(key);
     this.cache.set(key, row);
+  }
+}
+
+class ColumnsRow implements RelationshipRow {
+  readonly tenant: string;
+  readonly id: string;
+  readonly position: bigint;
+  private read: RelationshipState | undefined;
+
+  constructor(
+    readonly columns: RelationshipColumns,
+    private readonly states: RelationshipStates,
+  ) {
+    this.tenant = columns.tenant;
+    this.id = columns.id;
+    this.position = columns.position;
+  }
+
+  get state(): RelationshipState {
+    if (this.read === undefined) {
+      const row = this.states.get(this.tenant, this.id);
+      // The row and its state are written in one transaction: one without the other is a damaged file.
+      if (row === undefined) throw new Error(`relationship ${this.id} of ${this.tenant} has list columns but no state`);
+      this.read = row.state;
+    }
+    return this.read;
   }
 }
 

@@ -296,11 +296,11 @@ describe('errors', () => {
 });
 
 describe('batching', () => {
-  it('answers each relationship(id) with one lookup in the read side\'s memory', async () => {
+  it('answers each relationship(id) with one lookup of its row', async () => {
     h.resetCalls();
     const data = await h.ok('{ a: relationship(id: "initech") { id } b: relationship(id: "globex") { id } c: relationship(id: "initech") { phase } d: relationship(id: "nobody") { id } }');
     expect(data).toEqual({ a: { id: 'initech' }, b: { id: 'globex' }, c: { phase: 'PROPOSED' }, d: null });
-    expect(h.calls.get('getRelationship')).toBe(4);
+    expect(h.calls.get('findRelationship')).toBe(4);
   });
 
   it('reads a page of relationships once, and each relationship\'s events once however often they are asked for', async () => {

@@ -12,6 +12,7 @@ import { initialState } from '../../src/domain/state.js';
 import { ReadModelDb } from '../../src/projections/read-model-db.js';
 import { createReadModelFile, rulesFingerprint } from '../../src/projections/read-model-schema.js';
 import { RelationshipStates } from '../../src/projections/relationship-states.js';
+import { columnsFrom, COLUMNS_OF_ONE, type SelectedColumns } from '../../src/projections/tables/relationship-rows.js';
 
 let dir: string;
 let db: ReadModelDb;
@@ -65,5 +66,30 @@ describe('relationship states read through a bounded cache', () => {
     expect([...states.all()].map((each) => each.id)).toEqual(rows.map((each) => each.id));
     expect(states.countOfTenant('acme')).toBe(2500);
     expect(states.countOfTenant('other')).toBe(0);
+  });
+
+  it('shows a relationship from its columns until a newer row is installed, then the newer one', () => {
+    // Given a relationship committed, its state not cached
+    db.commit({ rows: [row('r1', 'Old name', 1n)], phaseChanges: [], checkpoint: 1n });
+    const states = new RelationshipStates(db.connection, 1);
+    let reads = 0;
+    const read = (ids: readonly string[]) => {
+      reads++;
+      const selected = ids.map((id) => db.connection.prepare(COLUMNS_OF_ONE).safeIntegers(false).get('acme', id) as SelectedColumns | undefined);
+      return selected.filter((found) => found !== undefined).map(columnsFrom);
+    };
+    // When it is shown twice: its columns are read once
+    const first = states.shown('acme', ['r1', 'nobody'], read);
+    expect([first.get('r1')!.columns!.accountName, first.has('nobody')]).toEqual(['Old name', false]);
+    expect(states.shown('acme', ['r1'], read).get('r1')!.columns!.accountName).toBe('Old name');
+    expect(reads).toBe(1);
+    // When the projector commits and installs a newer row: the newer one is shown
+    const newer = row('r1', 'New name', 2n);
+    db.commit({ rows: [newer], phaseChanges: [], checkpoint: 2n });
+    states.set(newer);
+    expect(states.shown('acme', ['r1'], read).get('r1')!.state.accountName).toBe('New name');
+    // And once the state leaves the cache, the newer columns are read
+    states.set(row('r2', 'Other', 3n));
+    expect(states.shown('acme', ['r1'], read).get('r1')!.columns!.accountName).toBe('New name');
   });
 });

@@ -32,8 +32,12 @@ export const CLOCK_FLAGS = ['UNANSWERED_QUESTIONS', 'GOING_SILENT', 'NEGLECT'] a
 /** The flags raised at T, in the order of RISK_FLAGS. */
 export function riskFlags(state: RelationshipState, T: number, rules: FlagsRules): RiskFlag[] {
   if (state.phase === null) return [];
-  const raised = new Set<RiskFlag>(standingFlags(state));
-  const thresholds = clockFlagThresholds(state, rules);
+  return flagsRaisedAt(standingFlags(state), clockFlagThresholds(state, rules), T);
+}
+
+/** The flags raised at T by a state's standing flags and clock thresholds (a read model keeps both), in the order of RISK_FLAGS. */
+export function flagsRaisedAt(standing: readonly RiskFlag[], thresholds: ClockFlagThresholds, T: number): RiskFlag[] {
+  const raised = new Set<RiskFlag>(standing);
   for (const flag of CLOCK_FLAGS) {
     const after = thresholds[flag];
     if (after !== null && T > after) raised.add(flag);

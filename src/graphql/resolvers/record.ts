@@ -8,7 +8,7 @@ import { encodePosition } from '../../app/cursors.js';
 import type { RequestContext } from '../context.js';
 import type { CourtshipServices } from '../services.js';
 import type { AppendResult } from '../types/append-result.js';
-import { Relationship } from '../types/relationship.js';
+import { recordedState, Relationship } from '../types/relationship.js';
 import { translatingErrors, type FieldRenamer } from './command-errors.js';
 
 export interface RecordRequest {
@@ -36,7 +36,7 @@ export async function record(
     renameField,
   );
   return {
-    relationship: new Relationship(ctx.tenant, row.state, services.clock.now(), services.rules, 'recorded'),
+    relationship: new Relationship(ctx.tenant, recordedState(row.state), services.clock.now(), services.rules, 'recorded'),
     position: encodePosition(position),
   };
 }

@@ -4,7 +4,7 @@ import { RelationshipFilter, RelationshipOrder } from '../inputs/relationship-fi
 import { toRelationshipFilter, toRelationshipOrder } from '../inputs/to-read-side.js';
 import type { CourtshipServices } from '../services.js';
 import { RelationshipConnection } from '../types/connections.js';
-import { Relationship } from '../types/relationship.js';
+import { recordedState, Relationship } from '../types/relationship.js';
 import { DateTime } from '../types/scalars.js';
 import { translatingErrors } from './command-errors.js';
 import { awaitConsistency } from './consistency.js';
@@ -48,9 +48,9 @@ export class RelationshipQueries {
     const known = recordInstant(knownAt);
     const at = describedInstant(asOf, known, now);
     if (at !== null) return this.asOf(ctx, id, at, known);
-    // The read side answers from memory: nothing to batch.
-    const row = this.services.readSide.getRelationship(ctx.tenant, id);
-    return row === null ? null : new Relationship(ctx.tenant, row.state, now, this.services.rules, 'recorded');
+    // One primary-key read of the list table (the state only if a selected field needs it): nothing to batch.
+    const row = this.services.readSide.findRelationship(ctx.tenant, id);
+    return row === null ? null : new Relationship(ctx.tenant, row, now, this.services.rules, 'recorded');
   }
 
   @Query(() => RelationshipConnection, {
@@ -106,8 +106,8 @@ export class RelationshipQueries {
       cursor,
       node:
         at === null
-          ? new Relationship(ctx.tenant, node.state, evaluationInstant(node, now), this.services.rules, 'recorded')
-          : new Relationship(ctx.tenant, node.state, at, this.services.rules, 'asOf', { asOf: at, knownAt: null }),
+          ? new Relationship(ctx.tenant, node, evaluationInstant(node, now), this.services.rules, 'recorded')
+          : new Relationship(ctx.tenant, recordedState(node.state), at, this.services.rules, 'asOf', { asOf: at, knownAt: null }),
     }));
     return {
       edges,
@@ -124,7 +124,7 @@ export class RelationshipQueries {
   private async asOf(ctx: RequestContext, id: string, at: number, knownAt: number | undefined): Promise<Relationship | null> {
     const events = await loadersFor(ctx, this.services).history.load(id);
     const state = stateAsOf(events, { asOf: at, knownAt }, this.services.rules, id);
-    return state.phase === null ? null : new Relationship(ctx.tenant, state, at, this.services.rules, 'asOf', { asOf: at, knownAt: knownAt ?? null });
+    return state.phase === null ? null : new Relationship(ctx.tenant, recordedState(state), at, this.services.rules, 'asOf', { asOf: at, knownAt: knownAt ?? null });
   }
 }
 

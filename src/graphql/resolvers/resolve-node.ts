@@ -9,7 +9,7 @@ import { toEvent } from './event-log.js';
 import type { CourtshipServices } from '../services.js';
 import type { Event } from '../types/event.js';
 import type { OpenQuestion, Stakeholder } from '../types/people.js';
-import { Relationship } from '../types/relationship.js';
+import { recordedState, Relationship } from '../types/relationship.js';
 import { decodeNodeId, isLive, type Scope } from '../identity/global-id.js';
 
 export type NodeValue = Relationship | Stakeholder | OpenQuestion | Event;
@@ -49,7 +49,7 @@ export async function relationshipIn(ctx: RequestContext, services: CourtshipSer
   const { relationshipId: id } = scope;
   if (isLive(scope)) {
     const row = services.readSide.getRelationship(ctx.tenant, id);
-    return row === null ? null : new Relationship(ctx.tenant, row.state, services.clock.now(), services.rules, 'recorded');
+    return row === null ? null : new Relationship(ctx.tenant, recordedState(row.state), services.clock.now(), services.rules, 'recorded');
   }
   // relationship(id, asOf, knownAt) always names its snapshot with the business instant it describes.
   if (scope.asOf === null) return null;
@@ -57,5 +57,5 @@ export async function relationshipIn(ctx: RequestContext, services: CourtshipSer
   const row = await services.readSide.getRelationshipAsOf(ctx.tenant, id, { asOf: scope.asOf, knownAt });
   return row === null
     ? null
-    : new Relationship(ctx.tenant, row.state, scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: scope.knownAt });
+    : new Relationship(ctx.tenant, recordedState(row.state), scope.asOf, services.rules, 'asOf', { asOf: scope.asOf, knownAt: scope.knownAt });
 }

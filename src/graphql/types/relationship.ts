@@ -1,6 +1,11 @@
 /**
  * A relationship as the API shows it: a folded state evaluated at an instant.
  *
+ * A row read from the list table (`columns`) answers the plain fields (names,
+ * phase, cycle, version, flags…) without its state while no deadline is due
+ * by the instant (`columnsHoldAt`): they are then exactly what the state
+ * evaluated at the instant gives. Anything else reads the state on first use.
+ *
  * The state at the instant (deadlines due by then applied) is computed on
  * first use; plain fields read it directly. The derived metrics (`describe`:
  * decay trend, readiness, durations…) are computed only when a field needs
@@ -10,10 +15,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { advanceTo } from '../../domain/deadlines.js';
 import type { Phase as PhaseValue, RiskFlag as RiskFlagValue } from '../../domain/events.js';
-import { riskFlags } from '../../domain/metrics/flags.js';
+import { flagsRaisedAt, riskFlags } from '../../domain/metrics/flags.js';
 import { describe, type RelationshipView } from '../../domain/metrics/view.js';
 import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
+import { columnsHoldAt, type RelationshipColumns, type RelationshipRow } from '../../app/read-side.js';
 import { encodeNodeId, isLive, type Scope } from '../identity/global-id.js';
 import { Duration, TimeInPhase } from './duration.js';
 import { Phase, RiskFlag } from './enums.js';
@@ -30,6 +36,14 @@ export type Evaluation =
   /** Already the state as of the instant (`stateAt`). */
   | 'asOf';
 
+/** What a Relationship is shown from: a state (of relationship `id`), with the list columns of the same state when it was read from them. */
+export type Recorded = Pick<RelationshipRow, 'id' | 'state' | 'columns'>;
+
+/** A state on its own, as a Relationship is shown from. */
+export function recordedState(state: RelationshipState): Recorded {
+  return { id: state.id, state };
+}
+
 /** The past instants a snapshot was read at; absent for the live relationship. */
 export interface SnapshotInstants {
   readonly asOf: number | null;
@@ -41,10 +55,13 @@ export class Relationship {
   private cachedView: RelationshipView | undefined;
   private cachedState: RelationshipState | undefined;
 
+  /** The list columns, when they are the values at `at`: the plain fields read them. */
+  private readonly columns: RelationshipColumns | null;
+
   constructor(
     /** The tenant the relationship belongs to, for the fields that read more of it. */
     readonly tenant: string,
-    private readonly state: RelationshipState,
+    private readonly recorded: Recorded,
     /** Epoch ms: the instant every field describes. */
     readonly at: number,
     private readonly rules: Rules,
@@ -52,7 +69,14 @@ export class Relationship {
     /** Given for a relationship read `asOf`/`knownAt`: a snapshot, with an identity of its own. */
     snapshot?: SnapshotInstants,
   ) {
-    this.scope = { relationshipId: state.id, asOf: snapshot?.asOf ?? null, knownAt: snapshot?.knownAt ?? null };
+    this.scope = { relationshipId: recorded.id, asOf: snapshot?.asOf ?? null, knownAt: snapshot?.knownAt ?? null };
+    const columns = recorded.columns;
+    this.columns = columns !== undefined && evaluation === 'recorded' && columnsHoldAt(columns, at) ? columns : null;
+  }
+
+  /** The recorded state (read on first use when the relationship came from its columns). */
+  private get state(): RelationshipState {
+    return this.recorded.state;
   }
 
   /** Which version of the relationship this is: the live one, or a snapshot; nested objects' ids carry it. */
@@ -73,7 +97,7 @@ export class Relationship {
 
   /** Stream revision of the last event this relationship reflects (not a field: see `version`). */
   get lastRevision(): number {
-    return this.state.version;
+    return this.recorded.columns?.version ?? this.state.version;
   }
 
   @Field(() => ID, {
@@ -86,7 +110,7 @@ export class Relationship {
 
   @Field(() => ID, { description: 'The relationship id used in mutations, the same for the live relationship and all of its snapshots.' })
   get relationshipId(): string {
-    return this.state.id;
+    return this.recorded.id;
   }
 
   /** True for the live relationship, false for a snapshot. */
@@ -96,27 +120,27 @@ export class Relationship {
 
   @Field(() => String, { description: 'The account, as named when the relationship was opened.' })
   get accountName(): string {
-    return this.current.accountName ?? '';
+    return (this.columns ?? this.current).accountName ?? '';
   }
 
   @Field(() => String, { nullable: true, description: 'Market segment, e.g. SMB or ENTERPRISE; null when not given.' })
   get segment(): string | null {
-    return this.current.segment;
+    return (this.columns ?? this.current).segment;
   }
 
   @Field(() => String, { nullable: true, description: 'The vendor-side owner (a sales or success rep); null when not given.' })
   get owner(): string | null {
-    return this.current.owner;
+    return (this.columns ?? this.current).owner;
   }
 
   @Field(() => String, { nullable: true, description: 'Where the lead came from.' })
   get source(): string | null {
-    return this.current.source;
+    return (this.columns ?? this.current).source;
   }
 
   @Field(() => DateTime, { description: 'occurredAt of the RelationshipOpened event.' })
   get openedAt(): number | null {
-    return this.current.openedAt;
+    return (this.columns ?? this.current).openedAt;
   }
 
   @Field(() => DateTime, { description: 'The instant every field describes: now, or the `asOf` asked for.' })
@@ -126,22 +150,22 @@ export class Relationship {
 
   @Field(() => Phase, { description: 'The phase at `asOf`.' })
   get phase(): PhaseValue | null {
-    return this.current.phase;
+    return (this.columns ?? this.current).phase;
   }
 
   @Field(() => DateTime, { description: 'When the current phase began.' })
   get phaseSince(): number | null {
-    return this.current.phaseSince;
+    return (this.columns ?? this.current).phaseSince;
   }
 
   @Field(() => Int, { description: 'The courtship cycle, from 1; each reopening starts the next.' })
   get cycle(): number {
-    return this.current.cycle;
+    return (this.columns ?? this.current).cycle;
   }
 
   @Field(() => Int, { description: 'Stream revision of the last event (0 after the first): pass it as `expectedVersion`.' })
   get version(): number {
-    return this.current.version;
+    return (this.columns ?? this.current).version;
   }
 
   @Field(() => [PhaseTransition], { complexity: 5, description: 'Every phase change, oldest first, with its cause.' })
@@ -196,7 +220,10 @@ export class Relationship {
 
   @Field(() => [RiskFlag], { complexity: 1, description: 'Risk flags raised by the history, at `asOf`.' })
   get flags(): RiskFlagValue[] {
-    return this.cachedView?.flags ?? riskFlags(this.current, this.at, this.rules);
+    if (this.cachedView !== undefined) return this.cachedView.flags;
+    const columns = this.columns;
+    if (columns !== null) return columns.phase === null ? [] : flagsRaisedAt(columns.standingFlags, columns.clockFlagThresholds, this.at);
+    return riskFlags(this.current, this.at, this.rules);
   }
 
   @Field(() => [Stakeholder], { complexity: 5, description: "The prospect's \"family\": everyone introduced so far, with their stance." })

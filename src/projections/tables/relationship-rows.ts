@@ -22,7 +22,7 @@
  *   evaluated in JS whenever a filter or ordering asks for decay.
  */
 import type Database from 'better-sqlite3';
-import type { RelationshipRow } from '../../app/read-side.js';
+import type { RelationshipColumns, RelationshipRow } from '../../app/read-side.js';
 import { nextDeadline } from '../../domain/deadlines.js';
 import { PHASES, RISK_FLAGS, type Phase, type RiskFlag } from '../../domain/events.js';
 import { timeToMarriage, timeToProposal } from '../../domain/metrics/durations.js';
@@ -65,6 +65,9 @@ const SCHEMA = `
     phase                 TEXT,
     phase_rank            INTEGER,
     cycle                 INTEGER NOT NULL,
+    -- Stream revision of the last event, and its global position: the row's identity in a page.
+    version               INTEGER NOT NULL,
+    position              INTEGER NOT NULL,
     phase_since           INTEGER,
     updated_at            INTEGER,
     time_to_proposal_days REAL,
@@ -87,7 +90,8 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   -- stable_until and married end each index: a count reads the index alone.
   CREATE INDEX relationship_rows_by_update ON relationship_rows (tenant, updated_at, id, stable_until, married);
-  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id, stable_until, married);
+  -- time_to_proposal_days too: a phase + segment page ordered by it sorts from the index alone.
+  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id, stable_until, married, time_to_proposal_days);
   CREATE INDEX relationship_rows_by_time_to_proposal ON relationship_rows (tenant, time_to_proposal_days, id, stable_until, married);
   CREATE INDEX relationship_rows_unstable ON relationship_rows (tenant, stable_until) WHERE stable_until IS NOT NULL;
   CREATE INDEX relationship_rows_married ON relationship_rows (tenant, married) WHERE married = 1;
@@ -124,7 +128,7 @@ export const relationshipRowsTable = {
 /** The table's columns, in the order of `columnsOf`. */
 const COLUMNS = [
   'tenant', 'id', 'id_folded', 'account_name', 'account_name_folded', 'segment', 'segment_folded', 'owner', 'owner_folded',
-  'source', 'source_folded', 'opened_at', 'phase', 'phase_rank', 'cycle', 'phase_since', 'updated_at', 'time_to_proposal_days',
+  'source', 'source_folded', 'opened_at', 'phase', 'phase_rank', 'cycle', 'version', 'position', 'phase_since', 'updated_at', 'time_to_proposal_days',
   'time_to_marriage_days', 'flags', 'unanswered_after', 'silent_after', 'neglect_after', 'married', 'next_deadline', 'stable_until',
 ] as const;
 
@@ -151,6 +155,8 @@ export function columnsOf(row: RelationshipRow, rules: Rules): unknown[] {
     state.phase,
     state.phase === null ? null : PHASE_RANK.get(state.phase)!,
     state.cycle,
+    state.version,
+    row.position,
     state.phaseSince,
     state.lastEventAt,
     timeToProposal(state)?.days ?? null,
@@ -170,4 +176,55 @@ function folded(value: string | null): string | null {
   if (value === null) return null;
   const lower = value.toLowerCase();
   return lower === value ? null : lower;
+}
+
+/** What `COLUMNS_SELECTED` selects, as a statement with safeIntegers off returns it (the position as text: exact past 2^53). */
+export interface SelectedColumns {
+  tenant: string;
+  id: string;
+  account_name: string | null;
+  segment: string | null;
+  owner: string | null;
+  source: string | null;
+  opened_at: number | null;
+  phase: Phase | null;
+  cycle: number;
+  version: number;
+  position: string;
+  phase_since: number | null;
+  updated_at: number | null;
+  flags: number;
+  unanswered_after: number | null;
+  silent_after: number | null;
+  neglect_after: number | null;
+  stable_until: number | null;
+}
+
+/** The columns a `RelationshipColumns` is read from (`columnsFrom`), for a SELECT. */
+export const COLUMNS_SELECTED =
+  'tenant, id, account_name, segment, owner, source, opened_at, phase, cycle, version, CAST(position AS TEXT) AS position, phase_since, updated_at, flags, unanswered_after, silent_after, neglect_after, stable_until';
+
+/** One relationship's columns (tenant, id): run with safeIntegers off. */
+export const COLUMNS_OF_ONE = `SELECT ${COLUMNS_SELECTED} FROM relationship_rows WHERE tenant = ? AND id = ?`;
+
+/** A row of `COLUMNS_SELECTED` as the read side's `RelationshipColumns`. */
+export function columnsFrom(selected: SelectedColumns): RelationshipColumns {
+  return {
+    tenant: selected.tenant,
+    id: selected.id,
+    accountName: selected.account_name,
+    segment: selected.segment,
+    owner: selected.owner,
+    source: selected.source,
+    openedAt: selected.opened_at,
+    phase: selected.phase,
+    cycle: selected.cycle,
+    version: selected.version,
+    position: BigInt(selected.position),
+    phaseSince: selected.phase_since,
+    updatedAt: selected.updated_at,
+    standingFlags: RISK_FLAGS.filter((flag) => (selected.flags & flagBit(flag)) !== 0),
+    clockFlagThresholds: { UNANSWERED_QUESTIONS: selected.unanswered_after, GOING_SILENT: selected.silent_after, NEGLECT: selected.neglect_after },
+    stableUntil: selected.stable_until,
+  };
 }
