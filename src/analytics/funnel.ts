@@ -13,7 +13,7 @@
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, quantileOfSorted, round2 } from './distribution.js';
+import { compareKeys, quantileOfSorted, round2, sortedNumbers } from './distribution.js';
 import { factsOfCohort, FUNNEL_PHASES, groupKey, type CohortFacts, type FunnelPhase } from './facts.js';
 
 export { FUNNEL_PHASES, type FunnelPhase };
@@ -56,43 +56,85 @@ export function funnel(states: Iterable<RelationshipState>, scope: AnalyticsScop
 
 /** The funnel of relationships given by their facts at the instant. */
 export function funnelOfFacts(members: Iterable<CohortFacts>, groupBy: GroupBy = 'NONE'): Funnel {
-  const overall = new Tally();
-  const byGroup = new Map<string | null, Tally>();
-  for (const member of members) {
-    const entries = member.entered;
-    overall.add(entries);
-    if (groupBy === 'NONE') continue;
-    const key = groupKey(member, groupBy);
-    let tally = byGroup.get(key);
-    if (tally === undefined) byGroup.set(key, (tally = new Tally()));
-    tally.add(entries);
+  const tallies = new FunnelTallies(groupBy);
+  for (const member of members) tallies.add(member);
+  return tallies.result();
+}
+
+/**
+ * The funnel overall and per group, fed one relationship at a time (`add`)
+ * or, by the read side's aggregates, as counts of relationships sharing the
+ * phases they entered (`addCounts`) and their gaps one by one (`addGap`).
+ */
+export class FunnelTallies {
+  private readonly overall = new FunnelTally();
+  private readonly byGroup = new Map<string | null, FunnelTally>();
+
+  constructor(private readonly groupBy: GroupBy) {}
+
+  add(member: CohortFacts): void {
+    this.overall.add(member.entered);
+    if (this.groupBy !== 'NONE') this.group(groupKey(member, this.groupBy)).add(member.entered);
   }
-  return {
-    ...overall.result(),
-    groups: [...byGroup.keys()].sort(compareKeys).map((key) => ({ key, ...byGroup.get(key)!.result() })),
-  };
+
+  /** `count` relationships of group `key` that entered the phases `entered` says (ATTRACTION always). */
+  addCounts(key: string | null, entered: readonly boolean[], count: number): void {
+    this.overall.addCounts(entered, count);
+    if (this.groupBy !== 'NONE') this.group(key).addCounts(entered, count);
+  }
+
+  /** A relationship of group `key` that entered phase k and then k + 1, `ms` apart. */
+  addGap(key: string | null, k: number, ms: number): void {
+    const seconds = Math.floor(ms / 1000);
+    this.overall.addGap(k, seconds);
+    if (this.groupBy !== 'NONE') this.group(key).addGap(k, seconds);
+  }
+
+  result(): Funnel {
+    return {
+      ...this.overall.result(),
+      groups: [...this.byGroup.keys()].sort(compareKeys).map((key) => ({ key, ...this.byGroup.get(key)!.result() })),
+    };
+  }
+
+  private group(key: string | null): FunnelTally {
+    let tally = this.byGroup.get(key);
+    if (tally === undefined) this.byGroup.set(key, (tally = new FunnelTally()));
+    return tally;
+  }
 }
 
 /** Counts and gaps of one set of relationships. */
-class Tally {
+class FunnelTally {
   private total = 0;
   private readonly reached = FUNNEL_PHASES.map(() => 0);
   private readonly entered = FUNNEL_PHASES.map(() => 0);
   private readonly gaps: number[][] = FUNNEL_PHASES.map(() => []);
 
   add(entries: readonly (number | null)[]): void {
-    this.total++;
-    let reachedLater = false;
-    for (let k = entries.length - 1; k >= 0; k--) {
+    this.addCounts(
+      entries.map((at) => at !== null),
+      1,
+    );
+    for (let k = 0; k + 1 < entries.length; k++) {
       const at = entries[k]!;
-      if (at !== null) {
-        this.entered[k]!++;
-        const next = entries[k + 1];
-        if (next !== undefined && next !== null) this.gaps[k]!.push(Math.floor((next - at) / 1000));
-      }
-      reachedLater ||= at !== null;
-      if (reachedLater) this.reached[k]!++;
+      const next = entries[k + 1]!;
+      if (at !== null && next !== null) this.gaps[k]!.push(Math.floor((next - at) / 1000));
     }
+  }
+
+  addCounts(entered: readonly boolean[], count: number): void {
+    this.total += count;
+    let reachedLater = false;
+    for (let k = entered.length - 1; k >= 0; k--) {
+      if (entered[k]) this.entered[k]! += count;
+      reachedLater ||= entered[k]!;
+      if (reachedLater) this.reached[k]! += count;
+    }
+  }
+
+  addGap(k: number, seconds: number): void {
+    this.gaps[k]!.push(seconds);
   }
 
   result(): { total: number; stages: FunnelStage[] } {
@@ -101,7 +143,7 @@ class Tally {
       stages: FUNNEL_PHASES.map((phase, k) => {
         const last = k === FUNNEL_PHASES.length - 1;
         const reached = this.reached[k]!;
-        const gaps = [...this.gaps[k]!].sort((a, b) => a - b);
+        const gaps = sortedNumbers(this.gaps[k]!);
         const some = gaps.length > 0;
         return {
           phase,
