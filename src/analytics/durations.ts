@@ -99,13 +99,13 @@ export class DurationTally {
 }
 
 /**
- * Whole seconds from a cycle's start to a milestone (epoch ms), as the
- * domain's `durationBetween` counts them, without building its duration: the
- * read side's aggregates take it of every row (the property tests hold the
- * two equal).
+ * The whole seconds of a span of `ms` from a cycle's start to a milestone, as
+ * the domain's `durationBetween` counts them, without building its duration:
+ * the read side's aggregates take it of every row (the property tests hold
+ * the two equal).
  */
-export function secondsBetween(startedAt: number, reachedAt: number): number {
-  return Math.max(0, Math.floor((reachedAt - startedAt) / 1000));
+export function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000));
 }
 
 export const HISTOGRAM_WEEKS = 26;
