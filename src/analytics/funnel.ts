@@ -77,17 +77,14 @@ export class FunnelTallies {
     if (this.groupBy !== 'NONE') this.group(groupKey(member, this.groupBy)).add(member.entered);
   }
 
-  /** `count` relationships of group `key` that entered the phases `entered` says (ATTRACTION always). */
-  addCounts(key: string | null, entered: readonly boolean[], count: number): void {
-    this.overall.addCounts(entered, count);
-    if (this.groupBy !== 'NONE') this.group(key).addCounts(entered, count);
-  }
-
-  /** A relationship of group `key` that entered phase k and then k + 1, `ms` apart. */
-  addGap(key: string | null, k: number, ms: number): void {
-    const seconds = Math.floor(ms / 1000);
-    this.overall.addGap(k, seconds);
-    if (this.groupBy !== 'NONE') this.group(key).addGap(k, seconds);
+  /**
+   * `total` relationships of group `key`, of which `entered[k]` entered phase k
+   * and `reached[k]` it or a later one, and `gapsMs[k]` the milliseconds from
+   * entering phase k to entering k + 1 of those that entered both.
+   */
+  addTotals(key: string | null, total: number, entered: readonly number[], reached: readonly number[], gapsMs: readonly (readonly number[])[]): void {
+    this.overall.addTotals(total, entered, reached, gapsMs);
+    if (this.groupBy !== 'NONE') this.group(key).addTotals(total, entered, reached, gapsMs);
   }
 
   result(): Funnel {
@@ -112,29 +109,28 @@ class FunnelTally {
   private readonly gaps: number[][] = FUNNEL_PHASES.map(() => []);
 
   add(entries: readonly (number | null)[]): void {
-    this.addCounts(
-      entries.map((at) => at !== null),
-      1,
-    );
-    for (let k = 0; k + 1 < entries.length; k++) {
-      const at = entries[k]!;
-      const next = entries[k + 1]!;
-      if (at !== null && next !== null) this.gaps[k]!.push(Math.floor((next - at) / 1000));
-    }
-  }
-
-  addCounts(entered: readonly boolean[], count: number): void {
-    this.total += count;
+    this.total++;
     let reachedLater = false;
-    for (let k = entered.length - 1; k >= 0; k--) {
-      if (entered[k]) this.entered[k]! += count;
-      reachedLater ||= entered[k]!;
-      if (reachedLater) this.reached[k]! += count;
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const at = entries[k]!;
+      if (at !== null) {
+        this.entered[k]!++;
+        const next = entries[k + 1];
+        if (next !== undefined && next !== null) this.gaps[k]!.push(Math.floor((next - at) / 1000));
+      }
+      reachedLater ||= at !== null;
+      if (reachedLater) this.reached[k]!++;
     }
   }
 
-  addGap(k: number, seconds: number): void {
-    this.gaps[k]!.push(seconds);
+  addTotals(total: number, entered: readonly number[], reached: readonly number[], gapsMs: readonly (readonly number[])[]): void {
+    this.total += total;
+    for (let k = 0; k < FUNNEL_PHASES.length; k++) {
+      this.entered[k]! += entered[k]!;
+      this.reached[k]! += reached[k]!;
+      const gaps = this.gaps[k]!;
+      for (const ms of gapsMs[k] ?? []) gaps.push(Math.floor(ms / 1000));
+    }
   }
 
   result(): { total: number; stages: FunnelStage[] } {

@@ -2,8 +2,8 @@
  * The statistics other than decay as aggregates over the rows of `cycles`
  * (cycles.ts), computed by SQLite over the covering index `cycles_analytics`
  * instead of one JS object per row (cycle-facts.ts):
- * - funnel counts by GROUP BY of the phases entered, and each gap to the next
- *   phase as one number (the medians need them all);
+ * - the funnel's counts as sums, and the gaps between phases as JSON arrays
+ *   of numbers (the medians need them all), in one pass;
  * - durations as one number a row, the milestone's distance from the start;
  * - outcomes by GROUP BY of outcome and reason;
  * - retention by GROUP BY of the months of the start, the marriage and the
@@ -85,25 +85,21 @@ function groupColumn(groupBy: GroupBy): string {
 
 function funnelOf(rows: Rows, groupBy: GroupBy, extra: readonly CohortFacts[]): Funnel {
   const tallies = new FunnelTallies(groupBy);
-  const group = groupColumn(groupBy);
-  const [dating, exclusive, proposed, married] = ['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut) as [string, string, string, string];
-  const patterns = all<[string | null, number, number, number, number, number]>(
+  // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant.
+  const at = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
+  const phases = at.map((_, k) => k);
+  const entered = phases.map((k) => `sum(${at[k]} IS NOT NULL)`);
+  const reached = phases.map((k) => `sum(coalesce(${at.slice(k).join(', ')}, NULL) IS NOT NULL)`);
+  const gaps = phases.slice(0, -1).map((k) => `json_group_array(${at[k + 1]} - ${at[k]}) FILTER (WHERE ${at[k + 1]} - ${at[k]} IS NOT NULL)`);
+  const groups = all<[string | null, number, ...(number | string)[]]>(
     rows,
-    `SELECT ${group}, ${dating} IS NOT NULL, ${exclusive} IS NOT NULL, ${proposed} IS NOT NULL, ${married} IS NOT NULL, count(*)`,
-    ' GROUP BY 1, 2, 3, 4, 5',
+    `SELECT ${groupColumn(groupBy)}, count(*), ${[...entered, ...reached, ...gaps].join(', ')}`,
+    ' GROUP BY 1',
   );
-  for (const [key, d, e, p, m, count] of patterns) tallies.addCounts(key, [true, d === 1, e === 1, p === 1, m === 1], count);
-  // Every gap needs DATING or PROPOSED entered: the others have none.
-  const gaps = all<[string | null, number | null, number | null, number | null, number | null]>(
-    rows,
-    `SELECT ${group}, ${dating} - started, ${exclusive} - ${dating}, ${proposed} - ${exclusive}, ${married} - ${proposed}`,
-    ` AND (${dating} IS NOT NULL OR ${proposed} IS NOT NULL)`,
-  );
-  for (const [key, ...spans] of gaps) {
-    for (let k = 0; k < spans.length; k++) {
-      const ms = spans[k]!;
-      if (ms !== null) tallies.addGap(key, k, ms);
-    }
+  const n = phases.length;
+  for (const [key, total, ...sums] of groups) {
+    const gapsMs = (sums.slice(2 * n) as string[]).map((json) => JSON.parse(json) as number[]);
+    tallies.addTotals(key, total, sums.slice(0, n) as number[], sums.slice(n, 2 * n) as number[], gapsMs);
   }
   for (const member of extra) tallies.add(member);
   return tallies.result();
