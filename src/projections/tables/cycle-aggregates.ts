@@ -83,18 +83,23 @@ function groupColumn(groupBy: GroupBy): string {
   }
 }
 
+/** Ungrouped, one aggregate row (SQLite's GROUP BY sorts even by a constant). */
+function groupedBy(groupBy: GroupBy): string {
+  return groupBy === 'NONE' ? '' : ' GROUP BY 1';
+}
+
 function funnelOf(rows: Rows, groupBy: GroupBy, extra: readonly CohortFacts[]): Funnel {
   const tallies = new FunnelTallies(groupBy);
   // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant.
   const at = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
   const phases = at.map((_, k) => k);
-  const entered = phases.map((k) => `sum(${at[k]} IS NOT NULL)`);
-  const reached = phases.map((k) => `sum(coalesce(${at.slice(k).join(', ')}, NULL) IS NOT NULL)`);
+  const entered = phases.map((k) => `count(${at[k]})`);
+  const reached = phases.map((k) => `count(coalesce(${[...at.slice(k), 'NULL'].join(', ')}))`);
   const gaps = phases.slice(0, -1).map((k) => `json_group_array(${at[k + 1]} - ${at[k]}) FILTER (WHERE ${at[k + 1]} - ${at[k]} IS NOT NULL)`);
   const groups = all<[string | null, number, ...(number | string)[]]>(
     rows,
     `SELECT ${groupColumn(groupBy)}, count(*), ${[...entered, ...reached, ...gaps].join(', ')}`,
-    ' GROUP BY 1',
+    groupedBy(groupBy),
   );
   const n = phases.length;
   for (const [key, total, ...sums] of groups) {
@@ -112,7 +117,7 @@ function durationsOf(rows: Rows, measure: DurationMeasure, groupBy: GroupBy, ext
   const groups = all<[string | null, string]>(
     rows,
     `SELECT ${groupColumn(groupBy)}, json_group_array(${reached} - started)`,
-    ` AND ${reached} IS NOT NULL GROUP BY 1`,
+    ` AND ${reached} IS NOT NULL${groupedBy(groupBy)}`,
   );
   for (const [key, json] of groups) for (const ms of JSON.parse(json) as number[]) tally.add(key, wholeSeconds(ms));
   for (const member of extra) {
