@@ -16,9 +16,15 @@ export interface Distribution {
 }
 
 export function distributionOf(values: readonly number[]): Distribution {
-  if (values.length === 0) return { count: 0, mean: null, median: null, p75: null, p90: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return distributionOfSorted(sortedNumbers(values));
+}
+
+/** The distribution of values already sorted ascending. */
+export function distributionOfSorted(sorted: ArrayLike<number>): Distribution {
+  if (sorted.length === 0) return { count: 0, mean: null, median: null, p75: null, p90: null };
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  const mean = sum / sorted.length;
   return {
     count: sorted.length,
     mean: round2(mean),
@@ -34,8 +40,13 @@ export function medianOf(values: readonly number[]): number | null {
   return round2(quantileOfSorted([...values].sort((a, b) => a - b), 0.5));
 }
 
+/** The values in ascending order, in a typed array (a numeric sort, no comparator calls). */
+export function sortedNumbers(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
 /** `sorted` ascending and non-empty; q in [0, 1]. */
-export function quantileOfSorted(sorted: readonly number[], q: number): number {
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   const rank = q * (sorted.length - 1);
   const lower = Math.floor(rank);
   const upper = Math.ceil(rank);

@@ -9,7 +9,7 @@ import { durationBetween } from '../domain/metrics/duration.js';
 import type { Rules } from '../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, distributionOf, type Distribution } from './distribution.js';
+import { compareKeys, distributionOfSorted, sortedNumbers, type Distribution } from './distribution.js';
 import { factsOfCohort, groupKey, type CohortFacts } from './facts.js';
 
 export interface DistributionGroup {
@@ -64,32 +64,56 @@ export function secondsTo(cycle: CycleMilestones, measure: DurationMeasure): num
 
 /** The distribution of relationships given by their facts at the instant. */
 export function durationStatsOfFacts(members: Iterable<CohortFacts>, measure: DurationMeasure, groupBy: GroupBy = 'NONE'): DurationStats {
-  const overall: number[] = [];
-  const byGroup = new Map<string | null, number[]>();
+  const tally = new DurationTally(groupBy !== 'NONE');
   for (const member of members) {
     const seconds = secondsTo(member.cycle, measure);
-    if (seconds === null) continue;
-    overall.push(seconds);
-    if (groupBy === 'NONE') continue;
-    const key = groupKey(member, groupBy);
-    let values = byGroup.get(key);
-    if (values === undefined) byGroup.set(key, (values = []));
+    if (seconds !== null) tally.add(groupBy === 'NONE' ? null : groupKey(member, groupBy), seconds);
+  }
+  return tally.result();
+}
+
+/** Durations overall and per group, one at a time (the read side's aggregates feed it too). */
+export class DurationTally {
+  private readonly overall: number[] = [];
+  private readonly byGroup = new Map<string | null, number[]>();
+
+  constructor(private readonly grouped: boolean) {}
+
+  add(key: string | null, seconds: number): void {
+    this.overall.push(seconds);
+    if (!this.grouped) return;
+    let values = this.byGroup.get(key);
+    if (values === undefined) this.byGroup.set(key, (values = []));
     values.push(seconds);
   }
-  const keys = [...byGroup.keys()].sort(compareKeys);
-  return {
-    overall: distributionOf(overall),
-    weeklyHistogram: weeklyHistogram(overall),
-    groups: keys.map((key) => ({ key, stats: distributionOf(byGroup.get(key)!) })),
-  };
+
+  result(): DurationStats {
+    const overall = sortedNumbers(this.overall);
+    const keys = [...this.byGroup.keys()].sort(compareKeys);
+    return {
+      overall: distributionOfSorted(overall),
+      weeklyHistogram: weeklyHistogram(overall),
+      groups: keys.map((key) => ({ key, stats: distributionOfSorted(sortedNumbers(this.byGroup.get(key)!)) })),
+    };
+  }
+}
+
+/**
+ * The whole seconds of a span of `ms` from a cycle's start to a milestone, as
+ * the domain's `durationBetween` counts them, without building its duration:
+ * the read side's aggregates take it of every row (the property tests hold
+ * the two equal).
+ */
+export function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000));
 }
 
 export const HISTOGRAM_WEEKS = 26;
 const WEEK_SECONDS = 7 * 86_400;
 
-function weeklyHistogram(seconds: readonly number[]): (HistogramBucket & { count: number })[] {
+function weeklyHistogram(seconds: ArrayLike<number>): (HistogramBucket & { count: number })[] {
   const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
-  for (const value of seconds) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(value / WEEK_SECONDS))]!++;
+  for (let i = 0; i < seconds.length; i++) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(seconds[i]! / WEEK_SECONDS))]!++;
   return counts.map((count, week) => ({
     fromSeconds: week * WEEK_SECONDS,
     toSeconds: week === HISTOGRAM_WEEKS ? null : (week + 1) * WEEK_SECONDS,

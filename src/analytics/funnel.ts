@@ -13,7 +13,7 @@
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, quantileOfSorted, round2 } from './distribution.js';
+import { compareKeys, quantileOfSorted, round2, sortedNumbers } from './distribution.js';
 import { factsOfCohort, FUNNEL_PHASES, groupKey, type CohortFacts, type FunnelPhase } from './facts.js';
 
 export { FUNNEL_PHASES, type FunnelPhase };
@@ -56,25 +56,53 @@ export function funnel(states: Iterable<RelationshipState>, scope: AnalyticsScop
 
 /** The funnel of relationships given by their facts at the instant. */
 export function funnelOfFacts(members: Iterable<CohortFacts>, groupBy: GroupBy = 'NONE'): Funnel {
-  const overall = new Tally();
-  const byGroup = new Map<string | null, Tally>();
-  for (const member of members) {
-    const entries = member.entered;
-    overall.add(entries);
-    if (groupBy === 'NONE') continue;
-    const key = groupKey(member, groupBy);
-    let tally = byGroup.get(key);
-    if (tally === undefined) byGroup.set(key, (tally = new Tally()));
-    tally.add(entries);
+  const tallies = new FunnelTallies(groupBy);
+  for (const member of members) tallies.add(member);
+  return tallies.result();
+}
+
+/**
+ * The funnel overall and per group, fed one relationship at a time (`add`)
+ * or, by the read side's aggregates, as counts of relationships sharing the
+ * phases they entered (`addCounts`) and their gaps one by one (`addGap`).
+ */
+export class FunnelTallies {
+  private readonly overall = new FunnelTally();
+  private readonly byGroup = new Map<string | null, FunnelTally>();
+
+  constructor(private readonly groupBy: GroupBy) {}
+
+  add(member: CohortFacts): void {
+    this.overall.add(member.entered);
+    if (this.groupBy !== 'NONE') this.group(groupKey(member, this.groupBy)).add(member.entered);
   }
-  return {
-    ...overall.result(),
-    groups: [...byGroup.keys()].sort(compareKeys).map((key) => ({ key, ...byGroup.get(key)!.result() })),
-  };
+
+  /**
+   * `total` relationships of group `key`, of which `entered[k]` entered phase k
+   * and `reached[k]` it or a later one, and `gapsMs[k]` the milliseconds from
+   * entering phase k to entering k + 1 of those that entered both.
+   */
+  addTotals(key: string | null, total: number, entered: readonly number[], reached: readonly number[], gapsMs: readonly (readonly number[])[]): void {
+    this.overall.addTotals(total, entered, reached, gapsMs);
+    if (this.groupBy !== 'NONE') this.group(key).addTotals(total, entered, reached, gapsMs);
+  }
+
+  result(): Funnel {
+    return {
+      ...this.overall.result(),
+      groups: [...this.byGroup.keys()].sort(compareKeys).map((key) => ({ key, ...this.byGroup.get(key)!.result() })),
+    };
+  }
+
+  private group(key: string | null): FunnelTally {
+    let tally = this.byGroup.get(key);
+    if (tally === undefined) this.byGroup.set(key, (tally = new FunnelTally()));
+    return tally;
+  }
 }
 
 /** Counts and gaps of one set of relationships. */
-class Tally {
+class FunnelTally {
   private total = 0;
   private readonly reached = FUNNEL_PHASES.map(() => 0);
   private readonly entered = FUNNEL_PHASES.map(() => 0);
@@ -95,13 +123,23 @@ class Tally {
     }
   }
 
+  addTotals(total: number, entered: readonly number[], reached: readonly number[], gapsMs: readonly (readonly number[])[]): void {
+    this.total += total;
+    for (let k = 0; k < FUNNEL_PHASES.length; k++) {
+      this.entered[k]! += entered[k]!;
+      this.reached[k]! += reached[k]!;
+      const gaps = this.gaps[k]!;
+      for (const ms of gapsMs[k] ?? []) gaps.push(Math.floor(ms / 1000));
+    }
+  }
+
   result(): { total: number; stages: FunnelStage[] } {
     return {
       total: this.total,
       stages: FUNNEL_PHASES.map((phase, k) => {
         const last = k === FUNNEL_PHASES.length - 1;
         const reached = this.reached[k]!;
-        const gaps = [...this.gaps[k]!].sort((a, b) => a - b);
+        const gaps = sortedNumbers(this.gaps[k]!);
         const some = gaps.length > 0;
         return {
           phase,

@@ -14,7 +14,7 @@ import { CLOSED_PHASES, type ClosedPhase } from '../domain/events.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope } from './cohort.js';
-import { factsOfCohort, type CohortFacts } from './facts.js';
+import { factsOfCohort, type CohortFacts, type OutcomeReason } from './facts.js';
 
 export { reasonOf } from './facts.js';
 
@@ -52,20 +52,33 @@ export function outcomes(
 
 /** The endings of relationships given by their facts at the instant. */
 export function outcomesOfFacts(members: Iterable<CohortFacts>, ended: EndedWindow = {}): OutcomeCount[] {
-  const byOutcome = new Map<ClosedPhase, Map<string, ReasonCount>>(CLOSED_PHASES.map((phase) => [phase, new Map()]));
+  const tally = new OutcomeTally();
   for (const { cycle, reason } of members) {
     if (reason === null || cycle.outcome === null || cycle.endedAt === null) continue;
     if (ended.from != null && cycle.endedAt < ended.from) continue;
     if (ended.to != null && cycle.endedAt > ended.to) continue;
-    const reasons = byOutcome.get(cycle.outcome)!;
-    const key = `${reason.kind}\u0000${reason.value ?? ''}`;
-    reasons.set(key, { ...reason, count: (reasons.get(key)?.count ?? 0) + 1 });
+    tally.add(cycle.outcome, reason, 1);
   }
-  return CLOSED_PHASES.map((outcome) => {
-    const reasons = [...byOutcome.get(outcome)!.values()];
-    reasons.sort((a, b) => b.count - a.count || compare(a.kind, b.kind) || compare(a.value ?? '', b.value ?? ''));
-    return { outcome, count: reasons.reduce((sum, r) => sum + r.count, 0), reasons };
-  });
+  return tally.result();
+}
+
+/** Endings counted by outcome and reason (the read side's aggregates add whole groups at once). */
+export class OutcomeTally {
+  private readonly byOutcome = new Map<ClosedPhase, Map<string, ReasonCount>>(CLOSED_PHASES.map((phase) => [phase, new Map()]));
+
+  add(outcome: ClosedPhase, reason: OutcomeReason, count: number): void {
+    const reasons = this.byOutcome.get(outcome)!;
+    const key = `${reason.kind}\u0000${reason.value ?? ''}`;
+    reasons.set(key, { kind: reason.kind, value: reason.value, count: (reasons.get(key)?.count ?? 0) + count });
+  }
+
+  result(): OutcomeCount[] {
+    return CLOSED_PHASES.map((outcome) => {
+      const reasons = [...this.byOutcome.get(outcome)!.values()];
+      reasons.sort((a, b) => b.count - a.count || compare(a.kind, b.kind) || compare(a.value ?? '', b.value ?? ''));
+      return { outcome, count: reasons.reduce((sum, r) => sum + r.count, 0), reasons };
+    });
+  }
 }
 
 function compare(a: string, b: string): number {

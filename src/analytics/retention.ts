@@ -51,15 +51,15 @@ export function cohortRetention(
   return tally.result();
 }
 
-/** Milestones only: what a cell needs of a relationship. */
-interface Course {
-  readonly marriedAt: number | null;
-  readonly divorcedAt: number | null;
-}
-
-/** Accumulates members one at a time (the export reads streams one by one). */
+/**
+ * Accumulates members one at a time (the export reads streams one by one),
+ * or as counts of members sharing their months (the read side's aggregates).
+ * A month is counted from January 1970, UTC: a milestone falls before the
+ * end of month m exactly when its month is at most m.
+ */
 export class RetentionTally {
-  private readonly byMonth = new Map<number, Course[]>();
+  /** By cohort month: how many members married and divorced in which months ("married,divorced", empty for never). */
+  private readonly byMonth = new Map<number, Map<string, number>>();
 
   constructor(
     private readonly at: number,
@@ -71,35 +71,48 @@ export class RetentionTally {
   add({ cycle }: { readonly cycle: CycleMilestones }): void {
     const start = this.by === 'MARRIAGE' ? cycle.marriedAt : cycle.startedAt;
     if (start === null) return;
-    const month = monthIndex(start);
-    let courses = this.byMonth.get(month);
-    if (courses === undefined) this.byMonth.set(month, (courses = []));
-    courses.push({ marriedAt: cycle.marriedAt, divorcedAt: cycle.outcome === 'DIVORCED' ? cycle.endedAt : null });
+    const divorcedAt = cycle.outcome === 'DIVORCED' ? cycle.endedAt : null;
+    this.addCourses(monthIndex(start), monthOf(cycle.marriedAt), monthOf(divorcedAt), 1);
+  }
+
+  /** `count` members of the cohort of month `cohort`, married and divorced in those months (null: not). */
+  addCourses(cohort: number, marriedMonth: number | null, divorcedMonth: number | null, count: number): void {
+    let courses = this.byMonth.get(cohort);
+    if (courses === undefined) this.byMonth.set(cohort, (courses = new Map()));
+    const key = `${marriedMonth ?? ''},${divorcedMonth ?? ''}`;
+    courses.set(key, (courses.get(key) ?? 0) + count);
   }
 
   result(): CohortRetention {
     const cohorts = [...this.byMonth.keys()].sort((a, b) => a - b).map((month) => {
-      const courses = this.byMonth.get(month)!;
+      const courses = [...this.byMonth.get(month)!].map(([key, count]) => {
+        const [married, divorced] = key.split(',').map((month) => (month === '' ? null : Number(month))) as [number | null, number | null];
+        return { married, divorced, count };
+      });
+      const size = courses.reduce((sum, course) => sum + course.count, 0);
       const months: RetentionCell[] = [];
       for (let k = 0; k <= this.maxMonths; k++) {
-        const end = monthStart(month + k + 1);
-        if (end > this.at) break;
+        if (monthStart(month + k + 1) > this.at) break;
         let stillMarried = 0;
         let churned = 0;
-        for (const course of courses) {
-          if (course.divorcedAt !== null && course.divorcedAt < end) churned++;
-          else if (course.marriedAt !== null && course.marriedAt < end) stillMarried++;
+        for (const { married, divorced, count } of courses) {
+          if (divorced !== null && divorced <= month + k) churned += count;
+          else if (married !== null && married <= month + k) stillMarried += count;
         }
-        months.push({ monthsSince: k, stillMarried, churned, retention: Math.round((stillMarried / courses.length) * 10_000) / 10_000 });
+        months.push({ monthsSince: k, stillMarried, churned, retention: Math.round((stillMarried / size) * 10_000) / 10_000 });
       }
-      return { cohort: monthLabel(month), size: courses.length, months };
+      return { cohort: monthLabel(month), size, months };
     });
     return { by: this.by, cohorts };
   }
 }
 
+function monthOf(epochMs: number | null): number | null {
+  return epochMs === null ? null : monthIndex(epochMs);
+}
+
 /** Months since January 1970, UTC. */
-function monthIndex(epochMs: number): number {
+export function monthIndex(epochMs: number): number {
   const date = new Date(epochMs);
   return date.getUTCFullYear() * 12 + date.getUTCMonth() - 1970 * 12;
 }

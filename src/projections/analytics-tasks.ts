@@ -18,7 +18,8 @@ import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import { readTask, type ReadTaskRunner } from './read-task.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
-import { cohortFactsFromRows, replaysNeeded } from './tables/cycle-facts.js';
+import { aggregateAnswer } from './tables/cycle-aggregates.js';
+import { cohortFactsFromRows, dueDeadlineFacts, replaysNeeded } from './tables/cycle-facts.js';
 
 export interface AnalyticsTaskArgs {
   readonly tenant: string;
@@ -33,9 +34,16 @@ export const analyticsReplaysTask = readTask(import.meta.url, 'analyticsReplaysT
 );
 
 export const analyticsTask = readTask(import.meta.url, 'analyticsTask', (db, args: AnalyticsTaskArgs) => {
-  const facts = cohortFactsFromRows(db, args.tenant, args.request, args.rules, new Set(args.replayed.ids));
-  for (const member of args.replayed.facts) facts.push(member);
-  return answerOf(args.request.question, facts, args.request.scope.at);
+  const { tenant, request, rules, replayed } = args;
+  const skip = new Set(replayed.ids);
+  if (request.question.kind !== 'DECAY') {
+    // Aggregates over the rows; facts only for the few they cannot answer for.
+    const extra = dueDeadlineFacts(db, tenant, request, rules).flatMap(({ id, facts }) => (skip.has(id) ? [] : [facts]));
+    return aggregateAnswer(db, tenant, request, replayed.ids, [...extra, ...replayed.facts]);
+  }
+  const facts = cohortFactsFromRows(db, tenant, request, rules, skip);
+  for (const member of replayed.facts) facts.push(member);
+  return answerOf(request.question, facts, request.scope.at);
 });
 
 /** The statistic a question asks for, over the facts of the relationships in scope. */

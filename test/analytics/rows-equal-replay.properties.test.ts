@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnalyticsQuestion, AnalyticsRequest } from '../../src/app/read-side.js';
 import { streamIdFor, toStoredEvents } from '../../src/app/relationship-stream.js';
-import type { AnalyticsScope } from '../../src/analytics/cohort.js';
+import type { AnalyticsScope, GroupBy } from '../../src/analytics/cohort.js';
 import { decaySummary } from '../../src/analytics/decay.js';
 import { timeToMarriageStats, timeToProposalStats } from '../../src/analytics/durations.js';
 import { funnel } from '../../src/analytics/funnel.js';
@@ -29,22 +29,46 @@ import { Workspace } from '../support/workspace.js';
 const NOW = Date.UTC(2100, 0, 1);
 const SEGMENTS = ['SMB', 'ENTERPRISE', null] as const;
 
-/** Every question, each answered by the pure function over states at the instant. */
-const QUESTIONS: [AnalyticsQuestion, (states: RelationshipState[], scope: AnalyticsScope) => unknown][] = [
-  [{ kind: 'FUNNEL', groupBy: 'SEGMENT' }, (s, scope) => funnel(s, scope, defaultRules, 'SEGMENT')],
-  [{ kind: 'TIME_TO_PROPOSAL', groupBy: 'COHORT_MONTH' }, (s, scope) => timeToProposalStats(s, scope, defaultRules, 'COHORT_MONTH')],
-  [{ kind: 'TIME_TO_MARRIAGE', groupBy: 'NONE' }, (s, scope) => timeToMarriageStats(s, scope, defaultRules)],
-  [{ kind: 'DECAY' }, (s, scope) => decaySummary(s, scope, defaultRules)],
-  [{ kind: 'OUTCOMES', ended: {} }, (s, scope) => outcomes(s, scope, defaultRules)],
-  [{ kind: 'RETENTION', by: 'MARRIAGE', months: 12 }, (s, scope) => cohortRetention(s, scope, defaultRules, 'MARRIAGE', 12)],
-  [{ kind: 'RETENTION', by: 'OPENING', months: 12 }, (s, scope) => cohortRetention(s, scope, defaultRules, 'OPENING', 12)],
-];
+type Pure = (states: RelationshipState[], scope: AnalyticsScope) => unknown;
+
+/** Every question, each answered by the pure function over states at the instant, with the grouping and window drawn. */
+function questions({ funnelBy, proposalBy, marriageBy, ended }: Drawn): [AnalyticsQuestion, Pure][] {
+  return [
+    [{ kind: 'FUNNEL', groupBy: funnelBy }, (s, scope) => funnel(s, scope, defaultRules, funnelBy)],
+    [{ kind: 'TIME_TO_PROPOSAL', groupBy: proposalBy }, (s, scope) => timeToProposalStats(s, scope, defaultRules, proposalBy)],
+    [{ kind: 'TIME_TO_MARRIAGE', groupBy: marriageBy }, (s, scope) => timeToMarriageStats(s, scope, defaultRules, marriageBy)],
+    [{ kind: 'DECAY' }, (s, scope) => decaySummary(s, scope, defaultRules)],
+    [{ kind: 'OUTCOMES', ended: {} }, (s, scope) => outcomes(s, scope, defaultRules)],
+    [{ kind: 'OUTCOMES', ended }, (s, scope) => outcomes(s, scope, defaultRules, ended)],
+    [{ kind: 'RETENTION', by: 'MARRIAGE', months: 12 }, (s, scope) => cohortRetention(s, scope, defaultRules, 'MARRIAGE', 12)],
+    [{ kind: 'RETENTION', by: 'OPENING', months: 12 }, (s, scope) => cohortRetention(s, scope, defaultRules, 'OPENING', 12)],
+  ];
+}
+
+const GROUP_BYS = ['NONE', 'SEGMENT', 'OWNER', 'COHORT_MONTH'] as const satisfies readonly GroupBy[];
+const OWNERS = ['ann', 'bob', null] as const;
+/** Days from the histories' start, for the windows of cycle starts and of endings. */
+const day = fc.option(fc.integer({ min: -5, max: 1500 }), { nil: null });
+const inDays = (d: number | null): number | null => (d === null ? null : HISTORY_START + d * DAY_MS);
+
+/** The groupings, the window of endings and the scope's filters of one run. */
+const drawn = fc.record({
+  funnelBy: fc.constantFrom(...GROUP_BYS),
+  proposalBy: fc.constantFrom(...GROUP_BYS),
+  marriageBy: fc.constantFrom(...GROUP_BYS),
+  ended: fc.record({ from: day.map(inDays), to: day.map(inDays) }),
+  owner: fc.constantFrom(...OWNERS),
+  from: day.map(inDays),
+  to: day.map(inDays),
+});
+type Drawn = typeof drawn extends fc.Arbitrary<infer T> ? T : never;
 
 /** A few relationships told out of order, each with a segment, and whether the scheduler recorded its last deadlines. */
 const tenants = fc.array(
   fc.record({
     pages: arrivalArbitrary(30).map(({ pages }) => pages),
     segment: fc.constantFrom(...SEGMENTS),
+    owner: fc.constantFrom(...OWNERS),
     scheduled: fc.boolean(),
   }),
   { minLength: 1, maxLength: 4 },
@@ -61,16 +85,16 @@ describe('analytics from the rows equal a fresh replay', () => {
   afterAll(() => ws.cleanup());
   let run = 0;
 
-  it('at random instants and now, late facts included', async () => {
+  it('at random instants and now, late facts included, by every grouping and filter', async () => {
     await fc.assert(
-      fc.asyncProperty(tenants, demo, instants, fc.constantFrom(...SEGMENTS), async (relationships, generated, days, segmentScope) => {
+      fc.asyncProperty(tenants, demo, instants, fc.constantFrom(...SEGMENTS), drawn, async (relationships, generated, days, segmentScope, draw) => {
         // Given relationships whose facts arrived late, in pages, the scheduler run after each page but maybe the last
         const tenant = `t${run++}`;
         const ids: string[] = [];
-        for (const [n, { pages, segment, scheduled }] of relationships.entries()) {
+        for (const [n, { pages, segment, owner, scheduled }] of relationships.entries()) {
           const id = `r${n}`;
           for (const [p, page] of pages.entries()) {
-            const events = p === 0 ? withSegment(page, segment) : page;
+            const events = p === 0 ? withOpening(page, segment, owner) : page;
             try {
               await record(ws.store, tenant, id, events, NOW);
             } catch {
@@ -88,14 +112,15 @@ describe('analytics from the rows equal a fresh replay', () => {
         await projector.catchUp();
         const streams = await Promise.all(ids.map(async (id) => [id, toStoredEvents(await ws.store.readStream(streamIdFor(tenant, id)))] as const));
 
-        // When the read side answers now and as of each instant, for all relationships and for one segment
+        // When the read side answers now and as of each instant, for all relationships, for one segment, and for an owner's cycles started in a window
         for (const at of [NOW, ...days.map((d) => HISTORY_START + d * DAY_MS + 3_600_000)]) {
           const asOf = at !== NOW;
           const states = streams.map(([id, events]) =>
             asOf ? stateAt(events, at, defaultRules, initialState(id)) : foldHistory(events, defaultRules, initialState(id)),
           );
-          for (const scope of [{ at }, { at, segment: segmentScope }] as AnalyticsScope[]) {
-            for (const [question, pure] of QUESTIONS) {
+          const filtered: AnalyticsScope = { at, owner: draw.owner, from: draw.from, to: draw.to };
+          for (const scope of [{ at }, { at, segment: segmentScope }, filtered] as AnalyticsScope[]) {
+            for (const [question, pure] of questions(draw)) {
               const request: AnalyticsRequest = { question, scope, asOf };
               // Then each answer is the pure function's over the replayed states
               expect(await projector.analytics(tenant, request), `${question.kind} at ${new Date(at).toISOString()}`).toEqual(pure(states, scope));
@@ -108,8 +133,10 @@ describe('analytics from the rows equal a fresh replay', () => {
   }, 240_000);
 });
 
-function withSegment(page: readonly CourtshipEvent[], segment: string | null): CourtshipEvent[] {
+function withOpening(page: readonly CourtshipEvent[], segment: string | null, owner: string | null): CourtshipEvent[] {
   return page.map((event) =>
-    event.type === 'RelationshipOpened' && segment !== null ? ({ ...event, data: { ...event.data, segment } } as CourtshipEvent) : event,
+    event.type === 'RelationshipOpened'
+      ? ({ ...event, data: { ...event.data, ...(segment === null ? {} : { segment }), ...(owner === null ? {} : { owner }) } } as CourtshipEvent)
+      : event,
   );
 }

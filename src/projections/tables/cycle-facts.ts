@@ -27,7 +27,7 @@ export function cutOf(request: AnalyticsRequest): number {
   return request.asOf ? request.scope.at : Number.MAX_SAFE_INTEGER;
 }
 
-interface Where {
+export interface Where {
   readonly sql: string;
   readonly params: Record<string, unknown>;
 }
@@ -36,7 +36,10 @@ interface Where {
 function inScope(tenant: string, request: AnalyticsRequest): Where {
   const { scope } = request;
   const params: Record<string, unknown> = { tenant, at: scope.at, cut: cutOf(request) };
-  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND (next_started IS NULL OR next_started > @cut)';
+  // Now, the cycle each relationship is in is its latest: a range of the index cycles_analytics.
+  let sql = request.asOf
+    ? 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND (next_started IS NULL OR next_started > @cut)'
+    : 'tenant = @tenant AND opened_at <= @at AND next_started IS NULL';
   if (scope.segment != null) (sql += ' AND segment = @segment'), (params.segment = scope.segment);
   if (scope.owner != null) (sql += ' AND owner = @owner'), (params.owner = scope.owner);
   if (scope.from != null) (sql += ' AND started >= @from'), (params.from = scope.from);
@@ -59,6 +62,21 @@ function counted(question: AnalyticsQuestion): string {
     case 'FUNNEL':
       return '';
   }
+}
+
+/**
+ * The rows a question reads: of the cycles in scope at the instant, those it
+ * counts, without a deadline due by then (`dueDeadlineFacts` gives those),
+ * and not among `skip` (replayed by the caller).
+ */
+export function rowsOf(tenant: string, request: AnalyticsRequest, skip: readonly string[] = []): Where {
+  const { sql, params } = inScope(tenant, request);
+  let where = `${sql}${counted(request.question)} AND (next_deadline IS NULL OR next_deadline > @at)`;
+  if (skip.length > 0) {
+    where += ' AND relationship_id NOT IN (SELECT value FROM json_each(@skip))';
+    params.skip = JSON.stringify(skip);
+  }
+  return { sql: where, params };
 }
 
 /** At a past instant: the relationships whose facts the rows cannot give (see the module comment). */
@@ -113,7 +131,7 @@ export function cohortFactsFromRows(
   rules: Rules,
   skip: ReadonlySet<string>,
 ): CohortFacts[] {
-  const { sql, params } = inScope(tenant, request);
+  const { sql, params } = rowsOf(tenant, request);
   const withTrend = request.question.kind === 'DECAY';
   const at = request.scope.at;
   const cut = cutOf(request);
@@ -121,7 +139,7 @@ export function cohortFactsFromRows(
     .prepare(
       `SELECT relationship_id, cycle, segment, owner, started, dating, exclusive, proposed, married_entered, neglected,
          first_proposal, married, ended, outcome, reason_kind, reason_value, ${withTrend ? 'analytics_state' : 'NULL'}
-       FROM cycles WHERE ${sql}${counted(request.question)} AND (next_deadline IS NULL OR next_deadline > @at)`,
+       FROM cycles WHERE ${sql}`,
     )
     .safeIntegers(false)
     .raw()
@@ -159,7 +177,7 @@ export function cohortFactsFromRows(
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */
-function dueDeadlineFacts(db: Database.Database, tenant: string, request: AnalyticsRequest, rules: Rules): { id: string; facts: CohortFacts }[] {
+export function dueDeadlineFacts(db: Database.Database, tenant: string, request: AnalyticsRequest, rules: Rules): { id: string; facts: CohortFacts }[] {
   const { scope } = request;
   const parts = db
     .prepare(

@@ -7,6 +7,10 @@
  * (analytics-state.ts), for the few relationships whose deadline is due by T
  * but not recorded yet, and for the decay trend.
  *
+ * The statistics' aggregates (cycle-aggregates.ts) read `cycles_analytics`,
+ * which covers every column they use: a scan of it skips the wide
+ * `analytics_state` (kilobytes a row) that the table's rows carry.
+ *
  * Account name, segment, owner, source and the opening are set by
  * RelationshipOpened and never change (evolve.ts), so they are plain
  * columns, the same at every instant.
@@ -75,6 +79,10 @@ CREATE INDEX cycles_latest_deadline ON cycles (tenant, next_deadline) WHERE next
 -- The count of a list as of T (relationships-at.ts): only a query that states "cycle >= 1" (always true) can use it,
 -- so no other query over the latest cycles trades its scan for lookups through it.
 CREATE INDEX cycles_latest_opened ON cycles (tenant, opened_at, next_started, cycle) WHERE next_started IS NULL AND cycle >= 1;
+CREATE INDEX cycles_analytics ON cycles (
+  tenant, next_started, started, opened_at, next_deadline, segment, owner,
+  dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value
+);
 `;
 
 export const cyclesTable: DerivedTable = {
