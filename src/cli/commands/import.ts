@@ -145,6 +145,7 @@ async function importFile(run: ImportRun): Promise<number> {
     checking.update(bytes);
   }
   checking.stop();
+  if (plan.needsRecheck()) await recheck(run);
   for (const problem of plan.finishChecking()) report(io, problem);
 
   const untied = plan.untiedLines();
@@ -163,6 +164,26 @@ async function importFile(run: ImportRun): Promise<number> {
           (badLines === 0 ? '.\n' : `; ${badLines} bad lines; ${counts.refused} relationships refused, nothing written for them.\n`),
   );
   return badLines === 0 ? 0 : 1;
+}
+
+/**
+ * Pass 1b, only when some relationship met a late fact or a refused line:
+ * its lines are decided again with their history (the first pass keeps none).
+ */
+async function recheck(run: ImportRun): Promise<void> {
+  await run.plan.startRecheck();
+  const rechecking = startProgress(run.io, { label: 'rechecking', unit: 'bytes', total: run.size });
+  let bytes = 0;
+  for await (const batch of readLineBatches(run.file)) {
+    for (const line of batch) {
+      bytes += line.bytes;
+      if (line.malformed !== undefined || line.text.trim() === '') continue;
+      const problem = run.plan.recheck(line.number, line.text);
+      if (problem) report(run.io, problem);
+    }
+    rechecking.update(bytes);
+  }
+  rechecking.stop();
 }
 
 /**
