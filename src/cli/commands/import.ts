@@ -10,6 +10,7 @@ import { parseOptions, UsageError, type Command, type CommandIo } from '../comma
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { checkedEvent } from '../lib/checked-event.js';
 import { fileVersion } from '../lib/file-version.js';
+import { GarbageBound } from '../lib/heap.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
 import { readLineInput, reasonOf, type LineTenant } from '../lib/import-line.js';
 import { readLineBatches } from '../lib/lines.js';
@@ -102,6 +103,7 @@ export async function importInto(io: CommandIo, file: string, size: number, tena
     commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
     plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant, storeIsEmpty),
     close: () => store.close(),
+    garbage: new GarbageBound(),
   });
 }
 
@@ -114,6 +116,8 @@ interface ImportRun {
   readonly plan: ImportPlan;
   /** Closes the store, which makes the bulk writes durable: the summary is only printed after. */
   readonly close: () => Promise<void>;
+  /** Bounds the garbage of the passes over the file: `heap.ts`. */
+  readonly garbage: GarbageBound;
 }
 
 async function importFile(run: ImportRun): Promise<number> {
@@ -142,11 +146,13 @@ async function importFile(run: ImportRun): Promise<number> {
       const problem = checked instanceof Promise ? await checked : checked;
       if (problem) report(io, problem);
     }
+    run.garbage.count(batch.length);
     checking.update(bytes);
   }
   checking.stop();
   if (plan.needsRecheck()) await recheck(run);
   for (const problem of plan.finishChecking()) report(io, problem);
+  run.garbage.now();
 
   const untied = plan.untiedLines();
   const { written, present } = untied > 0 ? { written: 0, present: 0 } : await writeLines(run, checkedVersion, lines);
@@ -181,6 +187,7 @@ async function recheck(run: ImportRun): Promise<void> {
       const problem = run.plan.recheck(line.number, line.text);
       if (problem) report(run.io, problem);
     }
+    run.garbage.count(batch.length);
     rechecking.update(bytes);
   }
   rechecking.stop();
@@ -297,6 +304,7 @@ async function writeLines(run: ImportRun, checkedVersion: string, lines: number)
       }
       await add(entry, line.bytes);
     }
+    run.garbage.count(lineBatch.length);
     writing.update(done);
   }
   await flush();
