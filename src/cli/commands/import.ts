@@ -10,7 +10,7 @@ import { parseOptions, UsageError, type Command, type CommandIo } from '../comma
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { checkedEvent } from '../lib/checked-event.js';
 import { fileVersion } from '../lib/file-version.js';
-import { GarbageBound } from '../lib/heap.js';
+import { GarbageBound, LINES_PER_COLLECTION } from '../lib/heap.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
 import { readLineInput, reasonOf, type LineTenant } from '../lib/import-line.js';
 import { readLineBatches } from '../lib/lines.js';
@@ -152,7 +152,8 @@ async function importFile(run: ImportRun): Promise<number> {
   checking.stop();
   if (plan.needsRecheck()) await recheck(run);
   for (const problem of plan.finishChecking()) report(io, problem);
-  run.garbage.now();
+  // The first pass's states are garbage now: a large file's are collected before the writing adds its own.
+  if (lines >= LINES_PER_COLLECTION) run.garbage.now();
 
   const untied = plan.untiedLines();
   const { written, present } = untied > 0 ? { written: 0, present: 0 } : await writeLines(run, checkedVersion, lines);
