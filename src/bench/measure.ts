@@ -46,3 +46,32 @@ export function rssOf(pid: number): number | null {
     return null;
   }
 }
+
+/** A pair measured in one round of `alternateRounds`, with its ratio (subject over baseline; higher is better). */
+export interface RoundPair<B, S> {
+  readonly baseline: B;
+  readonly subject: S;
+  readonly ratio: number;
+}
+
+/**
+ * `rounds` rounds of the baseline then the subject, back to back, so that both
+ * see the same machine noise; returns every round, in order, and the round
+ * whose ratio is the median one (the lower middle for an even count).
+ */
+export async function alternateRounds<B, S>(
+  rounds: number,
+  baseline: (round: number) => Promise<B>,
+  subject: (round: number) => Promise<S>,
+  ratio: (baseline: B, subject: S) => number,
+): Promise<{ median: RoundPair<B, S>; rounds: RoundPair<B, S>[] }> {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`alternateRounds: rounds must be a positive integer, got ${rounds}`);
+  const pairs: RoundPair<B, S>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const b = await baseline(round);
+    const s = await subject(round);
+    pairs.push({ baseline: b, subject: s, ratio: ratio(b, s) });
+  }
+  const median = [...pairs].sort((x, y) => x.ratio - y.ratio)[Math.floor((rounds - 1) / 2)]!;
+  return { median, rounds: pairs };
+}

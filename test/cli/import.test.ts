@@ -149,6 +149,28 @@ describe('courtship import', () => {
     expect(await streamLength('shuffled')).toBe(5);
   });
 
+  it('writes a late fact in the file\'s order, checked against the stream already stored and the file\'s earlier lines', async () => {
+    // Given a relationship whose first two events are already stored
+    const courtship = [
+      line('late', 'RelationshipOpened', '2025-01-01T00:00:00Z', 'VENDOR', { accountName: 'Late' }),
+      line('late', 'InterestSignaled', '2025-01-05T00:00:00Z', 'PROSPECT'),
+      line('late', 'InteractionLogged', '2025-01-03T00:00:00Z', 'VENDOR', { channel: 'CALL' }), // a late fact
+      line('late', 'InterestSignaled', '2025-01-06T00:00:00Z', 'VENDOR'),
+    ];
+    await sandbox.run(['import', sandbox.file('part.ndjson', courtship.slice(0, 2).join('\n'))]);
+
+    // When the whole file, with other relationships' lines among them, is imported
+    const result = await sandbox.run(['import', sandbox.file('whole.ndjson', [GOOD[0], ...courtship, ...GOOD.slice(1)].join('\n'))]);
+
+    // Then the late fact is accepted and written in the file's order, as it was recorded
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Imported 7 events');
+    const types = (await log()).filter((text) => text.startsWith('rel-default-late ')).map((text) => text.split(' ')[2]);
+    expect(types).toEqual(['RelationshipOpened', 'InterestSignaled', 'InteractionLogged', 'InterestSignaled']);
+    expect(await streamLength('acme')).toBe(3);
+  });
+
   it('refuses a relationship whose lines cannot be told in any order, and writes none of them', async () => {
     const file = sandbox.file(
       'impossible.ndjson',

@@ -10,6 +10,7 @@ import { parseOptions, UsageError, type Command, type CommandIo } from '../comma
 import { openCliStore, settingsFor, storeOptions, STORE_OPTIONS_HELP, tenantOption } from '../lib/environment.js';
 import { checkedEvent } from '../lib/checked-event.js';
 import { fileVersion } from '../lib/file-version.js';
+import { GarbageBound, LINES_PER_COLLECTION } from '../lib/heap.js';
 import { ImportPlan, LineIds, planned, type LineProblem, type PlannedLine } from '../lib/import-plan.js';
 import { readLineInput, reasonOf, type LineTenant } from '../lib/import-line.js';
 import { readLineBatches } from '../lib/lines.js';
@@ -102,6 +103,7 @@ export async function importInto(io: CommandIo, file: string, size: number, tena
     commands: new CommandService({ store, clock: systemClock, rules: defaultRules }),
     plan: new ImportPlan(store, defaultRules, systemClock.now(), tenant, storeIsEmpty),
     close: () => store.close(),
+    garbage: new GarbageBound(),
   });
 }
 
@@ -114,6 +116,8 @@ interface ImportRun {
   readonly plan: ImportPlan;
   /** Closes the store, which makes the bulk writes durable: the summary is only printed after. */
   readonly close: () => Promise<void>;
+  /** Bounds the garbage of the passes over the file: `heap.ts`. */
+  readonly garbage: GarbageBound;
 }
 
 async function importFile(run: ImportRun): Promise<number> {
@@ -142,10 +146,14 @@ async function importFile(run: ImportRun): Promise<number> {
       const problem = checked instanceof Promise ? await checked : checked;
       if (problem) report(io, problem);
     }
+    run.garbage.count(batch.length);
     checking.update(bytes);
   }
   checking.stop();
+  if (plan.needsRecheck()) await recheck(run);
   for (const problem of plan.finishChecking()) report(io, problem);
+  // The first pass's states are garbage now: a large file's are collected before the writing adds its own.
+  if (lines >= LINES_PER_COLLECTION) run.garbage.now();
 
   const untied = plan.untiedLines();
   const { written, present } = untied > 0 ? { written: 0, present: 0 } : await writeLines(run, checkedVersion, lines);
@@ -163,6 +171,27 @@ async function importFile(run: ImportRun): Promise<number> {
           (badLines === 0 ? '.\n' : `; ${badLines} bad lines; ${counts.refused} relationships refused, nothing written for them.\n`),
   );
   return badLines === 0 ? 0 : 1;
+}
+
+/**
+ * Pass 1b, only when some relationship met a late fact or a refused line:
+ * its lines are decided again with their history (the first pass keeps none).
+ */
+async function recheck(run: ImportRun): Promise<void> {
+  await run.plan.startRecheck();
+  const rechecking = startProgress(run.io, { label: 'rechecking', unit: 'bytes', total: run.size });
+  let bytes = 0;
+  for await (const batch of readLineBatches(run.file)) {
+    for (const line of batch) {
+      bytes += line.bytes;
+      if (line.malformed !== undefined || line.text.trim() === '') continue;
+      const problem = run.plan.recheck(line.number, line.text);
+      if (problem) report(run.io, problem);
+    }
+    run.garbage.count(batch.length);
+    rechecking.update(bytes);
+  }
+  rechecking.stop();
 }
 
 /**
@@ -276,6 +305,7 @@ async function writeLines(run: ImportRun, checkedVersion: string, lines: number)
       }
       await add(entry, line.bytes);
     }
+    run.garbage.count(lineBatch.length);
     writing.update(done);
   }
   await flush();

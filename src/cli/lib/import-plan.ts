@@ -9,6 +9,14 @@
  * line, as the write path will. Lines whose event id is already in the stream
  * (a re-run) are marked present: the second pass skips them.
  *
+ * Only the state is kept, not the lines: a file of millions of events would
+ * otherwise be held whole (740 MB of parsed events for 1M lines). The history
+ * is needed only for a late fact (`decide` places it among the earlier
+ * events) and to decide the lines again in business order; a relationship
+ * that meets either is marked for a recheck, and `recheck` (a third read of
+ * the file, made only when some relationship needs it) decides its lines
+ * again from its stream, this time keeping its history and lines.
+ *
  * A relationship's lines may come in any order. They are first decided in
  * file order (each a fact recorded then: a line dated before earlier ones is
  * a late fact); when one is refused that way, the relationship's lines are
@@ -27,12 +35,12 @@ import { decideWithState } from '../../domain/decide.js';
 import { relationshipKey } from '../../app/read-side.js';
 import { DomainError } from '../../domain/errors.js';
 import type { CourtshipEvent, StoredEvent } from '../../domain/events.js';
-import { foldHistory } from '../../domain/history.js';
+import { foldHistory, landsAtEnd } from '../../domain/history.js';
 import { initialState, type RelationshipState } from '../../domain/state.js';
 import type { EventStore, RecordedEvent } from '../../store/port.js';
 import { streamIdFor, toStoredEvents } from '../../app/relationship-stream.js';
 import { derivedEventId } from './event-line.js';
-import { parseLine, reasonOf, type LineInput, type LineResult, type LineTenant, type ParsedLine } from './import-line.js';
+import { parseLine, reasonOf, type LineInput, type LineResult, type LineTenant } from './import-line.js';
 
 export interface LineProblem {
   readonly line: number;
@@ -42,14 +50,17 @@ export interface LineProblem {
 
 interface Tracked {
   refused: boolean;
-  /** Folded state, until the relationship is refused. */
+  /** Folded state, until the relationship is refused or marked for a recheck. */
   state: RelationshipState | null;
   readonly relationshipId: string;
-  /** The stream and the file's lines so far, with revisions: a late line is placed in it (decide). */
+  readonly tenant: string;
+  /** A late fact or a refused line met in the first pass: its lines are decided again, with their history, by `recheck`. */
+  recheck: boolean;
+  /** While rechecked: the stream and the file's lines so far, with revisions: a late line is placed in it (decide). */
   history: StoredEvent[];
-  /** The stream as it was before the import. */
+  /** While rechecked: the stream as it was before the import. */
   recorded: StoredEvent[];
-  /** The lines to write (not already in the stream), kept in case they must be decided again in business order. */
+  /** While rechecked: the lines to write (not already in the stream), kept in case they must be decided again in business order. */
   pending: { number: number; event: CourtshipEvent }[];
   /** The first line refused in file order, while the relationship waits to be decided in business order. */
   deferred: { number: number; reason: string } | null;
@@ -106,7 +117,9 @@ export class ImportPlan {
   private untied = 0;
   private readonly tracked = new Map<string, Tracked>();
   private lastFound: { tenant: string; relationshipId: string; tracked: Tracked } | null = null;
-  private readonly ids = new LineIds();
+  private ids = new LineIds();
+  /** Relationships marked for a recheck. */
+  private rechecks = 0;
 
   /**
    * `storeIsEmpty`: the store held no event when the import started and no
@@ -151,30 +164,78 @@ export class ImportPlan {
     const eventId = eventIdOf(line, text, this.ids.next(line.tenant, line.relationshipId));
     const digest = digestOf(eventId);
     if (tracked.seen.has(digest)) {
-      return this.refuse(tracked, number, line, 'eventId: repeats an earlier line of this relationship');
+      return this.refuse(tracked, number, line.relationshipId, 'eventId: repeats an earlier line of this relationship');
     }
     tracked.seen.add(digest);
     if (tracked.present.has(eventId) || tracked.state === null) return null;
+    // A late fact needs the history, which is not kept: the relationship is decided again with it.
+    if (!landsAtEnd(tracked.state, line.event)) return this.markForRecheck(tracked);
+    try {
+      tracked.state = decideWithState({ relationshipId: line.relationshipId, events: [line.event] }, tracked.state, { now: this.now, rules: this.rules }, undefined, true).state;
+      return null;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Perhaps only the order of the lines is at fault: decided again, then in business order if need be.
+      return this.markForRecheck(tracked);
+    }
+  }
+
+  private markForRecheck(tracked: Tracked): null {
+    tracked.state = null;
+    tracked.recheck = true;
+    this.rechecks++;
+    return null;
+  }
+
+  /** True when some relationship must be decided again: `recheck` must then see every line of the file, in order. */
+  needsRecheck(): boolean {
+    return this.rechecks > 0;
+  }
+
+  /** Starts the recheck: each relationship marked for it starts again from its stream, read again from the store. */
+  async startRecheck(): Promise<void> {
+    this.ids = new LineIds();
+    for (const tracked of this.tracked.values()) {
+      if (!tracked.recheck || tracked.refused) continue;
+      const recorded = this.storeIsEmpty ? [] : toStoredEvents(await this.readRecorded(tracked.tenant, tracked.relationshipId));
+      tracked.recorded = recorded;
+      tracked.history = recorded.slice();
+      tracked.state = foldHistory(recorded, this.rules, initialState(tracked.relationshipId));
+      tracked.pending = [];
+    }
+  }
+
+  /**
+   * Decides one line again (after `startRecheck`, every non-blank line of the
+   * file in order) when its relationship is marked for a recheck, keeping the
+   * history a late fact is placed in and the lines for the business order.
+   */
+  recheck(number: number, text: string): LineProblem | null {
+    const result = parseLine(text, this.tenant);
+    const tenant = result.ok ? result.line.tenant : result.tenant;
+    const relationshipId = result.ok ? result.line.relationshipId : result.relationshipId;
+    if (relationshipId === null) return null;
+    const tracked = this.lookUp(tenant, relationshipId);
+    if (tracked === undefined || !tracked.recheck) return null;
+    const ordinal = this.ids.next(tenant, relationshipId);
+    if (tracked.refused) return null;
+    // Every line of the relationship parsed in the first pass, else it would be refused: the file changed since.
+    if (!result.ok) return this.refuse(tracked, number, relationshipId, `${result.reason} (the file changed after it was checked)`);
+    const line = result.line;
+    if (tracked.present.has(eventIdOf(line, text, ordinal)) || tracked.state === null) return null;
     tracked.pending.push({ number, event: line.event });
     if (tracked.deferred !== null) return null;
     try {
       const state = tracked.state;
-      const decision = decideWithState(
-        { relationshipId: line.relationshipId, events: [line.event] },
-        state,
-        { now: this.now, rules: this.rules },
-        tracked.history,
-        true,
-      );
+      const decision = decideWithState({ relationshipId, events: [line.event] }, state, { now: this.now, rules: this.rules }, tracked.history, true);
       decision.events.forEach((event, i) => tracked.history.push({ event, revision: state.version + 1 + i }));
       tracked.state = decision.state;
-      return null;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // Perhaps only the order of the lines is at fault: decided again in business order at the end.
       tracked.deferred = { number, reason: reasonOf(error) };
-      return null;
     }
+    return null;
   }
 
   /** A line whose bytes are not text (`Line.malformed`): tied to no relationship. */
@@ -225,7 +286,7 @@ export class ImportPlan {
   finishChecking(): LineProblem[] {
     const problems: LineProblem[] = [];
     for (const tracked of this.tracked.values()) {
-      if (!tracked.refused && tracked.deferred !== null) {
+      if (!tracked.refused && tracked.recheck && tracked.deferred !== null) {
         const problem = this.decideInBusinessOrder(tracked);
         if (problem) problems.push(problem);
       }
@@ -275,21 +336,26 @@ export class ImportPlan {
 
   /** The relationship's record, its stream read from the store the first time. */
   private async track(tenant: string, relationshipId: string): Promise<Tracked> {
-    const streamId = streamIdFor(tenant, relationshipId);
-    // A fresh import names streams that do not exist yet: nothing to read.
-    const recorded = (await this.store.streamRevision(streamId)) === null ? [] : await this.store.readStream(streamId);
+    const recorded = await this.readRecorded(tenant, relationshipId);
     // Another line of the relationship may have started it while the store answered.
     return this.lookUp(tenant, relationshipId) ?? this.startTracking(tenant, relationshipId, recorded);
   }
 
+  private async readRecorded(tenant: string, relationshipId: string): Promise<readonly RecordedEvent[]> {
+    const streamId = streamIdFor(tenant, relationshipId);
+    // A fresh import names streams that do not exist yet: nothing to read.
+    return (await this.store.streamRevision(streamId)) === null ? [] : this.store.readStream(streamId);
+  }
+
   private startTracking(tenant: string, relationshipId: string, recorded: readonly RecordedEvent[]): Tracked {
-    const history = toStoredEvents(recorded);
     const tracked: Tracked = {
       relationshipId,
+      tenant,
       refused: false,
-      state: foldHistory(history, this.rules, initialState(relationshipId)),
-      history,
-      recorded: history.slice(),
+      recheck: false,
+      state: foldHistory(toStoredEvents(recorded), this.rules, initialState(relationshipId)),
+      history: [],
+      recorded: [],
       pending: [],
       deferred: null,
       order: null,
@@ -300,11 +366,12 @@ export class ImportPlan {
     return tracked;
   }
 
-  private refuse(tracked: Tracked, number: number, line: ParsedLine, reason: string): LineProblem {
+  private refuse(tracked: Tracked, number: number, relationshipId: string, reason: string): LineProblem {
     tracked.refused = true;
     tracked.state = null;
     tracked.history = [];
-    return this.problem(number, line.relationshipId, reason);
+    tracked.pending = [];
+    return this.problem(number, relationshipId, reason);
   }
 
   private problem(line: number, relationshipId: string | null, reason: string): LineProblem {
