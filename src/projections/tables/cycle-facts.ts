@@ -8,8 +8,8 @@
  * - a relationship whose latest cycle has a deadline due by T that was not
  *   recorded yet is evaluated from the analytics' part of its state with the
  *   domain's `advanceTo` (the recorded rows lag the clock by moments);
- * - the decay trend of a marriage in its latest cycle is scored from that
- *   same part of the state.
+ * - the decay trend of a marriage in its latest cycle is scored from its
+ *   decay inputs (decay-inputs.ts), a few hundred bytes, not a state.
  * What the rows cannot answer at a past instant (an older cycle's decay or
  * churn/withdrawal reason, a veto holder's stance changed since T) is listed
  * by `replaysNeeded` and replayed by the caller.
@@ -17,10 +17,12 @@
 import type Database from 'better-sqlite3';
 import type { AnalyticsQuestion, AnalyticsRequest } from '../../app/read-side.js';
 import { cohort } from '../../analytics/cohort.js';
-import { factsOf, trendFacts, type CohortFacts, type OutcomeReason } from '../../analytics/facts.js';
+import { factsOf, type CohortFacts, type OutcomeReason } from '../../analytics/facts.js';
+import { decayStatusOfInputs } from '../../domain/metrics/decay-inputs.js';
 import type { Rules } from '../../domain/rules.js';
 import type { CycleMilestones } from '../../domain/state.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
+import { decayInputsOfBlob } from './decay-inputs.js';
 
 /** The instant milestones are cut at: T for a past instant, none (every recorded one) now. */
 export function cutOf(request: AnalyticsRequest): number {
@@ -98,8 +100,12 @@ type CycleRowValues = [
   outcome: CycleMilestones['outcome'],
   reasonKind: OutcomeReason['kind'] | null,
   reasonValue: string | null,
-  analyticsState: string | null,
+  decayInputs: Buffer | null,
 ];
+
+/** The decay inputs of a row's cycle (decay-inputs.ts): only a married latest cycle has them. */
+const DECAY_INPUTS = `(SELECT inputs FROM decay_inputs d
+  WHERE d.tenant = cycles.tenant AND d.relationship_id = cycles.relationship_id AND d.cycle = cycles.cycle)`;
 
 /**
  * The facts of every relationship in scope at the instant, except `skip`
@@ -120,7 +126,7 @@ export function cohortFactsFromRows(
   const rows = db
     .prepare(
       `SELECT relationship_id, cycle, segment, owner, started, dating, exclusive, proposed, married_entered, neglected,
-         first_proposal, married, ended, outcome, reason_kind, reason_value, ${withTrend ? 'analytics_state' : 'NULL'}
+         first_proposal, married, ended, outcome, reason_kind, reason_value, ${withTrend ? DECAY_INPUTS : 'NULL'}
        FROM cycles WHERE ${sql}${counted(request.question)} AND (next_deadline IS NULL OR next_deadline > @at)`,
     )
     .safeIntegers(false)
@@ -149,7 +155,7 @@ export function cohortFactsFromRows(
       married: cycle.marriedAt !== null && endedAt === null,
     };
     if (withTrend && cycle.marriedAt !== null && row[16] !== null) {
-      facts.push({ ...member, trend: trendFacts(stateOfAnalytics(JSON.parse(row[16]) as AnalyticsState), at, rules) });
+      facts.push({ ...member, trend: decayStatusOfInputs(decayInputsOfBlob(row[16]), at, rules) });
     } else facts.push(member);
   }
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
