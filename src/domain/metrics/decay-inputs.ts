@@ -36,39 +36,45 @@ export function decayInputsOf(state: RelationshipState): DecayInputs | null {
   const marriage = currentMarriage(state);
   if (marriage === null) return null;
   const { signedAt } = marriage;
-  const touchpoints: number[] = [];
-  for (const { at } of state.vendorTouchpoints) if (at >= signedAt) touchpoints.push(at);
-  const contacts: number[] = [];
-  for (const { at } of state.competitorContacts) if (at >= signedAt) contacts.push(at);
-  const cases: number[] = [];
-  for (const c of Object.values(state.supportCases)) {
-    if (c.cycle !== state.cycle) continue;
-    cases.push(c.openedAt, c.closedAt ?? Infinity, SEVERITIES.indexOf(c.severity), SCOPES.indexOf(c.scope));
+  const { cycle } = state;
+  // Counted first, then written straight into the array: the projector packs every married relationship it rewrites.
+  let touchpoints = 0;
+  for (const { at } of state.vendorTouchpoints) if (at >= signedAt) touchpoints++;
+  let contacts = 0;
+  for (const { at } of state.competitorContacts) if (at >= signedAt) contacts++;
+  const cases = Object.values(state.supportCases).filter((c) => c.cycle === cycle);
+  const upsells = Object.values(state.upsells).filter((u) => u.cycle === cycle && u.closedAt !== null && (u.status === 'WON' || u.status === 'LOST'));
+  const vetoes = Object.values(state.stakeholders).filter((s) => s.hasVeto);
+  const inputs = new Float64Array(HEADER + touchpoints + CASE * cases.length + UPSELL * upsells.length + contacts + VETO * vetoes.length);
+  inputs[0] = signedAt;
+  inputs[1] = marriage.endedAt ?? NaN;
+  inputs[2] = touchpoints;
+  inputs[3] = cases.length;
+  inputs[4] = upsells.length;
+  inputs[5] = contacts;
+  inputs[6] = vetoes.length;
+  let i = HEADER;
+  for (const { at } of state.vendorTouchpoints) if (at >= signedAt) inputs[i++] = at;
+  inputs.subarray(HEADER, i).sort();
+  for (const c of cases) {
+    inputs[i++] = c.openedAt;
+    inputs[i++] = c.closedAt ?? Infinity;
+    inputs[i++] = SEVERITIES.indexOf(c.severity);
+    inputs[i++] = SCOPES.indexOf(c.scope);
   }
-  const upsells: number[] = [];
-  for (const u of Object.values(state.upsells)) {
-    if (u.cycle !== state.cycle || u.closedAt === null || (u.status !== 'WON' && u.status !== 'LOST')) continue;
-    upsells.push(u.closedAt, u.status === 'WON' ? 1 : 0);
+  for (const u of upsells) {
+    inputs[i++] = u.closedAt!;
+    inputs[i++] = u.status === 'WON' ? 1 : 0;
   }
-  const vetoes: number[] = [];
-  for (const s of Object.values(state.stakeholders)) {
-    if (s.hasVeto) vetoes.push(s.introducedAt, STANCES.indexOf(s.stance), s.stanceChangedAt ?? -Infinity);
+  const contactsStart = i;
+  for (const { at } of state.competitorContacts) if (at >= signedAt) inputs[i++] = at;
+  inputs.subarray(contactsStart, i).sort();
+  for (const s of vetoes) {
+    inputs[i++] = s.introducedAt;
+    inputs[i++] = STANCES.indexOf(s.stance);
+    inputs[i++] = s.stanceChangedAt ?? -Infinity;
   }
-  const ascending = (a: number, b: number) => a - b;
-  return Float64Array.from([
-    signedAt,
-    marriage.endedAt ?? NaN,
-    touchpoints.length,
-    cases.length / CASE,
-    upsells.length / UPSELL,
-    contacts.length,
-    vetoes.length / VETO,
-    ...touchpoints.sort(ascending),
-    ...cases,
-    ...upsells,
-    ...contacts.sort(ascending),
-    ...vetoes,
-  ]);
+  return inputs;
 }
 
 /** The rules' numbers as arrays indexed like the inputs, once per rules object. */
