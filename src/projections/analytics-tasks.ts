@@ -8,7 +8,7 @@
  */
 import type { AnalyticsAnswers, AnalyticsQuestion, AnalyticsRequest } from '../app/read-side.js';
 import { cohort } from '../analytics/cohort.js';
-import { decaySummaryOfFacts } from '../analytics/decay.js';
+import { DecayTally, decaySummaryOfFacts } from '../analytics/decay.js';
 import { durationStatsOfFacts } from '../analytics/durations.js';
 import { factsOf, type CohortFacts } from '../analytics/facts.js';
 import { funnelOfFacts } from '../analytics/funnel.js';
@@ -18,7 +18,7 @@ import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import { readTask, type ReadTaskRunner } from './read-task.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
-import { cohortFactsFromRows, replaysNeeded } from './tables/cycle-facts.js';
+import { cohortFactsFromRows, replaysNeeded, tallyDecayFromRows } from './tables/cycle-facts.js';
 
 export interface AnalyticsTaskArgs {
   readonly tenant: string;
@@ -33,6 +33,13 @@ export const analyticsReplaysTask = readTask(import.meta.url, 'analyticsReplaysT
 );
 
 export const analyticsTask = readTask(import.meta.url, 'analyticsTask', (db, args: AnalyticsTaskArgs) => {
+  if (args.request.question.kind === 'DECAY') {
+    // Counted row by row: a facts object for every marriage would cost more than scoring it.
+    const tally = new DecayTally();
+    tallyDecayFromRows(db, args.tenant, args.request, args.rules, new Set(args.replayed.ids), tally);
+    for (const member of args.replayed.facts) tally.addFacts(member);
+    return tally.result();
+  }
   const facts = cohortFactsFromRows(db, args.tenant, args.request, args.rules, new Set(args.replayed.ids));
   for (const member of args.replayed.facts) facts.push(member);
   return answerOf(args.request.question, facts, args.request.scope.at);

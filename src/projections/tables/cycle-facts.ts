@@ -17,6 +17,7 @@
 import type Database from 'better-sqlite3';
 import type { AnalyticsQuestion, AnalyticsRequest } from '../../app/read-side.js';
 import { cohort } from '../../analytics/cohort.js';
+import type { DecayTally } from '../../analytics/decay.js';
 import { factsOf, type CohortFacts, type OutcomeReason } from '../../analytics/facts.js';
 import { decayStatusOfInputs } from '../../domain/metrics/decay-inputs.js';
 import type { Rules } from '../../domain/rules.js';
@@ -162,6 +163,41 @@ export function cohortFactsFromRows(
     if (!skip.has(member.id)) facts.push(member.facts);
   }
   return facts;
+}
+
+/**
+ * The decay summary's marriages in scope at the instant, except `skip`,
+ * counted into `tally` straight from the rows (only the columns it reads,
+ * no facts objects) and their decay inputs; the ones with a deadline due by
+ * then from the analytics' part of their state, as `cohortFactsFromRows`.
+ */
+export function tallyDecayFromRows(
+  db: Database.Database,
+  tenant: string,
+  request: AnalyticsRequest,
+  rules: Rules,
+  skip: ReadonlySet<string>,
+  tally: DecayTally,
+): void {
+  const { sql, params } = inScope(tenant, request);
+  const at = request.scope.at;
+  const cut = cutOf(request);
+  const rows = db
+    .prepare(
+      `SELECT relationship_id, married, ended, neglected, ${DECAY_INPUTS}
+       FROM cycles WHERE ${sql} AND married <= @cut AND (next_deadline IS NULL OR next_deadline > @at)`,
+    )
+    .safeIntegers(false)
+    .raw()
+    .iterate(params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer | null]>;
+  for (const [id, marriedAt, ended, neglected, inputs] of rows) {
+    if (skip.size > 0 && skip.has(id)) continue;
+    const trend = inputs === null ? null : decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
+    tally.add(marriedAt, neglected !== null && neglected <= cut ? neglected : null, ended === null || ended > cut, trend);
+  }
+  for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
+    if (!skip.has(member.id)) tally.addFacts(member.facts);
+  }
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */
