@@ -167,9 +167,9 @@ export function cohortFactsFromRows(
 
 /**
  * The decay summary's marriages in scope at the instant, except `skip`,
- * counted into `tally` straight from the rows (only the columns it reads,
- * no facts objects) and their decay inputs; the ones with a deadline due by
- * then from the analytics' part of their state, as `cohortFactsFromRows`.
+ * counted into `tally` straight from the rows of `decay_inputs` (the columns
+ * it reads and the inputs, no facts objects); the ones with a deadline due
+ * by then from the analytics' part of their state, as `cohortFactsFromRows`.
  */
 export function tallyDecayFromRows(
   db: Database.Database,
@@ -179,20 +179,28 @@ export function tallyDecayFromRows(
   skip: ReadonlySet<string>,
   tally: DecayTally,
 ): void {
-  const { sql, params } = inScope(tenant, request);
-  const at = request.scope.at;
+  const { scope } = request;
+  const at = scope.at;
   const cut = cutOf(request);
+  // decay_inputs holds the latest cycle of each relationship whose latest cycle married: the one in scope
+  // when it started by the cut (an older one is replayed, replaysNeeded), and is counted when married by then.
+  const params: Record<string, unknown> = { tenant, at, cut };
+  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND married <= @cut';
+  if (scope.segment != null) (sql += ' AND segment = @segment'), (params.segment = scope.segment);
+  if (scope.owner != null) (sql += ' AND owner = @owner'), (params.owner = scope.owner);
+  if (scope.from != null) (sql += ' AND started >= @from'), (params.from = scope.from);
+  if (scope.to != null) (sql += ' AND started <= @to'), (params.to = scope.to);
   const rows = db
     .prepare(
-      `SELECT relationship_id, married, ended, neglected, ${DECAY_INPUTS}
-       FROM cycles WHERE ${sql} AND married <= @cut AND (next_deadline IS NULL OR next_deadline > @at)`,
+      `SELECT relationship_id, married, ended, neglected, inputs FROM decay_inputs WHERE ${sql}
+         AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`,
     )
     .safeIntegers(false)
     .raw()
-    .iterate(params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer | null]>;
+    .iterate(params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer]>;
   for (const [id, marriedAt, ended, neglected, inputs] of rows) {
     if (skip.size > 0 && skip.has(id)) continue;
-    const trend = inputs === null ? null : decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
+    const trend = decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
     tally.add(marriedAt, neglected !== null && neglected <= cut ? neglected : null, ended === null || ended > cut, trend);
   }
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
