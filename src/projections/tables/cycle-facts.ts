@@ -73,11 +73,8 @@ export function replaysNeeded(db: Database.Database, tenant: string, request: An
   if (question.kind === 'DECAY') older.push('married <= @cut');
   if (question.kind === 'OUTCOMES') older.push('(ended <= @cut AND reason_kind IS NULL)');
   if (older.length === 0) return [];
-  const latestStance =
-    question.kind === 'DECAY'
-      ? ` UNION ALL SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NULL AND married <= @cut
-          AND veto_stance_changed > @cut AND (next_deadline IS NULL OR next_deadline > @at)`
-      : '';
+  // Decay: the latest cycles whose veto holder's stance changed since (read from decay_inputs, whose rows are small).
+  const latestStance = question.kind === 'DECAY' ? ` UNION ALL SELECT relationship_id FROM decay_inputs WHERE ${decayWhere(request)} AND veto_stance_changed > @cut` : '';
   return db
     .prepare(`SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NOT NULL AND (${older.join(' OR ')})${latestStance}`)
     .pluck()
@@ -179,25 +176,13 @@ export function tallyDecayFromRows(
   skip: ReadonlySet<string>,
   tally: DecayTally,
 ): void {
-  const { scope } = request;
-  const at = scope.at;
+  const at = request.scope.at;
   const cut = cutOf(request);
-  // decay_inputs holds the latest cycle of each relationship whose latest cycle married: the one in scope
-  // when it started by the cut (an older one is replayed, replaysNeeded), and is counted when married by then.
-  const params: Record<string, unknown> = { tenant, at, cut };
-  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND married <= @cut';
-  if (scope.segment != null) (sql += ' AND segment = @segment'), (params.segment = scope.segment);
-  if (scope.owner != null) (sql += ' AND owner = @owner'), (params.owner = scope.owner);
-  if (scope.from != null) (sql += ' AND started >= @from'), (params.from = scope.from);
-  if (scope.to != null) (sql += ' AND started <= @to'), (params.to = scope.to);
   const rows = db
-    .prepare(
-      `SELECT relationship_id, married, ended, neglected, inputs FROM decay_inputs WHERE ${sql}
-         AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`,
-    )
+    .prepare(`SELECT relationship_id, married, ended, neglected, inputs FROM decay_inputs WHERE ${decayWhere(request)}`)
     .safeIntegers(false)
     .raw()
-    .iterate(params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer]>;
+    .iterate(inScope(tenant, request).params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer]>;
   for (const [id, marriedAt, ended, neglected, inputs] of rows) {
     if (skip.size > 0 && skip.has(id)) continue;
     const trend = decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
@@ -206,6 +191,23 @@ export function tallyDecayFromRows(
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
     if (!skip.has(member.id)) tally.addFacts(member.facts);
   }
+}
+
+/**
+ * The rows of decay_inputs in scope, with inScope's parameters. It holds the
+ * latest cycle of each relationship whose latest cycle married: the one in
+ * scope when it started by the cut (an older one is replayed:
+ * replaysNeeded), counted when married by then; those with a deadline due
+ * by the instant are left to dueDeadlineFacts.
+ */
+function decayWhere(request: AnalyticsRequest): string {
+  const { scope } = request;
+  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND married <= @cut';
+  if (scope.segment != null) sql += ' AND segment = @segment';
+  if (scope.owner != null) sql += ' AND owner = @owner';
+  if (scope.from != null) sql += ' AND started >= @from';
+  if (scope.to != null) sql += ' AND started <= @to';
+  return `${sql} AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`;
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */

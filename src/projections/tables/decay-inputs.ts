@@ -26,6 +26,7 @@ CREATE TABLE decay_inputs (
   married INTEGER NOT NULL,
   ended INTEGER,
   neglected INTEGER,
+  veto_stance_changed INTEGER,
   inputs BLOB NOT NULL,
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
@@ -46,6 +47,8 @@ export interface DecayRow {
   readonly endedAt: number | null;
   /** The cycle's first entry into NEGLECTED. */
   readonly neglectedAt: number | null;
+  /** The last stance change of a veto holder (as of an earlier instant, the stance is replayed: DECAY.md). */
+  readonly vetoStanceChangedAt: number | null;
   readonly inputs: DecayInputs;
 }
 
@@ -65,6 +68,7 @@ export function decayRowOf(state: RelationshipState): DecayRow | null {
     marriedAt: milestones.marriedAt,
     endedAt: milestones.endedAt,
     neglectedAt: neglected?.at ?? null,
+    vetoStanceChangedAt: lastVetoStanceChange(state),
     inputs,
   };
 }
@@ -75,8 +79,9 @@ export const decayInputsTable: DerivedTable = {
   writer(db: Database.Database) {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
-      `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected, inputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
+         veto_stance_changed, inputs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
@@ -94,12 +99,21 @@ export const decayInputsTable: DerivedTable = {
           decay.marriedAt,
           decay.endedAt,
           decay.neglectedAt,
+          decay.vetoStanceChangedAt,
           Buffer.from(inputs.buffer, inputs.byteOffset, inputs.byteLength),
         );
       }
     };
   },
 };
+
+function lastVetoStanceChange(state: RelationshipState): number | null {
+  let last: number | null = null;
+  for (const s of Object.values(state.stakeholders)) {
+    if (s.hasVeto && s.stanceChangedAt !== null && (last === null || s.stanceChangedAt > last)) last = s.stanceChangedAt;
+  }
+  return last;
+}
 
 /** The inputs a blob of the table holds (a view when the blob is aligned, else a copy). */
 export function decayInputsOfBlob(blob: Buffer): DecayInputs {

@@ -33,6 +33,7 @@ describe('the decay_inputs row', () => {
         marriedAt: latest.marriedAt,
         endedAt: latest.endedAt,
         neglectedAt: latest.entered[4],
+        vetoStanceChangedAt: latest.vetoStanceChangedAt,
       });
       expect(row!.inputs).toEqual(decayInputsOf(state));
     }
