@@ -14,7 +14,7 @@ import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope } from './cohort.js';
 import { medianOf } from './distribution.js';
-import { factsOf, type CohortFacts } from './facts.js';
+import { factsOf, type CohortFacts, type TrendFacts } from './facts.js';
 
 /** How many current marriages score in [from, to) (the last bucket includes 100). */
 export interface ScoreBucket {
@@ -55,39 +55,56 @@ export function decaySummary(states: Iterable<RelationshipState>, scope: Analyti
 
 /** The summary of relationships given by their facts at the instant, trends included (members never married are left out). */
 export function decaySummaryOfFacts(members: Iterable<CohortFacts>): DecaySummary {
-  const current: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
-  const ended: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
-  const buckets = Array.from({ length: BUCKETS }, () => 0);
-  let currentlyMarried = 0;
-  let endedMarriages = 0;
-  const weeksToNeglect: number[] = [];
-  for (const member of members) {
-    const { cycle } = member;
-    if (cycle.marriedAt === null) continue;
-    const neglectedAt = member.firstNeglectedAt;
-    if (neglectedAt !== null) weeksToNeglect.push((neglectedAt - cycle.marriedAt) / WEEK_MS);
-    const trend = member.trend ?? null;
-    if (member.married) {
-      currentlyMarried++;
-      if (trend === null) continue;
-      current[trend.status]++;
-      buckets[Math.min(BUCKETS - 1, Math.floor(trend.score / (100 / BUCKETS)))]!++;
+  const tally = new DecayTally();
+  for (const member of members) tally.addFacts(member);
+  return tally.result();
+}
+
+/**
+ * The summary counted one marriage at a time, from its facts or straight
+ * from a table's columns (no facts object for each of tens of thousands).
+ */
+export class DecayTally {
+  private readonly current: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
+  private readonly ended: Record<DecayStatus, number> = { IMPROVING: 0, STABLE: 0, DECAYING: 0 };
+  private readonly buckets = Array.from({ length: BUCKETS }, () => 0);
+  private currentlyMarried = 0;
+  private endedMarriages = 0;
+  private readonly weeksToNeglect: number[] = [];
+
+  /** A member given by its facts; left out when its cycle never married. */
+  addFacts(member: CohortFacts): void {
+    if (member.cycle.marriedAt !== null) this.add(member.cycle.marriedAt, member.firstNeglectedAt, member.married, member.trend ?? null);
+  }
+
+  /** A marriage of the cycle in scope: signed at `marriedAt`, `married` while it lasts, with its trend (null: none). */
+  add(marriedAt: number, firstNeglectedAt: number | null, married: boolean, trend: TrendFacts | null): void {
+    if (firstNeglectedAt !== null) this.weeksToNeglect.push((firstNeglectedAt - marriedAt) / WEEK_MS);
+    if (married) {
+      this.currentlyMarried++;
+      if (trend === null) return;
+      this.current[trend.status]++;
+      this.buckets[Math.min(BUCKETS - 1, Math.floor(trend.score / (100 / BUCKETS)))]!++;
     } else {
-      endedMarriages++;
-      if (trend !== null) ended[trend.status]++;
+      this.endedMarriages++;
+      if (trend !== null) this.ended[trend.status]++;
     }
   }
-  return {
-    currentlyMarried,
-    currentlyImproving: current.IMPROVING,
-    currentlyStable: current.STABLE,
-    currentlyDecaying: current.DECAYING,
-    currentScoreBuckets: buckets.map((count, k) => ({ from: (k * 100) / BUCKETS, to: ((k + 1) * 100) / BUCKETS, count })),
-    endedMarriages,
-    endedImprovingAtEnd: ended.IMPROVING,
-    endedStableAtEnd: ended.STABLE,
-    endedDecayingAtEnd: ended.DECAYING,
-    marriagesEverNeglected: weeksToNeglect.length,
-    medianWeeksToFirstNeglect: medianOf(weeksToNeglect),
-  };
+
+  result(): DecaySummary {
+    const { current, ended, weeksToNeglect } = this;
+    return {
+      currentlyMarried: this.currentlyMarried,
+      currentlyImproving: current.IMPROVING,
+      currentlyStable: current.STABLE,
+      currentlyDecaying: current.DECAYING,
+      currentScoreBuckets: this.buckets.map((count, k) => ({ from: (k * 100) / BUCKETS, to: ((k + 1) * 100) / BUCKETS, count })),
+      endedMarriages: this.endedMarriages,
+      endedImprovingAtEnd: ended.IMPROVING,
+      endedStableAtEnd: ended.STABLE,
+      endedDecayingAtEnd: ended.DECAYING,
+      marriagesEverNeglected: weeksToNeglect.length,
+      medianWeeksToFirstNeglect: medianOf(weeksToNeglect),
+    };
+  }
 }

@@ -3,23 +3,20 @@
  * (tables/cycle-facts.ts), now or as of a past business instant, and the
  * read side's query that runs them: a task lists the few relationships the
  * rows cannot answer for at that instant, this thread replays those from
- * their streams, and a second task computes the statistic from the rows and
+ * their streams, and a second task computes the statistic from the rows
+ * (SQL aggregates, tables/cycle-aggregates.ts; decay from decay_inputs) and
  * the replayed facts. Both tasks only read the file: they can run on a worker.
  */
 import type { AnalyticsAnswers, AnalyticsQuestion, AnalyticsRequest } from '../app/read-side.js';
 import { cohort } from '../analytics/cohort.js';
-import { decaySummaryOfFacts } from '../analytics/decay.js';
-import { durationStatsOfFacts } from '../analytics/durations.js';
+import { DecayTally } from '../analytics/decay.js';
 import { factsOf, type CohortFacts } from '../analytics/facts.js';
-import { funnelOfFacts } from '../analytics/funnel.js';
-import { outcomesOfFacts } from '../analytics/outcomes.js';
-import { RetentionTally } from '../analytics/retention.js';
 import type { Rules } from '../domain/rules.js';
 import type { EventStore } from '../store/port.js';
 import { readTask, type ReadTaskRunner } from './read-task.js';
 import { replayRelationshipAt } from './relationship-as-of.js';
 import { aggregateAnswer } from './tables/cycle-aggregates.js';
-import { cohortFactsFromRows, dueDeadlineFacts, replaysNeeded } from './tables/cycle-facts.js';
+import { dueDeadlineFacts, replaysNeeded, tallyDecayFromRows } from './tables/cycle-facts.js';
 
 export interface AnalyticsTaskArgs {
   readonly tenant: string;
@@ -36,36 +33,17 @@ export const analyticsReplaysTask = readTask(import.meta.url, 'analyticsReplaysT
 export const analyticsTask = readTask(import.meta.url, 'analyticsTask', (db, args: AnalyticsTaskArgs) => {
   const { tenant, request, rules, replayed } = args;
   const skip = new Set(replayed.ids);
-  if (request.question.kind !== 'DECAY') {
-    // Aggregates over the rows; facts only for the few they cannot answer for.
-    const extra = dueDeadlineFacts(db, tenant, request, rules).flatMap(({ id, facts }) => (skip.has(id) ? [] : [facts]));
-    return aggregateAnswer(db, tenant, request, replayed.ids, [...extra, ...replayed.facts]);
+  if (request.question.kind === 'DECAY') {
+    // Counted row by row: a facts object for every marriage would cost more than scoring it.
+    const tally = new DecayTally();
+    tallyDecayFromRows(db, tenant, request, rules, skip, tally);
+    for (const member of replayed.facts) tally.addFacts(member);
+    return tally.result();
   }
-  const facts = cohortFactsFromRows(db, tenant, request, rules, skip);
-  for (const member of replayed.facts) facts.push(member);
-  return answerOf(request.question, facts, request.scope.at);
+  // Aggregates over the rows; facts only for the few they cannot answer for.
+  const extra = dueDeadlineFacts(db, tenant, request, rules).flatMap(({ id, facts }) => (skip.has(id) ? [] : [facts]));
+  return aggregateAnswer(db, tenant, request, replayed.ids, [...extra, ...replayed.facts]);
 });
-
-/** The statistic a question asks for, over the facts of the relationships in scope. */
-export function answerOf(question: AnalyticsQuestion, facts: readonly CohortFacts[], at: number): AnalyticsAnswers[AnalyticsQuestion['kind']] {
-  switch (question.kind) {
-    case 'FUNNEL':
-      return funnelOfFacts(facts, question.groupBy);
-    case 'TIME_TO_PROPOSAL':
-      return durationStatsOfFacts(facts, 'PROPOSAL', question.groupBy);
-    case 'TIME_TO_MARRIAGE':
-      return durationStatsOfFacts(facts, 'MARRIAGE', question.groupBy);
-    case 'DECAY':
-      return decaySummaryOfFacts(facts);
-    case 'OUTCOMES':
-      return outcomesOfFacts(facts, question.ended);
-    case 'RETENTION': {
-      const tally = new RetentionTally(at, question.by, question.months);
-      for (const member of facts) tally.add(member);
-      return tally.result();
-    }
-  }
-}
 
 /** Runs a statistic: the rows' answer, with the relationships they cannot answer for replayed here. */
 export async function runAnalytics<Q extends AnalyticsQuestion>(

@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { cyclesTable } from './tables/cycles.js';
+import { decayInputsTable } from './tables/decay-inputs.js';
 import { phaseIntervalsTable } from './tables/phase-intervals.js';
 import { relationshipRowsTable } from './tables/relationship-rows.js';
 
@@ -26,4 +27,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, phaseIntervalsTable, cyclesTable];
+export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, phaseIntervalsTable, cyclesTable, decayInputsTable];

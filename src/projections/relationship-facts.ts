@@ -6,7 +6,7 @@
 import type { DecayStatus, RelationshipRow } from '../app/read-side.js';
 import { advanceTo } from '../domain/deadlines.js';
 import type { RiskFlag } from '../domain/events.js';
-import { decayTrend } from '../domain/metrics/decay.js';
+import { decayStatusAt } from '../domain/metrics/decay.js';
 import { timeToMarriage, timeToProposal } from '../domain/metrics/durations.js';
 import { riskFlags } from '../domain/metrics/flags.js';
 import type { Rules } from '../domain/rules.js';
@@ -34,10 +34,8 @@ export class RelationshipFacts {
   }
 
   get decayTrend(): { status: DecayStatus; score: number } | null {
-    if (this.decay === undefined) {
-      const trend = decayTrend(this.state, this.at, this.rules);
-      this.decay = trend === null ? null : { status: trend.status, score: trend.score };
-    }
+    // The status and latest score only: no drivers, no weekly objects (a page may score thousands of marriages).
+    if (this.decay === undefined) this.decay = decayStatusAt(this.state, this.at, this.rules);
     return this.decay;
   }
 

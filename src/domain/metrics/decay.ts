@@ -94,14 +94,14 @@ function weeklyScores(
   return { endsAt, scores, latestHealth: latestHealth!, points };
 }
 
-function statusOf(slope: number, decay: DecayRules): DecayStatus {
+export function statusOf(slope: number, decay: DecayRules): DecayStatus {
   return slope <= -decay.slopeThreshold ? 'DECAYING' : slope >= decay.slopeThreshold ? 'IMPROVING' : 'STABLE';
 }
 
 /** Each signal's share of 100 points, once per rules object (a trend is scored for every relationship, at many instants). */
 const WEIGHTS = new WeakMap<DecayRules, Record<DecaySignal, number>>();
 
-function normalisedWeights(decay: DecayRules): Record<DecaySignal, number> {
+export function normalisedWeights(decay: DecayRules): Record<DecaySignal, number> {
   let points = WEIGHTS.get(decay);
   if (points === undefined) {
     points = Object.freeze(weightsOf(decay));
@@ -146,7 +146,7 @@ export function leastSquaresSlope(ys: readonly number[]): number {
   return num / den;
 }
 
-function round2(x: number): number {
+export function round2(x: number): number {
   const rounded = Math.round(x * 100) / 100;
   return rounded === 0 ? 0 : rounded;
 }

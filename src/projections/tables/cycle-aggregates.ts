@@ -9,7 +9,7 @@
  * - retention by GROUP BY of the months of the start, the marriage and the
  *   divorce.
  * As of a past instant, a milestone after it reads as not reached
- * (`CASE WHEN x <= @cut`), as `cohortFactsFromRows` cuts it. The few
+ * (`CASE WHEN x <= @cut`), as the facts of a replayed relationship are cut. The few
  * relationships the rows cannot answer for (a deadline due by the instant,
  * or replayed by the caller) come as facts and are added to the same tallies
  * the pure functions of src/analytics use, which stay the specification: the

@@ -8,8 +8,8 @@
  * - a relationship whose latest cycle has a deadline due by T that was not
  *   recorded yet is evaluated from the analytics' part of its state with the
  *   domain's `advanceTo` (the recorded rows lag the clock by moments);
- * - the decay trend of a marriage in its latest cycle is scored from that
- *   same part of the state.
+ * - the decay trend of a marriage in its latest cycle is scored from its
+ *   decay inputs (decay-inputs.ts), a few hundred bytes, not a state.
  * What the rows cannot answer at a past instant (an older cycle's decay or
  * churn/withdrawal reason, a veto holder's stance changed since T) is listed
  * by `replaysNeeded` and replayed by the caller.
@@ -17,10 +17,12 @@
 import type Database from 'better-sqlite3';
 import type { AnalyticsQuestion, AnalyticsRequest } from '../../app/read-side.js';
 import { cohort } from '../../analytics/cohort.js';
-import { factsOf, trendFacts, type CohortFacts, type OutcomeReason } from '../../analytics/facts.js';
+import type { DecayTally } from '../../analytics/decay.js';
+import { factsOf, type CohortFacts } from '../../analytics/facts.js';
+import { decayStatusOfInputs } from '../../domain/metrics/decay-inputs.js';
 import type { Rules } from '../../domain/rules.js';
-import type { CycleMilestones } from '../../domain/state.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
+import { decayInputsOfBlob } from './decay-inputs.js';
 
 /** The instant milestones are cut at: T for a past instant, none (every recorded one) now. */
 export function cutOf(request: AnalyticsRequest): number {
@@ -88,92 +90,60 @@ export function replaysNeeded(db: Database.Database, tenant: string, request: An
   if (question.kind === 'DECAY') older.push('married <= @cut');
   if (question.kind === 'OUTCOMES') older.push('(ended <= @cut AND reason_kind IS NULL)');
   if (older.length === 0) return [];
-  const latestStance =
-    question.kind === 'DECAY'
-      ? ` UNION ALL SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NULL AND married <= @cut
-          AND veto_stance_changed > @cut AND (next_deadline IS NULL OR next_deadline > @at)`
-      : '';
+  // Decay: the latest cycles whose veto holder's stance changed since (read from decay_inputs, whose rows are small).
+  const latestStance = question.kind === 'DECAY' ? ` UNION ALL SELECT relationship_id FROM decay_inputs WHERE ${decayWhere(request)} AND veto_stance_changed > @cut` : '';
   return db
     .prepare(`SELECT relationship_id FROM cycles WHERE ${sql} AND next_started IS NOT NULL AND (${older.join(' OR ')})${latestStance}`)
     .pluck()
     .all(params) as string[];
 }
 
-type CycleRowValues = [
-  id: string,
-  cycle: number,
-  segment: string | null,
-  owner: string | null,
-  started: number,
-  dating: number | null,
-  exclusive: number | null,
-  proposed: number | null,
-  marriedEntered: number | null,
-  neglected: number | null,
-  firstProposal: number | null,
-  married: number | null,
-  ended: number | null,
-  outcome: CycleMilestones['outcome'],
-  reasonKind: OutcomeReason['kind'] | null,
-  reasonValue: string | null,
-  analyticsState: string | null,
-];
-
 /**
- * The facts of every relationship in scope at the instant, except `skip`
- * (those the caller replayed): from the rows, and for the ones with a
- * deadline due by then, from the analytics' part of their state.
+ * The decay summary's marriages in scope at the instant, except `skip`,
+ * counted into `tally` straight from the rows of `decay_inputs` (the columns
+ * it reads and the inputs, no facts objects); the ones with a deadline due
+ * by then from the analytics' part of their state, as `cohortFactsFromRows`.
  */
-export function cohortFactsFromRows(
+export function tallyDecayFromRows(
   db: Database.Database,
   tenant: string,
   request: AnalyticsRequest,
   rules: Rules,
   skip: ReadonlySet<string>,
-): CohortFacts[] {
-  const { sql, params } = rowsOf(tenant, request);
-  const withTrend = request.question.kind === 'DECAY';
+  tally: DecayTally,
+): void {
   const at = request.scope.at;
   const cut = cutOf(request);
   const rows = db
-    .prepare(
-      `SELECT relationship_id, cycle, segment, owner, started, dating, exclusive, proposed, married_entered, neglected,
-         first_proposal, married, ended, outcome, reason_kind, reason_value, ${withTrend ? 'analytics_state' : 'NULL'}
-       FROM cycles WHERE ${sql}`,
-    )
+    .prepare(`SELECT relationship_id, married, ended, neglected, inputs FROM decay_inputs WHERE ${decayWhere(request)}`)
     .safeIntegers(false)
     .raw()
-    .all(params) as CycleRowValues[];
-  const facts: CohortFacts[] = [];
-  const by = (t: number | null): number | null => (t !== null && t <= cut ? t : null);
-  for (const row of rows) {
-    if (skip.size > 0 && skip.has(row[0])) continue;
-    const endedAt = by(row[12]);
-    const cycle: CycleMilestones = {
-      cycle: row[1],
-      startedAt: row[4],
-      firstProposalAt: by(row[10]),
-      marriedAt: by(row[11]),
-      endedAt,
-      outcome: endedAt === null ? null : row[13],
-    };
-    const member: CohortFacts = {
-      segment: row[2],
-      owner: row[3],
-      cycle,
-      entered: [row[4], by(row[5]), by(row[6]), by(row[7]), by(row[8])],
-      firstNeglectedAt: by(row[9]),
-      reason: endedAt === null || row[14] === null ? null : { kind: row[14], value: row[15] },
-      married: cycle.marriedAt !== null && endedAt === null,
-    };
-    if (withTrend && cycle.marriedAt !== null && row[16] !== null) {
-      facts.push({ ...member, trend: trendFacts(stateOfAnalytics(JSON.parse(row[16]) as AnalyticsState), at, rules) });
-    } else facts.push(member);
+    .iterate(inScope(tenant, request).params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer]>;
+  for (const [id, marriedAt, ended, neglected, inputs] of rows) {
+    if (skip.size > 0 && skip.has(id)) continue;
+    const trend = decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
+    tally.add(marriedAt, neglected !== null && neglected <= cut ? neglected : null, ended === null || ended > cut, trend);
   }
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
-    if (!skip.has(member.id)) facts.push(member.facts);
+    if (!skip.has(member.id)) tally.addFacts(member.facts);
   }
-  return facts;
+}
+
+/**
+ * The rows of decay_inputs in scope, with inScope's parameters. It holds the
+ * latest cycle of each relationship whose latest cycle married: the one in
+ * scope when it started by the cut (an older one is replayed:
+ * replaysNeeded), counted when married by then; those with a deadline due
+ * by the instant are left to dueDeadlineFacts.
+ */
+function decayWhere(request: AnalyticsRequest): string {
+  const { scope } = request;
+  let sql = 'tenant = @tenant AND opened_at <= @at AND started <= @cut AND married <= @cut';
+  if (scope.segment != null) sql += ' AND segment = @segment';
+  if (scope.owner != null) sql += ' AND owner = @owner';
+  if (scope.from != null) sql += ' AND started >= @from';
+  if (scope.to != null) sql += ' AND started <= @to';
+  return `${sql} AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`;
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */

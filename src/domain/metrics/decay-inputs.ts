@@ -1,0 +1,228 @@
+/**
+ * A marriage's decay inputs: only what the signals (decay-signals.ts) read,
+ * packed in one Float64Array, and a scorer over them that gives exactly the
+ * status and latest score of `decayStatusAt` on the state they came from, at
+ * any instant (docs/DECAY.md, "Decay inputs").
+ *
+ * Every input carries its business time, so scoring at T reads only those at
+ * or before T, as the signals do. Layout (all epoch ms unless said):
+ *   header: signedAt, endedAt (NaN while the marriage lasts), and the counts
+ *           of touchpoints, cases, up-sells, competitor contacts, veto holders;
+ *   touchpoints at or after the signing, ascending;
+ *   this cycle's support cases, in the state's order: openedAt, closedAt
+ *           (Infinity while open), severity and scope (indexes in SEVERITIES, SCOPES);
+ *   this cycle's decided up-sells: closedAt, 1 for WON / 0 for LOST;
+ *   competitor contacts at or after the signing, ascending;
+ *   veto holders: introducedAt, stance (index in STANCES), stanceChangedAt
+ *           (-Infinity when it never changed).
+ */
+import { SCOPES, SEVERITIES, STANCES } from '../events.js';
+import type { RelationshipState } from '../state.js';
+import { normalisedWeights, round2, statusOf, type DecayStatus } from './decay.js';
+import type { DecayRules } from './decay-rules.js';
+import { DAY_MS, WEEK_MS } from './duration.js';
+import { currentMarriage } from './marriage.js';
+
+export type DecayInputs = Float64Array;
+
+const HEADER = 7;
+const CASE = 4;
+const UPSELL = 2;
+const VETO = 3;
+const NEUTRAL = STANCES.indexOf('NEUTRAL');
+
+/** The decay inputs of the state's current marriage; null when its current cycle has not married. */
+export function decayInputsOf(state: RelationshipState): DecayInputs | null {
+  const marriage = currentMarriage(state);
+  if (marriage === null) return null;
+  const { signedAt } = marriage;
+  const { cycle } = state;
+  // Counted first, then written straight into the array: the projector packs every married relationship it rewrites.
+  let touchpoints = 0;
+  for (const { at } of state.vendorTouchpoints) if (at >= signedAt) touchpoints++;
+  let contacts = 0;
+  for (const { at } of state.competitorContacts) if (at >= signedAt) contacts++;
+  const cases = Object.values(state.supportCases).filter((c) => c.cycle === cycle);
+  const upsells = Object.values(state.upsells).filter((u) => u.cycle === cycle && u.closedAt !== null && (u.status === 'WON' || u.status === 'LOST'));
+  const vetoes = Object.values(state.stakeholders).filter((s) => s.hasVeto);
+  const inputs = new Float64Array(HEADER + touchpoints + CASE * cases.length + UPSELL * upsells.length + contacts + VETO * vetoes.length);
+  inputs[0] = signedAt;
+  inputs[1] = marriage.endedAt ?? NaN;
+  inputs[2] = touchpoints;
+  inputs[3] = cases.length;
+  inputs[4] = upsells.length;
+  inputs[5] = contacts;
+  inputs[6] = vetoes.length;
+  let i = HEADER;
+  for (const { at } of state.vendorTouchpoints) if (at >= signedAt) inputs[i++] = at;
+  inputs.subarray(HEADER, i).sort();
+  for (const c of cases) {
+    inputs[i++] = c.openedAt;
+    inputs[i++] = c.closedAt ?? Infinity;
+    inputs[i++] = SEVERITIES.indexOf(c.severity);
+    inputs[i++] = SCOPES.indexOf(c.scope);
+  }
+  for (const u of upsells) {
+    inputs[i++] = u.closedAt!;
+    inputs[i++] = u.status === 'WON' ? 1 : 0;
+  }
+  const contactsStart = i;
+  for (const { at } of state.competitorContacts) if (at >= signedAt) inputs[i++] = at;
+  inputs.subarray(contactsStart, i).sort();
+  for (const s of vetoes) {
+    inputs[i++] = s.introducedAt;
+    inputs[i++] = STANCES.indexOf(s.stance);
+    inputs[i++] = s.stanceChangedAt ?? -Infinity;
+  }
+  return inputs;
+}
+
+/** The rules' numbers as arrays indexed like the inputs, once per rules object. */
+interface Tables {
+  readonly points: Float64Array;
+  readonly severityLoad: Float64Array;
+  readonly scopeConcern: Float64Array;
+  readonly stanceHealth: Float64Array;
+}
+
+const TABLES = new WeakMap<DecayRules, Tables>();
+
+function tablesOf(decay: DecayRules): Tables {
+  let tables = TABLES.get(decay);
+  if (tables === undefined) {
+    const p = normalisedWeights(decay);
+    tables = {
+      points: Float64Array.of(p.touchpointRecency, p.touchpointCadence, p.supportLoad, p.supportScope, p.upsell, p.competitorContact, p.vetoStance),
+      severityLoad: Float64Array.from(SEVERITIES, (s) => decay.severityLoad[s]),
+      scopeConcern: Float64Array.from(SCOPES, (s) => decay.scopeConcern[s]),
+      stanceHealth: Float64Array.from(STANCES, (s) => decay.stanceHealth[s]),
+    };
+    TABLES.set(decay, tables);
+  }
+  return tables;
+}
+
+/** The weekly scores of one trend (at most 104 weeks): reused, scoring runs on one thread at a time. */
+const SCORES = new Float64Array(104);
+
+/** `decayStatusAt` of the state the inputs came from, at T. */
+export function decayStatusOfInputs(inputs: DecayInputs, T: number, rules: { decay: DecayRules }): { status: DecayStatus; score: number } | null {
+  const decay = rules.decay;
+  const signedAt = inputs[0]!;
+  const endedAt = inputs[1]!;
+  const latest = Number.isNaN(endedAt) ? T : Math.min(T, endedAt);
+  if (latest < signedAt) return null;
+  const tables = tablesOf(decay);
+  let n = 0;
+  for (let k = decay.trendWeeks - 1; k >= 0; k--) {
+    const at = latest - k * WEEK_MS;
+    if (at < signedAt) continue;
+    SCORES[n++] = scoreAt(inputs, at, decay, tables);
+  }
+  return { status: statusOf(round2(slopeOf(n)), decay), score: round2(SCORES[n - 1]!) };
+}
+
+/** `leastSquaresSlope` (decay.ts) of the first n weekly scores, in the same order of operations. */
+function slopeOf(n: number): number {
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  let sumY = 0;
+  for (let x = 0; x < n; x++) sumY += SCORES[x]!;
+  const meanY = sumY / n;
+  let num = 0;
+  let den = 0;
+  for (let x = 0; x < n; x++) {
+    num += (x - meanX) * (SCORES[x]! - meanY);
+    den += (x - meanX) ** 2;
+  }
+  return num / den;
+}
+
+/** The score at one week's end: each signal as decay-signals.ts computes it, summed in DECAY_SIGNALS order. */
+function scoreAt(inputs: DecayInputs, at: number, decay: DecayRules, tables: Tables): number {
+  const signedAt = inputs[0]!;
+  const touchEnd = HEADER + inputs[2]!;
+  const casesEnd = touchEnd + CASE * inputs[3]!;
+  const upsellsEnd = casesEnd + UPSELL * inputs[4]!;
+  const contactsEnd = upsellsEnd + inputs[5]!;
+  const vetoEnd = contactsEnd + VETO * inputs[6]!;
+  const windowStart = at - decay.windowDays * DAY_MS;
+
+  // touchpointRecency and touchpointCadence (ascending: stop at the first after `at`).
+  const baselineEnd = Math.min(signedAt + decay.baselineDays * DAY_MS, at);
+  let last = signedAt;
+  let baseline = 0;
+  let recent = 0;
+  for (let i = HEADER; i < touchEnd; i++) {
+    const t = inputs[i]!;
+    if (t > at) break;
+    if (t > last) last = t;
+    if (t <= baselineEnd) baseline += 1;
+    if (t > windowStart) recent += 1;
+  }
+  const { fullDays, zeroDays } = decay.recency;
+  const recency = clamp01(1 - ((at - last) / DAY_MS - fullDays) / (zeroDays - fullDays));
+  const baselineRate = Math.max(baseline / weeksAtLeastOne(baselineEnd - signedAt), decay.minBaselinePerWeek);
+  const cadence = clamp01(recent / weeksAtLeastOne(at - Math.max(windowStart, signedAt)) / baselineRate);
+
+  // supportLoad and supportScope.
+  let load = 0;
+  let count = 0;
+  let concern = 0;
+  for (let i = touchEnd; i < casesEnd; i += CASE) {
+    const openedAt = inputs[i]!;
+    if (openedAt > at) continue;
+    const recentCase = openedAt > windowStart;
+    if (inputs[i + 1]! > at || recentCase) load += tables.severityLoad[inputs[i + 2]!]!;
+    if (recentCase) {
+      count += 1;
+      concern += tables.scopeConcern[inputs[i + 3]!]!;
+    }
+  }
+  const supportLoad = decay.supportLoadHalf / (decay.supportLoadHalf + load);
+  const supportScope = count === 0 ? 1 : clamp01(1 - concern / count);
+
+  // upsell.
+  const upsellStart = at - decay.upsellWindowDays * DAY_MS;
+  let won = 0;
+  let lost = 0;
+  for (let i = casesEnd; i < upsellsEnd; i += UPSELL) {
+    const closedAt = inputs[i]!;
+    if (closedAt > at || closedAt <= upsellStart) continue;
+    if (inputs[i + 1] === 1) won += 1;
+    else lost += 1;
+  }
+  const upsell = (won + decay.upsellPrior) / (won + lost + 2 * decay.upsellPrior);
+
+  // competitorContact (ascending: the last one at or before `at`).
+  let contact = -Infinity;
+  for (let i = upsellsEnd; i < contactsEnd && inputs[i]! <= at; i++) contact = inputs[i]!;
+  const competitor = contact === -Infinity ? 1 : clamp01((at - contact) / (decay.competitorMemoryDays * DAY_MS));
+
+  // vetoStance.
+  let veto = 1;
+  for (let i = contactsEnd; i < vetoEnd; i += VETO) {
+    if (inputs[i]! > at) continue;
+    const stance = inputs[i + 2]! > at ? NEUTRAL : inputs[i + 1]!;
+    veto = Math.min(veto, tables.stanceHealth[stance]!);
+  }
+
+  const p = tables.points;
+  let sum = 0;
+  sum += p[0]! * recency;
+  sum += p[1]! * cadence;
+  sum += p[2]! * supportLoad;
+  sum += p[3]! * supportScope;
+  sum += p[4]! * upsell;
+  sum += p[5]! * competitor;
+  sum += p[6]! * veto;
+  return sum;
+}
+
+function weeksAtLeastOne(ms: number): number {
+  return Math.max(ms, WEEK_MS) / WEEK_MS;
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
