@@ -12,6 +12,8 @@
  *   tenant may hold at most half of the queue, so the others always find
  *   room, and waiting tasks are taken in turn across tenants (the tenant
  *   served longest ago first), so one tenant's backlog delays no other.
+ * - Identical tasks asked while one waits are answered by it
+ *   (read-task-coalescing.ts): one place in the queue, one run.
  * - A time budget per task, from the call, waiting included: past it the
  *   caller gets ReadTaskTimeoutError (QUERY_TIMEOUT) and a thread running the
  *   task is terminated and replaced. (A single SQLite statement is not
@@ -29,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ReadTasksBusyError, ReadTasksClosedError, ReadTaskTimeoutError } from '../app/errors.js';
 import type { ReadTask, ReadTaskRunner } from './read-task.js';
+import { coalescingKey } from './read-task-coalescing.js';
 import { fromWire, type FromReadWorker, type ToReadWorker } from './read-task-protocol.js';
 import type { ReadWorkerData } from './read-task-worker.js';
 
@@ -61,6 +64,10 @@ interface Job {
   readonly args: unknown;
   /** Whose task it is, for fairness ('' when the arguments name no tenant). */
   readonly tenant: string;
+  /** Same key, same answer (read-task-coalescing.ts); null: never joined. */
+  readonly key: string | null;
+  /** Callers who asked for the same task while it waited: each gets its own copy of the answer. */
+  readonly joined: { readonly resolve: (result: unknown) => void; readonly reject: (error: unknown) => void }[];
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer: NodeJS.Timeout | undefined;
@@ -106,6 +113,10 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
 
   run<A, R>(task: ReadTask<A, R>, args: A): Promise<R> {
     if (this.closed) return Promise.reject(new ReadTasksClosedError());
+    const module = importableModule(task.module);
+    const key = coalescingKey(module, task.name, args);
+    const waiting = key === null ? undefined : this.queue.find((job) => job.key === key);
+    if (waiting) return new Promise<R>((resolve, reject) => waiting.joined.push({ resolve: resolve as (result: unknown) => void, reject }));
     const tenant = tenantOf(args);
     if (this.queue.length >= this.limits.maxQueued || this.queuedFor(tenant) >= tenantShare(this.limits.maxQueued)) {
       return Promise.reject(new ReadTasksBusyError(this.limits.maxQueued, this.retryAfterMs()));
@@ -113,12 +124,20 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     return new Promise<R>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
-        module: importableModule(task.module),
+        module,
         name: task.name,
         args,
         tenant,
-        resolve: resolve as (result: unknown) => void,
-        reject,
+        key,
+        joined: [],
+        resolve: (result) => {
+          (resolve as (result: unknown) => void)(result);
+          for (const other of job.joined) other.resolve(structuredClone(result));
+        },
+        reject: (error) => {
+          reject(error);
+          for (const other of job.joined) other.reject(error);
+        },
         timer: undefined,
         runningSince: 0,
       };

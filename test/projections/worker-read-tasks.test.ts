@@ -13,7 +13,7 @@ import { defaultReadWorkers, WorkerReadTaskRunner, type ReadTaskLimits } from '.
 import { days, opened, prospectInterest, T0 } from '../support/events.js';
 import { record } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
-import { checkpointSeen, failing, heldUntilReleased, labelled, refusingInput } from './read-tasks/tasks.fixture.js';
+import { checkpointSeen, drawn, failing, heldUntilReleased, labelled, refusingInput } from './read-tasks/tasks.fixture.js';
 import { gate } from '../support/gate.js';
 
 let ws: Workspace;
@@ -121,6 +121,26 @@ describe('the bounds on heavy reads', () => {
     await Promise.all(sent);
     // Then B's task ran second, not after A's backlog
     expect(order).toEqual(['A1', 'B1', 'A2', 'A3']);
+  });
+
+  it('answers the same task asked again while it waits with one run, each caller with a copy of its own', async () => {
+    // Given the one worker busy and a queue with room for one task
+    const runner = await runnerOnWorkers({ workers: 1, maxQueued: 1 });
+    const { cell, release } = gate();
+    const running = runner.run(heldUntilReleased, { gate: cell, maxMs: 20_000 });
+    // When the same task is asked three times while the first waits, and a different one once
+    const same = [1, 2, 3].map(() => runner.run(drawn, { tenant: 'A', page: 1 }));
+    const other = await runner.run(drawn, { tenant: 'A', page: 2 }).catch((error: unknown) => error);
+    // Then the copies took no place in the queue (the different task found it full)
+    expect(other).toMatchObject({ code: 'SERVICE_BUSY' });
+    release();
+    await running;
+    // And all three got the one run's answer, in objects of their own
+    const answers = await Promise.all(same);
+    expect(new Set(answers.map((a) => a.value)).size).toBe(1);
+    expect(answers[0]).not.toBe(answers[1]);
+    // And the same task asked once that run is over runs again
+    expect((await runner.run(drawn, { tenant: 'A', page: 1 })).value).not.toBe(answers[0]!.value);
   });
 
   it('stops a task past its budget with QUERY_TIMEOUT, and the next task runs on a fresh thread', async () => {

@@ -5,3 +5,4 @@ export const checkpointSeen: ReadTask<Record<string, never>, bigint | null>;
 export const refusingInput: ReadTask<{ field: string }, never>;
 export const failing: ReadTask<Record<string, never>, never>;
 export const labelled: ReadTask<{ tenant: string; label: string }, string>;
+export const drawn: ReadTask<{ tenant: string; page: number }, { value: number }>;

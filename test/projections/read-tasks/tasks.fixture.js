@@ -50,3 +50,10 @@ export const labelled = {
   name: 'labelled',
   run: (_db, { label }) => label,
 };
+
+/** A fresh answer on every run: two callers with the same answer were answered by one run. */
+export const drawn = {
+  module: import.meta.url,
+  name: 'drawn',
+  run: () => ({ value: Math.random() }),
+};
