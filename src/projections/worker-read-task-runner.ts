@@ -118,9 +118,10 @@ export class WorkerReadTaskRunner implements ReadTaskRunner {
     const waiting = key === null ? undefined : this.queue.find((job) => job.key === key);
     if (waiting) return new Promise<R>((resolve, reject) => waiting.joined.push({ resolve: resolve as (result: unknown) => void, reject }));
     const tenant = tenantOf(args);
-    if (this.queue.length >= this.limits.maxQueued || this.queuedFor(tenant) >= tenantShare(this.limits.maxQueued)) {
-      return Promise.reject(new ReadTasksBusyError(this.limits.maxQueued, this.retryAfterMs()));
-    }
+    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(new ReadTasksBusyError(this.limits.maxQueued, this.retryAfterMs()));
+    // The refusal names the limit that applied: the tenant's share of the queue.
+    const share = tenantShare(this.limits.maxQueued);
+    if (this.queuedFor(tenant) >= share) return Promise.reject(new ReadTasksBusyError(share, this.retryAfterMs()));
     return new Promise<R>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,

@@ -100,7 +100,7 @@ describe('the bounds on heavy reads', () => {
     const refusedA = await runner.run(labelled, { tenant: 'A', label: 'A3' }).catch((error: unknown) => error);
     const waitingB = runner.run(labelled, { tenant: 'B', label: 'B1' });
     // Then A's is refused with SERVICE_BUSY, and B's waits its turn and runs
-    expect(refusedA).toMatchObject({ code: 'SERVICE_BUSY', limit: 4 });
+    expect(refusedA).toMatchObject({ code: 'SERVICE_BUSY', limit: 2 });
     release();
     expect(await running).toBe('released');
     expect(await Promise.all([...waitingA, waitingB])).toEqual(['A1', 'A2', 'B1']);
