@@ -60,8 +60,11 @@ const environment = z
      * alone); by default one per core beyond the second, at most 3 (docs/ARCHITECTURE.md).
      */
     COURTSHIP_CATCH_UP_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
-    /** The projector commits the batches it follows live on a write thread (on, the default) or on the request thread (off). */
-    COURTSHIP_WRITE_THREAD: onOff.default('on'),
+    /**
+     * The projector commits the batches it follows live on a write thread (on) or on the request
+     * thread (off, the default: on a busy machine the thread cost more CPU than it saved; docs/PERFORMANCE.md).
+     */
+    COURTSHIP_WRITE_THREAD: onOff.default('off'),
     /**
      * Worker threads for heavy reads (analytics, `asOf` lists), each with its
      * own read-only connection (0: on the request thread); by default one on

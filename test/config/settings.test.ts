@@ -48,9 +48,9 @@ describe('settings from the environment', () => {
     expect(() => loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '-1' })).toThrow(/COURTSHIP_CATCH_UP_WORKERS/);
   });
 
-  it('commit the live read models on a write thread unless told off, and refuse anything but on or off', () => {
-    expect(loadSettings({}).writeThread).toBe(true);
-    expect(loadSettings({ COURTSHIP_WRITE_THREAD: 'off' }).writeThread).toBe(false);
+  it('commit the live read models on the request thread unless told on, and refuse anything but on or off', () => {
+    expect(loadSettings({}).writeThread).toBe(false);
+    expect(loadSettings({ COURTSHIP_WRITE_THREAD: 'on' }).writeThread).toBe(true);
     expect(() => loadSettings({ COURTSHIP_WRITE_THREAD: 'yes' })).toThrow(/COURTSHIP_WRITE_THREAD/);
   });
 
