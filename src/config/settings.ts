@@ -61,6 +61,11 @@ const environment = z
      */
     COURTSHIP_CATCH_UP_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
     /**
+     * The projector commits the batches it follows live on a write thread (on) or on the request
+     * thread (off, the default: on a busy machine the thread cost more CPU than it saved; docs/PERFORMANCE.md).
+     */
+    COURTSHIP_WRITE_THREAD: onOff.default('off'),
+    /**
      * Worker threads for heavy reads (analytics, `asOf` lists), each with its
      * own read-only connection (0: on the request thread); by default one on
      * one or two cores, one per core beyond the first above, at most 4.
@@ -109,6 +114,8 @@ export interface Settings {
   readonly rulesFile: string | undefined;
   /** Worker threads for a long catch-up; undefined: the projector's default for this machine. */
   readonly catchUpWorkers: number | undefined;
+  /** Live read-model commits on a write thread (src/projections/write-thread.ts). */
+  readonly writeThread: boolean;
   /** Heavy reads on worker threads (src/projections/worker-read-task-runner.ts); workers undefined: the default for this machine. */
   readonly readTasks: { readonly workers: number | undefined; readonly maxQueued: number; readonly timeoutMs: number };
   readonly stateCache: number;
@@ -160,6 +167,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
       .filter((origin) => origin.length > 0),
     rulesFile: e.COURTSHIP_RULES_FILE === undefined ? undefined : path.resolve(cwd, e.COURTSHIP_RULES_FILE),
     catchUpWorkers: e.COURTSHIP_CATCH_UP_WORKERS,
+    writeThread: e.COURTSHIP_WRITE_THREAD === 'on',
     readTasks: { workers: e.COURTSHIP_READ_WORKERS, maxQueued: e.COURTSHIP_READ_QUEUE, timeoutMs: e.COURTSHIP_READ_TASK_TIMEOUT_MS },
     stateCache: e.COURTSHIP_STATE_CACHE,
   };

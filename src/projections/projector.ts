@@ -43,6 +43,7 @@ import { turn } from './turn.js';
 import { DEFAULT_STATE_CACHE, RelationshipStates } from './relationship-states.js';
 import { PositionWaiters } from './waiters.js';
 import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
+import { WriteThread } from './write-thread.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -75,6 +76,8 @@ export interface ProjectorOptions {
    * this thread (tests, tools).
    */
   readonly readTasks?: Partial<ReadTaskLimits>;
+  /** Commit the batches followed live on a write thread (write-thread.ts), not on this one (the server's choice). */
+  readonly writeThread?: boolean;
   readonly logger?: ProjectorLogger;
 }
 
@@ -116,6 +119,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private readonly parallel: { workers: number; minEvents: number; chunkEvents: number } | null;
   private bulkFailed = false;
   private readonly logger: ProjectorLogger | undefined;
+  private readonly useWriteThread: boolean;
+  private writer: WriteThread | null = null;
   protected db: ReadModelDb;
   private position: bigint | null;
   private readonly waiters = new PositionWaiters();
@@ -142,6 +147,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
     this.logger = options.logger;
+    this.useWriteThread = options.writeThread ?? false;
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
     this.fingerprint = rulesFingerprint(this.rules);
@@ -354,9 +360,12 @@ export class Projector extends ReadModelQueries implements ReadSide {
         if (following.stopped) return;
         subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
         following.subscription = subscription;
+        // One writer per run of following: it refuses everything after a failure, and is gone before the file is swapped.
+        if (this.useWriteThread) this.writer = new WriteThread({ file: this.file, rules: this.rules });
         await consumeInBatches(subscription, following, this.maxBatch, (events) => this.apply(events));
       } catch (error) {
         await subscription?.stop();
+        await this.closeWriter();
         if (following.stopped) return;
         this.logger?.error(
           { err: error, checkpoint: this.position?.toString() ?? null },
@@ -364,6 +373,21 @@ export class Projector extends ReadModelQueries implements ReadSide {
         );
         await following.sleep(this.retryDelayMs);
       }
+      await this.closeWriter();
+    }
+  }
+
+  /** Ends the write thread; a batch it committed but never answered (it died) is resumed after, unannounced. */
+  private async closeWriter(): Promise<void> {
+    const writer = this.writer;
+    if (writer === null) return;
+    this.writer = null;
+    await writer.close();
+    const committed = this.db.checkpoint();
+    if (committed !== null && (this.position === null || committed > this.position)) {
+      this.states = new RelationshipStates(this.db.connection, this.stateCache);
+      this.position = committed;
+      this.waiters.reached(committed);
     }
   }
 
@@ -455,7 +479,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     // The feed's form of each event is only built for someone to hand it to.
     const batch = await this.fold(this.states, events, this.listeners.size > 0);
-    this.db.commit(batch, anchorOf(events, this.position));
+    if (this.writer === null) this.db.commit(batch, anchorOf(events, this.position));
+    else await this.writer.commit(batch, anchorOf(events, this.position));
     for (const row of batch.rows) this.states.set(row);
     this.position = batch.checkpoint;
     this.waiters.reached(batch.checkpoint);

@@ -109,6 +109,11 @@ export function createReadModelFile(file: string, fingerprint: string): Database
   return db;
 }
 
+/** Another connection to a read-model file that exists and is current, for the write thread (write-thread.ts). */
+export function openReadModelWriter(file: string): Database.Database {
+  return configure(new Database(file, { timeout: 5000, fileMustExist: true }));
+}
+
 /** Deletes a read-model file with its WAL companions. */
 export function removeReadModelFile(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });

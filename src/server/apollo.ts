@@ -47,6 +47,9 @@ export function createApollo(options: ApolloOptions): ApolloServer<RequestContex
     // A document's size is bounded while it is parsed, before validation walks it (refused as QUERY_TOO_COMPLEX, see errors.ts).
     parseOptions: { maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS },
     csrfPrevention: true,
+    // Signals are the server's (signals.ts). Apollo's own handler stops Apollo and sends the signal again,
+    // which a shutdown still draining (the read models' write thread closing) took for a second signal: exit 1.
+    stopOnTerminationSignals: false,
     plugins: [
       // Courtship serves its own offline IDE (GraphiQL, bundled: src/server/web); Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),

@@ -66,6 +66,8 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     logger: logger.child({ part: 'projector' }),
     stateCache: settings.stateCache,
     ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
+    // The live batches' commits off the thread that serves the requests (docs/PERFORMANCE.md).
+    writeThread: settings.writeThread,
     // Heavy reads on worker threads, so that no request waits behind one.
     readTasks: {
       maxQueued: settings.readTasks.maxQueued,

@@ -48,6 +48,12 @@ describe('settings from the environment', () => {
     expect(() => loadSettings({ COURTSHIP_CATCH_UP_WORKERS: '-1' })).toThrow(/COURTSHIP_CATCH_UP_WORKERS/);
   });
 
+  it('commit the live read models on the request thread unless told on, and refuse anything but on or off', () => {
+    expect(loadSettings({}).writeThread).toBe(false);
+    expect(loadSettings({ COURTSHIP_WRITE_THREAD: 'on' }).writeThread).toBe(true);
+    expect(() => loadSettings({ COURTSHIP_WRITE_THREAD: 'yes' })).toThrow(/COURTSHIP_WRITE_THREAD/);
+  });
+
   it('leave the read workers to the machine unless set, with a bounded queue and a time budget', () => {
     expect(loadSettings({}).readTasks).toEqual({ workers: undefined, maxQueued: 32, timeoutMs: 30_000 });
     expect(loadSettings({ COURTSHIP_READ_WORKERS: '0', COURTSHIP_READ_QUEUE: '4', COURTSHIP_READ_TASK_TIMEOUT_MS: '500' }).readTasks).toEqual({
