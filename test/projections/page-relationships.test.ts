@@ -1,8 +1,8 @@
 /**
  * The API's page of relationships: answered on the request thread when the
- * rows' columns answer it, as a read task (a read worker in the server) when
- * it evaluates many states in JS — any filter or ordering on decay, which
- * moves with the clock.
+ * rows' columns answer it, or when it scores few marriages (decay moves with
+ * the clock: each is scored from its decay inputs); as a read task (a read
+ * worker in the server) when it scores many.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Projector } from '../../src/projections/projector.js';
@@ -45,7 +45,9 @@ describe('the API asks for a page of relationships', () => {
 
   const at = T0 + days(400);
 
-  it('orders by decay score on a read task, with the page the thread itself would give', async () => {
+  it('orders by decay score on a read task when it scores many marriages, with the page the thread itself would give', async () => {
+    // Given a thread that scores at most 20 marriages a page
+    projector.marriagesScoredOnThread = 20;
     const query = { first: 10, at, orderBy: [{ field: 'DECAY_SCORE' as const, direction: 'ASC' as const }] };
     // When the page is ordered by decay score
     const page = await projector.pageRelationships(TENANT, query);
@@ -58,7 +60,8 @@ describe('the API asks for a page of relationships', () => {
     expect(page.items.length).toBe(10);
   });
 
-  it('filters on decay status on a read task', async () => {
+  it('filters on decay status on a read task when it scores many marriages', async () => {
+    projector.marriagesScoredOnThread = 20;
     const query = { first: 5, at, filter: { decayStatus: { in: ['DECAYING' as const, 'STABLE' as const] } } };
     const page = await projector.pageRelationships(TENANT, query);
     expect(tasks).toEqual(['nowPageTask']);
@@ -66,6 +69,7 @@ describe('the API asks for a page of relationships', () => {
   });
 
   it('scores decay on this thread when the filter leaves only a few marriages to score', async () => {
+    projector.marriagesScoredOnThread = 20;
     const byDecay = [{ field: 'DECAY_SCORE' as const, direction: 'ASC' as const }];
     const scored = projector.listRelationships(TENANT, { first: 3, at, orderBy: byDecay }).items.map((item) => item.node.id);
     // When decay is asked of three married relationships only
@@ -75,6 +79,20 @@ describe('the API asks for a page of relationships', () => {
     expect(tasks).toEqual([]);
     expect(page.items.map((item) => item.node.id)).toEqual(scored);
     expect(page).toEqual(projector.listRelationships(TENANT, query));
+  });
+
+  it('orders every marriage by decay score on this thread, from their decay inputs, up to the thread\u2019s limit', async () => {
+    // Given the default limit, far above this tenant's marriages
+    const query = { first: 10, at, orderBy: [{ field: 'DECAY_SCORE' as const, direction: 'DESC' as const }] };
+    // When the page is ordered by decay score
+    const page = await projector.pageRelationships(TENANT, query);
+    // Then no read task is sent, and a read task would have given the same page
+    expect(tasks).toEqual([]);
+    projector.marriagesScoredOnThread = 0;
+    const onTask = await projector.pageRelationships(TENANT, query);
+    expect(tasks).toEqual(['nowPageTask']);
+    expect(page.items.map((item) => item.cursor)).toEqual(onTask.items.map((item) => item.cursor));
+    expect(page.totalCount).toBe(onTask.totalCount);
   });
 
   it('answers from the columns on this thread when decay is not asked for', async () => {
