@@ -5,16 +5,13 @@
  * deadline due by then: `STABLE` in relationship-sql.ts), the only ones a
  * list reads this way: the columns are then the advanced state's values, the
  * clock flags are raised from their thresholds (`flagsRaisedAt`), and the
- * scorer over the inputs (`decayStatusOfInputs`) gives exactly
- * `decayStatusAt` of the state at any instant.
+ * scorer over the inputs (`decayStatusOfInputs`, given by the list) gives
+ * exactly `decayStatusAt` of the state at any instant.
  */
 import { RISK_FLAGS, type Phase, type RiskFlag } from '../domain/events.js';
-import { decayStatusOfInputs } from '../domain/metrics/decay-inputs.js';
 import { flagsRaisedAt } from '../domain/metrics/flags.js';
 import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
-import type { Rules } from '../domain/rules.js';
 import type { DecayTrendFacts, RowFacts } from './relationship-facts.js';
-import { decayInputsOfBlob } from './tables/decay-inputs.js';
 import { flagBit } from './tables/relationship-rows.js';
 
 /** What `FACT_COLUMNS` selects (safeIntegers off). */
@@ -35,20 +32,15 @@ export interface FactColumns {
   readonly unanswered_after: number | null;
   readonly silent_after: number | null;
   readonly neglect_after: number | null;
-  /** The decay inputs' blob; null without a row in `decay_inputs`. */
-  readonly inputs: Buffer | null;
 }
-
-/** The decay inputs of a row of `relationship_rows`, by primary key. */
-const INPUTS = '(SELECT inputs FROM decay_inputs WHERE decay_inputs.tenant = relationship_rows.tenant AND relationship_id = relationship_rows.id) AS inputs';
 
 /** The SELECT list of every `FactColumns` over `relationship_rows`. */
 export const FACT_COLUMNS =
   'id, account_name, segment, owner, source, opened_at, phase, cycle, phase_since, updated_at, time_to_proposal_days, ' +
-  `time_to_marriage_days, flags, unanswered_after, silent_after, neglect_after, ${INPUTS}`;
+  'time_to_marriage_days, flags, unanswered_after, silent_after, neglect_after';
 
-/** The columns each order field reads (`FIELD_VALUE` in relationship-order.ts, through `ColumnFacts`). */
-const ORDER_FACT_COLUMNS: Record<RelationshipOrderField, string> = {
+/** The columns each order field reads (`FIELD_VALUE` in relationship-order.ts, through `ColumnFacts`); decay reads none. */
+const ORDER_FACT_COLUMNS: Record<RelationshipOrderField, string | null> = {
   ID: 'id',
   ACCOUNT_NAME: 'account_name',
   OPENED_AT: 'opened_at',
@@ -56,7 +48,7 @@ const ORDER_FACT_COLUMNS: Record<RelationshipOrderField, string> = {
   PHASE_SINCE: 'phase_since',
   UPDATED_AT: 'updated_at',
   TIME_TO_PROPOSAL: 'time_to_proposal_days',
-  DECAY_SCORE: INPUTS,
+  DECAY_SCORE: null,
 };
 
 /**
@@ -66,23 +58,25 @@ const ORDER_FACT_COLUMNS: Record<RelationshipOrderField, string> = {
  * fields of such facts are absent: never ask them.
  */
 export function orderFactColumns(order: readonly RelationshipOrder[]): string {
-  return [...new Set(['id', 'updated_at', ...order.map((o) => ORDER_FACT_COLUMNS[o.field])])].join(', ');
+  const columns = order.map((o) => ORDER_FACT_COLUMNS[o.field]).filter((column) => column !== null);
+  return [...new Set(['id', 'updated_at', ...columns])].join(', ');
+}
+
+/** Scores a row's decay at an instant (from its decay inputs: tables/decay-inputs.ts): its trend, or its latest score alone. */
+export interface DecayScorer {
+  trend(columns: FactColumns, at: number): DecayTrendFacts;
+  score(columns: FactColumns, at: number): number | null;
 }
 
 export class ColumnFacts implements RowFacts {
   private decay: DecayTrendFacts | undefined;
   private raised: RiskFlag[] | undefined;
 
-  /**
-   * `at`: the row's evaluation instant (`evaluationInstant`). `stateDecay`
-   * scores decay from the state when the row has no decay inputs (a
-   * marriage the table does not keep: not expected, but exact either way).
-   */
+  /** `at`: the row's evaluation instant (`evaluationInstant`). */
   constructor(
     private readonly columns: FactColumns,
     private readonly at: number,
-    private readonly rules: Rules,
-    private readonly stateDecay: (id: string, at: number) => DecayTrendFacts,
+    private readonly scoreDecay: DecayScorer,
   ) {}
 
   get id(): string {
@@ -134,11 +128,12 @@ export class ColumnFacts implements RowFacts {
   }
 
   get decayTrend(): DecayTrendFacts {
-    if (this.decay === undefined) {
-      const { inputs } = this.columns;
-      this.decay = inputs === null ? this.stateDecay(this.id, this.at) : decayStatusOfInputs(decayInputsOfBlob(inputs), this.at, this.rules);
-    }
+    if (this.decay === undefined) this.decay = this.scoreDecay.trend(this.columns, this.at);
     return this.decay;
+  }
+
+  get decayScore(): number | null {
+    return this.decay === undefined ? this.scoreDecay.score(this.columns, this.at) : (this.decay?.score ?? null);
   }
 
   get flags(): readonly RiskFlag[] {

@@ -42,11 +42,12 @@ import type { RelationshipStates } from './relationship-states.js';
 /**
  * Most marriages a page of relationships scores on the request thread: each
  * is scored from its list columns and packed decay inputs (relationship-list.ts),
- * about 6–10 µs at 25k relationships, so about 5–8 ms at most; a page that
- * scores more goes to a read worker. Smaller ones stay here: a worker's queue
- * is no place for a few-ms list asked for by 50 connections at once.
+ * about 2 µs once its inputs are kept (RelationshipStates), 3–4 times that
+ * the first time: about 5 ms a page at most. A page that scores more goes
+ * to a read worker. Smaller ones stay here: a worker's queue is no place
+ * for a few-ms list asked for by 50 connections at once.
  */
-export const MARRIAGES_SCORED_ON_THREAD = 800;
+export const MARRIAGES_SCORED_ON_THREAD = 2500;
 
 /** Streams replayed between two turns of the event loop when a list as of T replays them all (about 1 ms per stream). */
 const STREAMS_REPLAYED_PER_TURN = 20;

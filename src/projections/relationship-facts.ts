@@ -38,6 +38,8 @@ export interface RowFacts {
   readonly timeToMarriageDays: number | null;
   /** Null without a marriage in the current cycle (or before its signing). */
   readonly decayTrend: DecayTrendFacts;
+  /** `decayTrend`'s score alone (what a list orders on: it may cost less than the trend). */
+  readonly decayScore: number | null;
   readonly flags: readonly RiskFlag[];
 }
 
@@ -106,6 +108,10 @@ export class RelationshipFacts implements RowFacts {
     // The status and latest score only: no drivers, no weekly objects (a page may score thousands of marriages).
     if (this.decay === undefined) this.decay = decayStatusAt(this.state, this.at, this.rules);
     return this.decay;
+  }
+
+  get decayScore(): number | null {
+    return this.decayTrend?.score ?? null;
   }
 
   get flags(): RiskFlag[] {

@@ -24,12 +24,14 @@ import type Database from 'better-sqlite3';
 import type { Page, RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { decayStatusAt } from '../domain/metrics/decay.js';
-import { ColumnFacts, FACT_COLUMNS, orderFactColumns, type FactColumns } from './column-facts.js';
+import { decayScoreOfInputs, decayStatusOfInputs, type DecayInputs } from '../domain/metrics/decay-inputs.js';
+import { ColumnFacts, FACT_COLUMNS, orderFactColumns, type DecayScorer, type FactColumns } from './column-facts.js';
 import type { DecayTrendFacts } from './relationship-facts.js';
 import { PageWindow, pageOf, tallyFacts, tallyRows, type RelationshipQuery, type Tally } from './relationship-query.js';
 import type { SortKey, SortValue } from './relationship-order.js';
 import { filterSql, filtersOnDecay, keyColumnsSql, keysetSql, orderBySql, SqlParams, STABLE, UNSTABLE } from './relationship-sql.js';
 import type { RelationshipStates } from './relationship-states.js';
+import { decayInputsOfBlob } from './tables/decay-inputs.js';
 import { columnsFrom, COLUMNS_SELECTED, type SelectedColumns } from './tables/relationship-rows.js';
 
 /** Prepares SQL once per text (the text depends only on the query's shape). */
@@ -43,7 +45,7 @@ interface CountRow {
 
 export function listRelationshipsNow(
   prepare: PrepareStatement,
-  states: Pick<RelationshipStates, 'get' | 'shown' | 'scan'>,
+  states: Pick<RelationshipStates, 'get' | 'decayInputs' | 'shown' | 'scan'>,
   tenant: string,
   query: RelationshipQuery,
   rules: Rules,
@@ -113,7 +115,7 @@ function marriedWithinBound(query: RelationshipQuery, params: SqlParams): string
  */
 function marriagesTally(
   prepare: PrepareStatement,
-  states: Pick<RelationshipStates, 'get'>,
+  states: Pick<RelationshipStates, 'get' | 'decayInputs'>,
   tenant: string,
   query: RelationshipQuery,
   window: PageWindow,
@@ -121,19 +123,46 @@ function marriagesTally(
 ): Tally<string> {
   const params = new SqlParams();
   // Without a decay condition the filter's bound is the filter (the rows hold at the instant): only the key is evaluated,
-  // from the few columns it reads (an index covers them, with the decay inputs read by key).
+  // from the few columns it reads (an index covers them).
   const matched = !filtersOnDecay(query.filter);
   const columns = matched ? orderFactColumns(window.ordering.fields) : FACT_COLUMNS;
   const married = prepare(`SELECT ${columns} FROM relationship_rows WHERE ${marriedWithinBound(query, params)} AND ${STABLE}`).safeIntegers(false);
-  const stateDecay = (id: string, at: number): DecayTrendFacts => {
-    const row = states.get(tenant, id);
+  const rows = married.all({ ...params.values, tenant, at: query.at }) as FactColumns[];
+  const inputs = decayInputsOf(prepare, states, tenant, rows);
+  // A marriage without decay inputs (not expected) is scored from its state: exact either way.
+  const fromState = (c: FactColumns, at: number): DecayTrendFacts => {
+    const row = states.get(tenant, c.id);
     return row === undefined ? null : decayStatusAt(row.state, at, rules);
   };
-  const rows = married.iterate({ ...params.values, tenant, at: query.at }) as Iterable<FactColumns>;
+  const scoreDecay: DecayScorer = {
+    trend(c, at) {
+      const found = inputs.get(c.id) ?? null;
+      return found === null ? fromState(c, at) : decayStatusOfInputs(found, at, rules);
+    },
+    score(c, at) {
+      const found = inputs.get(c.id) ?? null;
+      return found === null ? (fromState(c, at)?.score ?? null) : decayScoreOfInputs(found, at, rules);
+    },
+  };
   const evaluated = matched ? { ...query, filter: undefined } : query;
-  const factsOf = (c: FactColumns) => new ColumnFacts(c, rowInstant(c.updated_at, query.at), rules, stateDecay);
+  const factsOf = (c: FactColumns) => new ColumnFacts(c, rowInstant(c.updated_at, query.at), scoreDecay);
   const { best, ...tally } = tallyFacts(rows, factsOf, evaluated, window);
   return { ...tally, best: best.map(({ key, row }) => ({ key, row: row.id })) };
+}
+
+/** The rows' decay inputs: kept ones, the others read by key in one query. */
+function decayInputsOf(
+  prepare: PrepareStatement,
+  states: Pick<RelationshipStates, 'decayInputs'>,
+  tenant: string,
+  rows: readonly FactColumns[],
+): Map<string, DecayInputs | null> {
+  const read = prepare('SELECT relationship_id, inputs FROM decay_inputs WHERE tenant = ? AND relationship_id IN (SELECT value FROM json_each(?))');
+  return states.decayInputs(
+    tenant,
+    rows.map((row) => row.id),
+    (missing) => (read.raw().all(tenant, JSON.stringify(missing)) as [string, Buffer][]).map(([id, blob]) => [id, decayInputsOfBlob(blob)]),
+  );
 }
 
 /** `evaluationInstant` of a row whose last event is at `updatedAt`. */

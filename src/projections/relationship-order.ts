@@ -31,7 +31,7 @@ const FIELD_VALUE: Record<RelationshipOrderField, (facts: RowFacts) => SortValue
   PHASE_SINCE: (facts) => facts.phaseSince,
   UPDATED_AT: (facts) => facts.updatedAt,
   TIME_TO_PROPOSAL: (facts) => facts.timeToProposalDays,
-  DECAY_SCORE: (facts) => facts.decayTrend?.score ?? null,
+  DECAY_SCORE: (facts) => facts.decayScore,
 };
 
 export class RelationshipOrdering {

@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Projector } from '../../src/projections/projector.js';
 import type { ReadTask, ReadTaskRunner } from '../../src/projections/read-task.js';
-import { T0, days } from '../support/events.js';
-import { recordGenerated } from '../support/record.js';
+import { T0, competitorContact, days } from '../support/events.js';
+import { record, recordGenerated } from '../support/record.js';
 import { Workspace } from '../support/workspace.js';
 
 const TENANT = 'acme';
@@ -93,6 +93,26 @@ describe('the API asks for a page of relationships', () => {
     expect(tasks).toEqual(['nowPageTask']);
     expect(page.items.map((item) => item.cursor)).toEqual(onTask.items.map((item) => item.cursor));
     expect(page.totalCount).toBe(onTask.totalCount);
+  });
+
+  it('scores a marriage from its new decay inputs once an event of it is applied', async () => {
+    const married = { phase: { in: ['MARRIED' as const, 'NEGLECTED' as const, 'CHEATING' as const] } };
+    const query = { first: 60, at, filter: married, orderBy: [{ field: 'DECAY_SCORE' as const, direction: 'DESC' as const }] };
+    // Given a page ordered by decay score, read once on this thread (its marriages' decay inputs kept)
+    const before = await projector.pageRelationships(TENANT, query);
+    const top = before.items[0]!;
+    // When its healthiest marriage's customer is caught talking to a rival
+    const caught = Math.max(at, top.node.state.lastEventAt!) + days(1);
+    const position = await record(workspace.store, TENANT, top.node.id, [competitorContact(caught)], caught);
+    await projector.waitFor(position);
+    // Then the page scores it from its new inputs, as a read task reading everything afresh does
+    const after = await projector.pageRelationships(TENANT, query);
+    projector.marriagesScoredOnThread = 0;
+    const fresh = await projector.pageRelationships(TENANT, query);
+    expect(tasks).toEqual(['nowPageTask']);
+    const cursors = (page: typeof after) => page.items.map((item) => item.cursor);
+    expect(cursors(after)).toEqual(cursors(fresh));
+    expect(cursors(after)).not.toContain(top.cursor);
   });
 
   it('answers from the columns on this thread when decay is not asked for', async () => {
