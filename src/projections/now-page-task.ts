@@ -1,9 +1,10 @@
 /**
  * A page of relationships "now" as a read task (read-task.ts), for the
- * shapes that evaluate many states in JS: a filter or an ordering on decay,
+ * shapes that score many marriages in JS: a filter or an ordering on decay,
  * which moves with the clock and is never a column (relationship-list.ts).
- * At 25k relationships an unfiltered DECAY_SCORE ordering parses and scores
- * every marriage (seconds): on a read worker it holds no request up.
+ * At 100k relationships an unfiltered DECAY_SCORE ordering scores every
+ * marriage's decay inputs (about a second): on a read worker it holds no
+ * request up.
  *
  * Each connection keeps its prepared statements; the parsed states last one
  * task (run inline, the connection is the projector's, which writes between

@@ -32,7 +32,7 @@ import { InlineReadTaskRunner, type ReadTaskRunner } from './read-task.js';
 import type { ReadModelDb } from './read-model-db.js';
 import { replayRelationshipAt, replayRelationshipsAt } from './relationship-as-of.js';
 import { turn } from './turn.js';
-import { listRelationshipsNow, statesEvaluatedInJs } from './relationship-list.js';
+import { listRelationshipsNow, marriagesScoredInJs } from './relationship-list.js';
 import { listRelationships } from './relationship-query.js';
 import { outlinesAnswer } from './tables/relationships-at.js';
 import { columnsFrom, COLUMNS_OF_ONE, type SelectedColumns } from './tables/relationship-rows.js';
@@ -40,12 +40,14 @@ import { nowPageTask } from './now-page-task.js';
 import type { RelationshipStates } from './relationship-states.js';
 
 /**
- * Most states a page of relationships evaluates in JS on the request thread
- * (scoring decay costs about 0.25 ms a state: ~5 ms); a page that needs
- * more goes to a read worker. Smaller ones stay here: a worker's queue is
- * no place for a 5 ms list asked for by 50 connections at once.
+ * Most marriages a page of relationships scores on the request thread: each
+ * is scored from its list columns and packed decay inputs (relationship-list.ts),
+ * about 2 µs once its inputs are kept (RelationshipStates), 3–4 times that
+ * the first time: about 5 ms a page at most. A page that scores more goes
+ * to a read worker. Smaller ones stay here: a worker's queue is no place
+ * for a few-ms list asked for by 50 connections at once.
  */
-export const STATES_EVALUATED_ON_THREAD = 20;
+export const MARRIAGES_SCORED_ON_THREAD = 2500;
 
 /** Streams replayed between two turns of the event loop when a list as of T replays them all (about 1 ms per stream). */
 const STREAMS_REPLAYED_PER_TURN = 20;
@@ -64,6 +66,8 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
    * workers (the server: worker-read-task-runner.ts).
    */
   readTasks: ReadTaskRunner = new InlineReadTaskRunner(() => this.db.connection);
+  /** Most marriages a page scores on this thread (`MARRIAGES_SCORED_ON_THREAD`; tests lower it). */
+  marriagesScoredOnThread = MARRIAGES_SCORED_ON_THREAD;
 
   constructor(
     protected readonly store: EventStore,
@@ -97,7 +101,7 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     tenant: string,
     query: PageRequest & { filter?: RelationshipFilter; orderBy?: RelationshipOrder[]; at: number },
   ): Promise<Page<RelationshipRow>> {
-    const heavy = statesEvaluatedInJs((sql) => this.db.statement(sql), tenant, query) > STATES_EVALUATED_ON_THREAD;
+    const heavy = marriagesScoredInJs((sql) => this.db.statement(sql), tenant, query) > this.marriagesScoredOnThread;
     return heavy ? this.readTasks.run(nowPageTask, { tenant, query, rules: this.rules }) : this.listRelationships(tenant, query);
   }
 

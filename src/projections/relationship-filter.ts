@@ -10,23 +10,23 @@
  */
 import type { DecayStatus, EnumFilter, NumberFilter, RelationshipFilter, StringFilter } from '../app/read-side.js';
 import { isMarriedPhase, type RiskFlag } from '../domain/events.js';
-import type { RelationshipFacts } from './relationship-facts.js';
+import type { RowFacts } from './relationship-facts.js';
 
 const STRING_OPERATORS = ['eq', 'ne', 'in', 'notIn', 'contains'] as const;
 const ENUM_OPERATORS = ['eq', 'ne', 'in', 'notIn'] as const;
 const NUMBER_OPERATORS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const;
 
-export function matchesFilter(filter: RelationshipFilter, facts: RelationshipFacts): boolean {
-  if (filter.id && !matchString(filter.id, facts.row.id)) return false;
-  if (filter.accountName && !matchString(filter.accountName, facts.row.state.accountName)) return false;
-  if (filter.segment && !matchString(filter.segment, facts.row.state.segment)) return false;
-  if (filter.owner && !matchString(filter.owner, facts.row.state.owner)) return false;
-  if (filter.source && !matchString(filter.source, facts.row.state.source)) return false;
-  if (filter.openedAt && !matchNumber(filter.openedAt, facts.row.state.openedAt)) return false;
-  if (filter.phase && !matchEnum(filter.phase, facts.state.phase)) return false;
-  if (filter.cycle && !matchNumber(filter.cycle, facts.state.cycle)) return false;
-  if (filter.phaseSince && !matchNumber(filter.phaseSince, facts.state.phaseSince)) return false;
-  if (filter.updatedAt && !matchNumber(filter.updatedAt, facts.state.lastEventAt)) return false;
+export function matchesFilter(filter: RelationshipFilter, facts: RowFacts): boolean {
+  if (filter.id && !matchString(filter.id, facts.id)) return false;
+  if (filter.accountName && !matchString(filter.accountName, facts.accountName)) return false;
+  if (filter.segment && !matchString(filter.segment, facts.segment)) return false;
+  if (filter.owner && !matchString(filter.owner, facts.owner)) return false;
+  if (filter.source && !matchString(filter.source, facts.source)) return false;
+  if (filter.openedAt && !matchNumber(filter.openedAt, facts.openedAt)) return false;
+  if (filter.phase && !matchEnum(filter.phase, facts.phase)) return false;
+  if (filter.cycle && !matchNumber(filter.cycle, facts.cycle)) return false;
+  if (filter.phaseSince && !matchNumber(filter.phaseSince, facts.phaseSince)) return false;
+  if (filter.updatedAt && !matchNumber(filter.updatedAt, facts.updatedAt)) return false;
   if (filter.timeToProposalDays && !matchNumber(filter.timeToProposalDays, facts.timeToProposalDays)) return false;
   if (filter.timeToMarriageDays && !matchNumber(filter.timeToMarriageDays, facts.timeToMarriageDays)) return false;
   if (filter.decayStatus && !matchEnum(filter.decayStatus, decayStatusOf(facts, filter.decayStatus.includeEnded === true))) return false;
@@ -43,8 +43,8 @@ export function decayStatusMatchesNone(filter: NonNullable<RelationshipFilter['d
 }
 
 /** A divorced relationship's trend is frozen at its end: it counts only when asked for. */
-function decayStatusOf(facts: RelationshipFacts, includeEnded: boolean): DecayStatus | null {
-  const phase = facts.state.phase;
+function decayStatusOf(facts: RowFacts, includeEnded: boolean): DecayStatus | null {
+  const phase = facts.phase;
   if (!includeEnded && (phase === null || !isMarriedPhase(phase))) return null;
   return facts.decayTrend?.status ?? null;
 }

@@ -15,7 +15,7 @@
 import type { RelationshipOrder, RelationshipOrderField } from '../app/read-side.js';
 import { decodeListCursor, encodeListCursor } from '../app/cursors.js';
 import { InputError } from '../app/errors.js';
-import type { RelationshipFacts } from './relationship-facts.js';
+import type { RowFacts } from './relationship-facts.js';
 import { PHASE_RANK } from './tables/relationship-rows.js';
 
 export type SortValue = string | number | null;
@@ -23,15 +23,15 @@ export type SortKey = SortValue[];
 
 const DEFAULT_ORDER: readonly RelationshipOrder[] = [{ field: 'ID', direction: 'ASC' }];
 
-const FIELD_VALUE: Record<RelationshipOrderField, (facts: RelationshipFacts) => SortValue> = {
-  ID: (facts) => facts.row.id,
-  ACCOUNT_NAME: (facts) => facts.row.state.accountName,
-  OPENED_AT: (facts) => facts.row.state.openedAt,
-  PHASE: (facts) => (facts.state.phase === null ? null : PHASE_RANK.get(facts.state.phase)!),
-  PHASE_SINCE: (facts) => facts.state.phaseSince,
-  UPDATED_AT: (facts) => facts.state.lastEventAt,
+const FIELD_VALUE: Record<RelationshipOrderField, (facts: RowFacts) => SortValue> = {
+  ID: (facts) => facts.id,
+  ACCOUNT_NAME: (facts) => facts.accountName,
+  OPENED_AT: (facts) => facts.openedAt,
+  PHASE: (facts) => (facts.phase === null ? null : PHASE_RANK.get(facts.phase)!),
+  PHASE_SINCE: (facts) => facts.phaseSince,
+  UPDATED_AT: (facts) => facts.updatedAt,
   TIME_TO_PROPOSAL: (facts) => facts.timeToProposalDays,
-  DECAY_SCORE: (facts) => facts.decayTrend?.score ?? null,
+  DECAY_SCORE: (facts) => facts.decayScore,
 };
 
 export class RelationshipOrdering {
@@ -53,7 +53,7 @@ export class RelationshipOrdering {
     return this.order;
   }
 
-  keyOf(facts: RelationshipFacts): SortKey {
+  keyOf(facts: RowFacts): SortKey {
     return this.order.map((o) => FIELD_VALUE[o.field](facts));
   }
 

@@ -15,7 +15,7 @@
  */
 import { evaluationInstant, type Page, type RelationshipFilter, type RelationshipOrder, type RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
-import { RelationshipFacts } from './relationship-facts.js';
+import { RelationshipFacts, type RowFacts } from './relationship-facts.js';
 import { matchesFilter } from './relationship-filter.js';
 import { RelationshipOrdering, type SortKey } from './relationship-order.js';
 
@@ -74,17 +74,22 @@ export class PageWindow {
   }
 }
 
-/** Evaluates rows in JS at the query's instant. */
+/** Evaluates rows in JS from their states at the query's instant. */
 export function tallyRows(rows: Iterable<RelationshipRow>, query: RelationshipQuery, window: PageWindow, rules: Rules): Tally {
+  return tallyFacts(rows, (row) => new RelationshipFacts(row, evaluationInstant(row, query.at), rules), query, window);
+}
+
+/** Evaluates items in JS from the facts each gives (`factsOf`); the page keeps the items. */
+export function tallyFacts<R>(items: Iterable<R>, factsOf: (item: R) => RowFacts, query: RelationshipQuery, window: PageWindow): Tally<R> {
   const { ordering, after, before, keep } = window;
   // Never longer than `keep`.
-  const best: Ranked[] = [];
+  const best: Ranked<R>[] = [];
   let totalCount = 0;
   let rowsUpToAfter = false;
   let rowsFromBefore = false;
 
-  for (const row of rows) {
-    const facts = new RelationshipFacts(row, evaluationInstant(row, query.at), rules);
+  for (const row of items) {
+    const facts = factsOf(row);
     if (query.filter && !matchesFilter(query.filter, facts)) continue;
     totalCount++;
     const key = ordering.keyOf(facts);

@@ -14,6 +14,9 @@ import type { Page, RelationshipFilter, RelationshipOrder, RelationshipOrderFiel
 import { nextDeadline } from '../../src/domain/deadlines.js';
 import { PHASES, RISK_FLAGS } from '../../src/domain/events.js';
 import { evolve } from '../../src/domain/evolve.js';
+import { fold } from '../../src/domain/fold.js';
+import { generateHistory } from '../../src/domain/generator/index.js';
+import { decayInputsOf } from '../../src/domain/metrics/decay-inputs.js';
 import { clockFlagThresholds } from '../../src/domain/metrics/flags.js';
 import { defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
@@ -23,7 +26,7 @@ import { listRelationshipsNow } from '../../src/projections/relationship-list.js
 import { listRelationships, type RelationshipQuery } from '../../src/projections/relationship-query.js';
 import { RelationshipStates } from '../../src/projections/relationship-states.js';
 import { historyArbitrary, HISTORY_START } from '../domain/arbitraries.js';
-import { DAY } from '../support/events.js';
+import { DAY, stored } from '../support/events.js';
 
 const TENANT = 'acme';
 const NAMES = ['Acme', 'acme', 'ÉCOLE du Nord', 'école', '50%_off', 'Zeta', null] as const;
@@ -37,9 +40,11 @@ let states: RelationshipStates;
 let rows: Map<string, RelationshipRow>;
 /** Instants where a row's values change: deadlines and clock-flag thresholds, and the events. */
 let boundaries: number[];
+/** Instants where a marriage's decay moves by a step or a bend: its facts, and where a window, a week or a clamp ends after one. */
+let decayBoundaries: number[];
 let numbers: Record<'cycle' | 'openedAt' | 'phaseSince' | 'updatedAt' | 'ttp' | 'ttm', number[]>;
 
-/** Given 60 relationships folded from random histories (cut at random lengths), written as the projector writes them. */
+/** Given 60 relationships folded from random histories (cut at random lengths), and 30 demo ones, written as the projector writes them. */
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-list-'));
   db = new ReadModelDb(createReadModelFile(path.join(dir, 'read-models.sqlite'), rulesFingerprint(defaultRules)), defaultRules);
@@ -52,6 +57,13 @@ beforeAll(() => {
     state = { ...state, id, accountName: NAMES[n % NAMES.length]!, segment: SEGMENTS[n % SEGMENTS.length]!, owner: n % 2 === 0 ? 'Ann' : null };
     rows.set(id, { tenant: TENANT, id, state, position: BigInt(n + 1) });
   });
+  // And 30 demo relationships (most of them marry: decay scored from their decay inputs)
+  for (let n = 0; n < 30; n++) {
+    const id = `g${String(n).padStart(2, '0')}`;
+    const events = generateHistory({ seed: 20, relationships: 30, start: HISTORY_START }, n).events;
+    const state = { ...fold(stored(events), defaultRules, initialState(id)), id, segment: SEGMENTS[n % SEGMENTS.length]! };
+    rows.set(id, { tenant: TENANT, id, state, position: BigInt(100 + n) });
+  }
   db.commit({ rows: [...rows.values()], phaseChanges: [], checkpoint: 1n });
   // A small cache: pages read most states from the file.
   states = new RelationshipStates(db.connection, 8);
@@ -62,6 +74,17 @@ beforeAll(() => {
     ...Object.values(clockFlagThresholds(s, defaultRules)).filter((t): t is number => t !== null),
     s.lastEventAt ?? HISTORY_START,
   ]);
+  const { decay } = defaultRules;
+  const spans = [0, decay.windowDays, decay.baselineDays, decay.upsellWindowDays, decay.competitorMemoryDays, decay.recency.fullDays, decay.recency.zeroDays].map(
+    (d) => d * DAY,
+  );
+  const weeks = Array.from({ length: decay.trendWeeks + 1 }, (_, k) => k * 7 * DAY);
+  decayBoundaries = all.flatMap((s) => {
+    const inputs = decayInputsOf(s);
+    // Every instant the inputs hold (the counts and indexes are small numbers).
+    const facts = inputs === null ? [] : [...inputs].filter((v) => Number.isFinite(v) && v > HISTORY_START - 365 * DAY);
+    return facts.flatMap((fact) => spans.flatMap((span) => weeks.map((week) => fact + span + week)));
+  });
   const present = (values: (number | null | undefined)[]) => [...new Set(values.filter((v): v is number => typeof v === 'number'))];
   numbers = {
     cycle: [0, 1, 2, 3],
@@ -167,29 +190,58 @@ const queryArbitrary = fc.record({
   at: instantArbitrary,
 });
 
+/** Decay orderings and filters, at instants on and 1 ms around a marriage's facts, week ends and window ends. */
+const decayQueryArbitrary = fc.record({
+  filter: fc.option(
+    fc.oneof(
+      leaf,
+      fc.tuple(leaf, leaf).map(([a, b]) => ({ ...a, ...b })),
+      fc.constantFrom<RelationshipFilter>({ phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] } }, { segment: { eq: 'Enterprise' } }),
+    ),
+    { nil: undefined },
+  ),
+  orderBy: fc.tuple(fc.constantFrom('ASC' as const, 'DESC' as const), fc.option(orderArbitrary, { nil: undefined })).map(([direction, then]) => [
+    { field: 'DECAY_SCORE' as const, direction },
+    ...(then ?? []),
+  ]),
+  size: fc.integer({ min: 1, max: 8 }),
+  backwards: fc.boolean(),
+  at: fc.tuple(fc.nat(), fc.constantFrom(-1, 0, 1)).map(([n, delta]) => decayBoundaries[n % decayBoundaries.length]! + delta),
+});
+
 const sqlPage = (query: RelationshipQuery) => listRelationshipsNow((sql) => db.statement(sql), states, TENANT, query, defaultRules);
 const jsPage = (query: RelationshipQuery) => listRelationships(rows, query, defaultRules);
 const comparable = (page: Page<RelationshipRow>) => ({ ...page, items: page.items.map(({ cursor, node }) => ({ cursor, id: node.id, position: node.position })) });
 
+/** The page, the page after (or before) its cursor, and the rows between its two cursors, SQL's against the evaluator's. */
+function samePagesBothWays(query: { filter: RelationshipFilter | undefined; orderBy: RelationshipOrder[]; size: number; backwards: boolean; at: number }): void {
+  const { filter, orderBy, size, backwards, at } = query;
+  const first: RelationshipQuery = { ...(filter ? { filter } : {}), orderBy, at, ...(backwards ? { last: size } : { first: size }) };
+  const expected = jsPage(first);
+  expect(comparable(sqlPage(first))).toEqual(comparable(expected));
+  const cursor = backwards ? expected.startCursor : expected.endCursor;
+  if (cursor === null) return;
+  const next: RelationshipQuery = { ...first, ...(backwards ? { before: cursor } : { after: cursor }) };
+  expect(comparable(sqlPage(next))).toEqual(comparable(jsPage(next)));
+  // Both cursors at once: the rows between two of them.
+  const other = backwards ? expected.endCursor : expected.startCursor;
+  if (other === null) return;
+  const between: RelationshipQuery = { ...first, after: backwards ? cursor : other, before: backwards ? other : cursor };
+  expect(comparable(sqlPage(between))).toEqual(comparable(jsPage(between)));
+}
+
 describe('a page of relationships now, asked of SQL', () => {
   it('is the JS evaluator\u2019s page, and so is the page after (or before) its cursor', () => {
-    fc.assert(
-      fc.property(queryArbitrary, ({ filter, orderBy, size, backwards, at }) => {
-        const first: RelationshipQuery = { ...(filter ? { filter } : {}), orderBy, at, ...(backwards ? { last: size } : { first: size }) };
-        const expected = jsPage(first);
-        expect(comparable(sqlPage(first))).toEqual(comparable(expected));
-        const cursor = backwards ? expected.startCursor : expected.endCursor;
-        if (cursor === null) return;
-        const next: RelationshipQuery = { ...first, ...(backwards ? { before: cursor } : { after: cursor }) };
-        expect(comparable(sqlPage(next))).toEqual(comparable(jsPage(next)));
-        // Both cursors at once: the rows between two of them.
-        const other = backwards ? expected.endCursor : expected.startCursor;
-        if (other === null) return;
-        const between: RelationshipQuery = { ...first, after: backwards ? cursor : other, before: backwards ? other : cursor };
-        expect(comparable(sqlPage(between))).toEqual(comparable(jsPage(between)));
-      }),
-      { numRuns: 400, seed: 1414 },
-    );
+    fc.assert(fc.property(queryArbitrary, samePagesBothWays), { numRuns: 400, seed: 1414 });
+  });
+
+  it('orders and filters by decay as the evaluator does on and 1 ms around the marriages\u2019 facts, week ends and window ends', () => {
+    // Given marriages whose columns hold at most of these instants (then their decay is scored from their decay inputs)
+    const married = [...rows.values()].filter((row) => decayInputsOf(row.state) !== null);
+    expect(married.length).toBeGreaterThan(10);
+    const stableAt = (at: number) => married.filter((row) => (nextDeadline(row.state, defaultRules)?.at ?? Infinity) > at).length;
+    expect(decayBoundaries.filter((at) => stableAt(at) > 5).length).toBeGreaterThan(decayBoundaries.length / 2);
+    fc.assert(fc.property(decayQueryArbitrary, samePagesBothWays), { numRuns: 400, seed: 2020 });
   });
 
   it('raises each clock flag from the first millisecond past its threshold, as the evaluator does', () => {

@@ -122,6 +122,14 @@ export function decayStatusOfInputs(inputs: DecayInputs, T: number, rules: { dec
   return { status: statusOf(round2(slopeOf(n)), decay), score: round2(SCORES[n - 1]!) };
 }
 
+/** The latest score (rounded) of `decayStatusOfInputs` at T alone, without the weeks before it: what a list orders on. */
+export function decayScoreOfInputs(inputs: DecayInputs, T: number, rules: { decay: DecayRules }): number | null {
+  const endedAt = inputs[1]!;
+  const latest = Number.isNaN(endedAt) ? T : Math.min(T, endedAt);
+  if (latest < inputs[0]!) return null;
+  return round2(scoreAt(inputs, latest, rules.decay, tablesOf(rules.decay)));
+}
+
 /** `leastSquaresSlope` (decay.ts) of the first n weekly scores, in the same order of operations. */
 function slopeOf(n: number): number {
   if (n < 2) return 0;

@@ -4,7 +4,7 @@ import { fold } from '../../../src/domain/fold.js';
 import { generateHistory } from '../../../src/domain/generator/index.js';
 import { foldHistory } from '../../../src/domain/history.js';
 import { decayStatusAt } from '../../../src/domain/metrics/decay.js';
-import { decayInputsOf, decayStatusOfInputs } from '../../../src/domain/metrics/decay-inputs.js';
+import { decayInputsOf, decayScoreOfInputs, decayStatusOfInputs } from '../../../src/domain/metrics/decay-inputs.js';
 import { defaultDecayRules, type DecayRules } from '../../../src/domain/metrics/decay-rules.js';
 import { WEEK_MS } from '../../../src/domain/metrics/duration.js';
 import { currentMarriage } from '../../../src/domain/metrics/marriage.js';
@@ -15,12 +15,16 @@ import { arrivalArbitrary, deliverPages } from '../arrivals.js';
 import { decayExample, exampleDay } from './decay-example.js';
 import { asOf, day, rules } from './timeline.js';
 
-/** The scorer over the packed inputs gives what the domain gives from the whole state. */
+/** The scorer over the packed inputs gives what the domain gives from the whole state, and so does its latest score alone. */
 function expectSameAsDomain(state: RelationshipState, T: number, withRules: Rules = defaultRules): void {
   const inputs = decayInputsOf(state);
   const expected = decayStatusAt(state, T, withRules);
   if (inputs === null) expect(expected).toBeNull();
-  else expect(decayStatusOfInputs(inputs, T, withRules)).toEqual(expected);
+  else {
+    expect(decayStatusOfInputs(inputs, T, withRules)).toEqual(expected);
+    // The latest score alone (what a list orders on) is the trend's.
+    expect(decayScoreOfInputs(inputs, T, withRules)).toBe(expected?.score ?? null);
+  }
 }
 
 /** When the signals' facts happened: a week can end exactly on one, or exactly a window after one. */
