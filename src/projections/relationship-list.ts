@@ -98,6 +98,6 @@ function sqlTally(prepare: PrepareStatement, tenant: string, query: Relationship
   const where: RowsWhere = (params, filter, rows = 'STABLE') =>
     `tenant = @tenant${rows === 'ANY' ? '' : ` AND ${rows === 'STABLE' ? STABLE : UNSTABLE}`}${decay ? ' AND married = 0' : ''}` +
     (filter ? ` AND ${filterSql(filter, params, 'NO_MARRIAGE')}` : '');
-  const scope = { prepare, tenant, at: query.at };
+  const scope = { prepare, tenant, at: query.at, withoutMarriage: decay };
   return { best: sqlPageRows(scope, window, query.filter, where), ...sqlCounts(scope, window, query.filter, where) };
 }

@@ -33,6 +33,8 @@ export interface SqlScope {
   readonly prepare: (sql: string) => Database.Statement;
   readonly tenant: string;
   readonly at: number;
+  /** SQL answers only the rows without a current marriage (decay is asked for: the married ones are evaluated in JS). */
+  readonly withoutMarriage: boolean;
 }
 
 /**
@@ -100,6 +102,21 @@ function rangeRows(scope: SqlScope, window: PageWindow, filter: RelationshipFilt
  */
 const DUE_IDS = 'SELECT id FROM relationship_rows INDEXED BY relationship_rows_unstable WHERE tenant = @tenant AND stable_until <= @at';
 
+/**
+ * The matches of a filter that is only `phase in [...]` and one segment, from
+ * the kept counts (tables/relationship-row-counts.ts); null for any other filter.
+ */
+function keptCount(filter: RelationshipFilter, params: SqlParams, withoutMarriage: boolean): string | null {
+  const only = (object: object, keys: readonly string[]): boolean => Object.entries(object).every(([key, value]) => value === undefined || keys.includes(key));
+  const { phase, segment } = filter;
+  if (phase?.in === undefined || segment?.eq === undefined || !only(filter, ['phase', 'segment']) || !only(phase, ['in']) || !only(segment, ['eq'])) return null;
+  const phases = [...new Set(phase.in)].map((value) => params.add(value)).join(', ');
+  return (
+    `SELECT IFNULL(SUM(n), 0) FROM relationship_row_counts WHERE tenant = @tenant AND segment = ${params.add(segment.eq)} AND phase IN (${phases})` +
+    (withoutMarriage ? ' AND married = 0' : '')
+  );
+}
+
 interface CountRow {
   total: number;
   up_to_after: number;
@@ -127,23 +144,19 @@ export function sqlCounts(scope: SqlScope, window: PageWindow, filter: Relations
 
 /**
  * A ranged page's count and cursor edges, without testing each match for
- * stability: the matches read from the (tenant, phase, segment) index entries
- * alone, less the few due by the instant (read from the index of due rows).
+ * stability: the matches (from the kept counts when the filter is only phase
+ * and segment, else from the (tenant, phase, segment) index entries alone),
+ * less the few due by the instant (read from the index of due rows).
  * Whether rows lie at or before `after` is whether the first row of some
  * range (in the page's order) does; whether rows lie beyond `before` (and
  * after `after`), whether the last row of some range does.
  */
 function rangedCounts(scope: SqlScope, window: PageWindow, filter: RelationshipFilter, ranges: readonly RelationshipFilter[], where: RowsWhere): Omit<Tally<string>, 'best'> {
   const params = new SqlParams();
-  const all = where(params, filter, 'ANY');
+  const all = keptCount(filter, params, scope.withoutMarriage) ?? `SELECT COUNT(*) FROM relationship_rows WHERE ${where(params, filter, 'ANY')}`;
   const due = where(params, filter, 'UNSTABLE');
   const total = scope
-    .prepare(
-      unprobed(
-        `SELECT (SELECT COUNT(*) FROM relationship_rows WHERE ${all}) - ` +
-          `(SELECT COUNT(*) FROM relationship_rows WHERE ${due} AND id IN (${DUE_IDS})) AS total`,
-      ),
-    )
+    .prepare(unprobed(`SELECT (${all}) - (SELECT COUNT(*) FROM relationship_rows WHERE ${due} AND id IN (${DUE_IDS})) AS total`))
     .pluck()
     .safeIntegers(false)
     .get({ ...params.values, tenant: scope.tenant, at: scope.at }) as number;
