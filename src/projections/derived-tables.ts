@@ -15,6 +15,7 @@ import type { Rules } from '../domain/rules.js';
 import { cyclesTable } from './tables/cycles.js';
 import { decayInputsTable } from './tables/decay-inputs.js';
 import { phaseIntervalsTable } from './tables/phase-intervals.js';
+import { relationshipRowCountsTable } from './tables/relationship-row-counts.js';
 import { relationshipRowsTable } from './tables/relationship-rows.js';
 
 export interface DerivedTable {
@@ -27,4 +28,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, phaseIntervalsTable, cyclesTable, decayInputsTable];
+export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, relationshipRowCountsTable, phaseIntervalsTable, cyclesTable, decayInputsTable];

@@ -28,20 +28,14 @@ import { decayScoreOfInputs, decayStatusOfInputs, type DecayInputs } from '../do
 import { ColumnFacts, FACT_COLUMNS, orderFactColumns, type DecayScorer, type FactColumns } from './column-facts.js';
 import type { DecayTrendFacts } from './relationship-facts.js';
 import { PageWindow, pageOf, tallyFacts, tallyRows, type RelationshipQuery, type Tally } from './relationship-query.js';
-import type { SortKey, SortValue } from './relationship-order.js';
-import { filterSql, filtersOnDecay, keyColumnsSql, keysetSql, orderBySql, SqlParams, STABLE, UNSTABLE } from './relationship-sql.js';
+import { filterSql, filtersOnDecay, SqlParams, STABLE, UNSTABLE } from './relationship-sql.js';
+import { sqlCounts, sqlPageRows, type RowsWhere } from './relationship-sql-page.js';
 import type { RelationshipStates } from './relationship-states.js';
 import { decayInputsOfBlob } from './tables/decay-inputs.js';
 import { columnsFrom, COLUMNS_SELECTED, type SelectedColumns } from './tables/relationship-rows.js';
 
 /** Prepares SQL once per text (the text depends only on the query's shape). */
 export type PrepareStatement = (sql: string) => Database.Statement;
-
-interface CountRow {
-  total: number;
-  up_to_after: number;
-  from_before: number;
-}
 
 export function listRelationshipsNow(
   prepare: PrepareStatement,
@@ -172,33 +166,9 @@ function rowInstant(updatedAt: number | null, at: number): number {
 
 /** The rows SQL answers exactly: the page's candidates (ids), the count, and whether rows lie beyond the cursors. */
 function sqlTally(prepare: PrepareStatement, tenant: string, query: RelationshipQuery, window: PageWindow, decay: boolean): Tally<string> {
-  const order = window.ordering.fields;
-  const where = (params: SqlParams): string =>
-    `tenant = @tenant AND ${STABLE}${decay ? ' AND married = 0' : ''}` +
-    (query.filter ? ` AND ${filterSql(query.filter, params, 'NO_MARRIAGE')}` : '');
-
-  const pageParams = new SqlParams();
-  let pageSql = `SELECT id, ${keyColumnsSql(order)} FROM relationship_rows WHERE ${where(pageParams)}`;
-  if (window.after) pageSql += ` AND ${keysetSql(order, window.after, true, pageParams)}`;
-  if (window.before) pageSql += ` AND ${keysetSql(order, window.before, false, pageParams)}`;
-  pageSql += ` ORDER BY ${orderBySql(order, window.backwards)} LIMIT @keep`;
-  const found = prepare(pageSql).safeIntegers(false).raw().all({ ...pageParams.values, tenant, at: query.at, keep: window.keep }) as unknown[][];
-
-  const countParams = new SqlParams();
-  const base = where(countParams);
-  const afterSql = window.after ? keysetSql(order, window.after, true, countParams) : null;
-  const beforeSql = window.before ? keysetSql(order, window.before, false, countParams) : null;
-  const upToAfter = afterSql === null ? '0' : `IFNULL(MAX(NOT ${afterSql}), 0)`;
-  // A row at or before `after` counts there only, as the evaluator's scan does.
-  const fromBefore = beforeSql === null ? '0' : `IFNULL(MAX(${afterSql === null ? '' : `${afterSql} AND `}NOT ${beforeSql}), 0)`;
-  const counts = prepare(`SELECT COUNT(*) AS total, ${upToAfter} AS up_to_after, ${fromBefore} AS from_before FROM relationship_rows WHERE ${base}`)
-    .safeIntegers(false)
-    .get({ ...countParams.values, tenant, at: query.at }) as CountRow;
-
-  return {
-    best: found.map(([id, ...key]) => ({ key: key as SortValue[] as SortKey, row: id as string })),
-    totalCount: counts.total,
-    rowsUpToAfter: counts.up_to_after !== 0,
-    rowsFromBefore: counts.from_before !== 0,
-  };
+  const where: RowsWhere = (params, filter, rows = 'STABLE') =>
+    `tenant = @tenant${rows === 'ANY' ? '' : ` AND ${rows === 'STABLE' ? STABLE : UNSTABLE}`}${decay ? ' AND married = 0' : ''}` +
+    (filter ? ` AND ${filterSql(filter, params, 'NO_MARRIAGE')}` : '');
+  const scope = { prepare, tenant, at: query.at, withoutMarriage: decay };
+  return { best: sqlPageRows(scope, window, query.filter, where), ...sqlCounts(scope, window, query.filter, where) };
 }

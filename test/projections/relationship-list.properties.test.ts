@@ -23,6 +23,7 @@ import { initialState, type RelationshipState } from '../../src/domain/state.js'
 import { ReadModelDb } from '../../src/projections/read-model-db.js';
 import { createReadModelFile, rulesFingerprint } from '../../src/projections/read-model-schema.js';
 import { listRelationshipsNow } from '../../src/projections/relationship-list.js';
+import { phaseRanges } from '../../src/projections/relationship-sql-page.js';
 import { listRelationships, type RelationshipQuery } from '../../src/projections/relationship-query.js';
 import { RelationshipStates } from '../../src/projections/relationship-states.js';
 import { historyArbitrary, HISTORY_START } from '../domain/arbitraries.js';
@@ -213,10 +214,8 @@ const sqlPage = (query: RelationshipQuery) => listRelationshipsNow((sql) => db.s
 const jsPage = (query: RelationshipQuery) => listRelationships(rows, query, defaultRules);
 const comparable = (page: Page<RelationshipRow>) => ({ ...page, items: page.items.map(({ cursor, node }) => ({ cursor, id: node.id, position: node.position })) });
 
-/** The page, the page after (or before) its cursor, and the rows between its two cursors, SQL's against the evaluator's. */
-function samePagesBothWays(query: { filter: RelationshipFilter | undefined; orderBy: RelationshipOrder[]; size: number; backwards: boolean; at: number }): void {
-  const { filter, orderBy, size, backwards, at } = query;
-  const first: RelationshipQuery = { ...(filter ? { filter } : {}), orderBy, at, ...(backwards ? { last: size } : { first: size }) };
+/** Then the SQL page is the evaluator's, and so are the page after (or before) its cursor and the rows between both cursors. */
+function expectEvaluatorPages(first: RelationshipQuery, backwards: boolean): void {
   const expected = jsPage(first);
   expect(comparable(sqlPage(first))).toEqual(comparable(expected));
   const cursor = backwards ? expected.startCursor : expected.endCursor;
@@ -230,6 +229,28 @@ function samePagesBothWays(query: { filter: RelationshipFilter | undefined; orde
   expect(comparable(sqlPage(between))).toEqual(comparable(jsPage(between)));
 }
 
+/** The same for a drawn query, forwards or backwards. */
+function samePagesBothWays({ filter, orderBy, size, backwards, at }: { filter: RelationshipFilter | undefined; orderBy: RelationshipOrder[]; size: number; backwards: boolean; at: number }): void {
+  expectEvaluatorPages({ ...(filter ? { filter } : {}), orderBy, at, ...(backwards ? { last: size } : { first: size }) }, backwards);
+}
+
+/** `phase in` (two values or more, repeats included) and one segment, with or without more conditions, ordered by an indexed field. */
+const rangedQueryArbitrary = fc.record({
+  phase: fc.record(
+    { in: fc.array(fc.constantFrom(...PHASES), { minLength: 2, maxLength: 6 }), ne: fc.constantFrom(...PHASES), notIn: fc.subarray([...PHASES], { maxLength: 2 }) },
+    { requiredKeys: ['in'] },
+  ),
+  segment: fc.constantFrom('SMB', 'smb', 'Enterprise'),
+  more: fc.option(leaf, { nil: undefined }),
+  orderBy: fc.tuple(
+    fc.record({ field: fc.constantFrom('UPDATED_AT', 'TIME_TO_PROPOSAL' as const), direction: fc.constantFrom('ASC' as const, 'DESC' as const) }),
+    fc.option(fc.record({ field: fc.constantFrom(...ORDER_FIELDS), direction: fc.constantFrom('ASC' as const, 'DESC' as const) }), { nil: undefined }),
+  ),
+  size: fc.integer({ min: 1, max: 8 }),
+  backwards: fc.boolean(),
+  at: instantArbitrary,
+});
+
 describe('a page of relationships now, asked of SQL', () => {
   it('is the JS evaluator\u2019s page, and so is the page after (or before) its cursor', () => {
     fc.assert(fc.property(queryArbitrary, samePagesBothWays), { numRuns: 400, seed: 1414 });
@@ -242,6 +263,57 @@ describe('a page of relationships now, asked of SQL', () => {
     const stableAt = (at: number) => married.filter((row) => (nextDeadline(row.state, defaultRules)?.at ?? Infinity) > at).length;
     expect(decayBoundaries.filter((at) => stableAt(at) > 5).length).toBeGreaterThan(decayBoundaries.length / 2);
     fc.assert(fc.property(decayQueryArbitrary, samePagesBothWays), { numRuns: 400, seed: 2020 });
+  });
+
+  it('reads `phase in` with one segment as one range per phase, and gives the evaluator\u2019s pages both ways', () => {
+    fc.assert(
+      fc.property(rangedQueryArbitrary, ({ phase, segment, more, orderBy: [by, then], size, backwards, at }) => {
+        const filter: RelationshipFilter = { ...more, phase, segment: { eq: segment } };
+        const orderBy = then ? [by, then] : [by];
+        const phases = new Set(phase.in).size;
+        expect(phaseRanges(filter, orderBy)?.length).toBe(phases < 2 ? undefined : phases);
+        expectEvaluatorPages({ filter, orderBy, at, ...(backwards ? { last: size } : { first: size }) }, backwards);
+      }),
+      { numRuns: 300, seed: 2020 },
+    );
+  });
+
+  it('counts a filter of only `phase in` and one segment from the kept counts, as the evaluator does', () => {
+    fc.assert(
+      fc.property(rangedQueryArbitrary, ({ phase, segment, orderBy: [by, then], size, backwards, at }) => {
+        const filter: RelationshipFilter = { phase: { in: phase.in }, segment: { eq: segment } };
+        expectEvaluatorPages({ filter, orderBy: then ? [by, then] : [by], at, ...(backwards ? { last: size } : { first: size }) }, backwards);
+      }),
+      { numRuns: 200, seed: 2021 },
+    );
+  });
+
+  it('reads each phase\u2019s range in order from an index, never sorting every match', () => {
+    // Given the page's statements as they are prepared
+    const prepared: string[] = [];
+    const recording = (sql: string) => (prepared.push(sql), db.statement(sql));
+    const filter: RelationshipFilter = { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] }, segment: { eq: 'Enterprise' } };
+    for (const field of ['UPDATED_AT', 'TIME_TO_PROPOSAL'] as const) {
+      for (const [direction, backwards] of [['DESC', false], ['DESC', true], ['ASC', false]] as const) {
+        prepared.length = 0;
+        // When a page of that shape is asked
+        const query: RelationshipQuery = { filter, orderBy: [{ field, direction }], at: HISTORY_START, ...(backwards ? { last: 5 } : { first: 5 }) };
+        listRelationshipsNow(recording, states, TENANT, query, defaultRules);
+        // Then its rows come from one statement per phase, each an index range in the page's order
+        const ranged = [...new Set(prepared.filter((sql) => sql.includes('ORDER BY')))];
+        expect(ranged).toHaveLength(1);
+        expect(ranged[0]).not.toMatch(/phase IN/);
+        const plan = (db.connection.prepare(`EXPLAIN QUERY PLAN ${ranged[0]}`).all({ tenant: TENANT, at: 0, keep: 6, p0: 'x', p1: 'MARRIED' }) as { detail: string }[])
+          .map((step) => step.detail)
+          .join('; ');
+        expect(plan, `${field} ${direction}${backwards ? ' backwards' : ''}`).toMatch(/USING COVERING INDEX relationship_rows_by_phase_segment/);
+        expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+        // And its count from the kept counts, less the rows due, read from their own index
+        const counted = prepared.filter((sql) => sql.includes('relationship_row_counts'));
+        expect(counted.length).toBe(1);
+        expect(counted[0]).toMatch(/INDEXED BY relationship_rows_unstable/);
+      }
+    }
   });
 
   it('raises each clock flag from the first millisecond past its threshold, as the evaluator does', () => {

@@ -90,8 +90,10 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   -- stable_until and married end each index: a count reads the index alone.
   CREATE INDEX relationship_rows_by_update ON relationship_rows (tenant, updated_at, id, stable_until, married);
-  -- time_to_proposal_days too: a phase + segment page ordered by it sorts from the index alone.
-  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id, stable_until, married, time_to_proposal_days);
+  -- A phase + segment page ordered by updated_at or time_to_proposal_days reads one ordered
+  -- range per phase (relationship-sql-page.ts): each of these two indexes serves one of them.
+  CREATE INDEX relationship_rows_by_phase_segment ON relationship_rows (tenant, phase, segment, updated_at, id, stable_until, married);
+  CREATE INDEX relationship_rows_by_phase_segment_ttp ON relationship_rows (tenant, phase, segment, time_to_proposal_days, id, stable_until, married);
   CREATE INDEX relationship_rows_by_time_to_proposal ON relationship_rows (tenant, time_to_proposal_days, id, stable_until, married);
   CREATE INDEX relationship_rows_unstable ON relationship_rows (tenant, stable_until) WHERE stable_until IS NOT NULL;
   CREATE INDEX relationship_rows_married ON relationship_rows (tenant, married) WHERE married = 1;
