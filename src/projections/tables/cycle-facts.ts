@@ -137,7 +137,8 @@ function decayWhere(request: AnalyticsRequest): string {
   if (scope.owner != null) sql += ' AND owner = @owner';
   if (scope.from != null) sql += ' AND started >= @from';
   if (scope.to != null) sql += ' AND started <= @to';
-  return `${sql} AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`;
+  // next_deadline: the latest cycle's, as in `cycles` (written from the same state).
+  return `${sql} AND (next_deadline IS NULL OR next_deadline > @at)`;
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */

@@ -24,6 +24,7 @@ import type { DecayTally } from '../../analytics/decay.js';
 import type { TrendFacts } from '../../analytics/facts.js';
 import type { DecayStatus } from '../../domain/metrics/decay.js';
 import { decayInputsLength, decayInputsOf, decayStatusOfInputs, scoreInputsInto, type DecayInputs, type TrendOut } from '../../domain/metrics/decay-inputs.js';
+import { nextDeadline } from '../../domain/deadlines.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
@@ -42,6 +43,7 @@ CREATE TABLE decay_inputs (
   ended INTEGER,
   neglected INTEGER,
   veto_stance_changed INTEGER,
+  next_deadline INTEGER,
   frozen_at INTEGER,
   summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
@@ -105,8 +107,8 @@ export const decayInputsTable: DerivedTable = {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, frozen_at, summary, inputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, summary, inputs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
@@ -125,6 +127,8 @@ export const decayInputsTable: DerivedTable = {
           decay.endedAt,
           decay.neglectedAt,
           decay.vetoStanceChangedAt,
+          // As the latest row of `cycles` has it: the summary leaves a deadline due to dueDeadlineFacts.
+          nextDeadline(row.state, rules)?.at ?? null,
           frozenAt(inputs),
           bytesOf(summaryOf(decay, rules)),
           bytesOf(inputs),
