@@ -186,8 +186,8 @@ export function tallyDecayRows(db: Database.Database, where: DecayRowsWhere, at:
   // A divorce by `at` has its trend in the summary: only the others' inputs are read (the same test below).
   const chunk = db
     .prepare(
-      `SELECT max(relationship_id), CAST(group_concat(CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END, '') AS BLOB)
-       FROM (SELECT relationship_id, frozen_at, summary, inputs FROM decay_inputs
+      `SELECT max(id), CAST(group_concat(part, '') AS BLOB)
+       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part FROM decay_inputs
              WHERE ${where.sql} AND relationship_id > @after ORDER BY relationship_id LIMIT ${Math.max(1, Math.floor(chunkRows))})`,
     )
     .raw();
