@@ -60,6 +60,16 @@ export function decaySummaryOfFacts(members: Iterable<CohortFacts>): DecaySummar
   return tally.result();
 }
 
+/** A tally's counts as plain data (structured-clonable: a read worker counts, the request thread adds the replayed). */
+export interface DecayTallyCounts {
+  readonly current: Record<DecayStatus, number>;
+  readonly ended: Record<DecayStatus, number>;
+  readonly buckets: number[];
+  readonly currentlyMarried: number;
+  readonly endedMarriages: number;
+  readonly weeksToNeglect: number[];
+}
+
 /**
  * The summary counted one marriage at a time, from its facts or straight
  * from a table's columns (no facts object for each of tens of thousands).
@@ -70,7 +80,24 @@ export class DecayTally {
   private readonly buckets = Array.from({ length: BUCKETS }, () => 0);
   private currentlyMarried = 0;
   private endedMarriages = 0;
-  private readonly weeksToNeglect: number[] = [];
+  private weeksToNeglect: number[] = [];
+
+  /** A tally that goes on from `counts` (another tally's). */
+  static from(counts: DecayTallyCounts): DecayTally {
+    const tally = new DecayTally();
+    Object.assign(tally.current, counts.current);
+    Object.assign(tally.ended, counts.ended);
+    tally.buckets.splice(0, BUCKETS, ...counts.buckets);
+    tally.currentlyMarried = counts.currentlyMarried;
+    tally.endedMarriages = counts.endedMarriages;
+    tally.weeksToNeglect = counts.weeksToNeglect.slice();
+    return tally;
+  }
+
+  counts(): DecayTallyCounts {
+    const { current, ended, buckets, currentlyMarried, endedMarriages, weeksToNeglect } = this;
+    return { current: { ...current }, ended: { ...ended }, buckets: [...buckets], currentlyMarried, endedMarriages, weeksToNeglect: weeksToNeglect.slice() };
+  }
 
   /** A member given by its facts; left out when its cycle never married. */
   addFacts(member: CohortFacts): void {

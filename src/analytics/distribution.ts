@@ -37,7 +37,7 @@ export function distributionOfSorted(sorted: ArrayLike<number>): Distribution {
 /** The median of unsorted values, or null when there are none. */
 export function medianOf(values: readonly number[]): number | null {
   if (values.length === 0) return null;
-  return round2(quantileOfSorted([...values].sort((a, b) => a - b), 0.5));
+  return round2(quantileOfSorted(sortedNumbers(values), 0.5));
 }
 
 /** The values in ascending order, in a typed array (a numeric sort, no comparator calls). */

@@ -105,21 +105,44 @@ function tablesOf(decay: DecayRules): Tables {
 /** The weekly scores of one trend (at most 104 weeks): reused, scoring runs on one thread at a time. */
 const SCORES = new Float64Array(104);
 
+/** A trend as the scorer writes it: reused by a caller that scores many marriages, so that none allocates. */
+export interface TrendOut {
+  status: DecayStatus;
+  score: number;
+}
+
 /** `decayStatusAt` of the state the inputs came from, at T. */
 export function decayStatusOfInputs(inputs: DecayInputs, T: number, rules: { decay: DecayRules }): { status: DecayStatus; score: number } | null {
+  const out: TrendOut = { status: 'STABLE', score: 0 };
+  return scoreInputsInto(inputs, 0, T, rules, out) ? out : null;
+}
+
+/**
+ * `decayStatusOfInputs` of the inputs that start at `offset` of `array`
+ * (many marriages' inputs packed one after another), written into `out`
+ * without allocating; false, and `out` untouched, when there is no trend at T.
+ */
+export function scoreInputsInto(array: Float64Array, offset: number, T: number, rules: { decay: DecayRules }, out: TrendOut): boolean {
   const decay = rules.decay;
-  const signedAt = inputs[0]!;
-  const endedAt = inputs[1]!;
+  const signedAt = array[offset]!;
+  const endedAt = array[offset + 1]!;
   const latest = Number.isNaN(endedAt) ? T : Math.min(T, endedAt);
-  if (latest < signedAt) return null;
+  if (latest < signedAt) return false;
   const tables = tablesOf(decay);
   let n = 0;
   for (let k = decay.trendWeeks - 1; k >= 0; k--) {
     const at = latest - k * WEEK_MS;
     if (at < signedAt) continue;
-    SCORES[n++] = scoreAt(inputs, at, decay, tables);
+    SCORES[n++] = scoreAt(array, offset, at, decay, tables);
   }
-  return { status: statusOf(round2(slopeOf(n)), decay), score: round2(SCORES[n - 1]!) };
+  out.status = statusOf(round2(slopeOf(n)), decay);
+  out.score = round2(SCORES[n - 1]!);
+  return true;
+}
+
+/** How many numbers the inputs that start at `offset` of `array` take. */
+export function decayInputsLength(array: Float64Array, offset = 0): number {
+  return HEADER + array[offset + 2]! + CASE * array[offset + 3]! + UPSELL * array[offset + 4]! + array[offset + 5]! + VETO * array[offset + 6]!;
 }
 
 /** The latest score (rounded) of `decayStatusOfInputs` at T alone, without the weeks before it: what a list orders on. */
@@ -147,13 +170,13 @@ function slopeOf(n: number): number {
 }
 
 /** The score at one week's end: each signal as decay-signals.ts computes it, summed in DECAY_SIGNALS order. */
-function scoreAt(inputs: DecayInputs, at: number, decay: DecayRules, tables: Tables): number {
-  const signedAt = inputs[0]!;
-  const touchEnd = HEADER + inputs[2]!;
-  const casesEnd = touchEnd + CASE * inputs[3]!;
-  const upsellsEnd = casesEnd + UPSELL * inputs[4]!;
-  const contactsEnd = upsellsEnd + inputs[5]!;
-  const vetoEnd = contactsEnd + VETO * inputs[6]!;
+function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayRules, tables: Tables): number {
+  const signedAt = inputs[offset]!;
+  const touchEnd = offset + HEADER + inputs[offset + 2]!;
+  const casesEnd = touchEnd + CASE * inputs[offset + 3]!;
+  const upsellsEnd = casesEnd + UPSELL * inputs[offset + 4]!;
+  const contactsEnd = upsellsEnd + inputs[offset + 5]!;
+  const vetoEnd = contactsEnd + VETO * inputs[offset + 6]!;
   const windowStart = at - decay.windowDays * DAY_MS;
 
   // touchpointRecency and touchpointCadence (ascending: stop at the first after `at`).
@@ -161,7 +184,7 @@ function scoreAt(inputs: DecayInputs, at: number, decay: DecayRules, tables: Tab
   let last = signedAt;
   let baseline = 0;
   let recent = 0;
-  for (let i = HEADER; i < touchEnd; i++) {
+  for (let i = offset + HEADER; i < touchEnd; i++) {
     const t = inputs[i]!;
     if (t > at) break;
     if (t > last) last = t;

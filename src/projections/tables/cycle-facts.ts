@@ -19,10 +19,9 @@ import type { AnalyticsQuestion, AnalyticsRequest } from '../../app/read-side.js
 import { cohort } from '../../analytics/cohort.js';
 import type { DecayTally } from '../../analytics/decay.js';
 import { factsOf, type CohortFacts } from '../../analytics/facts.js';
-import { decayStatusOfInputs } from '../../domain/metrics/decay-inputs.js';
 import type { Rules } from '../../domain/rules.js';
 import { stateOfAnalytics, type AnalyticsState } from './analytics-state.js';
-import { decayInputsOfBlob } from './decay-inputs.js';
+import { tallyDecayRows } from './decay-inputs.js';
 
 /** The instant milestones are cut at: T for a past instant, none (every recorded one) now. */
 export function cutOf(request: AnalyticsRequest): number {
@@ -100,8 +99,8 @@ export function replaysNeeded(db: Database.Database, tenant: string, request: An
 
 /**
  * The decay summary's marriages in scope at the instant, except `skip`,
- * counted into `tally` straight from the rows of `decay_inputs` (the columns
- * it reads and the inputs, no facts objects); the ones with a deadline due
+ * counted into `tally` straight from the rows of `decay_inputs`
+ * (tallyDecayRows: no object per marriage); the ones with a deadline due
  * by then from the analytics' part of their state, as `cohortFactsFromRows`.
  */
 export function tallyDecayFromRows(
@@ -112,18 +111,13 @@ export function tallyDecayFromRows(
   skip: ReadonlySet<string>,
   tally: DecayTally,
 ): void {
-  const at = request.scope.at;
-  const cut = cutOf(request);
-  const rows = db
-    .prepare(`SELECT relationship_id, married, ended, neglected, inputs FROM decay_inputs WHERE ${decayWhere(request)}`)
-    .safeIntegers(false)
-    .raw()
-    .iterate(inScope(tenant, request).params) as IterableIterator<[id: string, married: number, ended: number | null, neglected: number | null, inputs: Buffer]>;
-  for (const [id, marriedAt, ended, neglected, inputs] of rows) {
-    if (skip.size > 0 && skip.has(id)) continue;
-    const trend = decayStatusOfInputs(decayInputsOfBlob(inputs), at, rules);
-    tally.add(marriedAt, neglected !== null && neglected <= cut ? neglected : null, ended === null || ended > cut, trend);
+  const { params } = inScope(tenant, request);
+  let sql = decayWhere(request);
+  if (skip.size > 0) {
+    sql += ' AND relationship_id NOT IN (SELECT value FROM json_each(@skip))';
+    params.skip = JSON.stringify([...skip]);
   }
+  tallyDecayRows(db, { sql, params }, request.scope.at, cutOf(request), rules, tally);
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
     if (!skip.has(member.id)) tally.addFacts(member.facts);
   }
@@ -143,7 +137,8 @@ function decayWhere(request: AnalyticsRequest): string {
   if (scope.owner != null) sql += ' AND owner = @owner';
   if (scope.from != null) sql += ' AND started >= @from';
   if (scope.to != null) sql += ' AND started <= @to';
-  return `${sql} AND relationship_id NOT IN (SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at)`;
+  // next_deadline: the latest cycle's, as in `cycles` (written from the same state).
+  return `${sql} AND (next_deadline IS NULL OR next_deadline > @at)`;
 }
 
 /** Relationships whose latest cycle has a deadline due by the instant, not recorded yet: `advanceTo` applies it. */

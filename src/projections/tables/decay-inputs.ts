@@ -6,11 +6,27 @@
  * `cycle` is the cycle they belong to (the latest); the row also repeats
  * the few columns of that cycle's row of `cycles` the summary reads, so that
  * it reads this table alone.
+ *
+ * The summary reads many rows at once, not one at a time: SQLite
+ * concatenates each chunk's rows into one blob (`group_concat`), so that
+ * tens of thousands of marriages cost a few buffers instead of a Buffer and
+ * five values each. Each row's part is its `summary` (SUMMARY numbers: the
+ * signing, the cycle's end, its first neglect, and, for a divorce, its
+ * instant and the trend it froze), followed by its inputs unless the trend is
+ * frozen by the instant asked about: a divorced marriage's trend is scored
+ * at the divorce whatever the later instant (docs/DECAY.md), so it is scored
+ * once, when the row is written, with the rules the file was projected
+ * under (the file is rebuilt under other rules: read-model-schema.ts).
  */
 import type Database from 'better-sqlite3';
 import type { RelationshipRow } from '../../app/read-side.js';
-import { decayInputsOf, type DecayInputs } from '../../domain/metrics/decay-inputs.js';
+import type { DecayTally } from '../../analytics/decay.js';
+import type { TrendFacts } from '../../analytics/facts.js';
+import type { DecayStatus } from '../../domain/metrics/decay.js';
+import { decayInputsLength, decayInputsOf, decayStatusOfInputs, scoreInputsInto, type DecayInputs, type TrendOut } from '../../domain/metrics/decay-inputs.js';
+import { nextDeadline } from '../../domain/deadlines.js';
 import { currentMilestones } from '../../domain/metrics/marriage.js';
+import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
 import type { DerivedTable } from '../derived-tables.js';
 
@@ -27,10 +43,21 @@ CREATE TABLE decay_inputs (
   ended INTEGER,
   neglected INTEGER,
   veto_stance_changed INTEGER,
+  next_deadline INTEGER,
+  frozen_at INTEGER,
+  summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
+CREATE INDEX decay_inputs_veto ON decay_inputs (tenant, veto_stance_changed) WHERE veto_stance_changed IS NOT NULL;
 `;
+
+/** The numbers of a row's summary: signing, cycle end, first neglect, divorce (NaN: none or not yet), frozen trend's status. */
+const SUMMARY = 5;
+/** A frozen trend's status, by its index. */
+const STATUSES: readonly DecayStatus[] = ['IMPROVING', 'STABLE', 'DECAYING'];
+/** Rows per chunk the summary reads (about 40 bytes each when frozen, 400 when scored). */
+const CHUNK = 4096;
 
 /**
  * A married relationship's row: the columns of its latest cycle's row of
@@ -76,12 +103,12 @@ export function decayRowOf(state: RelationshipState): DecayRow | null {
 export const decayInputsTable: DerivedTable = {
   name: 'decay_inputs',
   schema: SCHEMA,
-  writer(db: Database.Database) {
+  writer(db: Database.Database, rules: Rules) {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, inputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, summary, inputs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
@@ -100,7 +127,11 @@ export const decayInputsTable: DerivedTable = {
           decay.endedAt,
           decay.neglectedAt,
           decay.vetoStanceChangedAt,
-          Buffer.from(inputs.buffer, inputs.byteOffset, inputs.byteLength),
+          // As the latest row of `cycles` has it: the summary leaves a deadline due to dueDeadlineFacts.
+          nextDeadline(row.state, rules)?.at ?? null,
+          frozenAt(inputs),
+          bytesOf(summaryOf(decay, rules)),
+          bytesOf(inputs),
         );
       }
     };
@@ -115,10 +146,76 @@ function lastVetoStanceChange(state: RelationshipState): number | null {
   return last;
 }
 
-/** The inputs a blob of the table holds (a view when the blob is aligned, else a copy). */
-export function decayInputsOfBlob(blob: Buffer): DecayInputs {
+/** The divorce, from which the trend is frozen; null while the marriage lasts or when it ended otherwise. */
+function frozenAt(inputs: DecayInputs): number | null {
+  return Number.isNaN(inputs[1]!) ? null : inputs[1]!;
+}
+
+/** The row's summary (see the module comment); the frozen trend scored under `rules`. */
+function summaryOf(row: DecayRow, rules: Rules): Float64Array {
+  const divorce = frozenAt(row.inputs);
+  const trend = divorce === null ? null : decayStatusOfInputs(row.inputs, divorce, rules);
+  return Float64Array.of(row.marriedAt, row.endedAt ?? NaN, row.neglectedAt ?? NaN, divorce ?? NaN, trend === null ? NaN : STATUSES.indexOf(trend.status));
+}
+
+function bytesOf(numbers: Float64Array): Buffer {
+  return Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength);
+}
+
+/** The numbers a blob of the table holds (a view when the blob is aligned, else a copy). */
+export function decayInputsOfBlob(blob: Buffer): Float64Array {
   if (blob.byteOffset % Float64Array.BYTES_PER_ELEMENT === 0) {
     return new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / Float64Array.BYTES_PER_ELEMENT);
   }
   return new Float64Array(new Uint8Array(blob).buffer);
 }
+
+/** The rows of decay_inputs the summary reads: a WHERE clause over the table and its parameters. */
+export interface DecayRowsWhere {
+  readonly sql: string;
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * Counts into `tally` the marriages of the rows `where` selects, scored at
+ * `at`: still married when their cycle had not ended by `cut`, neglected
+ * when first neglected by then. A chunk of rows at a time, one blob each
+ * (see the module comment); no object per marriage.
+ */
+export function tallyDecayRows(db: Database.Database, where: DecayRowsWhere, at: number, cut: number, rules: Rules, tally: DecayTally, chunkRows = CHUNK): void {
+  // A divorce by `at` has its trend in the summary: only the others' inputs are read (the same test below).
+  const chunk = db
+    .prepare(
+      `SELECT max(id), CAST(group_concat(part, '') AS BLOB)
+       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part FROM decay_inputs
+             WHERE ${where.sql} AND relationship_id > @after ORDER BY relationship_id LIMIT ${Math.max(1, Math.floor(chunkRows))})`,
+    )
+    .raw();
+  const out: TrendOut = { status: 'STABLE', score: 0 };
+  let after = '';
+  for (;;) {
+    const [last, blob] = chunk.get({ ...where.params, at, after }) as [string | null, Buffer | null];
+    if (last === null || blob === null) return;
+    const numbers = decayInputsOfBlob(blob);
+    for (let o = 0; o < numbers.length; ) {
+      const marriedAt = numbers[o]!;
+      const ended = numbers[o + 1]!;
+      const neglected = numbers[o + 2]!;
+      const divorce = numbers[o + 3]!;
+      const status = numbers[o + 4]!;
+      o += SUMMARY;
+      const firstNeglect = neglected <= cut ? neglected : null;
+      // The divorce is the cycle's end, at or before `at` (hence `cut`): an ended marriage, with the trend it froze.
+      if (divorce <= at) tally.add(marriedAt, firstNeglect, false, Number.isNaN(status) ? null : FROZEN[status]!);
+      else {
+        const scored = scoreInputsInto(numbers, o, at, rules, out);
+        tally.add(marriedAt, firstNeglect, Number.isNaN(ended) || ended > cut, scored ? out : null);
+        o += decayInputsLength(numbers, o);
+      }
+    }
+    after = last;
+  }
+}
+
+/** A frozen trend as the tally counts it (an ended marriage's score is not counted). */
+const FROZEN: readonly TrendFacts[] = STATUSES.map((status) => ({ status, score: Number.NaN }));
