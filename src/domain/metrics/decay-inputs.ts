@@ -150,7 +150,7 @@ export function decayScoreOfInputs(inputs: DecayInputs, T: number, rules: { deca
   const endedAt = inputs[1]!;
   const latest = Number.isNaN(endedAt) ? T : Math.min(T, endedAt);
   if (latest < inputs[0]!) return null;
-  return round2(scoreAt(inputs, latest, rules.decay, tablesOf(rules.decay)));
+  return round2(scoreAt(inputs, 0, latest, rules.decay, tablesOf(rules.decay)));
 }
 
 /** `leastSquaresSlope` (decay.ts) of the first n weekly scores, in the same order of operations. */
