@@ -9,7 +9,7 @@
  * The evaluator (relationship-filter.ts, relationship-order.ts) reads only
  * this interface, so both give the same page.
  */
-import type { DecayStatus, RelationshipRow } from '../app/read-side.js';
+import type { DecayStatus, RelationshipColumns, RelationshipRow } from '../app/read-side.js';
 import { advanceTo } from '../domain/deadlines.js';
 import type { Phase, RiskFlag } from '../domain/events.js';
 import { decayStatusAt } from '../domain/metrics/decay.js';
@@ -22,16 +22,7 @@ import type { RelationshipState } from '../domain/state.js';
 export type DecayTrendFacts = { status: DecayStatus; score: number } | null;
 
 /** One relationship's values at the instant a list is evaluated at. */
-export interface RowFacts {
-  readonly id: string;
-  readonly accountName: string | null;
-  readonly segment: string | null;
-  readonly owner: string | null;
-  readonly source: string | null;
-  readonly openedAt: number | null;
-  readonly phase: Phase | null;
-  readonly cycle: number;
-  readonly phaseSince: number | null;
+export interface RowFacts extends Pick<RelationshipColumns, 'id' | 'accountName' | 'segment' | 'owner' | 'source' | 'openedAt' | 'phase' | 'cycle' | 'phaseSince'> {
   /** occurredAt of the last event. */
   readonly updatedAt: number | null;
   readonly timeToProposalDays: number | null;
