@@ -179,7 +179,8 @@ function reasonOfCycle(state: RelationshipState, milestones: CycleMilestones, la
   return stated === null ? { kind: 'UNSPECIFIED', value: null } : { kind: 'REJECTION', value: stated };
 }
 
-function vetoStanceChangedAt(state: RelationshipState): number | null {
+/** The last stance change of a veto holder (null without one): the instant before which an older week's stance is replayed. */
+export function vetoStanceChangedAt(state: RelationshipState): number | null {
   let last: number | null = null;
   for (const id in state.stakeholders) {
     const stakeholder = state.stakeholders[id]!;

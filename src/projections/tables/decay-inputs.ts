@@ -29,6 +29,7 @@ import { currentMilestones } from '../../domain/metrics/marriage.js';
 import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
 import type { DerivedTable } from '../derived-tables.js';
+import { vetoStanceChangedAt } from './cycles.js';
 
 const SCHEMA = `
 CREATE TABLE decay_inputs (
@@ -95,7 +96,7 @@ export function decayRowOf(state: RelationshipState): DecayRow | null {
     marriedAt: milestones.marriedAt,
     endedAt: milestones.endedAt,
     neglectedAt: neglected?.at ?? null,
-    vetoStanceChangedAt: lastVetoStanceChange(state),
+    vetoStanceChangedAt: vetoStanceChangedAt(state),
     inputs,
   };
 }
@@ -137,14 +138,6 @@ export const decayInputsTable: DerivedTable = {
     };
   },
 };
-
-function lastVetoStanceChange(state: RelationshipState): number | null {
-  let last: number | null = null;
-  for (const s of Object.values(state.stakeholders)) {
-    if (s.hasVeto && s.stanceChangedAt !== null && (last === null || s.stanceChangedAt > last)) last = s.stanceChangedAt;
-  }
-  return last;
-}
 
 /** The divorce, from which the trend is frozen; null while the marriage lasts or when it ended otherwise. */
 function frozenAt(inputs: DecayInputs): number | null {
