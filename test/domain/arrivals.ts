@@ -18,7 +18,11 @@ export const ARRIVAL_NOW = Date.UTC(2100, 0, 1);
 const ID = 'rel-prop';
 
 export interface Arrival {
-  /** The history's client events in business order (one call). */
+  /**
+   * The same events as one call, in the order the fold reads the arrived log: business time, ties in
+   * record (arrival) order, as the brief says. Events sharing an instant may arrive in another order
+   * than the generated history's, and then their record order is their history.
+   */
   readonly facts: CourtshipEvent[];
   /** The same events in arrival order, in pages. */
   readonly pages: CourtshipEvent[][];
@@ -43,7 +47,8 @@ export function arrivalArbitrary(maxEvents = 40): fc.Arbitrary<Arrival> {
           pages.push(order.slice(i, i + sizes[p]!));
           i += sizes[p]!;
         }
-        return { facts, pages };
+        const businessOrder = [...order].sort((a, b) => a.occurredAt - b.occurredAt);
+        return { facts: businessOrder, pages };
       });
   });
 }
