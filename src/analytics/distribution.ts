@@ -21,16 +21,32 @@ export function distributionOf(values: readonly number[]): Distribution {
 
 /** The distribution of values already sorted ascending. */
 export function distributionOfSorted(sorted: ArrayLike<number>): Distribution {
-  if (sorted.length === 0) return { count: 0, mean: null, median: null, p75: null, p90: null };
   let sum = 0;
   for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
-  const mean = sum / sorted.length;
+  return distributionOfRanked({ length: sorted.length, sum, at: (rank) => sorted[rank]! });
+}
+
+/**
+ * Values read by rank in ascending order, without holding them all: a sorted
+ * array, or a multiset the read model keeps (tables/latest-cycle-tallies.ts).
+ */
+export interface RankedValues {
+  readonly length: number;
+  /** The sum of the values (exact: whole seconds, far below 2^53). */
+  readonly sum: number;
+  /** The value at `rank` (0-based) in ascending order. */
+  at(rank: number): number;
+}
+
+/** The distribution of values read by rank. */
+export function distributionOfRanked(values: RankedValues): Distribution {
+  if (values.length === 0) return { count: 0, mean: null, median: null, p75: null, p90: null };
   return {
-    count: sorted.length,
-    mean: round2(mean),
-    median: round2(quantileOfSorted(sorted, 0.5)),
-    p75: round2(quantileOfSorted(sorted, 0.75)),
-    p90: round2(quantileOfSorted(sorted, 0.9)),
+    count: values.length,
+    mean: round2(values.sum / values.length),
+    median: round2(quantileOfRanked(values, 0.5)),
+    p75: round2(quantileOfRanked(values, 0.75)),
+    p90: round2(quantileOfRanked(values, 0.9)),
   };
 }
 
@@ -47,10 +63,16 @@ export function sortedNumbers(values: ArrayLike<number>): Float64Array {
 
 /** `sorted` ascending and non-empty; q in [0, 1]. */
 export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
-  const rank = q * (sorted.length - 1);
+  return quantileOfRanked({ length: sorted.length, at: (rank) => sorted[rank]! }, q);
+}
+
+/** `values` non-empty; q in [0, 1]: the two nearest ranks, interpolated. */
+export function quantileOfRanked(values: Pick<RankedValues, 'length' | 'at'>, q: number): number {
+  const rank = q * (values.length - 1);
   const lower = Math.floor(rank);
   const upper = Math.ceil(rank);
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (rank - lower);
+  const low = values.at(lower);
+  return low + (values.at(upper) - low) * (rank - lower);
 }
 
 /** Two decimals: statistics are compared across replays, so they must not carry float noise. */

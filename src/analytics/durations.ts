@@ -113,7 +113,17 @@ const WEEK_SECONDS = 7 * 86_400;
 
 function weeklyHistogram(seconds: ArrayLike<number>): (HistogramBucket & { count: number })[] {
   const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
-  for (let i = 0; i < seconds.length; i++) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(seconds[i]! / WEEK_SECONDS))]!++;
+  for (let i = 0; i < seconds.length; i++) counts[weekOf(seconds[i]!)]!++;
+  return weeklyHistogramOfCounts(counts);
+}
+
+/** The histogram bucket of a duration: its whole weeks, the last bucket open-ended. */
+export function weekOf(seconds: number): number {
+  return Math.min(HISTOGRAM_WEEKS, Math.floor(seconds / WEEK_SECONDS));
+}
+
+/** The weekly histogram from its counts (`counts[weekOf(seconds)]`, HISTOGRAM_WEEKS + 1 of them). */
+export function weeklyHistogramOfCounts(counts: readonly number[]): (HistogramBucket & { count: number })[] {
   return counts.map((count, week) => ({
     fromSeconds: week * WEEK_SECONDS,
     toSeconds: week === HISTOGRAM_WEEKS ? null : (week + 1) * WEEK_SECONDS,

@@ -14,6 +14,10 @@
  * or replayed by the caller) come as facts and are added to the same tallies
  * the pure functions of src/analytics use, which stay the specification: the
  * property tests hold both readings equal.
+ *
+ * Now over a whole tenant, ungrouped, the funnel, the durations and the
+ * outcomes come from the tallies the writers keep instead
+ * (latest-cycle-answers.ts): no pass over the rows.
  */
 import type Database from 'better-sqlite3';
 import type { AnalyticsAnswers, AnalyticsRequest } from '../../app/read-side.js';
@@ -25,6 +29,7 @@ import { OutcomeTally, type EndedWindow, type OutcomeCount } from '../../analyti
 import { RetentionTally, type CohortRetention, type RetentionCohortBy } from '../../analytics/retention.js';
 import type { ClosedPhase } from '../../domain/events.js';
 import { rowsOf, type Where } from './cycle-facts.js';
+import { keptAnswer, keptTalliesAnswer } from './latest-cycle-answers.js';
 
 type AggregatedKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES' | 'RETENTION';
 
@@ -36,6 +41,8 @@ export function aggregateAnswer(
   skip: readonly string[],
   extra: readonly CohortFacts[],
 ): AnalyticsAnswers[AggregatedKind] {
+  // Now over the whole tenant: the tallies the writers keep, not a pass over the rows.
+  if (keptTalliesAnswer(request, skip)) return keptAnswer(db, tenant, request, extra);
   const rows: Rows = { db, where: rowsOf(tenant, request, skip), cut: request.asOf ? cutColumn : (column) => column };
   const { question } = request;
   switch (question.kind) {
