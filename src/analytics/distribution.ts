@@ -53,7 +53,63 @@ export function distributionOfRanked(values: RankedValues): Distribution {
 /** The median of unsorted values, or null when there are none. */
 export function medianOf(values: readonly number[]): number | null {
   if (values.length === 0) return null;
-  return round2(quantileOfSorted(sortedNumbers(values), 0.5));
+  return round2(quantileOfRanked(rankedOf(values), 0.5));
+}
+
+/**
+ * Unsorted values read by rank: each rank asked for is selected in place
+ * (Floyd–Rivest), linear where a sort is n log n; a statistic asks for a
+ * few ranks. The sum is in the given order: exact for whole seconds.
+ */
+export function rankedOf(values: ArrayLike<number>): RankedValues {
+  const array = Float64Array.from(values);
+  let sum = 0;
+  for (let i = 0; i < array.length; i++) sum += array[i]!;
+  return {
+    length: array.length,
+    sum,
+    at(rank: number): number {
+      select(array, rank, 0, array.length - 1);
+      return array[rank]!;
+    },
+  };
+}
+
+/** Moves the value of rank k (0-based) of array[left..right] to index k, smaller ones before it, larger after (Floyd–Rivest). */
+function select(array: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      // Narrow to a sample's range around k first.
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      select(array, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
+    }
+    const pivot = array[k]!;
+    let i = left;
+    let j = right;
+    swap(array, left, k);
+    if (array[right]! > pivot) swap(array, left, right);
+    while (i < j) {
+      swap(array, i, j);
+      i++;
+      j--;
+      while (array[i]! < pivot) i++;
+      while (array[j]! > pivot) j--;
+    }
+    if (array[left] === pivot) swap(array, left, j);
+    else swap(array, ++j, right);
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function swap(array: Float64Array, i: number, j: number): void {
+  const value = array[i]!;
+  array[i] = array[j]!;
+  array[j] = value;
 }
 
 /** The values in ascending order, in a typed array (a numeric sort, no comparator calls). */

@@ -9,7 +9,7 @@ import { durationBetween } from '../domain/metrics/duration.js';
 import type { Rules } from '../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, distributionOfSorted, sortedNumbers, type Distribution } from './distribution.js';
+import { compareKeys, distributionOfRanked, rankedOf, type Distribution } from './distribution.js';
 import { factsOfCohort, groupKey, type CohortFacts } from './facts.js';
 
 export interface DistributionGroup {
@@ -88,12 +88,11 @@ export class DurationTally {
   }
 
   result(): DurationStats {
-    const overall = sortedNumbers(this.overall);
     const keys = [...this.byGroup.keys()].sort(compareKeys);
     return {
-      overall: distributionOfSorted(overall),
-      weeklyHistogram: weeklyHistogram(overall),
-      groups: keys.map((key) => ({ key, stats: distributionOfSorted(sortedNumbers(this.byGroup.get(key)!)) })),
+      overall: distributionOfRanked(rankedOf(this.overall)),
+      weeklyHistogram: weeklyHistogram(this.overall),
+      groups: keys.map((key) => ({ key, stats: distributionOfRanked(rankedOf(this.byGroup.get(key)!)) })),
     };
   }
 }

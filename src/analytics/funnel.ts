@@ -13,7 +13,7 @@
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, quantileOfRanked, round2, sortedNumbers, type RankedValues } from './distribution.js';
+import { compareKeys, quantileOfRanked, rankedOf, round2, type RankedValues } from './distribution.js';
 import { factsOfCohort, FUNNEL_PHASES, groupKey, type CohortFacts, type FunnelPhase } from './facts.js';
 
 export { FUNNEL_PHASES, type FunnelPhase };
@@ -134,11 +134,7 @@ class FunnelTally {
   }
 
   result(): { total: number; stages: FunnelStage[] } {
-    const gaps = this.gaps.map((values) => {
-      const sorted = sortedNumbers(values);
-      return { length: sorted.length, at: (rank: number) => sorted[rank]! };
-    });
-    return { total: this.total, stages: funnelStages(this.reached, this.entered, gaps) };
+    return { total: this.total, stages: funnelStages(this.reached, this.entered, this.gaps.map(rankedOf)) };
   }
 }
 

@@ -97,17 +97,20 @@ function groupedBy(groupBy: GroupBy): string {
 
 function funnelOf(rows: Rows, groupBy: GroupBy, extra: readonly CohortFacts[]): Funnel {
   const tallies = new FunnelTallies(groupBy);
-  // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant.
-  const at = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
+  // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant, computed once a row
+  // by a subquery SQLite keeps apart (its LIMIT), instead of once in every aggregate that reads them.
+  const cut = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
+  const at = cut.map((_, k) => `a${k}`);
   const phases = at.map((_, k) => k);
   const entered = phases.map((k) => `count(${at[k]})`);
   const reached = phases.map((k) => `count(coalesce(${[...at.slice(k), 'NULL'].join(', ')}))`);
   const gaps = phases.slice(0, -1).map((k) => `json_group_array(${at[k + 1]} - ${at[k]}) FILTER (WHERE ${at[k + 1]} - ${at[k]} IS NOT NULL)`);
-  const groups = all<[string | null, number, ...(number | string)[]]>(
-    rows,
-    `SELECT ${groupColumn(groupBy)}, count(*), ${[...entered, ...reached, ...gaps].join(', ')}`,
-    groupedBy(groupBy),
-  );
+  const entries = `SELECT ${groupColumn(groupBy)} AS g, ${cut.map((column, k) => `${column} AS ${at[k]}`).join(', ')} FROM cycles WHERE ${rows.where.sql} LIMIT -1`;
+  const groups = rows.db
+    .prepare(`SELECT g, count(*), ${[...entered, ...reached, ...gaps].join(', ')} FROM (${entries})${groupedBy(groupBy)}`)
+    .safeIntegers(false)
+    .raw()
+    .all(rows.where.params) as [string | null, number, ...(number | string)[]][];
   const n = phases.length;
   for (const [key, total, ...sums] of groups) {
     const gapsMs = (sums.slice(2 * n) as string[]).map((json) => JSON.parse(json) as number[]);
