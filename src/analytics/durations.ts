@@ -57,7 +57,7 @@ export function timeToMarriageStats(
  * The seconds from the cycle's start to the milestone, as the domain's
  * `timeToProposal` / `timeToMarriage` give them; null until it is reached.
  */
-export function secondsTo(cycle: CycleMilestones, measure: DurationMeasure): number | null {
+export function secondsTo(cycle: Pick<CycleMilestones, 'startedAt' | 'firstProposalAt' | 'marriedAt'>, measure: DurationMeasure): number | null {
   const reachedAt = measure === 'PROPOSAL' ? cycle.firstProposalAt : cycle.marriedAt;
   return reachedAt === null ? null : durationBetween(cycle.startedAt, reachedAt).seconds;
 }

@@ -41,8 +41,11 @@ export function aggregateAnswer(
   skip: readonly string[],
   extra: readonly CohortFacts[],
 ): AnalyticsAnswers[AggregatedKind] {
-  // Now over the whole tenant: the tallies the writers keep, not a pass over the rows.
-  if (keptTalliesAnswer(request, skip)) return keptAnswer(db, tenant, request, extra);
+  // Over the whole tenant: the tallies the writers keep, less what changed since the instant, not a pass over the rows.
+  if (keptTalliesAnswer(request)) {
+    const kept = keptAnswer(db, tenant, request, skip, extra);
+    if (kept !== null) return kept;
+  }
   const rows: Rows = { db, where: rowsOf(tenant, request, skip), cut: request.asOf ? cutColumn : (column) => column };
   const { question } = request;
   switch (question.kind) {

@@ -1,35 +1,46 @@
 /**
- * The statistics now over a whole tenant from the tallies the writers keep
- * (latest-cycle-tallies.ts), instead of a pass over its rows: the latest
- * cycles' counters and measures, less the few rows a statistic leaves out
- * now (opened after the instant, or a deadline due by it but not recorded:
- * read back through their indexes with the tallies' own SQL), plus the facts
- * of those the caller evaluated (dueDeadlineFacts). The counts are sums; an
- * order statistic walks a measure's hour-wide buckets to the one holding its
- * rank and reads only that bucket's values, so a median reads a few hundred
- * bucket rows and one bucket, however many relationships the tenant has.
+ * The statistics over a whole tenant from the tallies the writers keep
+ * (latest-cycle-tallies.ts), instead of a pass over its rows. The tallies
+ * hold the latest cycles as they read now; an answer at an instant T is
+ * - the tallies,
+ * - less the latest cycles that read otherwise at T or are left out there:
+ *   those whose row records something after T (`changed`, opened or started
+ *   after T included), or with a deadline due by the instant (read back
+ *   through their indexes);
+ * - plus, as they read at T (milestones cut at T), those of them in scope at
+ *   T and the older cycles current at T (a relationship reopened since),
+ *   except the relationships the caller replayed or evaluated, whose facts
+ *   it gives.
+ * Now, only the few rows with a deadline due or opened after the instant
+ * differ; at a past T, the cycles changed since T. The counts are sums; an
+ * order statistic walks a measure's hour-wide buckets to the one holding
+ * its rank and reads only that bucket's values, so a median reads a few
+ * thousand bucket rows and one bucket, however many relationships the
+ * tenant has. When more than a fraction of the latest cycles changed since
+ * T, the rows are aggregated instead (cycle-aggregates.ts).
  *
- * Only the questions the tallies cover: now, no segment, owner or window of
- * cycle starts, ungrouped, no window of endings (the others are aggregated
- * over the rows: cycle-aggregates.ts). The property tests hold both equal to
- * the pure functions over replayed states.
+ * Only the questions the tallies cover: no segment, owner or window of
+ * cycle starts, ungrouped, no window of endings. The property tests hold
+ * both readings equal to the pure functions over replayed states.
  */
 import type Database from 'better-sqlite3';
 import type { AnalyticsAnswers, AnalyticsRequest } from '../../app/read-side.js';
 import { distributionOfRanked, type RankedValues } from '../../analytics/distribution.js';
-import { HISTOGRAM_WEEKS, secondsTo, weekOf, weeklyHistogramOfCounts, type DurationStats } from '../../analytics/durations.js';
-import type { CohortFacts } from '../../analytics/facts.js';
+import { HISTOGRAM_WEEKS, weekOf, weeklyHistogramOfCounts, wholeSeconds, type DurationStats } from '../../analytics/durations.js';
+import type { CohortFacts, OutcomeReason } from '../../analytics/facts.js';
 import { FUNNEL_PHASES, funnelStages, type Funnel } from '../../analytics/funnel.js';
 import { OutcomeTally, type OutcomeCount, type OutcomeReasonKind } from '../../analytics/outcomes.js';
 import type { ClosedPhase } from '../../domain/events.js';
-import { BUCKET_SECONDS, countersSelect, MEASURES, measuresSelect, type Measure } from './latest-cycle-tallies.js';
+import type { CycleMilestones } from '../../domain/state.js';
+import { cutOf, rowsOf } from './cycle-facts.js';
+import { BUCKET_SECONDS, MEASURES, type Measure } from './latest-cycle-tallies.js';
 
 type KeptKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES';
 
-/** Whether the kept tallies answer `request` (see the module comment); `skip`: relationships the caller replayed. */
-export function keptTalliesAnswer(request: AnalyticsRequest, skip: readonly string[]): request is AnalyticsRequest & { question: { kind: KeptKind } } {
+/** Whether the kept tallies can answer `request` (see the module comment). */
+export function keptTalliesAnswer(request: AnalyticsRequest): request is AnalyticsRequest & { question: { kind: KeptKind } } {
   const { question, scope } = request;
-  if (request.asOf || skip.length > 0 || scope.segment != null || scope.owner != null || scope.from != null || scope.to != null) return false;
+  if (scope.segment != null || scope.owner != null || scope.from != null || scope.to != null) return false;
   switch (question.kind) {
     case 'FUNNEL':
     case 'TIME_TO_PROPOSAL':
@@ -42,61 +53,165 @@ export function keptTalliesAnswer(request: AnalyticsRequest, skip: readonly stri
   }
 }
 
-/** The answer from the kept tallies, with `extra`: the facts of the left-out relationships the caller evaluated. */
+/** Above this share of the latest cycles changed since the instant (and this many), a pass over the rows costs less. */
+const CHANGED_SHARE = 1 / 8;
+const CHANGED_AT_LEAST = 4_096;
+
+/**
+ * The answer from the kept tallies, with `extra`: the facts of the
+ * relationships the caller replayed (`skip`) or evaluated; null when too
+ * many cycles changed since the instant (CHANGED_SHARE, CHANGED_AT_LEAST).
+ */
 export function keptAnswer(
   db: Database.Database,
   tenant: string,
   request: AnalyticsRequest & { question: { kind: KeptKind } },
+  skip: readonly string[],
   extra: readonly CohortFacts[],
-): AnalyticsAnswers[KeptKind] {
-  const kept = new KeptTallies(db, tenant, request.scope.at);
+): AnalyticsAnswers[KeptKind] | null {
+  const cut = cutOf(request);
+  if (request.asOf && changedSince(db, tenant, cut) > Math.max(CHANGED_AT_LEAST, keptTotal(db, tenant) * CHANGED_SHARE)) return null;
+  const facts: KeptFacts[] = [...extra, ...(request.asOf ? rowsAtInstant(db, tenant, request, skip) : [])];
+  const kept = new KeptTallies(db, tenant, leftOut(db, tenant, request.scope.at, cut), facts);
   switch (request.question.kind) {
     case 'FUNNEL':
-      return funnelOf(kept, extra);
+      return funnelOf(kept);
     case 'TIME_TO_PROPOSAL':
-      return durationsOf(kept, 'TIME_TO_PROPOSAL', extra);
+      return durationsOf(kept, 'TIME_TO_PROPOSAL');
     case 'TIME_TO_MARRIAGE':
-      return durationsOf(kept, 'TIME_TO_MARRIAGE', extra);
+      return durationsOf(kept, 'TIME_TO_MARRIAGE');
     case 'OUTCOMES':
-      return outcomesOf(kept, extra);
+      return outcomesOf(kept);
   }
 }
 
-/** The tenant's latest cycles, now: those opened after the instant or with a deadline due by it are left out. */
-const LEFT_OUT = `left_out AS MATERIALIZED (
-  SELECT * FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND relationship_id IN (
-    SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND next_deadline <= @at
-    UNION SELECT relationship_id FROM cycles WHERE tenant = @tenant AND next_started IS NULL AND cycle >= 1 AND opened_at > @at))`;
+/** What the kept statistics read of a relationship's facts at an instant (a CohortFacts, or a row's columns). */
+interface KeptFacts {
+  readonly entered: readonly (number | null)[];
+  readonly reason: OutcomeReason | null;
+  readonly cycle: Pick<CycleMilestones, 'startedAt' | 'firstProposalAt' | 'marriedAt' | 'endedAt' | 'outcome'>;
+}
 
+const ENTERED = FUNNEL_PHASES.map((_, k) => `entered${k}`);
+const REACHED = FUNNEL_PHASES.map((_, k) => `reached${k}`);
+
+/**
+ * Adds `n` to the counters of a relationship's facts (latest-cycle-tallies.ts's
+ * triggers count a row's columns alike: the property tests hold the two
+ * equal): the funnel's total, entered and reached per phase, its ending.
+ */
+function countInto(counts: Map<string, number>, { entered, reason, cycle }: KeptFacts, n: number): void {
+  const bump = (name: string): void => void counts.set(name, (counts.get(name) ?? 0) + n);
+  bump('total');
+  let reachedLater = false;
+  for (let k = entered.length - 1; k >= 0; k--) {
+    if (entered[k] !== null) bump(ENTERED[k]!), (reachedLater = true);
+    if (reachedLater) bump(REACHED[k]!);
+  }
+  if (reason !== null && cycle.outcome !== null && cycle.endedAt !== null) bump(JSON.stringify([cycle.outcome, reason.kind, reason.value]));
+}
+
+/** The value of MEASURES[m] for a relationship's facts (null: not reached), as the triggers compute it from a row. */
+function measureOf({ entered, cycle }: KeptFacts, m: number): number | null {
+  if (m < 2) {
+    const reachedAt = m === 0 ? cycle.firstProposalAt : cycle.marriedAt;
+    return reachedAt === null ? null : wholeSeconds(reachedAt - cycle.startedAt);
+  }
+  const [at, next] = [entered[m - 2]!, entered[m - 1]!];
+  return at === null || next === null ? null : Math.floor((next - at) / 1000);
+}
+
+/** The facts of rows of cycles, their milestones cut at the instant `@cut` (rows of `SELECT ${factColumns} …`). */
+const FACT_COLUMNS = `started, ${['dating', 'exclusive', 'proposed', 'married_entered', 'first_proposal', 'married', 'ended']
+  .map((column) => `CASE WHEN ${column} <= @cut THEN ${column} END`)
+  .join(', ')}, outcome, reason_kind, reason_value`;
+
+function factsOfRows(rows: unknown[][]): KeptFacts[] {
+  return rows.map((row) => {
+    const [started, dating, exclusive, proposed, marriedEntered, firstProposalAt, marriedAt, endedAt] = row as (number | null)[];
+    const [outcome, reasonKind, reasonValue] = row.slice(8) as [ClosedPhase | null, OutcomeReasonKind | null, string | null];
+    const ended = endedAt !== null && outcome !== null;
+    return {
+      entered: [started!, dating!, exclusive!, proposed!, marriedEntered!],
+      reason: ended && reasonKind !== null ? { kind: reasonKind, value: reasonValue } : null,
+      cycle: { startedAt: started!, firstProposalAt: firstProposalAt!, marriedAt: marriedAt!, endedAt: endedAt!, outcome: ended ? outcome : null },
+    };
+  });
+}
+
+/**
+ * The facts at the instant of the rows in scope there that the tallies do
+ * not hold as they read then: the older cycles current at T, and the latest
+ * cycles changed since (without those the caller replayed or evaluated).
+ */
+function rowsAtInstant(db: Database.Database, tenant: string, request: AnalyticsRequest, skip: readonly string[]): KeptFacts[] {
+  const { sql, params } = rowsOf(tenant, request, skip);
+  const rows = db
+    .prepare(
+      `SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started > @cut` +
+        ` UNION ALL SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started IS NULL AND changed > @cut`,
+    )
+    .safeIntegers(false)
+    .raw()
+    .all(params) as unknown[][];
+  return factsOfRows(rows);
+}
+
+/** The facts now (uncut) of the latest cycles the tallies hold otherwise than they read at the instant: changed since, opened after, a deadline due. */
+function leftOut(db: Database.Database, tenant: string, at: number, cut: number): KeptFacts[] {
+  const latest = `SELECT relationship_id, ${FACT_COLUMNS} FROM cycles WHERE tenant = @tenant AND next_started IS NULL`;
+  const rows = db
+    .prepare(`${latest} AND changed > @changedCut UNION ALL ${latest} AND next_deadline <= @at UNION ALL ${latest} AND cycle >= 1 AND opened_at > @at`)
+    .safeIntegers(false)
+    .raw()
+    .all({ tenant, at, cut: Number.MAX_SAFE_INTEGER, changedCut: cut }) as unknown[][];
+  // A relationship in two of the ranges counts once.
+  const seen = new Set<unknown>();
+  return factsOfRows(rows.filter(([id]) => !seen.has(id) && seen.add(id)).map((row) => row.slice(1)));
+}
+
+function keptTotal(db: Database.Database, tenant: string): number {
+  return (db.prepare("SELECT n FROM latest_cycle_counts WHERE tenant = ? AND name = 'total'").safeIntegers(false).pluck().get(tenant) as number | undefined) ?? 0;
+}
+
+/** How many latest cycles changed since the instant (a range of cycles_latest_changed). */
+function changedSince(db: Database.Database, tenant: string, cut: number): number {
+  return db.prepare('SELECT count(*) FROM cycles WHERE tenant = ? AND next_started IS NULL AND changed > ?').safeIntegers(false).pluck().get(tenant, cut) as number;
+}
+
+/** The tallies less the left-out relationships' facts, plus the added ones'. */
 class KeptTallies {
   constructor(
-    readonly db: Database.Database,
-    readonly tenant: string,
-    readonly at: number,
+    private readonly db: Database.Database,
+    private readonly tenant: string,
+    private readonly left: readonly KeptFacts[],
+    private readonly added: readonly KeptFacts[],
   ) {}
 
-  /** The counters, less the left-out rows'. */
   counts(): Map<string, number> {
     const counts = new Map<string, number>();
     const kept = this.db.prepare('SELECT name, n FROM latest_cycle_counts WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [string, number][];
-    for (const [name, n] of kept) counts.set(name, n);
-    const left = this.db
-      .prepare(`WITH ${LEFT_OUT} SELECT name FROM (${countersSelect('left_out.', 'left_out')}) WHERE counted`)
-      .pluck()
-      .all({ tenant: this.tenant, at: this.at }) as string[];
-    for (const name of left) counts.set(name, (counts.get(name) ?? 0) - 1);
+    // The endings' counters are JSON arrays written by SQLite: keyed as JSON.stringify writes them, as countInto does.
+    for (const [name, n] of kept) {
+      const key = name.startsWith('[') ? JSON.stringify(JSON.parse(name)) : name;
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    }
+    for (const facts of this.left) countInto(counts, facts, -1);
+    for (const facts of this.added) countInto(counts, facts, 1);
     return counts;
   }
 
-  /** A measure's values, less the left-out rows', plus `added`. */
-  values(measure: Measure, added: readonly number[]): KeptValues {
+  values(measure: Measure): KeptValues {
     const m = MEASURES.indexOf(measure);
-    const left = this.db
-      .prepare(`WITH ${LEFT_OUT} SELECT seconds FROM (${measuresSelect('left_out.', 'left_out')}) WHERE measure = @m AND seconds IS NOT NULL`)
-      .safeIntegers(false)
-      .pluck()
-      .all({ tenant: this.tenant, at: this.at, m }) as number[];
-    return new KeptValues(this.db, this.tenant, m, left, added);
+    const of = (facts: readonly KeptFacts[]): number[] => {
+      const values: number[] = [];
+      for (const f of facts) {
+        const value = measureOf(f, m);
+        if (value !== null) values.push(value);
+      }
+      return values;
+    };
+    return new KeptValues(this.db, this.tenant, m, of(this.left), of(this.added));
   }
 }
 
@@ -116,16 +231,24 @@ class KeptValues implements RankedValues {
     private readonly added: readonly number[],
   ) {
     const rows = db
-      .prepare('SELECT bucket, n, total FROM latest_cycle_buckets WHERE tenant = ? AND measure = ? AND n > 0')
+      .prepare('SELECT bucket, n, total FROM latest_cycle_buckets WHERE tenant = ? AND measure = ? AND n > 0 ORDER BY bucket')
       .safeIntegers(false)
       .raw()
       .all(tenant, measure) as [number, number, number][];
-    const counts = new Map<number, number>();
+    // The kept buckets come in order; the few the left-out and added values change are adjusted in place.
+    const delta = new Map<number, number>();
     let sum = 0;
-    for (const [bucket, n, total] of rows) counts.set(bucket, n), (sum += total);
-    for (const seconds of left) counts.set(bucketOf(seconds), counts.get(bucketOf(seconds))! - 1), (sum -= seconds);
-    for (const seconds of added) counts.set(bucketOf(seconds), (counts.get(bucketOf(seconds)) ?? 0) + 1), (sum += seconds);
-    this.buckets = [...counts].filter(([, n]) => n > 0).map(([bucket, n]) => ({ bucket, n })).sort((a, b) => a.bucket - b.bucket);
+    for (const seconds of left) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) - 1), (sum -= seconds);
+    for (const seconds of added) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) + 1), (sum += seconds);
+    const buckets: { bucket: number; n: number }[] = [];
+    for (const [bucket, n, total] of rows) {
+      buckets.push({ bucket, n: n + (delta.get(bucket) ?? 0) });
+      delta.delete(bucket);
+      sum += total;
+    }
+    for (const [bucket, n] of delta) buckets.push({ bucket, n });
+    if (delta.size > 0) buckets.sort((a, b) => a.bucket - b.bucket);
+    this.buckets = buckets.filter(({ n }) => n > 0);
     this.length = this.buckets.reduce((total, { n }) => total + n, 0);
     this.sum = sum;
   }
@@ -168,22 +291,11 @@ function bucketOf(seconds: number): number {
   return Math.floor(seconds / BUCKET_SECONDS);
 }
 
-function funnelOf(kept: KeptTallies, extra: readonly CohortFacts[]): Funnel {
+function funnelOf(kept: KeptTallies): Funnel {
   const counts = kept.counts();
-  const gapsAdded: number[][] = FUNNEL_PHASES.slice(1).map(() => []);
-  for (const { entered } of extra) {
-    // The counters' meaning (latest-cycle-tallies.ts), for one relationship's facts.
-    counts.set('total', (counts.get('total') ?? 0) + 1);
-    entered.forEach((at, k) => {
-      if (at !== null) counts.set(`entered${k}`, (counts.get(`entered${k}`) ?? 0) + 1);
-      if (entered.slice(k).some((later) => later !== null)) counts.set(`reached${k}`, (counts.get(`reached${k}`) ?? 0) + 1);
-      const next = entered[k + 1];
-      if (at !== null && next !== undefined && next !== null) gapsAdded[k]!.push(Math.floor((next - at) / 1000));
-    });
-  }
   const count = (name: string): number => counts.get(name) ?? 0;
   const phases = FUNNEL_PHASES.map((_, k) => k);
-  const gaps = phases.map((k) => (k < gapsAdded.length ? kept.values(`GAP_${k}` as Measure, gapsAdded[k]!) : { length: 0, at: () => Number.NaN }));
+  const gaps = phases.map((k) => (k < FUNNEL_PHASES.length - 1 ? kept.values(`GAP_${k}` as Measure) : { length: 0, at: () => Number.NaN }));
   return {
     total: count('total'),
     stages: funnelStages(
@@ -195,32 +307,15 @@ function funnelOf(kept: KeptTallies, extra: readonly CohortFacts[]): Funnel {
   };
 }
 
-function durationsOf(kept: KeptTallies, measure: 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE', extra: readonly CohortFacts[]): DurationStats {
-  const added: number[] = [];
-  for (const { cycle } of extra) {
-    const seconds = secondsTo(cycle, measure === 'TIME_TO_PROPOSAL' ? 'PROPOSAL' : 'MARRIAGE');
-    if (seconds !== null) added.push(seconds);
-  }
-  const values = kept.values(measure, added);
+function durationsOf(kept: KeptTallies, measure: 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE'): DurationStats {
+  const values = kept.values(measure);
   return { overall: distributionOfRanked(values), weeklyHistogram: weeklyHistogramOfCounts(values.weekCounts()), groups: [] };
 }
 
-function outcomesOf(kept: KeptTallies, extra: readonly CohortFacts[]): OutcomeCount[] {
-  const counts = new Map<string, number>();
-  for (const [name, n] of kept.counts()) {
-    // The endings' counters are JSON arrays; the others are words.
-    if (!name.startsWith('[')) continue;
-    const key = JSON.stringify(JSON.parse(name));
-    counts.set(key, (counts.get(key) ?? 0) + n);
-  }
-  for (const { cycle, reason } of extra) {
-    if (reason === null || cycle.outcome === null || cycle.endedAt === null) continue;
-    const name = JSON.stringify([cycle.outcome, reason.kind, reason.value]);
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
+function outcomesOf(kept: KeptTallies): OutcomeCount[] {
   const tally = new OutcomeTally();
-  for (const [name, n] of counts) {
-    if (n === 0) continue;
+  for (const [name, n] of kept.counts()) {
+    if (!name.startsWith('[') || n === 0) continue;
     const [outcome, kind, value] = JSON.parse(name) as [ClosedPhase, OutcomeReasonKind, string | null];
     tally.add(outcome, { kind, value }, n);
   }
