@@ -11,6 +11,7 @@ import { timeToMarriageStats, timeToProposalStats } from '../../src/analytics/du
 import { funnel } from '../../src/analytics/funnel.js';
 import { outcomes } from '../../src/analytics/outcomes.js';
 import { streamIdFor, toStoredEvents } from '../../src/app/relationship-stream.js';
+import { stateAt } from '../../src/domain/fold.js';
 import { foldHistory } from '../../src/domain/history.js';
 import { DAY_MS, defaultRules } from '../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../src/domain/state.js';
@@ -32,13 +33,15 @@ describe('the statistics now from the kept tallies', () => {
   projector.start();
   afterAll(() => ws.cleanup());
 
-  async function expectPureAt(tenant: string, ids: readonly string[], instants: readonly number[]): Promise<void> {
-    const states = await Promise.all(
-      ids.map(async (id) => foldHistory(toStoredEvents(await ws.store.readStream(streamIdFor(tenant, id))), defaultRules, initialState(id))),
-    );
+  /** Each kept question answered now (`asOf` false) or as of each instant equals the pure function over the replayed states. */
+  async function expectPureAt(tenant: string, ids: readonly string[], instants: readonly number[], asOf = false): Promise<void> {
+    const streams = await Promise.all(ids.map(async (id) => [id, toStoredEvents(await ws.store.readStream(streamIdFor(tenant, id)))] as const));
     for (const at of instants) {
+      const states = streams.map(([id, events]) =>
+        asOf ? stateAt(events, at, defaultRules, initialState(id)) : foldHistory(events, defaultRules, initialState(id)),
+      );
       for (const [question, pure] of QUESTIONS) {
-        const answer = await projector.analytics(tenant, { question, scope: { at }, asOf: false });
+        const answer = await projector.analytics(tenant, { question, scope: { at }, asOf });
         expect(answer, `${question.kind} at ${new Date(at).toISOString()}`).toEqual(pure(states, { at }));
       }
     }
@@ -63,5 +66,26 @@ describe('the statistics now from the kept tallies', () => {
     for (const id of ids) await recordDeadlinesDue(ws.store, tenant, id, T0 + 3000 * DAY_MS);
     await projector.catchUp();
     await expectPureAt(tenant, ids, instants);
+  });
+
+  it('follows each relationship written a few events at a time (reopenings, endings, late deadlines), now and as of past instants', async () => {
+    // Given generated relationships (seven of them reopened) recorded a few events at a time, the read side catching up after each few
+    const tenant = 'incremental';
+    const histories = [...generateHistories({ seed: 11, relationships: 30, start: T0 })];
+    const longest = Math.max(...histories.map((history) => history.events.length));
+    for (let from = 0; from < longest; from += 4) {
+      for (const history of histories) {
+        const events = history.events.slice(from, from + 4);
+        if (events.length > 0) await record(ws.store, tenant, history.id, events);
+      }
+      await projector.catchUp();
+    }
+    for (const history of histories) await recordDeadlinesDue(ws.store, tenant, history.id, T0 + 3000 * DAY_MS);
+    await projector.catchUp();
+
+    // When the read side answers now and as of instants through the histories, Then each answer is the pure function's
+    const ids = histories.map((history) => history.id);
+    await expectPureAt(tenant, ids, [T0 + 3000 * DAY_MS]);
+    await expectPureAt(tenant, ids, [T0 + 30 * DAY_MS, T0 + 200 * DAY_MS, T0 + 700 * DAY_MS, T0 + 1500 * DAY_MS], true);
   });
 });

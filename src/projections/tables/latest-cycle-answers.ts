@@ -171,7 +171,7 @@ function leftOut(db: Database.Database, tenant: string, at: number, cut: number)
 }
 
 function keptTotal(db: Database.Database, tenant: string): number {
-  return (db.prepare("SELECT n FROM latest_cycle_counts WHERE tenant = ? AND name = 'total'").safeIntegers(false).pluck().get(tenant) as number | undefined) ?? 0;
+  return (db.prepare('SELECT sum(n) FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).pluck().get(tenant) as number | null) ?? 0;
 }
 
 /** How many latest cycles changed since the instant (a range of cycles_latest_changed). */
@@ -190,11 +190,16 @@ class KeptTallies {
 
   counts(): Map<string, number> {
     const counts = new Map<string, number>();
-    const kept = this.db.prepare('SELECT name, n FROM latest_cycle_counts WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [string, number][];
-    // The endings' counters are JSON arrays written by SQLite: keyed as JSON.stringify writes them, as countInto does.
-    for (const [name, n] of kept) {
-      const key = name.startsWith('[') ? JSON.stringify(JSON.parse(name)) : name;
-      counts.set(key, (counts.get(key) ?? 0) + n);
+    const shapes = this.db.prepare('SELECT entered, ending, n FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [number, string, number][];
+    const bump = (name: string, n: number): void => void counts.set(name, (counts.get(name) ?? 0) + n);
+    for (const [entered, ending, n] of shapes) {
+      // The shape's counters, as countInto counts a relationship's: an ending written by SQLite is keyed as JSON.stringify writes it.
+      bump('total', n);
+      for (let k = 0; k < FUNNEL_PHASES.length; k++) {
+        if (entered & (1 << k)) bump(ENTERED[k]!, n);
+        if (entered >> k !== 0) bump(REACHED[k]!, n);
+      }
+      if (ending !== '') bump(JSON.stringify(JSON.parse(ending)), n);
     }
     for (const facts of this.left) countInto(counts, facts, -1);
     for (const facts of this.added) countInto(counts, facts, 1);
