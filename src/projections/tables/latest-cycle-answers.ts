@@ -71,8 +71,8 @@ export function keptAnswer(
 ): AnalyticsAnswers[KeptKind] | null {
   const cut = cutOf(request);
   if (request.asOf && changedSince(db, tenant, cut) > Math.max(CHANGED_AT_LEAST, keptTotal(db, tenant) * CHANGED_SHARE)) return null;
-  const facts: KeptFacts[] = [...extra, ...(request.asOf ? rowsAtInstant(db, tenant, request, skip) : [])];
-  const kept = new KeptTallies(db, tenant, leftOut(db, tenant, request.scope.at, cut), facts);
+  const { left, added } = differences(db, tenant, request, skip);
+  const kept = new KeptTallies(db, tenant, left, [...extra, ...added]);
   switch (request.question.kind) {
     case 'FUNNEL':
       return funnelOf(kept);
@@ -121,53 +121,56 @@ function measureOf({ entered, cycle }: KeptFacts, m: number): number | null {
   return at === null || next === null ? null : Math.floor((next - at) / 1000);
 }
 
-/** The facts of rows of cycles, their milestones cut at the instant `@cut` (rows of `SELECT ${factColumns} …`). */
-const FACT_COLUMNS = `started, ${['dating', 'exclusive', 'proposed', 'married_entered', 'first_proposal', 'married', 'ended']
-  .map((column) => `CASE WHEN ${column} <= @cut THEN ${column} END`)
-  .join(', ')}, outcome, reason_kind, reason_value`;
+/** A row's columns the facts are read from (factsOfRow). */
+const FACT_COLUMNS = 'started, dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value';
 
-function factsOfRows(rows: unknown[][]): KeptFacts[] {
-  return rows.map((row) => {
-    const [started, dating, exclusive, proposed, marriedEntered, firstProposalAt, marriedAt, endedAt] = row as (number | null)[];
-    const [outcome, reasonKind, reasonValue] = row.slice(8) as [ClosedPhase | null, OutcomeReasonKind | null, string | null];
-    const ended = endedAt !== null && outcome !== null;
-    return {
-      entered: [started!, dating!, exclusive!, proposed!, marriedEntered!],
-      reason: ended && reasonKind !== null ? { kind: reasonKind, value: reasonValue } : null,
-      cycle: { startedAt: started!, firstProposalAt: firstProposalAt!, marriedAt: marriedAt!, endedAt: endedAt!, outcome: ended ? outcome : null },
-    };
-  });
+/** The facts of a row of cycles (FACT_COLUMNS) as it reads at the instant `cut`: its milestones after it not reached yet. */
+function factsOfRow(row: readonly unknown[], cut: number): KeptFacts {
+  const [started, dating, exclusive, proposed, marriedEntered, firstProposalAt, marriedAt, endedAt] = (row as (number | null)[]).map((at, k) =>
+    k > 0 && at !== null && at > cut ? null : at,
+  );
+  const [outcome, reasonKind, reasonValue] = row.slice(8) as [ClosedPhase | null, OutcomeReasonKind | null, string | null];
+  const ended = endedAt !== null && outcome !== null;
+  return {
+    entered: [started!, dating!, exclusive!, proposed!, marriedEntered!],
+    reason: ended && reasonKind !== null ? { kind: reasonKind, value: reasonValue } : null,
+    cycle: { startedAt: started!, firstProposalAt: firstProposalAt!, marriedAt: marriedAt!, endedAt: endedAt!, outcome: ended ? outcome : null },
+  };
 }
 
 /**
- * The facts at the instant of the rows in scope there that the tallies do
- * not hold as they read then: the older cycles current at T, and the latest
- * cycles changed since (without those the caller replayed or evaluated).
+ * What the tallies hold otherwise than the rows read at the instant:
+ * `left`, the facts now of the latest cycles changed since, opened after it
+ * or with a deadline due by it; `added`, the facts at the instant of those
+ * of them in scope there and of the older cycles current at it (without
+ * those the caller replayed or evaluated: the rows' own scope, rowsOf).
  */
-function rowsAtInstant(db: Database.Database, tenant: string, request: AnalyticsRequest, skip: readonly string[]): KeptFacts[] {
+function differences(db: Database.Database, tenant: string, request: AnalyticsRequest, skip: readonly string[]): { left: KeptFacts[]; added: KeptFacts[] } {
   const { sql, params } = rowsOf(tenant, request, skip);
+  const cut = cutOf(request);
+  const now = Number.MAX_SAFE_INTEGER;
+  const left: KeptFacts[] = [];
+  const added: KeptFacts[] = [];
+  const seen = new Set<unknown>();
+  const latest = `SELECT relationship_id, ${FACT_COLUMNS}, ${sql} FROM cycles WHERE tenant = @tenant AND next_started IS NULL`;
+  // Changed since the instant (a range of cycles_latest_changed) first: one read gives both readings.
   const rows = db
-    .prepare(
-      `SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started > @cut` +
-        ` UNION ALL SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started IS NULL AND changed > @cut`,
-    )
+    .prepare(`${latest} AND changed > @cut UNION ALL ${latest} AND next_deadline <= @at UNION ALL ${latest} AND cycle >= 1 AND opened_at > @at`)
     .safeIntegers(false)
     .raw()
     .all(params) as unknown[][];
-  return factsOfRows(rows);
-}
-
-/** The facts now (uncut) of the latest cycles the tallies hold otherwise than they read at the instant: changed since, opened after, a deadline due. */
-function leftOut(db: Database.Database, tenant: string, at: number, cut: number): KeptFacts[] {
-  const latest = `SELECT relationship_id, ${FACT_COLUMNS} FROM cycles WHERE tenant = @tenant AND next_started IS NULL`;
-  const rows = db
-    .prepare(`${latest} AND changed > @changedCut UNION ALL ${latest} AND next_deadline <= @at UNION ALL ${latest} AND cycle >= 1 AND opened_at > @at`)
-    .safeIntegers(false)
-    .raw()
-    .all({ tenant, at, cut: Number.MAX_SAFE_INTEGER, changedCut: cut }) as unknown[][];
-  // A relationship in two of the ranges counts once.
-  const seen = new Set<unknown>();
-  return factsOfRows(rows.filter(([id]) => !seen.has(id) && seen.add(id)).map((row) => row.slice(1)));
+  for (const row of rows) {
+    if (seen.has(row[0])) continue;
+    seen.add(row[0]);
+    const columns = row.slice(1, -1);
+    left.push(factsOfRow(columns, now));
+    if (row[row.length - 1] === 1) added.push(factsOfRow(columns, cut));
+  }
+  if (request.asOf) {
+    const older = db.prepare(`SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started > @cut`).safeIntegers(false).raw().all(params) as unknown[][];
+    for (const row of older) added.push(factsOfRow(row, cut));
+  }
+  return { left, added };
 }
 
 function keptTotal(db: Database.Database, tenant: string): number {
