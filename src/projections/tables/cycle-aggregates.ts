@@ -15,9 +15,9 @@
  * the pure functions of src/analytics use, which stay the specification: the
  * property tests hold both readings equal.
  *
- * Now over a whole tenant, ungrouped, the funnel, the durations and the
- * outcomes come from the tallies the writers keep instead
- * (latest-cycle-answers.ts): no pass over the rows.
+ * Over a whole tenant, ungrouped, now or as of T, the funnel, the durations
+ * and the outcomes come from the tallies the writers keep instead, less what
+ * changed since T (latest-cycle-answers.ts): no pass over the rows.
  */
 import type Database from 'better-sqlite3';
 import type { AnalyticsAnswers, AnalyticsRequest } from '../../app/read-side.js';
