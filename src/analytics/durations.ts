@@ -9,7 +9,7 @@ import { durationBetween } from '../domain/metrics/duration.js';
 import type { Rules } from '../domain/rules.js';
 import type { CycleMilestones, RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, distributionOfSorted, sortedNumbers, type Distribution } from './distribution.js';
+import { compareKeys, distributionOfRanked, rankedOf, type Distribution } from './distribution.js';
 import { factsOfCohort, groupKey, type CohortFacts } from './facts.js';
 
 export interface DistributionGroup {
@@ -57,7 +57,7 @@ export function timeToMarriageStats(
  * The seconds from the cycle's start to the milestone, as the domain's
  * `timeToProposal` / `timeToMarriage` give them; null until it is reached.
  */
-export function secondsTo(cycle: CycleMilestones, measure: DurationMeasure): number | null {
+export function secondsTo(cycle: Pick<CycleMilestones, 'startedAt' | 'firstProposalAt' | 'marriedAt'>, measure: DurationMeasure): number | null {
   const reachedAt = measure === 'PROPOSAL' ? cycle.firstProposalAt : cycle.marriedAt;
   return reachedAt === null ? null : durationBetween(cycle.startedAt, reachedAt).seconds;
 }
@@ -88,12 +88,11 @@ export class DurationTally {
   }
 
   result(): DurationStats {
-    const overall = sortedNumbers(this.overall);
     const keys = [...this.byGroup.keys()].sort(compareKeys);
     return {
-      overall: distributionOfSorted(overall),
-      weeklyHistogram: weeklyHistogram(overall),
-      groups: keys.map((key) => ({ key, stats: distributionOfSorted(sortedNumbers(this.byGroup.get(key)!)) })),
+      overall: distributionOfRanked(rankedOf(this.overall)),
+      weeklyHistogram: weeklyHistogram(this.overall),
+      groups: keys.map((key) => ({ key, stats: distributionOfRanked(rankedOf(this.byGroup.get(key)!)) })),
     };
   }
 }
@@ -113,7 +112,17 @@ const WEEK_SECONDS = 7 * 86_400;
 
 function weeklyHistogram(seconds: ArrayLike<number>): (HistogramBucket & { count: number })[] {
   const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
-  for (let i = 0; i < seconds.length; i++) counts[Math.min(HISTOGRAM_WEEKS, Math.floor(seconds[i]! / WEEK_SECONDS))]!++;
+  for (let i = 0; i < seconds.length; i++) counts[weekOf(seconds[i]!)]!++;
+  return weeklyHistogramOfCounts(counts);
+}
+
+/** The histogram bucket of a duration: its whole weeks, the last bucket open-ended. */
+export function weekOf(seconds: number): number {
+  return Math.min(HISTOGRAM_WEEKS, Math.floor(seconds / WEEK_SECONDS));
+}
+
+/** The weekly histogram from its counts (`counts[weekOf(seconds)]`, HISTOGRAM_WEEKS + 1 of them). */
+export function weeklyHistogramOfCounts(counts: readonly number[]): (HistogramBucket & { count: number })[] {
   return counts.map((count, week) => ({
     fromSeconds: week * WEEK_SECONDS,
     toSeconds: week === HISTOGRAM_WEEKS ? null : (week + 1) * WEEK_SECONDS,

@@ -13,7 +13,7 @@
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope, type GroupBy } from './cohort.js';
-import { compareKeys, quantileOfSorted, round2, sortedNumbers } from './distribution.js';
+import { compareKeys, quantileOfRanked, rankedOf, round2, type RankedValues } from './distribution.js';
 import { factsOfCohort, FUNNEL_PHASES, groupKey, type CohortFacts, type FunnelPhase } from './facts.js';
 
 export { FUNNEL_PHASES, type FunnelPhase };
@@ -134,26 +134,34 @@ class FunnelTally {
   }
 
   result(): { total: number; stages: FunnelStage[] } {
-    return {
-      total: this.total,
-      stages: FUNNEL_PHASES.map((phase, k) => {
-        const last = k === FUNNEL_PHASES.length - 1;
-        const reached = this.reached[k]!;
-        const gaps = sortedNumbers(this.gaps[k]!);
-        const some = gaps.length > 0;
-        return {
-          phase,
-          reached,
-          entered: this.entered[k]!,
-          skipped: reached - this.entered[k]!,
-          conversionToNext: last || reached === 0 ? null : round4(this.reached[k + 1]! / reached),
-          countToNext: gaps.length,
-          medianSecondsToNext: some ? round2(quantileOfSorted(gaps, 0.5)) : null,
-          p90SecondsToNext: some ? round2(quantileOfSorted(gaps, 0.9)) : null,
-        };
-      }),
-    };
+    return { total: this.total, stages: funnelStages(this.reached, this.entered, this.gaps.map(rankedOf)) };
   }
+}
+
+/**
+ * The stages of a funnel from its counts per phase (`reached`, `entered`) and
+ * the seconds from entering each phase to entering the next, read by rank
+ * (a sorted array, or the values the read model keeps).
+ */
+export function funnelStages(
+  reached: readonly number[],
+  entered: readonly number[],
+  gaps: readonly Pick<RankedValues, 'length' | 'at'>[],
+): FunnelStage[] {
+  return FUNNEL_PHASES.map((phase, k) => {
+    const last = k === FUNNEL_PHASES.length - 1;
+    const some = gaps[k]!.length > 0;
+    return {
+      phase,
+      reached: reached[k]!,
+      entered: entered[k]!,
+      skipped: reached[k]! - entered[k]!,
+      conversionToNext: last || reached[k] === 0 ? null : round4(reached[k + 1]! / reached[k]!),
+      countToNext: gaps[k]!.length,
+      medianSecondsToNext: some ? round2(quantileOfRanked(gaps[k]!, 0.5)) : null,
+      p90SecondsToNext: some ? round2(quantileOfRanked(gaps[k]!, 0.9)) : null,
+    };
+  });
 }
 
 function round4(x: number): number {

@@ -14,6 +14,10 @@
  * or replayed by the caller) come as facts and are added to the same tallies
  * the pure functions of src/analytics use, which stay the specification: the
  * property tests hold both readings equal.
+ *
+ * Over a whole tenant, ungrouped, now or as of T, the funnel, the durations
+ * and the outcomes come from the tallies the writers keep instead, less what
+ * changed since T (latest-cycle-answers.ts): no pass over the rows.
  */
 import type Database from 'better-sqlite3';
 import type { AnalyticsAnswers, AnalyticsRequest } from '../../app/read-side.js';
@@ -25,6 +29,7 @@ import { OutcomeTally, type EndedWindow, type OutcomeCount } from '../../analyti
 import { RetentionTally, type CohortRetention, type RetentionCohortBy } from '../../analytics/retention.js';
 import type { ClosedPhase } from '../../domain/events.js';
 import { rowsOf, type Where } from './cycle-facts.js';
+import { keptAnswer, keptTalliesAnswer } from './latest-cycle-answers.js';
 
 type AggregatedKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES' | 'RETENTION';
 
@@ -36,6 +41,11 @@ export function aggregateAnswer(
   skip: readonly string[],
   extra: readonly CohortFacts[],
 ): AnalyticsAnswers[AggregatedKind] {
+  // Over the whole tenant: the tallies the writers keep, less what changed since the instant, not a pass over the rows.
+  if (keptTalliesAnswer(request)) {
+    const kept = keptAnswer(db, tenant, request, skip, extra);
+    if (kept !== null) return kept;
+  }
   const rows: Rows = { db, where: rowsOf(tenant, request, skip), cut: request.asOf ? cutColumn : (column) => column };
   const { question } = request;
   switch (question.kind) {
@@ -90,17 +100,20 @@ function groupedBy(groupBy: GroupBy): string {
 
 function funnelOf(rows: Rows, groupBy: GroupBy, extra: readonly CohortFacts[]): Funnel {
   const tallies = new FunnelTallies(groupBy);
-  // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant.
-  const at = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
+  // The first entries into each funnel phase (ATTRACTION: the cycle's start), as of the instant, computed once a row
+  // by a subquery SQLite keeps apart (its LIMIT), instead of once in every aggregate that reads them.
+  const cut = ['started', ...['dating', 'exclusive', 'proposed', 'married_entered'].map(rows.cut)];
+  const at = cut.map((_, k) => `a${k}`);
   const phases = at.map((_, k) => k);
   const entered = phases.map((k) => `count(${at[k]})`);
   const reached = phases.map((k) => `count(coalesce(${[...at.slice(k), 'NULL'].join(', ')}))`);
   const gaps = phases.slice(0, -1).map((k) => `json_group_array(${at[k + 1]} - ${at[k]}) FILTER (WHERE ${at[k + 1]} - ${at[k]} IS NOT NULL)`);
-  const groups = all<[string | null, number, ...(number | string)[]]>(
-    rows,
-    `SELECT ${groupColumn(groupBy)}, count(*), ${[...entered, ...reached, ...gaps].join(', ')}`,
-    groupedBy(groupBy),
-  );
+  const entries = `SELECT ${groupColumn(groupBy)} AS g, ${cut.map((column, k) => `${column} AS ${at[k]}`).join(', ')} FROM cycles WHERE ${rows.where.sql} LIMIT -1`;
+  const groups = rows.db
+    .prepare(`SELECT g, count(*), ${[...entered, ...reached, ...gaps].join(', ')} FROM (${entries})${groupedBy(groupBy)}`)
+    .safeIntegers(false)
+    .raw()
+    .all(rows.where.params) as [string | null, number, ...(number | string)[]][];
   const n = phases.length;
   for (const [key, total, ...sums] of groups) {
     const gapsMs = (sums.slice(2 * n) as string[]).map((json) => JSON.parse(json) as number[]);

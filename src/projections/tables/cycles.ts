@@ -73,6 +73,8 @@ CREATE TABLE cycles (
   next_deadline INTEGER,
   veto_stance_changed INTEGER,
   analytics_state TEXT,
+  -- The last instant the cycle's row records (its opening, start or a milestone): from it on, the row reads as it does now.
+  changed INTEGER NOT NULL,
   PRIMARY KEY (tenant, relationship_id, cycle)
 ) WITHOUT ROWID;
 CREATE INDEX cycles_latest_deadline ON cycles (tenant, next_deadline) WHERE next_started IS NULL;
@@ -83,6 +85,12 @@ CREATE INDEX cycles_analytics ON cycles (
   tenant, next_started, started, opened_at, next_deadline, segment, owner,
   dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value
 );
+-- The latest cycles that read otherwise at a past instant than now (latest-cycle-answers.ts): a range of it,
+-- covering what the statistics read of them.
+CREATE INDEX cycles_latest_changed ON cycles (
+  tenant, changed, next_started, opened_at, next_deadline, started,
+  dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value
+) WHERE next_started IS NULL;
 `;
 
 export const cyclesTable: DerivedTable = {
@@ -93,8 +101,8 @@ export const cyclesTable: DerivedTable = {
     const insert = db.prepare(
       `INSERT INTO cycles (tenant, relationship_id, cycle, account_name, segment, owner, source, opened_at, started, next_started,
          dating, exclusive, proposed, married_entered, neglected, first_proposal, married, ended, outcome,
-         reason_kind, reason_value, next_deadline, veto_stance_changed, analytics_state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         reason_kind, reason_value, next_deadline, veto_stance_changed, analytics_state, changed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       remove.run(row.tenant, row.id);
@@ -123,11 +131,19 @@ export const cyclesTable: DerivedTable = {
           cycle.nextDeadlineAt,
           cycle.vetoStanceChangedAt,
           latest ? JSON.stringify(analyticsStateOf(state)) : null,
+          changedAt(state.openedAt, cycle),
         );
       }
     };
   },
 };
+
+/** The last instant a cycle's row records: its relationship's opening, its start or a milestone. */
+function changedAt(openedAt: number, cycle: CycleRow): number {
+  let last = Math.max(openedAt, cycle.startedAt);
+  for (const at of [...cycle.entered, cycle.firstProposalAt, cycle.marriedAt, cycle.endedAt]) if (at !== null && at > last) last = at;
+  return last;
+}
 
 /** The rows of every cycle of a (recorded) state, oldest first. */
 export function cycleRows(state: RelationshipState, rules: Rules): CycleRow[] {

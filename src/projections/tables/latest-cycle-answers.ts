@@ -1,0 +1,331 @@
+/**
+ * The statistics over a whole tenant from the tallies the writers keep
+ * (latest-cycle-tallies.ts), instead of a pass over its rows. The tallies
+ * hold the latest cycles as they read now; an answer at an instant T is
+ * - the tallies,
+ * - less the latest cycles that read otherwise at T or are left out there:
+ *   those whose row records something after T (`changed`, opened or started
+ *   after T included), or with a deadline due by the instant (read back
+ *   through their indexes);
+ * - plus, as they read at T (milestones cut at T), those of them in scope at
+ *   T and the older cycles current at T (a relationship reopened since),
+ *   except the relationships the caller replayed or evaluated, whose facts
+ *   it gives.
+ * Now, only the few rows with a deadline due or opened after the instant
+ * differ; at a past T, the cycles changed since T. The counts are sums; an
+ * order statistic walks a measure's hour-wide buckets to the one holding
+ * its rank and reads only that bucket's values, so a median reads a few
+ * thousand bucket rows and one bucket, however many relationships the
+ * tenant has. When more than a fraction of the latest cycles changed since
+ * T, the rows are aggregated instead (cycle-aggregates.ts).
+ *
+ * Only the questions the tallies cover: no segment, owner or window of
+ * cycle starts, ungrouped, no window of endings. The property tests hold
+ * both readings equal to the pure functions over replayed states.
+ */
+import type Database from 'better-sqlite3';
+import type { AnalyticsAnswers, AnalyticsRequest } from '../../app/read-side.js';
+import { distributionOfRanked, type RankedValues } from '../../analytics/distribution.js';
+import { HISTOGRAM_WEEKS, weekOf, weeklyHistogramOfCounts, wholeSeconds, type DurationStats } from '../../analytics/durations.js';
+import type { CohortFacts, OutcomeReason } from '../../analytics/facts.js';
+import { FUNNEL_PHASES, funnelStages, type Funnel } from '../../analytics/funnel.js';
+import { OutcomeTally, type OutcomeCount, type OutcomeReasonKind } from '../../analytics/outcomes.js';
+import type { ClosedPhase } from '../../domain/events.js';
+import type { CycleMilestones } from '../../domain/state.js';
+import { cutOf, rowsOf } from './cycle-facts.js';
+import { BUCKET_SECONDS, MEASURES, type Measure } from './latest-cycle-tallies.js';
+
+type KeptKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES';
+
+/** Whether the kept tallies can answer `request` (see the module comment). */
+export function keptTalliesAnswer(request: AnalyticsRequest): request is AnalyticsRequest & { question: { kind: KeptKind } } {
+  const { question, scope } = request;
+  if (scope.segment != null || scope.owner != null || scope.from != null || scope.to != null) return false;
+  switch (question.kind) {
+    case 'FUNNEL':
+    case 'TIME_TO_PROPOSAL':
+    case 'TIME_TO_MARRIAGE':
+      return question.groupBy === 'NONE';
+    case 'OUTCOMES':
+      return question.ended.from == null && question.ended.to == null;
+    default:
+      return false;
+  }
+}
+
+/** Above this share of the latest cycles changed since the instant (and this many), a pass over the rows costs less. */
+const CHANGED_SHARE = 1 / 8;
+const CHANGED_AT_LEAST = 4_096;
+
+/**
+ * The answer from the kept tallies, with `extra`: the facts of the
+ * relationships the caller replayed (`skip`) or evaluated; null when too
+ * many cycles changed since the instant (CHANGED_SHARE, CHANGED_AT_LEAST).
+ */
+export function keptAnswer(
+  db: Database.Database,
+  tenant: string,
+  request: AnalyticsRequest & { question: { kind: KeptKind } },
+  skip: readonly string[],
+  extra: readonly CohortFacts[],
+): AnalyticsAnswers[KeptKind] | null {
+  const cut = cutOf(request);
+  if (request.asOf && changedSince(db, tenant, cut) > Math.max(CHANGED_AT_LEAST, keptTotal(db, tenant) * CHANGED_SHARE)) return null;
+  const { left, added } = differences(db, tenant, request, skip);
+  const kept = new KeptTallies(db, tenant, left, [...extra, ...added]);
+  switch (request.question.kind) {
+    case 'FUNNEL':
+      return funnelOf(kept);
+    case 'TIME_TO_PROPOSAL':
+      return durationsOf(kept, 'TIME_TO_PROPOSAL');
+    case 'TIME_TO_MARRIAGE':
+      return durationsOf(kept, 'TIME_TO_MARRIAGE');
+    case 'OUTCOMES':
+      return outcomesOf(kept);
+  }
+}
+
+/** What the kept statistics read of a relationship's facts at an instant (a CohortFacts, or a row's columns). */
+interface KeptFacts {
+  readonly entered: readonly (number | null)[];
+  readonly reason: OutcomeReason | null;
+  readonly cycle: Pick<CycleMilestones, 'startedAt' | 'firstProposalAt' | 'marriedAt' | 'endedAt' | 'outcome'>;
+}
+
+const ENTERED = FUNNEL_PHASES.map((_, k) => `entered${k}`);
+const REACHED = FUNNEL_PHASES.map((_, k) => `reached${k}`);
+
+/**
+ * Adds `n` to the counters of a relationship's facts (latest-cycle-tallies.ts's
+ * triggers count a row's columns alike: the property tests hold the two
+ * equal): the funnel's total, entered and reached per phase, its ending.
+ */
+function countInto(counts: Map<string, number>, { entered, reason, cycle }: KeptFacts, n: number): void {
+  const bump = (name: string): void => void counts.set(name, (counts.get(name) ?? 0) + n);
+  bump('total');
+  let reachedLater = false;
+  for (let k = entered.length - 1; k >= 0; k--) {
+    if (entered[k] !== null) bump(ENTERED[k]!), (reachedLater = true);
+    if (reachedLater) bump(REACHED[k]!);
+  }
+  if (reason !== null && cycle.outcome !== null && cycle.endedAt !== null) bump(JSON.stringify([cycle.outcome, reason.kind, reason.value]));
+}
+
+/** The value of MEASURES[m] for a relationship's facts (null: not reached), as the triggers compute it from a row. */
+function measureOf({ entered, cycle }: KeptFacts, m: number): number | null {
+  if (m < 2) {
+    const reachedAt = m === 0 ? cycle.firstProposalAt : cycle.marriedAt;
+    return reachedAt === null ? null : wholeSeconds(reachedAt - cycle.startedAt);
+  }
+  const [at, next] = [entered[m - 2]!, entered[m - 1]!];
+  return at === null || next === null ? null : Math.floor((next - at) / 1000);
+}
+
+/** A row's columns the facts are read from (factsOfRow). */
+const FACT_COLUMNS = 'started, dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value';
+
+/** The facts of a row of cycles (FACT_COLUMNS) as it reads at the instant `cut`: its milestones after it not reached yet. */
+function factsOfRow(row: readonly unknown[], cut: number): KeptFacts {
+  const [started, dating, exclusive, proposed, marriedEntered, firstProposalAt, marriedAt, endedAt] = (row as (number | null)[]).map((at, k) =>
+    k > 0 && at !== null && at > cut ? null : at,
+  );
+  const [outcome, reasonKind, reasonValue] = row.slice(8) as [ClosedPhase | null, OutcomeReasonKind | null, string | null];
+  const ended = endedAt !== null && outcome !== null;
+  return {
+    entered: [started!, dating!, exclusive!, proposed!, marriedEntered!],
+    reason: ended && reasonKind !== null ? { kind: reasonKind, value: reasonValue } : null,
+    cycle: { startedAt: started!, firstProposalAt: firstProposalAt!, marriedAt: marriedAt!, endedAt: endedAt!, outcome: ended ? outcome : null },
+  };
+}
+
+/**
+ * What the tallies hold otherwise than the rows read at the instant:
+ * `left`, the facts now of the latest cycles changed since, opened after it
+ * or with a deadline due by it; `added`, the facts at the instant of those
+ * of them in scope there and of the older cycles current at it (without
+ * those the caller replayed or evaluated: the rows' own scope, rowsOf).
+ */
+function differences(db: Database.Database, tenant: string, request: AnalyticsRequest, skip: readonly string[]): { left: KeptFacts[]; added: KeptFacts[] } {
+  const { sql, params } = rowsOf(tenant, request, skip);
+  const cut = cutOf(request);
+  const now = Number.MAX_SAFE_INTEGER;
+  const left: KeptFacts[] = [];
+  const added: KeptFacts[] = [];
+  const seen = new Set<unknown>();
+  const latest = `SELECT relationship_id, ${FACT_COLUMNS}, ${sql} FROM cycles WHERE tenant = @tenant AND next_started IS NULL`;
+  // Changed since the instant (a range of cycles_latest_changed) first: one read gives both readings.
+  const rows = db
+    .prepare(`${latest} AND changed > @cut UNION ALL ${latest} AND next_deadline <= @at UNION ALL ${latest} AND cycle >= 1 AND opened_at > @at`)
+    .safeIntegers(false)
+    .raw()
+    .all(params) as unknown[][];
+  for (const row of rows) {
+    if (seen.has(row[0])) continue;
+    seen.add(row[0]);
+    const columns = row.slice(1, -1);
+    left.push(factsOfRow(columns, now));
+    if (row[row.length - 1] === 1) added.push(factsOfRow(columns, cut));
+  }
+  if (request.asOf) {
+    const older = db.prepare(`SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started > @cut`).safeIntegers(false).raw().all(params) as unknown[][];
+    for (const row of older) added.push(factsOfRow(row, cut));
+  }
+  return { left, added };
+}
+
+function keptTotal(db: Database.Database, tenant: string): number {
+  return (db.prepare('SELECT sum(n) FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).pluck().get(tenant) as number | null) ?? 0;
+}
+
+/** How many latest cycles changed since the instant (a range of cycles_latest_changed). */
+function changedSince(db: Database.Database, tenant: string, cut: number): number {
+  return db.prepare('SELECT count(*) FROM cycles WHERE tenant = ? AND next_started IS NULL AND changed > ?').safeIntegers(false).pluck().get(tenant, cut) as number;
+}
+
+/** The tallies less the left-out relationships' facts, plus the added ones'. */
+class KeptTallies {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly tenant: string,
+    private readonly left: readonly KeptFacts[],
+    private readonly added: readonly KeptFacts[],
+  ) {}
+
+  counts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    const shapes = this.db.prepare('SELECT entered, ending, n FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [number, string, number][];
+    const bump = (name: string, n: number): void => void counts.set(name, (counts.get(name) ?? 0) + n);
+    for (const [entered, ending, n] of shapes) {
+      // The shape's counters, as countInto counts a relationship's: an ending written by SQLite is keyed as JSON.stringify writes it.
+      bump('total', n);
+      for (let k = 0; k < FUNNEL_PHASES.length; k++) {
+        if (entered & (1 << k)) bump(ENTERED[k]!, n);
+        if (entered >> k !== 0) bump(REACHED[k]!, n);
+      }
+      if (ending !== '') bump(JSON.stringify(JSON.parse(ending)), n);
+    }
+    for (const facts of this.left) countInto(counts, facts, -1);
+    for (const facts of this.added) countInto(counts, facts, 1);
+    return counts;
+  }
+
+  values(measure: Measure): KeptValues {
+    const m = MEASURES.indexOf(measure);
+    const of = (facts: readonly KeptFacts[]): number[] => {
+      const values: number[] = [];
+      for (const f of facts) {
+        const value = measureOf(f, m);
+        if (value !== null) values.push(value);
+      }
+      return values;
+    };
+    return new KeptValues(this.db, this.tenant, m, of(this.left), of(this.added));
+  }
+}
+
+/** A measure's values read by rank through its buckets: only the bucket holding a rank is read. */
+class KeptValues implements RankedValues {
+  readonly length: number;
+  readonly sum: number;
+  /** Buckets in order, with their counts (the left-out and added values applied). */
+  private readonly buckets: { readonly bucket: number; readonly n: number }[];
+  private readonly loaded = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly tenant: string,
+    private readonly measure: number,
+    private readonly left: readonly number[],
+    private readonly added: readonly number[],
+  ) {
+    const rows = db
+      .prepare('SELECT bucket, n, total FROM latest_cycle_buckets WHERE tenant = ? AND measure = ? AND n > 0 ORDER BY bucket')
+      .safeIntegers(false)
+      .raw()
+      .all(tenant, measure) as [number, number, number][];
+    // The kept buckets come in order; the few the left-out and added values change are adjusted in place.
+    const delta = new Map<number, number>();
+    let sum = 0;
+    for (const seconds of left) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) - 1), (sum -= seconds);
+    for (const seconds of added) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) + 1), (sum += seconds);
+    const buckets: { bucket: number; n: number }[] = [];
+    for (const [bucket, n, total] of rows) {
+      buckets.push({ bucket, n: n + (delta.get(bucket) ?? 0) });
+      delta.delete(bucket);
+      sum += total;
+    }
+    for (const [bucket, n] of delta) buckets.push({ bucket, n });
+    if (delta.size > 0) buckets.sort((a, b) => a.bucket - b.bucket);
+    this.buckets = buckets.filter(({ n }) => n > 0);
+    this.length = this.buckets.reduce((total, { n }) => total + n, 0);
+    this.sum = sum;
+  }
+
+  at(rank: number): number {
+    let before = 0;
+    for (const { bucket, n } of this.buckets) {
+      if (rank < before + n) return this.bucketValues(bucket)[rank - before]!;
+      before += n;
+    }
+    throw new RangeError(`rank ${rank} of ${this.length} values`);
+  }
+
+  /** How many values fall in each bucket of the weekly histogram (weekOf; the values are durations, never negative). */
+  weekCounts(): number[] {
+    const counts = Array.from({ length: HISTOGRAM_WEEKS + 1 }, () => 0);
+    for (const { bucket, n } of this.buckets) counts[weekOf(bucket * BUCKET_SECONDS)]! += n;
+    return counts;
+  }
+
+  /** A bucket's values in order: the kept ones in it, less the left-out, plus the added. */
+  private bucketValues(bucket: number): Float64Array {
+    let values = this.loaded.get(bucket);
+    if (values !== undefined) return values;
+    const kept = this.db
+      .prepare('SELECT seconds FROM latest_cycle_values WHERE tenant = ? AND measure = ? AND seconds >= ? AND seconds < ?')
+      .safeIntegers(false)
+      .pluck()
+      .all(this.tenant, this.measure, bucket * BUCKET_SECONDS, (bucket + 1) * BUCKET_SECONDS) as number[];
+    for (const seconds of this.left) {
+      if (bucketOf(seconds) === bucket) kept.splice(kept.indexOf(seconds), 1);
+    }
+    for (const seconds of this.added) if (bucketOf(seconds) === bucket) kept.push(seconds);
+    this.loaded.set(bucket, (values = Float64Array.from(kept).sort()));
+    return values;
+  }
+}
+
+function bucketOf(seconds: number): number {
+  return Math.floor(seconds / BUCKET_SECONDS);
+}
+
+function funnelOf(kept: KeptTallies): Funnel {
+  const counts = kept.counts();
+  const count = (name: string): number => counts.get(name) ?? 0;
+  const phases = FUNNEL_PHASES.map((_, k) => k);
+  const gaps = phases.map((k) => (k < FUNNEL_PHASES.length - 1 ? kept.values(`GAP_${k}` as Measure) : { length: 0, at: () => Number.NaN }));
+  return {
+    total: count('total'),
+    stages: funnelStages(
+      phases.map((k) => count(`reached${k}`)),
+      phases.map((k) => count(`entered${k}`)),
+      gaps,
+    ),
+    groups: [],
+  };
+}
+
+function durationsOf(kept: KeptTallies, measure: 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE'): DurationStats {
+  const values = kept.values(measure);
+  return { overall: distributionOfRanked(values), weeklyHistogram: weeklyHistogramOfCounts(values.weekCounts()), groups: [] };
+}
+
+function outcomesOf(kept: KeptTallies): OutcomeCount[] {
+  const tally = new OutcomeTally();
+  for (const [name, n] of kept.counts()) {
+    if (!name.startsWith('[') || n === 0) continue;
+    const [outcome, kind, value] = JSON.parse(name) as [ClosedPhase, OutcomeReasonKind, string | null];
+    tally.add(outcome, { kind, value }, n);
+  }
+  return tally.result();
+}
