@@ -44,6 +44,7 @@ import { DEFAULT_STATE_CACHE, RelationshipStates } from './relationship-states.j
 import { PositionWaiters } from './waiters.js';
 import { WorkerReadTaskRunner, type ReadTaskLimits } from './worker-read-task-runner.js';
 import { WriteThread } from './write-thread.js';
+import { DecayReferenceRefresher } from './decay-reference-refresher.js';
 
 export interface ProjectorLogger {
   error(details: Record<string, unknown>, message: string): void;
@@ -70,10 +71,8 @@ export interface ProjectorOptions {
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
   /**
-   * Where read tasks (read-task.ts) run: on worker threads with their own
-   * read-only connections, within these limits (the server's choice:
-   * worker-read-task-runner.ts); or, when absent or with `workers: 0`, on
-   * this thread (tests, tools).
+   * Where read tasks (read-task.ts) run: on worker threads with their own read-only connections, within
+   * these limits (the server's choice: worker-read-task-runner.ts); or, without workers, here (tests, tools).
    */
   readonly readTasks?: Partial<ReadTaskLimits>;
   /** Commit the batches followed live on a write thread (write-thread.ts), not on this one (the server's choice). */
@@ -130,11 +129,10 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private readonly histories = new StreamHistories(32);
   private following: Following | null = null;
   private closed = false;
-  /**
-   * Whether the loaded checkpoint was checked against the log (see
-   * `startOverIfAheadOfLog`); until then no write counts as readable.
-   */
+  /** Whether the loaded checkpoint was checked against the log (`startOverIfAheadOfLog`); until then no write counts as readable. */
   private checkpointVerified = false;
+  /** The decay references refreshed on this thread, unless a write thread writes (it refreshes them: write-worker.ts). */
+  private readonly refresher = new DecayReferenceRefresher((at, limit) => (this.writer === null ? this.db.refreshDecayReferences(at, limit) : 0));
   /** The rebuild under way, which `close` stops and waits for. */
   private rebuilding: { abort: AbortController; done: Promise<void> } | null = null;
   private markVerified!: () => void;
@@ -178,12 +176,14 @@ export class Projector extends ReadModelQueries implements ReadSide {
     const following = new Following();
     following.done = this.follow(following);
     this.following = following;
+    this.refresher.start();
   }
 
   /** Stops following; what was applied stays applied. */
   async stop(): Promise<void> {
     const following = this.following;
     if (!following) return;
+    this.refresher.stop();
     await following.stop();
     this.following = null;
   }
