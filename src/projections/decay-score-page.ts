@@ -12,8 +12,9 @@
  * edge (ref_hi descending when high scores come first, else ref_lo
  * ascending); each is skipped when its bounds put it wholly before the
  * starting cursor, else scored exactly; the scan stops once `keep` rows are
- * kept and the next row's nearest bound is beyond the last kept row's score:
- * no later row can enter the page. The count is SQL's. The page equals the
+ * kept and the next row's nearest key (its nearest bound and its id: the
+ * index reads ties by id) is beyond the last kept row's: no later row can
+ * enter the page. The count is SQL's. The page equals the
  * evaluator's at any instant (test/projections/decay-score-page.properties.test.ts).
  */
 import type { DecayRules } from '../domain/metrics/decay-rules.js';
@@ -22,6 +23,7 @@ import type { PrepareStatement } from './relationship-list.js';
 import type { RelationshipOrdering, SortKey } from './relationship-order.js';
 import type { PageWindow, Ranked, RelationshipQuery, Tally } from './relationship-query.js';
 import { STABLE } from './relationship-sql.js';
+import { validReferences } from './decay-reference-scan.js';
 import { decayInputsOfBlob } from './tables/decay-inputs.js';
 
 /** The married rows within the filter: a WHERE over `relationship_rows` and its parameters (`@tenant` and `@at` bound here). */
@@ -66,19 +68,14 @@ export function decayReferencesTally(
 
   const direction = window.ordering.fields[0]!.direction;
   const highFirst = (direction === 'DESC') !== window.backwards;
-  // The index in the scan's order (the planner would rather read the valid rows and sort them: every marriage).
-  const scan = prepare(
-    `SELECT relationship_id, ref_lo, ref_hi, inputs FROM decay_inputs AS d INDEXED BY ${highFirst ? 'decay_inputs_ref_hi' : 'decay_inputs_ref_lo'}
-     WHERE tenant = @tenant AND ref_from <= @at AND ref_to >= @at
-       AND EXISTS (SELECT 1 FROM relationship_rows WHERE id = d.relationship_id AND ${rows})
-     ORDER BY ${highFirst ? 'ref_hi DESC' : 'ref_lo ASC'}`,
-  ).raw().safeIntegers(false);
   // Backwards with both cursors, a row at or past `before` that is also at or before `after` counts as the latter
   // (as `tallyFacts` checks `after` first): it is scored.
   const start = window.backwards ? (window.after === undefined ? window.before : undefined) : window.after;
-  for (const [id, lo, hi, blob] of scan.iterate(params) as Iterable<[string, number, number, Buffer]>) {
+  // The scan reads ties by id ascending: when the page's order does too, a row's nearest key bounds the rest.
+  const idFirst = (window.ordering.fields[1]!.direction === 'ASC') !== window.backwards;
+  for (const [id, lo, hi, blob] of validReferences(prepare, query.filter, rows, params, highFirst)) {
     const near = highFirst ? hi : lo;
-    if (keeper.full && keeper.scoreBeyondLast(near)) break;
+    if (keeper.full && (idFirst ? keeper.beyondLast([near, id]) : keeper.scoreBeyondLast(near))) break;
     if (start !== undefined && window.towardsPage([highFirst ? lo : hi, id], start) <= 0) {
       // Wholly at or before the starting cursor, whatever its exact score.
       keeper.beforeStart();
@@ -117,6 +114,11 @@ class Keeper {
   /** Whether a score is farther from the page's edge than the last kept row's (whatever the ids). */
   scoreBeyondLast(score: number): boolean {
     return this.window.towardsPage([score, ''], [this.best[this.best.length - 1]!.key[0]!, '']) > 0;
+  }
+
+  /** Whether a key is farther from the page's edge than the last kept row's. */
+  beyondLast(key: SortKey): boolean {
+    return this.window.towardsPage(key, this.best[this.best.length - 1]!.key) > 0;
   }
 
   beforeStart(): void {

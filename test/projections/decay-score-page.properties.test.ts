@@ -39,14 +39,14 @@ let rows: Map<string, RelationshipRow>;
 /** Instants where a marriage's score steps or bends: its facts, and a window or weeks after one. */
 let decayBoundaries: number[];
 
-/** Given 60 demo relationships (most marry) and 30 from random histories, written as the projector writes them. */
+/** Given 90 demo relationships (most marry; a third of them twice), and 30 from random histories, written as the projector writes them. */
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtship-decay-page-'));
   db = new ReadModelDb(createReadModelFile(path.join(dir, 'read-models.sqlite'), rulesFingerprint(defaultRules)), defaultRules);
   rows = new Map();
-  for (let n = 0; n < 60; n++) {
+  for (let n = 0; n < 90; n++) {
     const id = `g${String(n).padStart(2, '0')}`;
-    const events = generateHistory({ seed: 21, relationships: 60, start: HISTORY_START }, n).events;
+    const events = generateHistory({ seed: 21, relationships: 90, start: HISTORY_START }, n).events;
     const state = { ...fold(stored(events), defaultRules, initialState(id)), id, segment: SEGMENTS[n % SEGMENTS.length]! };
     rows.set(id, { tenant: TENANT, id, state, position: BigInt(n + 1) });
   }
@@ -56,7 +56,9 @@ beforeAll(() => {
     let state: RelationshipState = initialState(id);
     for (const { event, revision } of history.stream.slice(0, Math.max(1, history.stream.length - cut))) state = evolve(state, event, { revision });
     state = { ...state, id, segment: SEGMENTS[n % SEGMENTS.length]! };
-    rows.set(id, { tenant: TENANT, id, state, position: BigInt(100 + n) });
+    rows.set(id, { tenant: TENANT, id, state, position: BigInt(1000 + n) });
+    // A third of them twice, under another id: the same score at every instant, ordered by id.
+    if (n % 3 === 0) rows.set(`${id}t`, { tenant: TENANT, id: `${id}t`, state: { ...state, id: `${id}t` }, position: BigInt(2000 + n) });
   });
   db.commit({ rows: [...rows.values()], phaseChanges: [], checkpoint: 1n });
   states = new RelationshipStates(db.connection, 8);
@@ -110,6 +112,8 @@ const filterArbitrary: fc.Arbitrary<RelationshipFilter | undefined> = fc.constan
   { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] } },
   { segment: { eq: 'SMB' } },
   { phase: { eq: 'DIVORCED' } },
+  { phase: { eq: 'MARRIED' }, segment: { eq: 'SMB' } },
+  { phase: { in: ['NEGLECTED', 'MARRIED', 'NEGLECTED', 'DIVORCED'], notIn: ['DIVORCED'] }, segment: { eq: 'Enterprise' }, owner: { isNull: true } },
   { owner: { isNull: true } },
 );
 
@@ -152,6 +156,21 @@ describe('a page by decay score read from the decay references', () => {
     );
   });
 
+  it('orders equal scores by id at the page\u2019s edges, either way, from references that pin the score', () => {
+    // Given divorces (their score frozen: the bounds are the score) scored twice under two ids, after every history
+    const T = Math.max(...[...rows.values()].map(({ state }) => state.lastEventAt ?? 0)) + DAY;
+    referAt(T);
+    const divorced: RelationshipFilter = { phase: { eq: 'DIVORCED' } };
+    expect(jsPage({ filter: divorced, first: 1, at: T }).totalCount).toBeGreaterThan(10);
+    for (const orderBy of [[{ field: 'DECAY_SCORE', direction: 'DESC' }], [{ field: 'DECAY_SCORE', direction: 'DESC' }, { field: 'ID', direction: 'DESC' }], [{ field: 'DECAY_SCORE', direction: 'ASC' }, { field: 'ID', direction: 'DESC' }]] as RelationshipOrder[][]) {
+      for (let size = 1; size <= 6; size++) {
+        // When pages of any size are asked both ways, then they are the evaluator's
+        expectEvaluatorPages({ filter: divorced, orderBy, at: T, first: size }, false);
+        expectEvaluatorPages({ filter: divorced, orderBy, at: T, last: size }, true);
+      }
+    }
+  });
+
   it('holds most marriages\u2019 references right after a refresh, and none but the divorces\u2019 once they aged past the horizon', () => {
     // (the marriages whose last event is not after the instant, as at the clock's now)
     const everyMarriage = { sql: 'tenant = @tenant AND married = 1 AND updated_at <= @at', params: {} };
@@ -184,17 +203,31 @@ describe('a page by decay score read from the decay references', () => {
     expect(without(R + 2 * H)).toBe(stable(R + 2 * H) - frozen(R + 2 * H));
   });
 
-  it('reads the references best first from an index, never sorting every marriage', () => {
+  it('reads the references best first from an index, one range per phase when the filter pins the phase and the segment', () => {
     const prepared: string[] = [];
     const recording = (sql: string) => (prepared.push(sql), db.statement(sql));
-    for (const [direction, index] of [['DESC', 'decay_inputs_ref_hi'], ['ASC', 'decay_inputs_ref_lo']] as const) {
+    const pinned: RelationshipFilter = { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] }, segment: { eq: 'Enterprise' } };
+    for (const [filter, direction, index, ranges] of [
+      [pinned, 'DESC', 'decay_inputs_ref_hi_by_phase', 3],
+      [pinned, 'ASC', 'decay_inputs_ref_lo_by_phase', 3],
+      [undefined, 'DESC', 'decay_inputs_ref_hi', 1],
+      [{ segment: { eq: 'SMB' } }, 'ASC', 'decay_inputs_ref_lo', 1],
+    ] as const) {
       prepared.length = 0;
-      const query: RelationshipQuery = { filter: { phase: { in: ['MARRIED', 'NEGLECTED', 'CHEATING'] }, segment: { eq: 'Enterprise' } }, orderBy: [{ field: 'DECAY_SCORE', direction }], first: 5, at: HISTORY_START };
+      // When a page of that shape is asked
+      const query: RelationshipQuery = { ...(filter ? { filter } : {}), orderBy: [{ field: 'DECAY_SCORE', direction }], first: 5, at: HISTORY_START };
       listRelationshipsNow(recording, states, TENANT, query, defaultRules);
-      const scan = prepared.find((sql) => sql.includes('FROM decay_inputs AS d'))!;
-      const plan = (db.connection.prepare(`EXPLAIN QUERY PLAN ${scan}`).all({ tenant: TENANT, at: 0, p0: 'x', p1: 'x', p2: 'x', p3: 'x' }) as { detail: string }[]).map((s) => s.detail).join('; ');
-      expect(plan, direction).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
-      expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+      // Then its references come from that many ranges of the index, each in the page's order
+      const scans = [...new Set(prepared.filter((sql) => sql.includes('FROM decay_inputs AS d')))];
+      expect(scans, `${direction} ${index}`).toHaveLength(ranges);
+      for (const scan of scans) {
+        const values = { tenant: TENANT, at: 0, p0: 'x', p1: 'x', p2: 'x', p3: 'x', range_segment: 'x', range_phase_0: 'x', range_phase_1: 'x', range_phase_2: 'x' };
+        const names = [...scan.matchAll(/@(\w+)/g)].map((m) => m[1]!);
+        const bound = Object.fromEntries(names.map((name) => [name, values[name as keyof typeof values]]));
+        const plan = (db.connection.prepare(`EXPLAIN QUERY PLAN ${scan}`).all(bound) as { detail: string }[]).map((step) => step.detail).join('; ');
+        expect(plan, `${direction} ${index}`).toMatch(new RegExp(`USING (COVERING )?INDEX ${index} `));
+        expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+      }
     }
   });
 });

@@ -50,6 +50,7 @@ CREATE TABLE decay_inputs (
   summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
   last_event INTEGER,
+  phase TEXT,
   ref_from REAL NOT NULL,
   ref_to REAL NOT NULL,
   ref_lo REAL NOT NULL,
@@ -116,8 +117,8 @@ export const decayInputsTable: DerivedTable = {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, next_deadline, frozen_at, summary, inputs, last_event, ref_from, ref_to, ref_lo, ref_hi, ref_next)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
@@ -142,6 +143,8 @@ export const decayInputsTable: DerivedTable = {
           bytesOf(summaryOf(decay, rules)),
           bytesOf(inputs),
           row.state.lastEventAt,
+          // As relationship_rows has it: a page by decay reads one range per phase (decay-reference-scan.ts).
+          row.state.phase,
           // Deterministic: the reference at the last event (the file is the same whenever it is projected); refreshed later.
           ...referenceColumns(inputs, row.state.lastEventAt ?? decay.marriedAt, row.state.lastEventAt, rules),
         );

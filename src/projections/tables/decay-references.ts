@@ -20,10 +20,15 @@ import type { Rules } from '../../domain/rules.js';
 /** How far a reference reaches either side of its instant: about a quarter point of recency at the default rules. */
 export const REFERENCE_HORIZON_MS = 6 * 60 * 60 * 1000;
 
-/** The indexes a page reads the references by: best first either way, and those not valid at an instant. */
+/**
+ * The indexes a page reads the references by: best first either way, of the tenant or of one phase and
+ * segment (decay-reference-scan.ts), ties by id ascending, and those not valid at an instant.
+ */
 export const DECAY_REFERENCE_INDEXES = `
-CREATE INDEX decay_inputs_ref_hi ON decay_inputs (tenant, ref_hi, ref_lo, ref_from, ref_to);
-CREATE INDEX decay_inputs_ref_lo ON decay_inputs (tenant, ref_lo, ref_hi, ref_from, ref_to);
+CREATE INDEX decay_inputs_ref_hi ON decay_inputs (tenant, ref_hi, relationship_id DESC, ref_lo, ref_from, ref_to);
+CREATE INDEX decay_inputs_ref_lo ON decay_inputs (tenant, ref_lo, relationship_id, ref_hi, ref_from, ref_to);
+CREATE INDEX decay_inputs_ref_hi_by_phase ON decay_inputs (tenant, phase, segment, ref_hi, relationship_id DESC, ref_lo, ref_from, ref_to);
+CREATE INDEX decay_inputs_ref_lo_by_phase ON decay_inputs (tenant, phase, segment, ref_lo, relationship_id, ref_hi, ref_from, ref_to);
 CREATE INDEX decay_inputs_ref_next ON decay_inputs (tenant, ref_next);
 CREATE INDEX decay_inputs_ref_from ON decay_inputs (tenant, ref_from);
 `;
