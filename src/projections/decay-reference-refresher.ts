@@ -4,6 +4,7 @@
  * rows at a time, the next slice at once while more are due (letting the
  * event loop run between slices), else a second later.
  */
+import type { Clock } from '../app/clock.js';
 import { REFRESHED_PER_SLICE } from './tables/decay-reference-refresh.js';
 
 /** Between rounds when nothing more was due. */
@@ -13,11 +14,20 @@ export class DecayReferenceRefresher {
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private stopped = false;
 
-  /** `refresh(at, limit)`: refreshes up to `limit` references due by `at`, says how many. */
+  /**
+   * `clock`: the one "now" lists read at (the server's: a bench's starts in the past);
+   * `refresh(at, limit)`: refreshes up to `limit` references due by `at`, says how many.
+   */
   constructor(
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly refresh: (at: number, limit: number) => number,
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
+
+  /** The clock less the system's (a write thread refreshes to the same instants). */
+  get clockOffsetMs(): number {
+    return this.clock.now() - Date.now();
+  }
 
   start(): void {
     this.stopped = false;
@@ -39,7 +49,7 @@ export class DecayReferenceRefresher {
       this.timer = null;
       let refreshed = 0;
       try {
-        refreshed = this.refresh(Date.now(), REFRESHED_PER_SLICE);
+        refreshed = this.refresh(this.clock.now(), REFRESHED_PER_SLICE);
       } catch (error) {
         this.onError(error);
       }

@@ -9,10 +9,12 @@
  * filter's phases and segment are read. Any other filter reads the tenant's
  * references in order and checks each against the filter (a correlated
  * lookup in `relationship_rows`), as the ranges also do: the ranges only
- * narrow what is read, the filter decides.
+ * narrow what is read, the filter decides. The plans are fixed by the
+ * indexes named, so values are bound unprobed (relationship-sql-page.ts).
  */
 import type { RelationshipFilter } from '../app/read-side.js';
 import type { PrepareStatement } from './relationship-list.js';
+import { unprobed } from './relationship-sql-page.js';
 
 /** A valid reference: the relationship, its bounds, and its packed decay inputs. */
 export type ReferenceRow = [id: string, lo: number, hi: number, inputs: Buffer];
@@ -35,7 +37,7 @@ export function* validReferences(
   if (phases === null) {
     // The index in the scan's order (the planner would rather read the valid rows and sort them: every marriage).
     const index = highFirst ? 'decay_inputs_ref_hi' : 'decay_inputs_ref_lo';
-    const scan = prepare(`SELECT ${columns} FROM decay_inputs AS d INDEXED BY ${index} WHERE tenant = @tenant AND ${valid} ORDER BY ${order}`);
+    const scan = prepare(unprobed(`SELECT ${columns} FROM decay_inputs AS d INDEXED BY ${index} WHERE tenant = @tenant AND ${valid} ORDER BY ${order}`));
     yield* scan.raw().safeIntegers(false).iterate(params) as Iterable<ReferenceRow>;
     return;
   }
@@ -43,8 +45,10 @@ export function* validReferences(
   // One statement per range (a statement iterates once at a time); the same texts for every page of this shape.
   const ranges = phases.map((phase, i) =>
     prepare(
-      `SELECT ${columns} FROM decay_inputs AS d INDEXED BY ${index}
-       WHERE tenant = @tenant AND phase = @range_phase_${i} AND segment = @range_segment AND ${valid} ORDER BY ${order}`,
+      unprobed(
+        `SELECT ${columns} FROM decay_inputs AS d INDEXED BY ${index}
+         WHERE tenant = @tenant AND phase = @range_phase_${i} AND segment = @range_segment AND ${valid} ORDER BY ${order}`,
+      ),
     )
       .raw()
       .safeIntegers(false)

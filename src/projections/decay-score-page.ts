@@ -14,7 +14,8 @@
  * starting cursor, else scored exactly; the scan stops once `keep` rows are
  * kept and the next row's nearest key (its nearest bound and its id: the
  * index reads ties by id) is beyond the last kept row's: no later row can
- * enter the page. The count is SQL's. The page equals the
+ * enter the page. Every statement's plan is fixed by its shape, so its values
+ * are bound unprobed (relationship-sql-page.ts: STAT4 would re-plan each run). The count is SQL's. The page equals the
  * evaluator's at any instant (test/projections/decay-score-page.properties.test.ts).
  */
 import type { DecayRules } from '../domain/metrics/decay-rules.js';
@@ -23,6 +24,7 @@ import type { PrepareStatement } from './relationship-list.js';
 import type { RelationshipOrdering, SortKey } from './relationship-order.js';
 import type { PageWindow, Ranked, RelationshipQuery, Tally } from './relationship-query.js';
 import { STABLE } from './relationship-sql.js';
+import { unprobed } from './relationship-sql-page.js';
 import { validReferences } from './decay-reference-scan.js';
 import { decayInputsOfBlob } from './tables/decay-inputs.js';
 
@@ -55,10 +57,8 @@ export function decayReferencesTally(
   const rows = `${married.sql} AND ${STABLE}`;
   const keeper = new Keeper(window);
 
-  const count = prepare(`SELECT COUNT(*) FROM relationship_rows WHERE ${rows}`).pluck().safeIntegers(false).get(params) as number;
-  const invalid = prepare(
-    `SELECT id, updated_at FROM relationship_rows WHERE ${rows} AND id IN (${NOT_VALID})`,
-  ).raw().safeIntegers(false).all(params) as [string, number | null][];
+  const count = prepare(unprobed(`SELECT COUNT(*) FROM relationship_rows WHERE ${rows}`)).pluck().safeIntegers(false).get(params) as number;
+  const invalid = prepare(unprobed(`SELECT id, updated_at FROM relationship_rows WHERE ${rows} AND id IN (${NOT_VALID})`)).raw().safeIntegers(false).all(params) as [string, number | null][];
   const inputs = inputsOf(invalid.map(([id]) => id));
   for (const [id, updatedAt] of invalid) {
     const found = inputs.get(id) ?? null;
@@ -92,7 +92,7 @@ const NOT_VALID = `SELECT relationship_id FROM decay_inputs WHERE tenant = @tena
 
 /** How many married rows within the filter a page by decay scores whatever their bounds: those whose reference does not hold at `at`. */
 export function marriagesWithoutReference(prepare: PrepareStatement, tenant: string, at: number, married: MarriedRows): number {
-  const counted = prepare(`SELECT COUNT(*) FROM relationship_rows WHERE ${married.sql} AND ${STABLE} AND id IN (${NOT_VALID})`);
+  const counted = prepare(unprobed(`SELECT COUNT(*) FROM relationship_rows WHERE ${married.sql} AND ${STABLE} AND id IN (${NOT_VALID})`));
   return counted.pluck().safeIntegers(false).get({ ...married.params, tenant, at }) as number;
 }
 

@@ -15,7 +15,8 @@ const port = parentPort!;
 const db = new ReadModelDb(openReadModelWriter(task.file), task.rules);
 let failed: string | null = null;
 // The decay references are refreshed on this thread's connection, between batches (decay-reference-refresher.ts).
-const refresher = new DecayReferenceRefresher((at, limit) => (failed === null ? db.refreshDecayReferences(at, limit) : 0));
+const clock = { now: () => Date.now() + (task.clockOffsetMs ?? 0) };
+const refresher = new DecayReferenceRefresher(clock, (at, limit) => (failed === null ? db.refreshDecayReferences(at, limit) : 0));
 refresher.start();
 
 port.on('message', (message: PostedBatch | 'close') => {

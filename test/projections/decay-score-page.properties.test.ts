@@ -201,6 +201,14 @@ describe('a page by decay score read from the decay references', () => {
       );
     // (but the divorces': their score is frozen)
     expect(without(R + 2 * H)).toBe(stable(R + 2 * H) - frozen(R + 2 * H));
+
+    // And references taken after the clock (a clock set back) are refreshed to it, not only those due
+    referAt(R + 30 * DAY);
+    expect(without(R)).toBeGreaterThanOrEqual(stable(R) - frozen(R));
+    db.refreshDecayReferences(R, 100_000);
+    expect(without(R)).toBeLessThan(stable(R) / 4);
+    // and, once refreshed, none is due again at once
+    expect(db.refreshDecayReferences(R + 1, 100_000)).toBeLessThan(stable(R) / 4);
   });
 
   it('reads the references best first from an index, one range per phase when the filter pins the phase and the segment', () => {
