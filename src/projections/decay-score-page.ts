@@ -14,8 +14,11 @@
  * starting cursor, else scored exactly; the scan stops once `keep` rows are
  * kept and the next row's nearest key (its nearest bound and its id: the
  * index reads ties by id) is beyond the last kept row's: no later row can
- * enter the page. Every statement's plan is fixed by its shape, so its values
- * are bound unprobed (relationship-sql-page.ts: STAT4 would re-plan each run). The count is SQL's. The page equals the
+ * enter the page. The scans' and the invalid set's plans are fixed by their
+ * shape, so their values are bound unprobed (relationship-sql-page.ts: STAT4
+ * would re-plan each run). Every married row has a `decay_inputs` row (the
+ * projector writes both from the same state, in one transaction), so the
+ * rows with a valid reference and those without are all of them. The count is SQL's. The page equals the
  * evaluator's at any instant (test/projections/decay-score-page.properties.test.ts).
  */
 import type { DecayRules } from '../domain/metrics/decay-rules.js';
@@ -57,7 +60,8 @@ export function decayReferencesTally(
   const rows = `${married.sql} AND ${STABLE}`;
   const keeper = new Keeper(window);
 
-  const count = prepare(unprobed(`SELECT COUNT(*) FROM relationship_rows WHERE ${rows}`)).pluck().safeIntegers(false).get(params) as number;
+  // The count's best index depends on the filter's values: probed.
+  const count = prepare(`SELECT COUNT(*) FROM relationship_rows WHERE ${rows}`).pluck().safeIntegers(false).get(params) as number;
   const invalid = prepare(unprobed(`SELECT id, updated_at FROM relationship_rows WHERE ${rows} AND id IN (${NOT_VALID})`)).raw().safeIntegers(false).all(params) as [string, number | null][];
   const inputs = inputsOf(invalid.map(([id]) => id));
   for (const [id, updatedAt] of invalid) {
