@@ -3,21 +3,20 @@
  *
  * - Events arrive through a catch-up subscription and are applied in batches
  *   (up to `maxBatch`, or whatever was immediately available).
- * - A batch is folded off to the side, committed to `read-models.sqlite` in
- *   one transaction together with the checkpoint, and only then installed in
- *   the states' cache and announced to listeners. A restart therefore resumes
- *   exactly after the last committed event: nothing applied twice, nothing skipped.
- * - On open, the subscription continues from the checkpoint; states are read
- *   from the file as they are needed (relationship-states.ts).
+ * - A batch is folded off to the side, committed to `read-models.sqlite` in one transaction together with the
+ *   checkpoint, and only then installed in the states' cache and announced to listeners. A restart therefore
+ *   resumes exactly after the last committed event: nothing applied twice, nothing skipped.
+ * - On open, the subscription continues from the checkpoint; states are read from the file as they
+ *   are needed (relationship-states.ts).
  *
- * Here: the lifecycle, following the log (with log-follower.ts), the rebuild
- * and its file swap, and read-your-writes. The fold and install are in
- * projection.ts; the read-side queries in read-side-queries.ts, which the
- * projector extends with the models it keeps.
+ * Here: the lifecycle, following the log (with log-follower.ts), the rebuild and its file swap, and
+ * read-your-writes. The fold and install are in projection.ts; the read-side queries in
+ * read-side-queries.ts, which the projector extends with the models it keeps.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { systemClock, type Clock } from '../app/clock.js';
 import { ReadSideNotReadyError } from '../app/errors.js';
 import type { AppliedNotice, ReadSide, RelationshipRow } from '../app/read-side.js';
 import { StreamHistories } from '../app/stream-histories.js';
@@ -25,6 +24,7 @@ import { defaultRules, type Rules } from '../domain/rules.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/port.js';
 import type { AppliedBatch } from './batch.js';
 import { anchorOf, checkLog, eventAt } from './log-anchor.js';
+import { DecayReferenceRefresher } from './decay-reference-refresher.js';
 import { consumeInBatches, Following } from './log-follower.js';
 import { LogPages } from './log-pages.js';
 import { parallelCatchUp, partitionedStoreOf, type CaughtUpChunk } from './parallel-catch-up.js';
@@ -58,11 +58,10 @@ export interface ProjectorOptions {
   /** Most events applied in one transaction. */
   readonly maxBatch?: number;
   /**
-   * Catching up on a long stretch of the embedded store's log in chunks, one
-   * commit per chunk, folded on this thread and on `workers` worker threads
-   * (see parallel-catch-up.ts); or `false` to always follow the log through
-   * the subscription, batch by batch. Defaults: one worker per core besides
-   * this one (at most 3, none on one or two cores), from 20,000 events behind.
+   * Catching up on a long stretch of the embedded store's log in chunks, one commit per chunk, folded on this thread
+   * and on `workers` worker threads (see parallel-catch-up.ts); or `false` to always follow the log through the
+   * subscription, batch by batch. Defaults: one worker per core besides this one (at most 3, none on one or two
+   * cores), from 20,000 events behind.
    */
   readonly parallel?: { readonly workers?: number; readonly minEvents?: number; readonly chunkEvents?: number } | false;
   /** Parsed states kept in memory (least recently used out); the rest are read from the file. */
@@ -70,14 +69,14 @@ export interface ProjectorOptions {
   /** Delay before following the log again after a store or disk failure. */
   readonly retryDelayMs?: number;
   /**
-   * Where read tasks (read-task.ts) run: on worker threads with their own
-   * read-only connections, within these limits (the server's choice:
-   * worker-read-task-runner.ts); or, when absent or with `workers: 0`, on
-   * this thread (tests, tools).
+   * Where read tasks (read-task.ts) run: on worker threads with their own read-only connections, within
+   * these limits (the server's choice: worker-read-task-runner.ts); or, without workers, here (tests, tools).
    */
   readonly readTasks?: Partial<ReadTaskLimits>;
   /** Commit the batches followed live on a write thread (write-thread.ts), not on this one (the server's choice). */
   readonly writeThread?: boolean;
+  /** The clock "now" lists read at, which the decay references are refreshed to (default: the system's). */
+  readonly clock?: Pick<Clock, 'now'>;
   readonly logger?: ProjectorLogger;
 }
 
@@ -130,11 +129,10 @@ export class Projector extends ReadModelQueries implements ReadSide {
   private readonly histories = new StreamHistories(32);
   private following: Following | null = null;
   private closed = false;
-  /**
-   * Whether the loaded checkpoint was checked against the log (see
-   * `startOverIfAheadOfLog`); until then no write counts as readable.
-   */
+  /** Whether the loaded checkpoint was checked against the log (`startOverIfAheadOfLog`); until then no write counts as readable. */
   private checkpointVerified = false;
+  /** The decay references refreshed on this thread, unless a write thread writes (it refreshes them: write-worker.ts). */
+  private readonly refresher: DecayReferenceRefresher;
   /** The rebuild under way, which `close` stops and waits for. */
   private rebuilding: { abort: AbortController; done: Promise<void> } | null = null;
   private markVerified!: () => void;
@@ -148,6 +146,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
     this.parallel = options.parallel === false ? null : { ...DEFAULT_PARALLEL, ...options.parallel };
     this.logger = options.logger;
     this.useWriteThread = options.writeThread ?? false;
+    this.refresher = new DecayReferenceRefresher(options.clock ?? systemClock, (at, limit) => (this.writer === null ? this.db.refreshDecayReferences(at, limit) : 0));
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.resolve(options.dataDir, READ_MODEL_FILE_NAME);
     this.fingerprint = rulesFingerprint(this.rules);
@@ -178,12 +177,14 @@ export class Projector extends ReadModelQueries implements ReadSide {
     const following = new Following();
     following.done = this.follow(following);
     this.following = following;
+    this.refresher.start();
   }
 
   /** Stops following; what was applied stays applied. */
   async stop(): Promise<void> {
     const following = this.following;
     if (!following) return;
+    this.refresher.stop();
     await following.stop();
     this.following = null;
   }
@@ -223,9 +224,8 @@ export class Projector extends ReadModelQueries implements ReadSide {
   }
 
   /**
-   * Replays the log up to the current checkpoint into a fresh file, then swaps
-   * it in (the file by an atomic rename, the memory by one assignment) and
-   * follows on from there. Readers keep the old models until the swap.
+   * Replays the log up to the current checkpoint into a fresh file, then swaps it in (the file by an atomic rename,
+   * the memory by one assignment) and follows on from there. Readers keep the old models until the swap.
    */
   async rebuild(onProgress?: (applied: number) => void): Promise<void> {
     if (this.closed) throw new Error('the projector is closed');
@@ -361,7 +361,7 @@ export class Projector extends ReadModelQueries implements ReadSide {
         subscription = this.store.subscribeToAll(this.position === null ? {} : { after: this.position });
         following.subscription = subscription;
         // One writer per run of following: it refuses everything after a failure, and is gone before the file is swapped.
-        if (this.useWriteThread) this.writer = new WriteThread({ file: this.file, rules: this.rules });
+        if (this.useWriteThread) this.writer = new WriteThread({ file: this.file, rules: this.rules, clockOffsetMs: this.refresher.clockOffsetMs });
         await consumeInBatches(subscription, following, this.maxBatch, (events) => this.apply(events));
       } catch (error) {
         await subscription?.stop();

@@ -4,6 +4,7 @@
  * through relationship-states.ts and listed by relationship-list.ts, events
  * from the log itself).
  */
+import { refreshDecayReferences } from './tables/decay-reference-refresh.js';
 import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
@@ -66,7 +67,7 @@ export class ReadModelDb {
 
   constructor(
     private readonly db: Database.Database,
-    rules: Rules,
+    private readonly rules: Rules,
   ) {
     this.anchors = new LogAnchorTable(db);
     this.derivedWriters = DERIVED_TABLES.map((table) => table.writer(db, rules));
@@ -113,6 +114,11 @@ export class ReadModelDb {
   commit(batch: BatchToWrite, anchor?: LogAnchor): void {
     this.commitBatch(batch, anchor);
     if (++this.commits % OPTIMIZE_EVERY === 0) this.optimize();
+  }
+
+  /** Refreshes up to `limit` decay references due by `at` (tables/decay-reference-refresh.ts); how many it refreshed. */
+  refreshDecayReferences(at: number, limit?: number, horizonMs?: number): number {
+    return refreshDecayReferences(this.db, at, this.rules, limit, horizonMs);
   }
 
   /** Refreshes the query planner's statistics of the list table when missing or stale (after a catch-up, a rebuild). */

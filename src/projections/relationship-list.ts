@@ -25,6 +25,7 @@ import type { Page, RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { decayStatusAt } from '../domain/metrics/decay.js';
 import { decayScoreOfInputs, decayStatusOfInputs, type DecayInputs } from '../domain/metrics/decay-inputs.js';
+import { decayReferencesTally, marriagesWithoutReference, readsDecayReferences } from './decay-score-page.js';
 import { ColumnFacts, FACT_COLUMNS, orderFactColumns, type DecayScorer, type FactColumns } from './column-facts.js';
 import type { DecayTrendFacts } from './relationship-facts.js';
 import { PageWindow, pageOf, tallyFacts, tallyRows, type RelationshipQuery, type Tally } from './relationship-query.js';
@@ -87,6 +88,10 @@ function rowsOf(prepare: PrepareStatement, states: Pick<RelationshipStates, 'sho
 export function marriagesScoredInJs(prepare: PrepareStatement, tenant: string, query: RelationshipQuery): number {
   if (!asksForDecay(query)) return 0;
   const params = new SqlParams();
+  // Ordered by decay without a decay condition: the marriages whose reference does not hold (and those near the page's edges).
+  if (!filtersOnDecay(query.filter) && readsDecayReferences(new PageWindow(query))) {
+    return marriagesWithoutReference(prepare, tenant, query.at, { sql: marriedWithinBound(query, params), params: params.values });
+  }
   const counted = prepare(`SELECT COUNT(*) AS n FROM relationship_rows WHERE ${marriedWithinBound(query, params)}`);
   const row = counted.get({ ...params.values, tenant, at: query.at }) as { n: number | bigint };
   return Number(row.n);
@@ -119,10 +124,14 @@ function marriagesTally(
   // Without a decay condition the filter's bound is the filter (the rows hold at the instant): only the key is evaluated,
   // from the few columns it reads (an index covers them).
   const matched = !filtersOnDecay(query.filter);
+  if (matched && readsDecayReferences(window)) {
+    const bound = { sql: marriedWithinBound(query, params), params: params.values };
+    return decayReferencesTally(prepare, tenant, query, window, bound, (ids) => decayInputsOf(prepare, states, tenant, ids), rules);
+  }
   const columns = matched ? orderFactColumns(window.ordering.fields) : FACT_COLUMNS;
   const married = prepare(`SELECT ${columns} FROM relationship_rows WHERE ${marriedWithinBound(query, params)} AND ${STABLE}`).safeIntegers(false);
   const rows = married.all({ ...params.values, tenant, at: query.at }) as FactColumns[];
-  const inputs = decayInputsOf(prepare, states, tenant, rows);
+  const inputs = decayInputsOf(prepare, states, tenant, rows.map((row) => row.id));
   // A marriage without decay inputs (not expected) is scored from its state: exact either way.
   const fromState = (c: FactColumns, at: number): DecayTrendFacts => {
     const row = states.get(tenant, c.id);
@@ -149,12 +158,12 @@ function decayInputsOf(
   prepare: PrepareStatement,
   states: Pick<RelationshipStates, 'decayInputs'>,
   tenant: string,
-  rows: readonly FactColumns[],
+  ids: readonly string[],
 ): Map<string, DecayInputs | null> {
   const read = prepare('SELECT relationship_id, inputs FROM decay_inputs WHERE tenant = ? AND relationship_id IN (SELECT value FROM json_each(?))');
   return states.decayInputs(
     tenant,
-    rows.map((row) => row.id),
+    ids,
     (missing) => (read.raw().all(tenant, JSON.stringify(missing)) as [string, Buffer][]).map(([id, blob]) => [id, decayInputsOfBlob(blob)]),
   );
 }

@@ -23,6 +23,8 @@ import type { BatchToWrite, SerializedRow } from './read-model-db.js';
 export interface WriteTask {
   readonly file: string;
   readonly rules: Rules;
+  /** The projector's clock less the system's, for the decay references' refresh (0 when absent). */
+  readonly clockOffsetMs?: number;
 }
 
 /** What the writer answers for each batch, in order. */

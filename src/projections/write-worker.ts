@@ -5,6 +5,7 @@
  * connection and ends it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { DecayReferenceRefresher } from './decay-reference-refresher.js';
 import { ReadModelDb } from './read-model-db.js';
 import { openReadModelWriter } from './read-model-schema.js';
 import type { PostedBatch, WriteReply, WriteTask } from './write-thread.js';
@@ -13,9 +14,14 @@ const task = workerData as WriteTask;
 const port = parentPort!;
 const db = new ReadModelDb(openReadModelWriter(task.file), task.rules);
 let failed: string | null = null;
+// The decay references are refreshed on this thread's connection, between batches (decay-reference-refresher.ts).
+const clock = { now: () => Date.now() + (task.clockOffsetMs ?? 0) };
+const refresher = new DecayReferenceRefresher(clock, (at, limit) => (failed === null ? db.refreshDecayReferences(at, limit) : 0));
+refresher.start();
 
 port.on('message', (message: PostedBatch | 'close') => {
   if (message === 'close') {
+    refresher.stop();
     db.close();
     port.close();
     return;

@@ -68,6 +68,8 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
     ...(settings.catchUpWorkers === undefined ? {} : { parallel: { workers: settings.catchUpWorkers } }),
     // The live batches' commits off the thread that serves the requests (docs/PERFORMANCE.md).
     writeThread: settings.writeThread,
+    // The decay references are refreshed to the instant lists are read at.
+    clock,
     // Heavy reads on worker threads, so that no request waits behind one.
     readTasks: {
       maxQueued: settings.readTasks.maxQueued,

@@ -25,11 +25,12 @@ import { currentMarriage } from './marriage.js';
 
 export type DecayInputs = Float64Array;
 
-const HEADER = 7;
-const CASE = 4;
-const UPSELL = 2;
-const VETO = 3;
-const NEUTRAL = STANCES.indexOf('NEUTRAL');
+/** The layout's sizes (see above): the header, and the numbers of one case, up-sell and veto holder. */
+export const HEADER = 7;
+export const CASE = 4;
+export const UPSELL = 2;
+export const VETO = 3;
+export const NEUTRAL = STANCES.indexOf('NEUTRAL');
 
 /** The decay inputs of the state's current marriage; null when its current cycle has not married. */
 export function decayInputsOf(state: RelationshipState): DecayInputs | null {
@@ -78,7 +79,7 @@ export function decayInputsOf(state: RelationshipState): DecayInputs | null {
 }
 
 /** The rules' numbers as arrays indexed like the inputs, once per rules object. */
-interface Tables {
+export interface Tables {
   readonly points: Float64Array;
   readonly severityLoad: Float64Array;
   readonly scopeConcern: Float64Array;
@@ -87,7 +88,7 @@ interface Tables {
 
 const TABLES = new WeakMap<DecayRules, Tables>();
 
-function tablesOf(decay: DecayRules): Tables {
+export function tablesOf(decay: DecayRules): Tables {
   let tables = TABLES.get(decay);
   if (tables === undefined) {
     const p = normalisedWeights(decay);
@@ -250,10 +251,10 @@ function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayR
   return sum;
 }
 
-function weeksAtLeastOne(ms: number): number {
+export function weeksAtLeastOne(ms: number): number {
   return Math.max(ms, WEEK_MS) / WEEK_MS;
 }
 
-function clamp01(x: number): number {
+export function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }

@@ -30,6 +30,7 @@ import type { Rules } from '../../domain/rules.js';
 import type { RelationshipState } from '../../domain/state.js';
 import type { DerivedTable } from '../derived-tables.js';
 import { vetoStanceChangedAt } from './cycles.js';
+import { DECAY_REFERENCE_INDEXES, referenceColumns } from './decay-references.js';
 
 const SCHEMA = `
 CREATE TABLE decay_inputs (
@@ -48,9 +49,17 @@ CREATE TABLE decay_inputs (
   frozen_at INTEGER,
   summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
+  last_event INTEGER,
+  phase TEXT,
+  ref_from REAL NOT NULL,
+  ref_to REAL NOT NULL,
+  ref_lo REAL NOT NULL,
+  ref_hi REAL NOT NULL,
+  ref_next REAL NOT NULL,
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
 CREATE INDEX decay_inputs_veto ON decay_inputs (tenant, veto_stance_changed) WHERE veto_stance_changed IS NOT NULL;
+${DECAY_REFERENCE_INDEXES}
 `;
 
 /** The numbers of a row's summary: signing, cycle end, first neglect, divorce (NaN: none or not yet), frozen trend's status. */
@@ -108,8 +117,8 @@ export const decayInputsTable: DerivedTable = {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, next_deadline, frozen_at, summary, inputs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
@@ -133,6 +142,11 @@ export const decayInputsTable: DerivedTable = {
           frozenAt(inputs),
           bytesOf(summaryOf(decay, rules)),
           bytesOf(inputs),
+          row.state.lastEventAt,
+          // As relationship_rows has it: a page by decay reads one range per phase (decay-reference-scan.ts).
+          row.state.phase,
+          // Deterministic: the reference at the last event (the file is the same whenever it is projected); refreshed later.
+          ...referenceColumns(inputs, row.state.lastEventAt ?? decay.marriedAt, row.state.lastEventAt, rules),
         );
       }
     };
