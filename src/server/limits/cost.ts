@@ -85,9 +85,9 @@ export function operationCost(
   return costAt(estimateCost(schema, selected, rawVariables), relationships);
 }
 
-/** The estimate's cost on a tenant of `relationships`, rounded up to whole units. */
+/** The estimate's cost on a tenant of `relationships`, rounded up to whole units (a sum of fractions off by 1e-12 is not rounded up). */
 export function costAt(estimate: Pick<CostEstimate, 'cost' | 'perThousand'>, relationships: number): number {
-  return Math.ceil(estimate.cost + workAt({ fixed: 0, perThousand: estimate.perThousand }, relationships));
+  return Math.max(0, Math.ceil(estimate.cost + workAt({ fixed: 0, perThousand: estimate.perThousand }, relationships) - 1e-9));
 }
 
 export function estimateCost(
