@@ -8,9 +8,10 @@
  *
  * A weight is `fixed + perThousand × relationships / 1,000`, in cost units
  * (one unit is about 1.25 ms of server time: weight = 0.8 × work ms), from
- * `node dist/bench/field-costs.js` at 5,000 and 25,000 relationships: the
- * part per 1,000 is the larger of the work at 25k over 25 and the slope from
- * 5k to 25k (docs/LIMITS.md has the figures). The tenant's size is a kept
+ * `node dist/bench/field-costs.js` at 5,000, 25,000 and 100,000
+ * relationships: the part per 1,000 is the largest of the work at 25k over
+ * 25, at 100k over 100, and the slope from 5k to 25k (docs/LIMITS.md has
+ * the figures). The tenant's size is a kept
  * count (index.ts), so a field weighs what it will cost on this tenant, from
  * a few relationships to 100k.
  */
@@ -42,17 +43,17 @@ export const REPLAY_WORK: Work = { fixed: 0, perThousand: 300 };
 /** Handing a statistic to a read worker and back, whatever the tenant's size. */
 const DISPATCH = 2;
 
-/** A statistic now and asOf, in cost units per 1,000 relationships (0.8 × the larger of its work ms per 1,000 at 5k and at 25k). */
+/** A statistic now and asOf, in cost units per 1,000 relationships (0.8 × the largest of its work ms per 1,000 at 5k, 25k and 100k). */
 function statistic(plain: number, asOf: number): FieldWork {
   return { plain: { fixed: DISPATCH, perThousand: plain }, asOf: { fixed: DISPATCH, perThousand: asOf }, knownAt: REPLAY_WORK };
 }
 
 const ROOT_FIELD_WORK: Readonly<Record<string, FieldWork>> = {
-  funnel: statistic(2, 1.4),
+  funnel: statistic(2, 1.8),
   outcomes: statistic(1.1, 1.2),
-  cohortRetention: statistic(0.9, 0.7),
-  decaySummary: statistic(0.5, 1.1),
-  timeToProposalStats: statistic(0.3, 0.4),
+  cohortRetention: statistic(1.3, 1),
+  decaySummary: statistic(1.1, 1.1),
+  timeToProposalStats: statistic(0.5, 0.4),
   timeToMarriageStats: statistic(0.2, 0.5),
   // Now: index scans (a page ordered or filtered on decay scores its marriages: DECAY_PAGE_WORK). asOf: paged from
   // the derived tables (13–44 ms at 5k and 25k alike) and the page's 50 streams replayed, or every stream when the
@@ -62,8 +63,8 @@ const ROOT_FIELD_WORK: Readonly<Record<string, FieldWork>> = {
   relationship: { plain: NO_WORK, asOf: { fixed: 2, perThousand: 0 }, knownAt: { fixed: 2, perThousand: 0 } },
 };
 
-/** A page of relationships now ordered or filtered on decay: every marriage of the tenant scored (61 ms at 5k, 237 ms at 25k). */
-export const DECAY_PAGE_WORK: Work = { fixed: 0, perThousand: 8 };
+/** A page of relationships now ordered or filtered on decay: every marriage of the tenant scored (61 ms at 5k, 237 at 25k, 1,026 at 100k). */
+export const DECAY_PAGE_WORK: Work = { fixed: 0, perThousand: 8.5 };
 
 /** An `events` page whose filter (actors, types, time) makes it scan the log: up to 10,000 events (25–68 ms), whatever the tenant's size. */
 export const EVENT_SCAN_WORK: Work = { fixed: 55, perThousand: 0 };
