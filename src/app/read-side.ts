@@ -305,6 +305,9 @@ export interface ReadSide {
   /** Resolves once the projector has applied `position` (or rejects after `timeoutMs`). */
   waitFor(position: bigint, timeoutMs?: number): Promise<void>;
 
+  /** How many relationships the tenant has (a count the read models keep an index for: a few ms at 100k). */
+  relationshipCount(tenant: string): number;
+
   getRelationship(tenant: string, id: string): RelationshipRow | null;
   /**
    * The same relationship read from its list columns (`columns`), its state

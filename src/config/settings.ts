@@ -37,6 +37,8 @@ const environment = z
     COURTSHIP_MAX_COST: positiveInt(5_000),
     /** Most fields an operation may select once its fragments are expanded (src/server/limits/size.ts). */
     COURTSHIP_MAX_FIELDS: positiveInt(2_000),
+    /** Most copies of one heavy root field (analytics, asOf/knownAt replays, log scans) in an operation (src/server/limits/index.ts). */
+    COURTSHIP_MAX_COPIES: positiveInt(12),
     /** Cost from which an operation is charged to its token's budget for expensive operations (src/server/limits/rate.ts). */
     COURTSHIP_EXPENSIVE_COST: positiveInt(1_000),
     /** Cost units of expensive operations a token regains per minute (a burst of twice COURTSHIP_MAX_COST). */
@@ -101,6 +103,7 @@ export interface Settings {
   readonly maxDepth: number;
   readonly maxCost: number;
   readonly maxFields: number;
+  readonly maxCopies: number;
   readonly maxTokens: number;
   /** Per-token budget for expensive operations. */
   readonly expensive: { readonly threshold: number; readonly perMinute: number };
@@ -152,6 +155,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd: string =
     maxDepth: e.COURTSHIP_MAX_DEPTH,
     maxCost: e.COURTSHIP_MAX_COST,
     maxFields: e.COURTSHIP_MAX_FIELDS,
+    maxCopies: e.COURTSHIP_MAX_COPIES,
     maxTokens: e.COURTSHIP_MAX_TOKENS,
     expensive: { threshold: e.COURTSHIP_EXPENSIVE_COST, perMinute: e.COURTSHIP_EXPENSIVE_COST_PER_MINUTE },
     shutdownGraceMs: e.COURTSHIP_SHUTDOWN_GRACE_MS,

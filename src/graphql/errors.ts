@@ -89,11 +89,21 @@ export function forbidden(message: string, details: { requiredScope?: string } =
 }
 
 /** A request over a server limit; says which limit, the limit and what was asked for. */
-export function tooComplex(measure: 'depth' | 'cost' | 'fields' | 'tokens', limit: number, actual: number): GraphQLError {
-  return coded(`query ${measure} ${actual} exceeds the limit of ${limit}`, ErrorCode.QUERY_TOO_COMPLEX, {
+export function tooComplex(
+  measure: 'depth' | 'cost' | 'fields' | 'tokens' | 'copies',
+  limit: number,
+  actual: number,
+  detail: { readonly field?: string } = {},
+): GraphQLError {
+  const message =
+    detail.field === undefined
+      ? `query ${measure} ${actual} exceeds the limit of ${limit}`
+      : `${actual} ${measure} of ${detail.field} exceed the limit of ${limit} per operation`;
+  return coded(message, ErrorCode.QUERY_TOO_COMPLEX, {
     measure,
     limit,
     actual,
+    ...detail,
   });
 }
 

@@ -165,11 +165,6 @@ export class Projector extends ReadModelQueries implements ReadSide {
     return this.states.size;
   }
 
-  /** Number of relationships of one tenant. */
-  relationshipCount(tenant: string): number {
-    return this.states.countOfTenant(tenant);
-  }
-
   /** Starts following the log from the checkpoint. */
   start(): void {
     if (this.closed) throw new Error('the projector is closed');

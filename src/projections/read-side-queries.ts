@@ -74,6 +74,10 @@ export abstract class ReadModelQueries implements ReadModelQueryMethods {
     readonly rules: Rules,
   ) {}
 
+  relationshipCount(tenant: string): number {
+    return this.states.countOfTenant(tenant);
+  }
+
   getRelationship(tenant: string, id: string): RelationshipRow | null {
     return this.states.get(tenant, id) ?? null;
   }

@@ -71,7 +71,7 @@ function queryLimitsPlugin(limits: QueryLimits & Pick<ApolloOptions, 'records'>)
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request, contextValue }) {
-          const check = checkQueryLimits(schema, document, operationName, request.variables, limits);
+          const check = checkQueryLimits(schema, document, operationName, request.variables, limits, contextValue.tenant);
           const record = request.http ? limits.records.get(request.http) : undefined;
           if (record && check) record.cost = check.cost;
           if (check?.error) {

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../app/clock.js';
 import { CommandService } from '../app/commands.js';
 import { DeadlineScheduler } from '../app/deadline-scheduler.js';
 import { EventLog } from '../app/event-log.js';
+import { TenantSizes } from '../app/tenant-sizes.js';
 import { TokenStore, type CreatedToken } from '../auth/token-store.js';
 import type { Settings } from '../config/settings.js';
 import { defaultRules, parseRules, type Rules } from '../domain/rules.js';
@@ -96,11 +97,14 @@ export async function startCourtship(options: StartOptions): Promise<RunningCour
 
   let closing = false;
   projector.start();
+  // The cost of work that scales with the tenant (src/server/limits/weights.ts) reads its size from the read side.
+  const tenantSizes = new TenantSizes(services.readSide);
   const server = await createServer({
     schema,
     settings,
     tokens,
     logger,
+    tenantSize: (tenant) => tenantSizes.of(tenant),
     // A store outage while checking the position answers 503, as the same outage in a resolver does.
     consistentWith: (position) =>
       awaitConsistency(services, position, 'Courtship-Consistent-With').catch((error: unknown) => {

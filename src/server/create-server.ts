@@ -19,7 +19,7 @@ export type ServerSettings = Pick<
   Settings,
   'port' | 'host' | 'development' | 'ide' | 'introspection' | 'bodyLimitBytes' | 'maxDepth' | 'maxCost' | 'shutdownGraceMs'
 > &
-  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxTokens' | 'wsLimits' | 'expensive'>>;
+  Partial<Pick<Settings, 'corsOrigins' | 'maxFields' | 'maxCopies' | 'maxTokens' | 'wsLimits' | 'expensive'>>;
 
 export interface CreateServerOptions<TContext extends RequestContext = RequestContext> {
   readonly schema: GraphQLSchema;
@@ -38,6 +38,8 @@ export interface CreateServerOptions<TContext extends RequestContext = RequestCo
   readonly keepAliveMs?: number;
   /** How often to look for tokens revoked by another process (the CLI). */
   readonly revocationPollMs?: number;
+  /** The tenant's relationships, for the cost of work that scales with them (src/server/limits/weights.ts); none: only fixed work. */
+  readonly tenantSize?: (tenant: string) => number;
 }
 
 export interface CourtshipServer {
@@ -75,6 +77,8 @@ export async function createServer<TContext extends RequestContext = RequestCont
     maxDepth: settings.maxDepth,
     maxCost: settings.maxCost,
     ...(settings.maxFields !== undefined ? { maxFields: settings.maxFields } : {}),
+    ...(settings.maxCopies !== undefined ? { maxCopies: settings.maxCopies } : {}),
+    ...(options.tenantSize !== undefined ? { tenantSize: options.tenantSize } : {}),
     ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
     ...(settings.expensive !== undefined
       ? { budget: new ExpensiveOperationBudget({ ...settings.expensive, burst: 2 * settings.maxCost }) }

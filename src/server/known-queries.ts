@@ -89,16 +89,16 @@ export class KnownQueries {
     // Apollo's pipeline cost as much as a write's own work under load (the appendEvents bench).
     if (!operation || operation.operation === 'subscription') return null;
     const variableValues = (variables ?? undefined) as Record<string, unknown> | undefined;
-    const limits = checkQueryLimits(known.schema, known.document, operationName, variableValues, this.options);
-    // Expensive operations go through Apollo, which charges them to the token's budget (apollo.ts).
-    if (limits === null || limits.error !== null || this.options.budget?.isCharged(limits.cost)) return null;
-
+    // The context says the tenant, whose size weighs work that scales with it.
     let contextValue: RequestContext;
     try {
       contextValue = await context();
     } catch {
       return null;
     }
+    const limits = checkQueryLimits(known.schema, known.document, operationName, variableValues, this.options, contextValue.tenant);
+    // Expensive operations go through Apollo, which charges them to the token's budget (apollo.ts).
+    if (limits === null || limits.error !== null || this.options.budget?.isCharged(limits.cost)) return null;
     const result = await execute({
       schema: known.schema,
       document: known.document,

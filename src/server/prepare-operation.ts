@@ -39,6 +39,8 @@ export function prepareOperation(
   schema: GraphQLSchema,
   request: OperationRequest,
   options: QueryLimits & { introspection: boolean },
+  /** The caller's tenant: the cost of work that scales with its size. */
+  tenant?: string,
 ): PreparedOperation {
   let document: DocumentNode;
   try {
@@ -59,7 +61,7 @@ export function prepareOperation(
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) return { errors: coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT')) };
 
-  const limits = checkQueryLimits(schema, document, request.operationName, request.variables ?? undefined, options);
+  const limits = checkQueryLimits(schema, document, request.operationName, request.variables ?? undefined, options, tenant);
   if (limits?.error) return { errors: [limits.error] };
   return {
     document,

@@ -144,7 +144,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           logOperation(log, payload.operationName ?? undefined, 0, [ErrorCode.TOO_MANY_SUBSCRIPTIONS]);
           return [full];
         }
-        const prepared = prepareOperation(schema, payload, options);
+        const prepared = prepareOperation(schema, payload, options, principal.tenant);
         if ('errors' in prepared) {
           logOperation(log, payload.operationName ?? undefined, 0, codesOf(prepared.errors));
           return prepared.errors;

@@ -17,7 +17,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { SelectedOperation } from './operation.js';
-import { extraWork } from './weights.js';
+import { isHeavy, NO_WORK, rootFieldWork, workAt } from './weights.js';
 
 /**
  * type-graphql's `@Field({ complexity })` puts either a number or an
@@ -36,7 +36,12 @@ export type ComplexityEstimator = (options: {
 const DEFAULT_FIELD_COST = 1;
 
 export interface CostEstimate {
+  /** Cost units whatever the tenant's size: fields, pages, and the fixed part of root fields' work. */
   readonly cost: number;
+  /** Cost units per 1,000 relationships of the tenant (root fields' work that scales with it, weights.ts). */
+  readonly perThousand: number;
+  /** How many times the operation runs each heavy root field (one with work, weights.ts), by field name. */
+  readonly copies: ReadonlyMap<string, number>;
   /**
    * Whether the variables could change the cost: a page size (`first`,
    * `last`) or an estimator's arguments read one. When false, the estimate
@@ -44,6 +49,16 @@ export interface CostEstimate {
    */
   readonly followsVariables: boolean;
 }
+
+/** The estimate of a selection: what CostEstimate says of the whole operation. */
+interface Tally {
+  readonly cost: number;
+  readonly perThousand: number;
+  readonly copies: ReadonlyMap<string, number>;
+}
+
+const NO_COPIES: ReadonlyMap<string, number> = new Map();
+const FREE: Tally = { cost: 0, perThousand: 0, copies: NO_COPIES };
 
 /**
  * Estimated cost of running the operation, before running it:
@@ -53,7 +68,9 @@ export interface CostEstimate {
  *   50) { … }` costs 1 + 50 × the cost of one relationship);
  * - a field whose complexity is an estimator function returns its own total;
  * - a root field adds the work it does beyond its selection (weights.ts:
- *   analytics, `asOf` replays, filtered event scans);
+ *   analytics, `asOf` and `knownAt` replays, filtered event scans), part of
+ *   it per 1,000 relationships of the tenant (`perThousand`), and counts as a
+ *   copy of a heavy field when it does work (`copies`);
  * - `__typename` is free; fragments on several types all count (an upper bound);
  * - a fragment is walked once and its cost reused wherever it is spread.
  * Variables matter (`first: $n`), which is why this runs once the operation
@@ -63,8 +80,14 @@ export function operationCost(
   schema: GraphQLSchema,
   selected: SelectedOperation,
   rawVariables: Record<string, unknown> | undefined,
+  relationships = 0,
 ): number {
-  return estimateCost(schema, selected, rawVariables).cost;
+  return costAt(estimateCost(schema, selected, rawVariables), relationships);
+}
+
+/** The estimate's cost on a tenant of `relationships`, rounded up to whole units (a sum of fractions off by 1e-12 is not rounded up). */
+export function costAt(estimate: Pick<CostEstimate, 'cost' | 'perThousand'>, relationships: number): number {
+  return Math.max(0, Math.ceil(estimate.cost + workAt({ fixed: 0, perThousand: estimate.perThousand }, relationships) - 1e-9));
 }
 
 export function estimateCost(
@@ -81,69 +104,88 @@ export function estimateCost(
   };
 
   // A fragment costs the same wherever it is spread (its type condition and the variables are fixed): walk it once.
-  const fragmentCosts = new Map<string, number>();
+  const fragmentTallies = new Map<string, Tally>();
   const visiting = new Set<string>();
-  const fragmentCost = (name: string): number => {
-    const known = fragmentCosts.get(name);
+  const fragmentTally = (name: string): Tally => {
+    const known = fragmentTallies.get(name);
     if (known !== undefined) return known;
     const fragment = fragments.get(name);
     const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
     // Unknown and cyclic fragments are refused by validation; count them as free here.
-    if (!fragment || !type || !isCompositeType(type) || visiting.has(name)) return 0;
+    if (!fragment || !type || !isCompositeType(type) || visiting.has(name)) return FREE;
     visiting.add(name);
-    const cost = costOf(fragment.selectionSet, type);
+    const tally = tallyOf(fragment.selectionSet, type);
     visiting.delete(name);
-    fragmentCosts.set(name, cost);
-    return cost;
+    fragmentTallies.set(name, tally);
+    return tally;
   };
 
-  const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType): number => {
-    let total = 0;
+  const tallyOf = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType): Tally => {
+    const parts: Tally[] = [];
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        total += fieldCost(selection, parentType);
+        parts.push(fieldTally(selection, parentType));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
-        if (type && isCompositeType(type)) total += costOf(selection.selectionSet, type);
+        if (type && isCompositeType(type)) parts.push(tallyOf(selection.selectionSet, type));
       } else {
-        total += fragmentCost(selection.name.value);
+        parts.push(fragmentTally(selection.name.value));
       }
     }
-    return total;
+    return sum(parts);
   };
 
-  const fieldCost = (node: FieldNode, parentType: GraphQLCompositeType): number => {
+  const fieldTally = (node: FieldNode, parentType: GraphQLCompositeType): Tally => {
     const field = fieldDefinition(schema, parentType, node.name.value);
-    if (field === undefined) return 0; // unknown fields are refused by validation
-    if (field === TypeNameMetaFieldDef) return 0;
+    if (field === undefined) return FREE; // unknown fields are refused by validation
+    if (field === TypeNameMetaFieldDef) return FREE;
     const complexity = field.extensions?.complexity as number | ComplexityEstimator | undefined;
     const estimated = typeof complexity === 'function';
-    // Root fields' other arguments (asOf, filter) weigh too (weights.ts).
+    // Root fields' other arguments (asOf, knownAt, filter, orderBy) weigh too (weights.ts).
     const root = parentType === schema.getQueryType();
     if (readsVariable(node, estimated ? undefined : root ? WEIGHED_ROOT_ARGUMENTS : PAGE_ARGUMENTS)) followsVariables = true;
     const args = argumentsOf(field, node, hasVariable(node) ? coercedVariables() : {});
     const childType = getNamedType(field.type);
+    // What a field selects does no root field's work: only its cost counts.
     const childComplexity =
-      node.selectionSet && isCompositeType(childType) ? costOf(node.selectionSet, childType) : 0;
+      node.selectionSet && isCompositeType(childType) ? tallyOf(node.selectionSet, childType).cost : 0;
 
-    const extra = root ? extraWork(parentType.name, field.name, args) : 0;
+    const work = root ? rootFieldWork(parentType.name, field.name, args) : NO_WORK;
+    const copies = isHeavy(work) ? new Map([[field.name, 1]]) : NO_COPIES;
+    const withWork = (cost: number): Tally => ({ cost: cost + work.fixed, perThousand: work.perThousand, copies });
     if (estimated) {
       const total = complexity({ type: parentType, field, node, args, childComplexity });
-      if (typeof total === 'number' && Number.isFinite(total)) return total + extra;
+      if (typeof total === 'number' && Number.isFinite(total)) return withWork(total);
     }
     const own = typeof complexity === 'number' ? complexity : DEFAULT_FIELD_COST;
-    return own + extra + pageSize(args) * childComplexity;
+    return withWork(own + pageSize(args) * childComplexity);
   };
 
   const root = schema.getRootType(operation.operation);
-  const cost = root ? costOf(operation.selectionSet, root) : 0;
-  return { cost, followsVariables };
+  const tally = root ? tallyOf(operation.selectionSet, root) : FREE;
+  return { ...tally, followsVariables };
+}
+
+function sum(parts: readonly Tally[]): Tally {
+  if (parts.length === 1) return parts[0]!;
+  let cost = 0;
+  let perThousand = 0;
+  let copies = NO_COPIES;
+  for (const part of parts) {
+    cost += part.cost;
+    perThousand += part.perThousand;
+    if (part.copies.size === 0) continue;
+    const merged = new Map(copies);
+    for (const [name, count] of part.copies) merged.set(name, (merged.get(name) ?? 0) + count);
+    copies = merged;
+  }
+  return { cost, perThousand, copies };
 }
 
 /** The arguments `pageSize` reads. */
 const PAGE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last']);
-/** And those `extraWork` reads on root fields. */
-const WEIGHED_ROOT_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_ARGUMENTS, 'asOf', 'filter']);
+/** And those `rootFieldWork` reads on root fields. */
+const WEIGHED_ROOT_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_ARGUMENTS, 'asOf', 'knownAt', 'filter', 'orderBy']);
 
 /** Whether a variable appears in the field's arguments (only those named, when names are given). */
 function readsVariable(node: FieldNode, names: ReadonlySet<string> | undefined): boolean {

@@ -4,8 +4,9 @@
  * refills at `perMinute` cost units a minute up to `burst`. Past it the
  * operation is refused before it runs, with RATE_LIMITED and how long to
  * wait (`retryAfterMs`; over HTTP a 429 with `Retry-After`). Cheap
- * operations are never charged: the budget is for the analytics and
- * history scans that each take a good part of a second.
+ * operations are never charged: the budget is for what takes a good part
+ * of a second, priced on the tenant's size (weights.ts): dashboards on
+ * large tenants, `knownAt` replays.
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../graphql/errors.js';

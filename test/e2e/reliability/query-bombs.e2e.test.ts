@@ -2,9 +2,20 @@
  * Documents built to make query analysis or execution blow up, from a reader
  * with a valid read token: each is refused before execution with
  * QUERY_TOO_COMPLEX, quickly, over HTTP and over WebSocket, and the server
- * keeps answering `/healthz` meanwhile.
+ * keeps answering `/healthz` meanwhile; on a small tenant and on a large
+ * one, while what a dashboard asks runs on both.
+ *
+ * The large tenant holds generated relationships, and its count (which
+ * test/app/tenant-sizes.test.ts checks against a real projection) is made
+ * 100,000 where the cost limit reads it: the test stays fast.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadSettings } from '../../../src/config/settings.js';
+import { buildCourtshipSchema } from '../../../src/graphql/schema.js';
+import { checkQueryLimits } from '../../../src/server/limits/index.js';
+import { aliases, dashboard } from '../../support/dashboard.js';
+import { recordGenerated } from '../../support/record.js';
 import { datingEvents } from '../support/courtship.js';
 import { APPEND, gql, gqlOk } from '../support/gql.js';
 import { startServer, type E2EServer } from '../support/server.js';
@@ -12,13 +23,24 @@ import { record, wsClient, type WsClient } from '../support/ws.js';
 
 let server: E2EServer;
 let reader: string;
+/** A reader of the large tenant. */
+let bigReader: string;
 const clients: WsClient[] = [];
+/** The large tenant's relationships as the cost limit sees them. */
+const LARGE = 100_000;
 
 beforeAll(async () => {
   server = await startServer();
   const writer = server.token('acme');
   reader = server.token('acme', ['read']);
   await gqlOk(server.url, writer, APPEND, { id: 'r1', events: datingEvents('Acme', 'SMB') });
+  // The large tenant: generated courtships, counted as 100,000 by the cost limit.
+  await recordGenerated(server.app.store, 'bigco', 60);
+  await server.app.projector.catchUp(10_000);
+  const count = server.app.projector.relationshipCount.bind(server.app.projector);
+  expect(count('bigco')).toBe(60);
+  vi.spyOn(server.app.projector, 'relationshipCount').mockImplementation((tenant) => (tenant === 'bigco' ? LARGE : count(tenant)));
+  bigReader = server.token('bigco', ['read']);
   // Warm the schema and the connection: what is timed below is the refusal alone.
   await gqlOk(server.url, reader, '{ whoami { tenant } }');
 });
@@ -94,45 +116,85 @@ describe('a huge document', () => {
 });
 
 describe('aliases of expensive fields', () => {
-  const aliases = (count: number, field: string) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+  const FUNNEL_AS_OF = 'funnel(asOf: "2025-02-15T00:00:00Z") { total }';
 
-  it('150 funnel(asOf:) are refused by cost before running', async () => {
-    const { result: reply, ms } = await timed(() => gql(server.url, reader, aliases(150, 'funnel(asOf: "2025-02-15T00:00:00Z") { total }')));
-    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'cost', limit: 5_000 });
-    expect(Number(reply.errors?.[0]?.extensions?.actual)).toBeGreaterThan(150 * 1_000);
-    // It took 22 s to run; refusing it is parsing and validating 1,800 tokens.
-    expect(ms).toBeLessThan(1_000);
+  it('150 funnel(asOf:) are refused by the copies cap before running, on a small and a large tenant', async () => {
+    for (const token of [reader, bigReader]) {
+      const { result: reply, ms } = await timed(() => gql(server.url, token, aliases(150, FUNNEL_AS_OF)));
+      expect(reply.status).toBe(400);
+      expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'copies', limit: 12, actual: 150, field: 'funnel' });
+      expect(reply.data).toBeUndefined();
+      // It took 22 s to run on 5,000 relationships before the read models; refusing it is parsing and validating 1,800 tokens.
+      expect(ms).toBeLessThan(1_000);
+    }
   });
 
-  it('rarely matching event scans are refused by cost before running: 100 of them, and 300 (then by size too)', async () => {
+  it('the same over WebSocket', async () => {
+    const client = wsClient(server.wsUrl, bigReader);
+    clients.push(client);
+    const end = await record(client.client, aliases(150, FUNNEL_AS_OF)).waitForEnd();
+    expect((end as { error: { extensions: Record<string, unknown> }[] }).error[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'copies' });
+  });
+
+  it('rarely matching event scans are refused before running: 100 of them, and 300 (then by size too)', async () => {
     const scan = 'events(first: 3, filter: { actors: [SYSTEM], occurredTo: "2000-01-01T00:00:00Z" }) { edges { cursor } }';
     const hundred = await gql(server.url, reader, aliases(100, scan));
-    expect(hundred.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'cost' });
+    expect(hundred.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'copies', field: 'events' });
     const threeHundred = await gql(server.url, reader, aliases(300, scan));
     expect(threeHundred.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('five statistics with knownAt (each a replay of every stream) are refused by cost on the large tenant', async () => {
+    const knownAt = 'knownAt: "2025-02-15T00:00:00Z"';
+    const query = `{ a: funnel(${knownAt}) { total } b: outcomes(${knownAt}) { count } c: decaySummary(${knownAt}) { currentlyMarried }
+      d: timeToProposalStats(${knownAt}) { overall { count } } e: timeToMarriageStats(${knownAt}) { overall { count } } }`;
+    const { result: reply, ms } = await timed(() => gql(server.url, bigReader, query));
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'cost', limit: 5_000 });
+    expect(ms).toBeLessThan(1_000);
+  });
+});
+
+describe('a dashboard: the five statistics now and asOf, two lists of 50 with nested fields', () => {
+  it('runs on the large tenant, over HTTP and WebSocket', async () => {
+    const reply = await gql(server.url, bigReader, dashboard());
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data?.now0.total).toBeGreaterThan(0);
+    expect(reply.data?.recent.edges.length).toBeGreaterThan(0);
+
+    const client = wsClient(server.wsUrl, server.token('bigco', ['read']));
+    clients.push(client);
+    const end = await record(client.client, dashboard()).waitForEnd();
+    expect(end.kind).toBe('complete');
+  });
+
+  it('runs on the small tenant', async () => {
+    expect((await gql(server.url, server.token('acme', ['read']), dashboard())).errors).toBeUndefined();
   });
 });
 
 describe('the budget for expensive operations', () => {
-  const EXPENSIVE = '{ decaySummary(asOf: "2025-02-15T00:00:00Z") { currentlyDecaying } }';
+  it('lets a token run a few dashboards of the large tenant, then refuses with RATE_LIMITED, a retry hint and 429, over HTTP and WebSocket', async () => {
+    // The dashboard's cost on 100,000 relationships, as the server estimates it: a burst is twice COURTSHIP_MAX_COST.
+    const settings = loadSettings({});
+    const check = checkQueryLimits(await buildCourtshipSchema(), parse(dashboard()), undefined, undefined, { ...settings, tenantSize: () => LARGE }, 'bigco')!;
+    expect(check.error).toBeNull();
+    expect(check.cost).toBeGreaterThanOrEqual(settings.expensive.threshold);
+    const affordable = Math.floor((2 * settings.maxCost) / check.cost);
 
-  it('lets a token run a few, then refuses with RATE_LIMITED, a retry hint and 429, over HTTP and WebSocket', async () => {
-    const analyst = server.token('acme', ['read']);
-    // Each costs about 4,300 of a burst of 10,000 (twice COURTSHIP_MAX_COST).
-    expect((await gql(server.url, analyst, EXPENSIVE)).errors).toBeUndefined();
-    expect((await gql(server.url, analyst, EXPENSIVE)).errors).toBeUndefined();
-    const refused = await gql(server.url, analyst, EXPENSIVE);
+    const analyst = server.token('bigco', ['read']);
+    for (let i = 0; i < affordable; i++) expect((await gql(server.url, analyst, dashboard())).errors).toBeUndefined();
+    const refused = await gql(server.url, analyst, dashboard());
     expect(refused.status).toBe(429);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(refused.errors?.[0]?.extensions?.retryAfterMs)).toBeGreaterThan(1_000);
 
     const client = wsClient(server.wsUrl, analyst);
     clients.push(client);
-    const end = await record(client.client, EXPENSIVE).waitForEnd();
+    const end = await record(client.client, dashboard()).waitForEnd();
     expect((end as { error: { extensions: Record<string, unknown> }[] }).error[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
 
     // Other tokens, and cheap queries of this one, are not affected.
-    expect((await gql(server.url, server.token('acme', ['read']), EXPENSIVE)).errors).toBeUndefined();
-    expect((await gql(server.url, analyst, '{ relationship(id: "r1") { id } }')).errors).toBeUndefined();
+    expect((await gql(server.url, server.token('bigco', ['read']), dashboard())).errors).toBeUndefined();
+    expect((await gql(server.url, analyst, '{ whoami { tenant } }')).errors).toBeUndefined();
   });
 });

@@ -149,32 +149,50 @@ describe('the work a root field does', () => {
     type Event { type: String! }
     input Filter { actors: [String!] relationshipIds: [ID!] }
   `);
-  const costOf = (query: string, variables?: Record<string, unknown>) =>
-    operationCost(work, selectOperation(parse(query), undefined)!, variables);
+  const estimate = (query: string, variables?: Record<string, unknown>) => estimateCost(work, selectOperation(parse(query), undefined)!, variables);
+  const costOf = (query: string, relationships: number, variables?: Record<string, unknown>) =>
+    operationCost(work, selectOperation(parse(query), undefined)!, variables, relationships);
+  const FUNNEL = '{ funnel { total } }';
+  const FUNNEL_AS_OF = '{ funnel(asOf: "2025-01-01T00:00:00Z") { total } }';
+  const FUNNEL_KNOWN_AT = '{ funnel(knownAt: "2025-01-01T00:00:00Z") { total } }';
 
-  it('weighs analytics, and far more with asOf (a replay of every stream)', () => {
-    expect(costOf('{ funnel { total } }')).toBe(1 + 50 + 1);
-    expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+  it("weighs analytics by the tenant's size: a part per 1,000 relationships on top of the selection", () => {
+    const { cost, perThousand } = estimate(FUNNEL);
+    expect(perThousand).toBeGreaterThan(0);
+    expect(costOf(FUNNEL, 0)).toBe(cost);
+    expect(costOf(FUNNEL, 100_000)).toBe(Math.ceil(cost + 100 * perThousand));
+    expect(costOf(FUNNEL, 100_000)).toBeGreaterThan(costOf(FUNNEL, 5_000));
   });
 
-  it('weighs knownAt as asOf: only the events recorded by then count, so every stream is replayed', () => {
-    expect(costOf('{ funnel(knownAt: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
-    expect(costOf('{ funnel(asOf: "2025-01-01T00:00:00Z", knownAt: "2025-01-01T00:00:00Z") { total } }')).toBe(1 + 1_560 + 1);
+  it('weighs knownAt far above asOf: every stream is replayed, with or without asOf', () => {
+    expect(costOf(FUNNEL_KNOWN_AT, 5_000)).toBeGreaterThan(20 * costOf(FUNNEL_AS_OF, 5_000));
+    expect(estimate('{ funnel(asOf: "2025-01-01T00:00:00Z", knownAt: "2025-01-01T00:00:00Z") { total } }')).toEqual(estimate(FUNNEL_KNOWN_AT));
   });
 
-  it('counts 150 aliases of funnel(asOf:) far over the default limit', () => {
-    const query = `{ ${Array.from({ length: 150 }, (_, i) => `a${i}: funnel(asOf: "2025-01-01T00:00:00Z") { total }`).join(' ')} }`;
-    expect(costOf(query)).toBe(150 * (1 + 1_560 + 1));
+  it('counts each copy of a heavy root field, and none of a field doing no work', () => {
+    const query = `{ ${Array.from({ length: 150 }, (_, i) => `a${i}: funnel(asOf: "2025-01-01T00:00:00Z") { total }`).join(' ')} events(first: 3) { type } }`;
+    const { copies } = estimate(query);
+    expect([...copies]).toEqual([['funnel', 150]]);
+    const one = estimate(FUNNEL_AS_OF);
+    expect(costOf(query, 5_000)).toBe(Math.ceil(150 * (one.cost + 5 * one.perThousand) + 1 + 3 - 1e-6));
   });
 
-  it('weighs an event page that scans the log, not one that reads streams', () => {
-    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"] }) { type } }')).toBe(1 + 110 + 3);
-    expect(costOf('{ events(first: 3, filter: { actors: ["SYSTEM"], relationshipIds: ["r1"] }) { type } }')).toBe(1 + 3);
+  it('weighs an event page that scans the log whatever the tenant, not one that reads streams', () => {
+    const scan = estimate('{ events(first: 3, filter: { actors: ["SYSTEM"] }) { type } }');
+    expect(scan.cost).toBeGreaterThan(1 + 3);
+    expect(scan.perThousand).toBe(0);
+    expect([...scan.copies]).toEqual([['events', 1]]);
+    expect(estimate('{ events(first: 3, filter: { actors: ["SYSTEM"], relationshipIds: ["r1"] }) { type } }')).toMatchObject({ cost: 1 + 3, perThousand: 0 });
   });
 
-  it('follows asOf given as a variable', () => {
-    const query = 'query ($at: String) { funnel(asOf: $at) { total } }';
-    expect(estimateCost(work, selectOperation(parse(query), undefined)!, { at: '2025-01-01T00:00:00Z' })).toEqual({ cost: 1 + 1_560 + 1, followsVariables: true });
-    expect(costOf(query, {})).toBe(1 + 50 + 1);
+  it('follows asOf and knownAt given as variables', () => {
+    const query = 'query ($at: String, $known: String) { funnel(asOf: $at, knownAt: $known) { total } }';
+    expect(estimate(query, { at: '2025-01-01T00:00:00Z' })).toMatchObject({ ...pick(estimate(FUNNEL_AS_OF)), followsVariables: true });
+    expect(estimate(query, { known: '2025-01-01T00:00:00Z' })).toMatchObject({ ...pick(estimate(FUNNEL_KNOWN_AT)), followsVariables: true });
+    expect(estimate(query, {})).toMatchObject(pick(estimate(FUNNEL)));
   });
 });
+
+function pick({ cost, perThousand }: { cost: number; perThousand: number }) {
+  return { cost, perThousand };
+}
