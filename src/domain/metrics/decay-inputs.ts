@@ -173,6 +173,51 @@ function slopeOf(n: number): number {
 /** The score at one week's end: each signal as decay-signals.ts computes it, summed in DECAY_SIGNALS order. */
 function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayRules, tables: Tables): number {
   const signedAt = inputs[offset]!;
+  const c = countsAt(inputs, offset, at, decay, tables);
+  const { fullDays, zeroDays } = decay.recency;
+  const recency = clamp01(1 - ((at - c.last) / DAY_MS - fullDays) / (zeroDays - fullDays));
+  const baselineEnd = Math.min(signedAt + decay.baselineDays * DAY_MS, at);
+  const baselineRate = Math.max(c.baseline / weeksAtLeastOne(baselineEnd - signedAt), decay.minBaselinePerWeek);
+  const windowStart = at - decay.windowDays * DAY_MS;
+  const cadence = clamp01(c.recent / weeksAtLeastOne(at - Math.max(windowStart, signedAt)) / baselineRate);
+  const competitor = c.contact === -Infinity ? 1 : clamp01((at - c.contact) / (decay.competitorMemoryDays * DAY_MS));
+
+  const p = tables.points;
+  let sum = 0;
+  sum += p[0]! * recency;
+  sum += p[1]! * cadence;
+  sum += p[2]! * c.supportLoad;
+  sum += p[3]! * c.supportScope;
+  sum += p[4]! * c.upsell;
+  sum += p[5]! * competitor;
+  sum += p[6]! * c.veto;
+  return sum;
+}
+
+/**
+ * What the signals read from a marriage's inputs at one instant: the touchpoint counts, and the signals that only
+ * step with facts (decay-signals.ts). The signals that move with the instant itself (recency, cadence, competitor)
+ * are the caller's, from `last`, `baseline`, `recent` and `contact`.
+ */
+export interface InputCounts {
+  /** The last touchpoint at or before the instant (the signature when none). */
+  last: number;
+  /** Touchpoints in the baseline period, and in the window ending at the instant. */
+  baseline: number;
+  recent: number;
+  supportLoad: number;
+  supportScope: number;
+  upsell: number;
+  /** The last competitor contact at or before the instant (-Infinity when none). */
+  contact: number;
+  veto: number;
+}
+
+const COUNTS: InputCounts = { last: 0, baseline: 0, recent: 0, supportLoad: 0, supportScope: 0, upsell: 0, contact: 0, veto: 0 };
+
+/** The counts of the inputs at `offset` of `inputs` at instant `at`: one shared object, valid until the next call (no allocation per week scored). */
+export function countsAt(inputs: Float64Array, offset: number, at: number, decay: DecayRules, tables: Tables): Readonly<InputCounts> {
+  const signedAt = inputs[offset]!;
   const touchEnd = offset + HEADER + inputs[offset + 2]!;
   const casesEnd = touchEnd + CASE * inputs[offset + 3]!;
   const upsellsEnd = casesEnd + UPSELL * inputs[offset + 4]!;
@@ -192,10 +237,6 @@ function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayR
     if (t <= baselineEnd) baseline += 1;
     if (t > windowStart) recent += 1;
   }
-  const { fullDays, zeroDays } = decay.recency;
-  const recency = clamp01(1 - ((at - last) / DAY_MS - fullDays) / (zeroDays - fullDays));
-  const baselineRate = Math.max(baseline / weeksAtLeastOne(baselineEnd - signedAt), decay.minBaselinePerWeek);
-  const cadence = clamp01(recent / weeksAtLeastOne(at - Math.max(windowStart, signedAt)) / baselineRate);
 
   // supportLoad and supportScope.
   let load = 0;
@@ -211,8 +252,6 @@ function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayR
       concern += tables.scopeConcern[inputs[i + 3]!]!;
     }
   }
-  const supportLoad = decay.supportLoadHalf / (decay.supportLoadHalf + load);
-  const supportScope = count === 0 ? 1 : clamp01(1 - concern / count);
 
   // upsell.
   const upsellStart = at - decay.upsellWindowDays * DAY_MS;
@@ -224,12 +263,10 @@ function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayR
     if (inputs[i + 1] === 1) won += 1;
     else lost += 1;
   }
-  const upsell = (won + decay.upsellPrior) / (won + lost + 2 * decay.upsellPrior);
 
   // competitorContact (ascending: the last one at or before `at`).
   let contact = -Infinity;
   for (let i = upsellsEnd; i < contactsEnd && inputs[i]! <= at; i++) contact = inputs[i]!;
-  const competitor = contact === -Infinity ? 1 : clamp01((at - contact) / (decay.competitorMemoryDays * DAY_MS));
 
   // vetoStance.
   let veto = 1;
@@ -239,16 +276,15 @@ function scoreAt(inputs: Float64Array, offset: number, at: number, decay: DecayR
     veto = Math.min(veto, tables.stanceHealth[stance]!);
   }
 
-  const p = tables.points;
-  let sum = 0;
-  sum += p[0]! * recency;
-  sum += p[1]! * cadence;
-  sum += p[2]! * supportLoad;
-  sum += p[3]! * supportScope;
-  sum += p[4]! * upsell;
-  sum += p[5]! * competitor;
-  sum += p[6]! * veto;
-  return sum;
+  COUNTS.last = last;
+  COUNTS.baseline = baseline;
+  COUNTS.recent = recent;
+  COUNTS.supportLoad = decay.supportLoadHalf / (decay.supportLoadHalf + load);
+  COUNTS.supportScope = count === 0 ? 1 : clamp01(1 - concern / count);
+  COUNTS.upsell = (won + decay.upsellPrior) / (won + lost + 2 * decay.upsellPrior);
+  COUNTS.contact = contact;
+  COUNTS.veto = veto;
+  return COUNTS;
 }
 
 export function weeksAtLeastOne(ms: number): number {

@@ -21,7 +21,7 @@
  * on, forever.
  */
 import { round2 } from './decay.js';
-import { CASE, clamp01, decayScoreOfInputs, HEADER, NEUTRAL, tablesOf, UPSELL, VETO, weeksAtLeastOne, type DecayInputs } from './decay-inputs.js';
+import { CASE, clamp01, countsAt, decayScoreOfInputs, HEADER, tablesOf, UPSELL, VETO, weeksAtLeastOne, type DecayInputs } from './decay-inputs.js';
 import type { DecayRules } from './decay-rules.js';
 import { DAY_MS } from './duration.js';
 
@@ -115,67 +115,17 @@ function sections(inputs: DecayInputs): { touchEnd: number; casesEnd: number; up
 function boundsOver(inputs: DecayInputs, from: number, to: number, decay: DecayRules): [number, number] {
   const tables = tablesOf(decay);
   const signedAt = inputs[0]!;
-  const { touchEnd, casesEnd, upsellsEnd, contactsEnd, vetoEnd } = sections(inputs);
   const window = decay.windowDays * DAY_MS;
-  const windowStart = from - window;
-
-  const baselineEndOf = (at: number) => Math.min(signedAt + decay.baselineDays * DAY_MS, at);
-  const baselineEnd = baselineEndOf(from);
-  let last = signedAt;
-  let baseline = 0;
-  let recent = 0;
-  for (let i = HEADER; i < touchEnd; i++) {
-    const t = inputs[i]!;
-    if (t > from) break;
-    if (t > last) last = t;
-    if (t <= baselineEnd) baseline += 1;
-    if (t > windowStart) recent += 1;
-  }
+  const { last, baseline, recent, supportLoad, supportScope, upsell, contact, veto } = countsAt(inputs, 0, from, decay, tables);
   const { fullDays, zeroDays } = decay.recency;
+  const baselineEndOf = (at: number) => Math.min(signedAt + decay.baselineDays * DAY_MS, at);
   const recencyAt = (at: number) => clamp01(1 - ((at - last) / DAY_MS - fullDays) / (zeroDays - fullDays));
   const baselineRateAt = (at: number) => Math.max(baseline / weeksAtLeastOne(baselineEndOf(at) - signedAt), decay.minBaselinePerWeek);
   const recentWeeksAt = (at: number) => weeksAtLeastOne(at - Math.max(at - window, signedAt));
   // More weeks in the window lower cadence; a lower baseline rate raises it.
   const cadenceLo = clamp01(recent / recentWeeksAt(to) / baselineRateAt(from));
   const cadenceHi = clamp01(recent / recentWeeksAt(from) / baselineRateAt(to));
-
-  let load = 0;
-  let count = 0;
-  let concern = 0;
-  for (let i = touchEnd; i < casesEnd; i += CASE) {
-    const openedAt = inputs[i]!;
-    if (openedAt > from) continue;
-    const recentCase = openedAt > windowStart;
-    if (inputs[i + 1]! > from || recentCase) load += tables.severityLoad[inputs[i + 2]!]!;
-    if (recentCase) {
-      count += 1;
-      concern += tables.scopeConcern[inputs[i + 3]!]!;
-    }
-  }
-  const supportLoad = decay.supportLoadHalf / (decay.supportLoadHalf + load);
-  const supportScope = count === 0 ? 1 : clamp01(1 - concern / count);
-
-  const upsellStart = from - decay.upsellWindowDays * DAY_MS;
-  let won = 0;
-  let lost = 0;
-  for (let i = casesEnd; i < upsellsEnd; i += UPSELL) {
-    const closedAt = inputs[i]!;
-    if (closedAt > from || closedAt <= upsellStart) continue;
-    if (inputs[i + 1] === 1) won += 1;
-    else lost += 1;
-  }
-  const upsell = (won + decay.upsellPrior) / (won + lost + 2 * decay.upsellPrior);
-
-  let contact = -Infinity;
-  for (let i = upsellsEnd; i < contactsEnd && inputs[i]! <= from; i++) contact = inputs[i]!;
   const competitorAt = (at: number) => (contact === -Infinity ? 1 : clamp01((at - contact) / (decay.competitorMemoryDays * DAY_MS)));
-
-  let veto = 1;
-  for (let i = contactsEnd; i < vetoEnd; i += VETO) {
-    if (inputs[i]! > from) continue;
-    const stance = inputs[i + 2]! > from ? NEUTRAL : inputs[i + 1]!;
-    veto = Math.min(veto, tables.stanceHealth[stance]!);
-  }
 
   const p = tables.points;
   const sum = (recency: number, cadence: number, competitor: number) =>
