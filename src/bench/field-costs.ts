@@ -69,6 +69,7 @@ const PROBES: Record<string, string> = {
   'events(first: 50, relationshipIds)': '{ events(first: 50, filter: { relationshipIds: ["$ID"] }) { edges { cursor } } }',
   'events(first: 3, rare filter)': '{ events(first: 3, filter: { actors: [SYSTEM], occurredTo: "2000-01-01T00:00:00Z" }) { edges { cursor } } }',
   'relationships(first: 50, by DECAY_SCORE)': '{ relationships(first: 50, orderBy: [{ field: DECAY_SCORE, direction: DESC }]) { edges { node { id } } } }',
+  'relationships(first: 50, decayStatus filter)': '{ relationships(first: 50, filter: { decayStatus: { eq: DECAYING } }) { edges { node { id } } } }',
   'relationships(first: 50, asOf, by UPDATED_AT)': `{ relationships(first: 50, asOf: ${AS_OF}, orderBy: [{ field: UPDATED_AT, direction: DESC }]) { edges { node { id } } } }`,
   // What a dashboard asks at once (docs/LIMITS.md): the five statistics now and as of a past instant, and two lists.
   dashboard: `{ ${DASHBOARD} }`,

@@ -107,6 +107,24 @@ describe('knownAt (every stream of the tenant replayed)', () => {
   });
 });
 
+describe('lists by decay', () => {
+  const list = (args: string) => `{ relationships(first: 50, ${args}) { totalCount edges { node { id accountName phase phaseSince } } } }`;
+  const byScore = list('filter: { phase: { in: [MARRIED, NEGLECTED, CHEATING] }, segment: { eq: "ENTERPRISE" } }, orderBy: [{ field: DECAY_SCORE, direction: DESC }]');
+  const byStatus = list('filter: { decayStatus: { eq: DECAYING } }');
+
+  it.each(SIZES)('a page ordered by decay score (read best first from the references) is not an expensive operation on %i relationships', (relationships) => {
+    const { error, cost } = check(byScore, relationships);
+    expect(error).toBeNull();
+    expect(cost).toBeLessThan(loadSettings({}).expensive.threshold);
+  });
+
+  it('a page filtered on decay status (every marriage scored) grows far faster with the tenant', () => {
+    const growth = (query: string) => check(query, 100_000).cost - check(query, 5_000).cost;
+    expect(growth(byScore)).toBeGreaterThan(0);
+    expect(growth(byStatus)).toBeGreaterThan(4 * growth(byScore));
+  });
+});
+
 describe('nested lists', () => {
   it.each(SIZES)('50 relationships × 50 events each are refused by cost on %i relationships', (relationships) => {
     const query = '{ relationships(first: 50) { edges { node { id events(first: 50) { edges { node { type occurredAt } } } } } } }';
