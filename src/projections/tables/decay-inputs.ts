@@ -47,6 +47,7 @@ CREATE TABLE decay_inputs (
   veto_stance_changed INTEGER,
   next_deadline INTEGER,
   frozen_at INTEGER,
+  frozen_status INTEGER,
   summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
   last_event INTEGER,
@@ -58,6 +59,8 @@ CREATE TABLE decay_inputs (
   ref_next REAL NOT NULL,
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
+-- The marriages whose trend is not frozen: the summary "now" scores only these (decay-summary-tallies.ts keeps the others').
+CREATE INDEX decay_inputs_unfrozen ON decay_inputs (tenant, relationship_id) WHERE frozen_at IS NULL;
 CREATE INDEX decay_inputs_veto ON decay_inputs (tenant, veto_stance_changed) WHERE veto_stance_changed IS NOT NULL;
 ${DECAY_REFERENCE_INDEXES}
 `;
@@ -66,6 +69,11 @@ ${DECAY_REFERENCE_INDEXES}
 const SUMMARY = 5;
 /** A frozen trend's status, by its index. */
 const STATUSES: readonly DecayStatus[] = ['IMPROVING', 'STABLE', 'DECAYING'];
+/** A frozen trend's status by its index (-1: none), as `frozen_status` holds it. */
+export function frozenStatusOf(index: number): DecayStatus | null {
+  return STATUSES[index] ?? null;
+}
+
 /** Rows per chunk the summary reads (about 40 bytes each when frozen, 400 when scored). */
 const CHUNK = 4096;
 
@@ -117,14 +125,15 @@ export const decayInputsTable: DerivedTable = {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, next_deadline, frozen_at, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, frozen_status, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
       if (decay === null) remove.run(row.tenant, row.id);
       else {
         const { inputs } = decay;
+        const summary = summaryOf(decay, rules);
         upsert.run(
           row.tenant,
           row.id,
@@ -140,7 +149,9 @@ export const decayInputsTable: DerivedTable = {
           // As the latest row of `cycles` has it: the summary leaves a deadline due to dueDeadlineFacts.
           nextDeadline(row.state, rules)?.at ?? null,
           frozenAt(inputs),
-          bytesOf(summaryOf(decay, rules)),
+          // The frozen trend's status (STATUSES' index; -1: none), as the summary holds it: the kept tallies count by it.
+          frozenAt(inputs) === null ? null : Number.isNaN(summary[4]!) ? -1 : summary[4]!,
+          bytesOf(summary),
           bytesOf(inputs),
           row.state.lastEventAt,
           // As relationship_rows has it: a page by decay reads one range per phase (decay-reference-scan.ts).
