@@ -43,7 +43,7 @@ describe('the decay summary now from the kept tallies of frozen trends', () => {
         kept('SELECT frozen_status, count(*) FROM decay_inputs WHERE tenant = ? AND frozen_at IS NOT NULL GROUP BY frozen_status ORDER BY frozen_status'),
       );
       expect(kept('SELECT bucket, n FROM decay_frozen_buckets WHERE tenant = ? AND n <> 0 ORDER BY bucket')).toEqual(
-        kept(`SELECT (neglected - married) / 3600000, count(*) FROM decay_inputs WHERE tenant = ? AND frozen_at IS NOT NULL AND neglected IS NOT NULL GROUP BY 1 ORDER BY 1`),
+        kept(`SELECT (neglected - married) / ${DAY_MS}, count(*) FROM decay_inputs WHERE tenant = ? AND frozen_at IS NOT NULL AND neglected IS NOT NULL GROUP BY 1 ORDER BY 1`),
       );
       expect(kept('SELECT relationship_id, status, delay FROM decay_frozen WHERE tenant = ? ORDER BY relationship_id')).toEqual(
         kept('SELECT relationship_id, frozen_status, neglected - married FROM decay_inputs WHERE tenant = ? AND frozen_at IS NOT NULL ORDER BY relationship_id'),

@@ -119,11 +119,20 @@ export function tallyDecayFromRows(
   }
 }
 
-/** Counts into `tally` the rows of decay_inputs in scope that also meet `only` (none: '' ), without those with a deadline due. */
-export function tallyDecayRowsWhere(db: Database.Database, tenant: string, request: AnalyticsRequest, rules: Rules, tally: DecayTally, only: Where): void {
+/** Counts into `tally` the rows of decay_inputs in scope that also meet `only` (none: ''), without those with a deadline due; read by `indexedBy` when given. */
+export function tallyDecayRowsWhere(
+  db: Database.Database,
+  tenant: string,
+  request: AnalyticsRequest,
+  rules: Rules,
+  tally: DecayTally,
+  only: Where,
+  indexedBy?: string,
+): void {
   const { params } = inScope(tenant, request);
   const sql = only.sql === '' ? decayWhere(request) : `${decayWhere(request)} AND ${only.sql}`;
-  tallyDecayRows(db, { sql, params: { ...params, ...only.params } }, request.scope.at, cutOf(request), rules, tally);
+  const where = { sql, params: { ...params, ...only.params }, ...(indexedBy === undefined ? {} : { indexedBy }) };
+  tallyDecayRows(db, where, request.scope.at, cutOf(request), rules, tally);
 }
 
 /**

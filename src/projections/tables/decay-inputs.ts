@@ -32,6 +32,9 @@ import type { DerivedTable } from '../derived-tables.js';
 import { vetoStanceChangedAt } from './cycles.js';
 import { DECAY_REFERENCE_INDEXES, referenceColumns } from './decay-references.js';
 
+/** The index of the marriages whose trend is not frozen (\`frozen_at IS NULL\`), in relationship order. */
+export const UNFROZEN_INDEX = 'decay_inputs_unfrozen';
+
 const SCHEMA = `
 CREATE TABLE decay_inputs (
   tenant TEXT NOT NULL,
@@ -60,7 +63,7 @@ CREATE TABLE decay_inputs (
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
 -- The marriages whose trend is not frozen: the summary "now" scores only these (decay-summary-tallies.ts keeps the others').
-CREATE INDEX decay_inputs_unfrozen ON decay_inputs (tenant, relationship_id) WHERE frozen_at IS NULL;
+CREATE INDEX ${UNFROZEN_INDEX} ON decay_inputs (tenant, relationship_id) WHERE frozen_at IS NULL;
 CREATE INDEX decay_inputs_veto ON decay_inputs (tenant, veto_stance_changed) WHERE veto_stance_changed IS NOT NULL;
 ${DECAY_REFERENCE_INDEXES}
 `;
@@ -192,6 +195,8 @@ export function decayInputsOfBlob(blob: Buffer): Float64Array {
 export interface DecayRowsWhere {
   readonly sql: string;
   readonly params: Record<string, unknown>;
+  /** An index of the table to read the rows by (the planner, without statistics, prefers the primary key). */
+  readonly indexedBy?: string;
 }
 
 /**
@@ -205,7 +210,8 @@ export function tallyDecayRows(db: Database.Database, where: DecayRowsWhere, at:
   const chunk = db
     .prepare(
       `SELECT max(id), CAST(group_concat(part, '') AS BLOB)
-       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part FROM decay_inputs
+       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part
+             FROM decay_inputs${where.indexedBy === undefined ? '' : ` INDEXED BY ${where.indexedBy}`}
              WHERE ${where.sql} AND relationship_id > @after ORDER BY relationship_id LIMIT ${Math.max(1, Math.floor(chunkRows))})`,
     )
     .raw();

@@ -10,7 +10,7 @@
  *   froze with (-1: none) and the milliseconds from signing to its first
  *   neglect (null: never neglected), rewritten with the row of decay_inputs;
  * - `decay_frozen_counts`: how many per status; `decay_frozen_buckets`: how
- *   many neglect delays per hour, kept by triggers on decay_frozen, so a
+ *   many neglect delays per day, kept by triggers on decay_frozen, so a
  *   median walks the buckets to the one holding its rank and reads only it
  *   (as latest-cycle-answers.ts does for the durations).
  * An answer at the instant T is the tallies less the frozen marriages not
@@ -24,13 +24,17 @@ import type Database from 'better-sqlite3';
 import type { AnalyticsRequest } from '../../app/read-side.js';
 import { DecayTally, type DecaySummary, type EndedCounts } from '../../analytics/decay.js';
 import type { RankedValues } from '../../analytics/distribution.js';
-import type { Rules } from '../../domain/rules.js';
+import { DAY_MS, type Rules } from '../../domain/rules.js';
 import { dueDeadlineFacts, tallyDecayRowsWhere } from './cycle-facts.js';
-import { frozenStatusOf } from './decay-inputs.js';
+import { frozenStatusOf, UNFROZEN_INDEX } from './decay-inputs.js';
 import { floorDiv } from './latest-cycle-tallies.js';
 
-/** Width of a bucket of neglect delays, in milliseconds (an hour). */
-const BUCKET_MS = 3_600_000;
+/**
+ * Width of a bucket of neglect delays, in milliseconds: a day (delays run
+ * to years: at 100k relationships, ~500 buckets of ~80 delays; hour-wide
+ * ones made 10,000 rows to walk).
+ */
+const BUCKET_MS = DAY_MS;
 
 /** `since` for a row with a deadline pending: never counted as frozen from the tallies (read from its row). */
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -107,7 +111,7 @@ export function keptDecaySummary(db: Database.Database, tenant: string, request:
     .raw()
     .all(tenant, at) as [string, number, number | null][];
   const tally = new DecayTally();
-  tallyDecayRowsWhere(db, tenant, request, rules, tally, { sql: 'frozen_at IS NULL', params: {} });
+  tallyDecayRowsWhere(db, tenant, request, rules, tally, { sql: 'frozen_at IS NULL', params: {} }, UNFROZEN_INDEX);
   if (left.length > 0) {
     tallyDecayRowsWhere(db, tenant, request, rules, tally, {
       sql: 'relationship_id IN (SELECT value FROM json_each(@left))',
