@@ -13,7 +13,7 @@ import type { DecayStatus } from '../domain/metrics/decay.js';
 import type { Rules } from '../domain/rules.js';
 import type { RelationshipState } from '../domain/state.js';
 import { cohort, type AnalyticsScope } from './cohort.js';
-import { medianOf } from './distribution.js';
+import { quantileOfRanked, rankedOf, round2, type RankedValues } from './distribution.js';
 import { factsOf, type CohortFacts, type TrendFacts } from './facts.js';
 
 /** How many current marriages score in [from, to) (the last bucket includes 100). */
@@ -67,8 +67,12 @@ export interface DecayTallyCounts {
   readonly buckets: number[];
   readonly currentlyMarried: number;
   readonly endedMarriages: number;
-  readonly weeksToNeglect: number[];
+  /** Milliseconds from signing to the first neglect (whole numbers: the weeks are divided at the end). */
+  readonly neglectDelays: number[];
 }
+
+/** Ended marriages counted elsewhere (a kept tally), by the trend they ended with; `NONE`: without one. */
+export type EndedCounts = Record<DecayStatus | 'NONE', number>;
 
 /**
  * The summary counted one marriage at a time, from its facts or straight
@@ -80,7 +84,7 @@ export class DecayTally {
   private readonly buckets = Array.from({ length: BUCKETS }, () => 0);
   private currentlyMarried = 0;
   private endedMarriages = 0;
-  private weeksToNeglect: number[] = [];
+  private neglectDelays: number[] = [];
 
   /** A tally that goes on from `counts` (another tally's). */
   static from(counts: DecayTallyCounts): DecayTally {
@@ -90,13 +94,13 @@ export class DecayTally {
     tally.buckets.splice(0, BUCKETS, ...counts.buckets);
     tally.currentlyMarried = counts.currentlyMarried;
     tally.endedMarriages = counts.endedMarriages;
-    tally.weeksToNeglect = counts.weeksToNeglect.slice();
+    tally.neglectDelays = counts.neglectDelays.slice();
     return tally;
   }
 
   counts(): DecayTallyCounts {
-    const { current, ended, buckets, currentlyMarried, endedMarriages, weeksToNeglect } = this;
-    return { current: { ...current }, ended: { ...ended }, buckets: [...buckets], currentlyMarried, endedMarriages, weeksToNeglect: weeksToNeglect.slice() };
+    const { current, ended, buckets, currentlyMarried, endedMarriages, neglectDelays } = this;
+    return { current: { ...current }, ended: { ...ended }, buckets: [...buckets], currentlyMarried, endedMarriages, neglectDelays: neglectDelays.slice() };
   }
 
   /** A member given by its facts; left out when its cycle never married. */
@@ -106,7 +110,7 @@ export class DecayTally {
 
   /** A marriage of the cycle in scope: signed at `marriedAt`, `married` while it lasts, with its trend (null: none). */
   add(marriedAt: number, firstNeglectedAt: number | null, married: boolean, trend: TrendFacts | null): void {
-    if (firstNeglectedAt !== null) this.weeksToNeglect.push((firstNeglectedAt - marriedAt) / WEEK_MS);
+    if (firstNeglectedAt !== null) this.neglectDelays.push(firstNeglectedAt - marriedAt);
     if (married) {
       this.currentlyMarried++;
       if (trend === null) return;
@@ -118,8 +122,24 @@ export class DecayTally {
     }
   }
 
-  result(): DecaySummary {
-    const { current, ended, weeksToNeglect } = this;
+  /** Ended marriages counted elsewhere (their neglect delays go to `result`'s). */
+  addEnded(counts: EndedCounts): void {
+    for (const status of ['IMPROVING', 'STABLE', 'DECAYING'] as const) this.ended[status] += counts[status];
+    this.endedMarriages += counts.IMPROVING + counts.STABLE + counts.DECAYING + counts.NONE;
+  }
+
+  /** The neglect delays counted here, in milliseconds. */
+  delays(): readonly number[] {
+    return this.neglectDelays;
+  }
+
+  /**
+   * The summary; `delays`: every neglect delay in ms by rank, when they are
+   * not only this tally's (a kept tally's merged with `delays()`). Ranks in
+   * ms are ranks in weeks (a division by a positive constant keeps order).
+   */
+  result(delays: Pick<RankedValues, 'length' | 'at'> = rankedOf(this.neglectDelays)): DecaySummary {
+    const { current, ended } = this;
     return {
       currentlyMarried: this.currentlyMarried,
       currentlyImproving: current.IMPROVING,
@@ -130,8 +150,8 @@ export class DecayTally {
       endedImprovingAtEnd: ended.IMPROVING,
       endedStableAtEnd: ended.STABLE,
       endedDecayingAtEnd: ended.DECAYING,
-      marriagesEverNeglected: weeksToNeglect.length,
-      medianWeeksToFirstNeglect: medianOf(weeksToNeglect),
+      marriagesEverNeglected: delays.length,
+      medianWeeksToFirstNeglect: delays.length === 0 ? null : round2(quantileOfRanked({ length: delays.length, at: (rank) => delays.at(rank) / WEEK_MS }, 0.5)),
     };
   }
 }

@@ -20,6 +20,7 @@ import { readTask, type ReadTaskRunner } from './read-task.js';
 import { replayRelationshipsAt } from './relationship-as-of.js';
 import { aggregateAnswer } from './tables/cycle-aggregates.js';
 import { dueDeadlineFacts, replaysNeeded, tallyDecayFromRows } from './tables/cycle-facts.js';
+import { keptDecayAnswer, keptDecaySummary } from './tables/decay-summary-tallies.js';
 
 export interface AnalyticsTaskArgs {
   readonly tenant: string;
@@ -41,6 +42,11 @@ export const decayTallyTask = readTask(import.meta.url, 'decayTallyTask', (db, a
   return tally.counts();
 });
 
+/** The decay summary now over the whole tenant, from the kept tallies of the frozen trends (nothing to replay). */
+export const decayKeptTask = readTask(import.meta.url, 'decayKeptTask', (db, args: { tenant: string; request: AnalyticsRequest; rules: Rules }) =>
+  keptDecaySummary(db, args.tenant, args.request, args.rules),
+);
+
 export const analyticsTask = readTask(import.meta.url, 'analyticsTask', (db, args: AnalyticsTaskArgs) => {
   const { tenant, request, replayed } = args;
   const skip = new Set(replayed.ids);
@@ -60,6 +66,7 @@ export async function runAnalytics<Q extends AnalyticsQuestion>(
   tenant: string,
   request: AnalyticsRequest<Q>,
 ): Promise<AnalyticsAnswers[Q['kind']]> {
+  if (keptDecayAnswer(request)) return (await runner.run(decayKeptTask, { tenant, request, rules })) as AnalyticsAnswers[Q['kind']];
   const ids = request.asOf ? await runner.run(analyticsReplaysTask, { tenant, request }) : [];
   if (request.question.kind === 'DECAY') {
     // The rows are counted on a read worker while this thread replays the others.

@@ -14,6 +14,7 @@ import type { RelationshipRow } from '../app/read-side.js';
 import type { Rules } from '../domain/rules.js';
 import { cyclesTable } from './tables/cycles.js';
 import { decayInputsTable } from './tables/decay-inputs.js';
+import { decaySummaryTalliesTable } from './tables/decay-summary-tallies.js';
 import { latestCycleTalliesTable } from './tables/latest-cycle-tallies.js';
 import { phaseIntervalsTable } from './tables/phase-intervals.js';
 import { relationshipRowCountsTable } from './tables/relationship-row-counts.js';
@@ -29,4 +30,4 @@ export interface DerivedTable {
 }
 
 /** Every derived table, in creation order. */
-export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, relationshipRowCountsTable, phaseIntervalsTable, cyclesTable, latestCycleTalliesTable, decayInputsTable];
+export const DERIVED_TABLES: readonly DerivedTable[] = [relationshipRowsTable, relationshipRowCountsTable, phaseIntervalsTable, cyclesTable, latestCycleTalliesTable, decayInputsTable, decaySummaryTalliesTable];

@@ -16,7 +16,7 @@ import { DERIVED_TABLES } from './derived-tables.js';
 export const READ_MODEL_FILE_NAME = 'read-models.sqlite';
 
 /** Bump on any change below: files of another version are rebuilt, not migrated. */
-export const READ_MODEL_SCHEMA_VERSION = 6;
+export const READ_MODEL_SCHEMA_VERSION = 7;
 
 /** WAL size at which SQLite folds it into the file. */
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;

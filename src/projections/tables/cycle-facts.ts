@@ -111,16 +111,28 @@ export function tallyDecayFromRows(
   skip: ReadonlySet<string>,
   tally: DecayTally,
 ): void {
-  const { params } = inScope(tenant, request);
-  let sql = decayWhere(request);
-  if (skip.size > 0) {
-    sql += ' AND relationship_id NOT IN (SELECT value FROM json_each(@skip))';
-    params.skip = JSON.stringify([...skip]);
-  }
-  tallyDecayRows(db, { sql, params }, request.scope.at, cutOf(request), rules, tally);
+  const only: Where =
+    skip.size > 0 ? { sql: 'relationship_id NOT IN (SELECT value FROM json_each(@skip))', params: { skip: JSON.stringify([...skip]) } } : { sql: '', params: {} };
+  tallyDecayRowsWhere(db, tenant, request, rules, tally, only);
   for (const member of dueDeadlineFacts(db, tenant, request, rules)) {
     if (!skip.has(member.id)) tally.addFacts(member.facts);
   }
+}
+
+/** Counts into `tally` the rows of decay_inputs in scope that also meet `only` (none: ''), without those with a deadline due; read by `indexedBy` when given. */
+export function tallyDecayRowsWhere(
+  db: Database.Database,
+  tenant: string,
+  request: AnalyticsRequest,
+  rules: Rules,
+  tally: DecayTally,
+  only: Where,
+  indexedBy?: string,
+): void {
+  const { params } = inScope(tenant, request);
+  const sql = only.sql === '' ? decayWhere(request) : `${decayWhere(request)} AND ${only.sql}`;
+  const where = { sql, params: { ...params, ...only.params }, ...(indexedBy === undefined ? {} : { indexedBy }) };
+  tallyDecayRows(db, where, request.scope.at, cutOf(request), rules, tally);
 }
 
 /**

@@ -32,6 +32,9 @@ import type { DerivedTable } from '../derived-tables.js';
 import { vetoStanceChangedAt } from './cycles.js';
 import { DECAY_REFERENCE_INDEXES, referenceColumns } from './decay-references.js';
 
+/** The index of the marriages whose trend is not frozen (\`frozen_at IS NULL\`), in relationship order. */
+export const UNFROZEN_INDEX = 'decay_inputs_unfrozen';
+
 const SCHEMA = `
 CREATE TABLE decay_inputs (
   tenant TEXT NOT NULL,
@@ -47,6 +50,7 @@ CREATE TABLE decay_inputs (
   veto_stance_changed INTEGER,
   next_deadline INTEGER,
   frozen_at INTEGER,
+  frozen_status INTEGER,
   summary BLOB NOT NULL,
   inputs BLOB NOT NULL,
   last_event INTEGER,
@@ -58,6 +62,8 @@ CREATE TABLE decay_inputs (
   ref_next REAL NOT NULL,
   PRIMARY KEY (tenant, relationship_id)
 ) WITHOUT ROWID;
+-- The marriages whose trend is not frozen: the summary "now" scores only these (decay-summary-tallies.ts keeps the others').
+CREATE INDEX ${UNFROZEN_INDEX} ON decay_inputs (tenant, relationship_id) WHERE frozen_at IS NULL;
 CREATE INDEX decay_inputs_veto ON decay_inputs (tenant, veto_stance_changed) WHERE veto_stance_changed IS NOT NULL;
 ${DECAY_REFERENCE_INDEXES}
 `;
@@ -66,6 +72,11 @@ ${DECAY_REFERENCE_INDEXES}
 const SUMMARY = 5;
 /** A frozen trend's status, by its index. */
 const STATUSES: readonly DecayStatus[] = ['IMPROVING', 'STABLE', 'DECAYING'];
+/** A frozen trend's status by its index (-1: none), as `frozen_status` holds it. */
+export function frozenStatusOf(index: number): DecayStatus | null {
+  return STATUSES[index] ?? null;
+}
+
 /** Rows per chunk the summary reads (about 40 bytes each when frozen, 400 when scored). */
 const CHUNK = 4096;
 
@@ -117,14 +128,15 @@ export const decayInputsTable: DerivedTable = {
     const remove = db.prepare('DELETE FROM decay_inputs WHERE tenant = ? AND relationship_id = ?');
     const upsert = db.prepare(
       `INSERT OR REPLACE INTO decay_inputs (tenant, relationship_id, cycle, segment, owner, opened_at, started, married, ended, neglected,
-         veto_stance_changed, next_deadline, frozen_at, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         veto_stance_changed, next_deadline, frozen_at, frozen_status, summary, inputs, last_event, phase, ref_from, ref_to, ref_lo, ref_hi, ref_next)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return (row: RelationshipRow) => {
       const decay = decayRowOf(row.state);
       if (decay === null) remove.run(row.tenant, row.id);
       else {
         const { inputs } = decay;
+        const summary = summaryOf(decay, rules);
         upsert.run(
           row.tenant,
           row.id,
@@ -140,7 +152,9 @@ export const decayInputsTable: DerivedTable = {
           // As the latest row of `cycles` has it: the summary leaves a deadline due to dueDeadlineFacts.
           nextDeadline(row.state, rules)?.at ?? null,
           frozenAt(inputs),
-          bytesOf(summaryOf(decay, rules)),
+          // The frozen trend's status (STATUSES' index; -1: none), as the summary holds it: the kept tallies count by it.
+          frozenAt(inputs) === null ? null : Number.isNaN(summary[4]!) ? -1 : summary[4]!,
+          bytesOf(summary),
           bytesOf(inputs),
           row.state.lastEventAt,
           // As relationship_rows has it: a page by decay reads one range per phase (decay-reference-scan.ts).
@@ -181,6 +195,8 @@ export function decayInputsOfBlob(blob: Buffer): Float64Array {
 export interface DecayRowsWhere {
   readonly sql: string;
   readonly params: Record<string, unknown>;
+  /** An index of the table to read the rows by (the planner, without statistics, prefers the primary key). */
+  readonly indexedBy?: string;
 }
 
 /**
@@ -194,7 +210,8 @@ export function tallyDecayRows(db: Database.Database, where: DecayRowsWhere, at:
   const chunk = db
     .prepare(
       `SELECT max(id), CAST(group_concat(part, '') AS BLOB)
-       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part FROM decay_inputs
+       FROM (SELECT relationship_id AS id, CASE WHEN frozen_at <= @at THEN summary ELSE summary || inputs END AS part
+             FROM decay_inputs${where.indexedBy === undefined ? '' : ` INDEXED BY ${where.indexedBy}`}
              WHERE ${where.sql} AND relationship_id > @after ORDER BY relationship_id LIMIT ${Math.max(1, Math.floor(chunkRows))})`,
     )
     .raw();

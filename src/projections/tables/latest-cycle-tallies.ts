@@ -23,7 +23,7 @@
 export const BUCKET_SECONDS = 3_600;
 
 /** Floor division of SQLite integers (`/` truncates towards zero). */
-function floorDiv(x: string, d: number): string {
+export function floorDiv(x: string, d: number): string {
   return `((${x} - ((${x} % ${d}) + ${d}) % ${d}) / ${d})`;
 }
 
