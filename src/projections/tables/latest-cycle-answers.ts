@@ -144,7 +144,8 @@ class KeptTallies {
     const counts = new Map<string, number>();
     const shapes = this.db.prepare('SELECT entered, ending, n FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [number, string, number][];
     const bump = (name: string, n: number): void => void counts.set(name, (counts.get(name) ?? 0) + n);
-    for (const [entered, ending, n] of shapes) {
+    const changed = of === 'funnel' ? this.changed.funnelShapes().map(([entered, n]): [number, string, number] => [entered, '', n]) : [];
+    for (const [entered, ending, n] of [...shapes, ...changed]) {
       // The shape's counters, as countInto counts a relationship's: an ending written by SQLite is keyed as JSON.stringify writes it.
       bump('total', n);
       for (let k = 0; k < FUNNEL_PHASES.length; k++) {
@@ -153,7 +154,7 @@ class KeptTallies {
       }
       if (ending !== '') bump(JSON.stringify(JSON.parse(ending)), n);
     }
-    for (const [name, n] of of === 'funnel' ? this.changed.funnelCounts() : this.changed.endingCounts()) bump(name, n);
+    if (of === 'endings') for (const [name, n] of this.changed.endingCounts()) bump(name, n);
     for (const facts of this.extra) countInto(counts, facts, 1);
     return counts;
   }

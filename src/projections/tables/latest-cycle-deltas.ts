@@ -89,21 +89,20 @@ export class ChangedCycles {
   // Each query below computes a row's changes once in a subquery: its LIMIT keeps SQLite from copying
   // the expressions into every aggregate reading them (subquery flattening).
 
-  /** The funnel's counters' changes, keyed as countInto keys them: total, entered{k}, reached{k}. */
-  funnelCounts(): Map<string, number> {
-    // `n`: the phases entered of a row taken out; `c`: of a row added, at the instant. Reached phase k: a bit k or later set.
-    const phases = FUNNEL_COLUMNS.map((_, k) => k);
-    const names = ['total', ...phases.map((k) => `entered${k}`), ...phases.map((k) => `reached${k}`)];
-    const sums = [
-      'count(c) - count(n)',
-      ...phases.map((k) => `coalesce(sum((c >> ${k}) & 1), 0) - coalesce(sum((n >> ${k}) & 1), 0)`),
-      ...phases.map((k) => `coalesce(sum(c >= ${1 << k}), 0) - coalesce(sum(n >= ${1 << k}), 0)`),
-    ];
-    const row = prepared(
+  /** The funnel shapes' changes: how many more (or fewer) rows entered each set of phases (latest_cycle_shapes' `entered`). */
+  funnelShapes(): [entered: number, n: number][] {
+    // `n`: the phases entered of a row taken out; `c`: of a row added, at the instant.
+    const rows = prepared(
       this.db,
-      `SELECT ${sums.join(', ')} FROM (SELECT CASE WHEN w THEN ${enteredBits(now)} END AS n, CASE WHEN i THEN ${enteredBits(atCut)} END AS c FROM (${this.rows()}) LIMIT -1)`,
-    ).get(this.params) as number[];
-    return new Map(names.map((name, k) => [name, row[k]!]));
+      `SELECT n, c, count(*) FROM (SELECT CASE WHEN w THEN ${enteredBits(now)} END AS n, CASE WHEN i THEN ${enteredBits(atCut)} END AS c` +
+        ` FROM (${this.rows()}) LIMIT -1) GROUP BY 1, 2`,
+    ).all(this.params) as [number | null, number | null, number][];
+    const shapes: [number, number][] = [];
+    for (const [out, added, n] of rows) {
+      if (out !== null) shapes.push([out, -n]);
+      if (added !== null) shapes.push([added, n]);
+    }
+    return shapes;
   }
 
   /** The endings' changes, keyed JSON.stringify([outcome, reason kind, reason value]) as countInto keys them. */
