@@ -18,7 +18,7 @@ import type { AnalyticsRequest } from '../../app/read-side.js';
 import type { ClosedPhase } from '../../domain/events.js';
 import type { OutcomeReasonKind } from '../../analytics/outcomes.js';
 import { cutOf, rowsOf } from './cycle-facts.js';
-import { FUNNEL_COLUMNS, measureSpans } from './latest-cycle-tallies.js';
+import { FUNNEL_COLUMNS, MEASURE_COLUMNS, measureSpans } from './latest-cycle-tallies.js';
 
 /** The columns the deltas read of a row of cycles. */
 const COLUMNS = [...FUNNEL_COLUMNS, 'first_proposal', 'married', 'ended', 'outcome', 'reason_kind', 'reason_value'].join(', ');
@@ -125,8 +125,9 @@ export class ChangedCycles {
   values(measures: readonly number[]): Map<number, { left: number[]; added: number[] }> {
     const [spansNow, spansCut] = [measureSpans(now), measureSpans(atCut)];
     // One pass computes each measure's change of a row (l: taken out, a: added), kept for the rows with one; one scan of those a measure.
+    // A changed row in scope with both milestones by the instant reads the same value then: it cancels.
     const columns = measures.flatMap((m) => [
-      `CASE WHEN w AND NOT (i AND ${spansCut[m]!} IS NOT NULL) THEN ${spansNow[m]!} END AS l${m}`,
+      `CASE WHEN w AND NOT (i AND ${MEASURE_COLUMNS[m]!.map((column) => `${atCut(column)} IS NOT NULL`).join(' AND ')}) THEN ${spansNow[m]!} END AS l${m}`,
       `CASE WHEN NOT w THEN ${spansCut[m]!} END AS a${m}`,
     ]);
     const any = measures.flatMap((m) => [`l${m} IS NOT NULL`, `a${m} IS NOT NULL`]).join(' OR ');

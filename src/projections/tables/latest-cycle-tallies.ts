@@ -38,14 +38,18 @@ export const FUNNEL_COLUMNS = ['started', 'dating', 'exclusive', 'proposed', 'ma
 export const MEASURES = ['TIME_TO_PROPOSAL', 'TIME_TO_MARRIAGE', 'GAP_0', 'GAP_1', 'GAP_2', 'GAP_3'] as const;
 export type Measure = (typeof MEASURES)[number];
 
+/** The two milestones each of MEASURES spans, from and to (columns of cycles). */
+export const MEASURE_COLUMNS: readonly (readonly [string, string])[] = [
+  ['started', 'first_proposal'],
+  ['started', 'married'],
+  ...[0, 1, 2, 3].map((k) => [FUNNEL_COLUMNS[k]!, FUNNEL_COLUMNS[k + 1]!] as const),
+];
+
 /** Each of MEASURES as an SQL expression over a row's columns, as `column` names them (null when not reached). */
 export function measureSpans(column: (name: string) => string): string[] {
-  const c = column;
-  return [
-    `max(0, (${c('first_proposal')} - ${c('started')}) / 1000)`,
-    `max(0, (${c('married')} - ${c('started')}) / 1000)`,
-    ...[0, 1, 2, 3].map((k) => floorDiv(`(${c(FUNNEL_COLUMNS[k + 1]!)} - ${c(FUNNEL_COLUMNS[k]!)})`, 1000)),
-  ];
+  return MEASURE_COLUMNS.map(([from, to], m) =>
+    m < 2 ? `max(0, (${column(to)} - ${column(from)}) / 1000)` : floorDiv(`(${column(to)} - ${column(from)})`, 1000),
+  );
 }
 
 /** `SELECT measure, seconds` for each of MEASURES, of the row whose columns are prefixed by `row` ('new.' or 'old.' in a trigger). */
