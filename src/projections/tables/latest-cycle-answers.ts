@@ -11,6 +11,8 @@
  *   T and the older cycles current at T (a relationship reopened since),
  *   except the relationships the caller replayed or evaluated, whose facts
  *   it gives.
+ * SQLite sums the two (latest-cycle-deltas.ts): only the shapes' and
+ * endings' counts and the values that differ come back.
  * Now, only the few rows with a deadline due or opened after the instant
  * differ; at a past T, the cycles changed since T. The counts are sums; an
  * order statistic walks a measure's hour-wide buckets to the one holding
