@@ -35,7 +35,7 @@ import { OutcomeTally, type OutcomeCount, type OutcomeReasonKind } from '../../a
 import type { ClosedPhase } from '../../domain/events.js';
 import type { CycleMilestones } from '../../domain/state.js';
 import { cutOf } from './cycle-facts.js';
-import { ChangedCycles } from './latest-cycle-deltas.js';
+import { ChangedCycles, type Changes } from './latest-cycle-deltas.js';
 import { BUCKET_SECONDS, MEASURES, type Measure } from './latest-cycle-tallies.js';
 
 type KeptKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES';
@@ -74,8 +74,10 @@ export function keptAnswer(
 ): AnalyticsAnswers[KeptKind] | null {
   const cut = cutOf(request);
   if (request.asOf && changedSince(db, tenant, cut) > Math.max(CHANGED_AT_LEAST, keptTotal(db, tenant) * CHANGED_SHARE)) return null;
-  const kept = new KeptTallies(db, tenant, new ChangedCycles(db, tenant, request, skip), extra);
-  switch (request.question.kind) {
+  const kind = request.question.kind;
+  const measures: Measure[] = kind === 'FUNNEL' ? ['GAP_0', 'GAP_1', 'GAP_2', 'GAP_3'] : kind === 'OUTCOMES' ? [] : [kind];
+  const kept = new KeptTallies(db, tenant, new ChangedCycles(db, tenant, request, skip), measures, kind === 'FUNNEL', extra);
+  switch (kind) {
     case 'FUNNEL':
       return funnelOf(kept);
     case 'TIME_TO_PROPOSAL':
@@ -132,21 +134,34 @@ function changedSince(db: Database.Database, tenant: string, cut: number): numbe
   return db.prepare('SELECT count(*) FROM cycles WHERE tenant = ? AND next_started IS NULL AND changed > ?').safeIntegers(false).pluck().get(tenant, cut) as number;
 }
 
-/** The tallies plus the changes at the instant (ChangedCycles, summed by SQLite) and the facts the caller gives. */
+/**
+ * The tallies plus the changes at the instant (ChangedCycles, summed by
+ * SQLite in one pass: the funnel shapes' when `shapes`, `measures`' values)
+ * and the facts the caller gives.
+ */
 class KeptTallies {
+  private readonly changes: Changes;
+
   constructor(
     private readonly db: Database.Database,
     private readonly tenant: string,
     private readonly changed: ChangedCycles,
+    measures: readonly Measure[],
+    shapes: boolean,
     private readonly extra: readonly KeptFacts[],
-  ) {}
+  ) {
+    this.changes = changed.changes(
+      measures.map((measure) => MEASURES.indexOf(measure)),
+      shapes,
+    );
+  }
 
   /** The funnel's counters (`funnel`) or the endings' (JSON arrays), of the tallies, the changes and the given facts. */
   counts(of: 'funnel' | 'endings'): Map<string, number> {
     const counts = new Map<string, number>();
     const shapes = this.db.prepare('SELECT entered, ending, n FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [number, string, number][];
     const bump = (name: string, n: number): void => void counts.set(name, (counts.get(name) ?? 0) + n);
-    const changed = of === 'funnel' ? this.changed.funnelShapes().map(([entered, n]): [number, string, number] => [entered, '', n]) : [];
+    const changed = of === 'funnel' ? this.changes.shapes.map(([entered, n]): [number, string, number] => [entered, '', n]) : [];
     for (const [entered, ending, n] of [...shapes, ...changed]) {
       // The shape's counters, as countInto counts a relationship's: an ending written by SQLite is keyed as JSON.stringify writes it.
       bump('total', n);
@@ -161,12 +176,12 @@ class KeptTallies {
     return counts;
   }
 
-  /** Each of `measures`' values, read by rank. */
+  /** Each of `measures`' values (among the constructor's), read by rank. */
   values(measures: readonly Measure[]): KeptValues[] {
-    const indexes = measures.map((measure) => MEASURES.indexOf(measure));
-    const changed = this.changed.values(indexes);
-    return indexes.map((m) => {
-      const { left, added } = changed.get(m)!;
+    return measures.map((measure) => {
+      const m = MEASURES.indexOf(measure);
+      const { left, added: changed } = this.changes.values.get(m)!;
+      const added = [...changed];
       for (const f of this.extra) {
         const value = measureOf(f, m);
         if (value !== null) added.push(value);

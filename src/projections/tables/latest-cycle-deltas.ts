@@ -89,22 +89,6 @@ export class ChangedCycles {
   // Each query below computes a row's changes once in a subquery: its LIMIT keeps SQLite from copying
   // the expressions into every aggregate reading them (subquery flattening).
 
-  /** The funnel shapes' changes: how many more (or fewer) rows entered each set of phases (latest_cycle_shapes' `entered`). */
-  funnelShapes(): [entered: number, n: number][] {
-    // `n`: the phases entered of a row taken out; `c`: of a row added, at the instant.
-    const rows = prepared(
-      this.db,
-      `SELECT n, c, count(*) FROM (SELECT CASE WHEN w THEN ${enteredBits(now)} END AS n, CASE WHEN i THEN ${enteredBits(atCut)} END AS c` +
-        ` FROM (${this.rows()}) LIMIT -1) GROUP BY 1, 2`,
-    ).all(this.params) as [number | null, number | null, number][];
-    const shapes: [number, number][] = [];
-    for (const [out, added, n] of rows) {
-      if (out !== null) shapes.push([out, -n]);
-      if (added !== null) shapes.push([added, n]);
-    }
-    return shapes;
-  }
-
   /** The endings' changes, keyed JSON.stringify([outcome, reason kind, reason value]) as countInto keys them. */
   endingCounts(): Map<string, number> {
     // Ended by the instant implies ended now, with the same ending: a changed row in scope that ended by then cancels.
@@ -117,29 +101,54 @@ export class ChangedCycles {
   }
 
   /**
-   * For each of `measures` (indexes of MEASURES): the values to take out of
-   * the tallies (`left`) and to add (`added`). A value reads the same at the
-   * instant when it is reached by then, so a changed row in scope gives one
-   * only when it reaches it after the instant.
+   * In one pass grouped by SQLite: the funnel shapes' changes (when
+   * `shapes`: how many more or fewer rows entered each set of phases,
+   * latest_cycle_shapes' `entered`) and, for each of `measures` (indexes of
+   * MEASURES), the values to take out of the tallies (`left`) and to add
+   * (`added`). A value reads the same at the instant when both its
+   * milestones were reached by then, so a changed row in scope gives one
+   * only when it reached one after the instant.
    */
-  values(measures: readonly number[]): Map<number, { left: number[]; added: number[] }> {
-    const [spansNow, spansCut] = [measureSpans(now), measureSpans(atCut)];
-    // One pass computes each measure's change of a row (l: taken out, a: added), kept for the rows with one; one scan of those a measure.
-    // A changed row in scope with both milestones by the instant reads the same value then: it cancels.
-    const columns = measures.flatMap((m) => [
-      `CASE WHEN w AND NOT (i AND ${MEASURE_COLUMNS[m]!.map((column) => `${atCut(column)} IS NOT NULL`).join(' AND ')}) THEN ${spansNow[m]!} END AS l${m}`,
-      `CASE WHEN NOT w THEN ${spansCut[m]!} END AS a${m}`,
-    ]);
-    const any = measures.flatMap((m) => [`l${m} IS NOT NULL`, `a${m} IS NOT NULL`]).join(' OR ');
-    const parts = measures.flatMap((m) => [`SELECT ${m}, l${m}, -1 FROM v WHERE l${m} IS NOT NULL`, `SELECT ${m}, a${m}, 1 FROM v WHERE a${m} IS NOT NULL`]);
-    const result = new Map(measures.map((m) => [m, { left: [] as number[], added: [] as number[] }]));
-    if (parts.length === 0) return result;
-    const changes = `SELECT * FROM (SELECT ${columns.join(', ')} FROM (${this.rows()}) LIMIT -1) WHERE ${any}`;
-    const rows = prepared(this.db, `WITH v AS MATERIALIZED (${changes}) ${parts.join(' UNION ALL ')}`).all(this.params) as [number, number, number][];
-    for (const [m, seconds, n] of rows) {
-      const values = result.get(m)!;
-      (n < 0 ? values.left : values.added).push(seconds);
+  changes(measures: readonly number[], shapes: boolean): Changes {
+    const spans = [measureSpans(now), measureSpans(atCut)] as const;
+    // n, c: the phases entered of a row taken out (`w`), of a row added (`i`), at the instant; l, a: a measure's value taken out, added.
+    const columns = [
+      ...(shapes ? [`CASE WHEN w THEN ${enteredBits(now)} END`, `CASE WHEN i THEN ${enteredBits(atCut)} END`] : []),
+      ...measures.flatMap((m) => [
+        `CASE WHEN w AND NOT (i AND ${MEASURE_COLUMNS[m]!.map((column) => `${atCut(column)} IS NOT NULL`).join(' AND ')}) THEN ${spans[0][m]!} END`,
+        `CASE WHEN NOT w THEN ${spans[1][m]!} END`,
+      ]),
+    ];
+    const result: Changes = { shapes: [], values: new Map(measures.map((m) => [m, { left: [], added: [] }])) };
+    if (columns.length === 0) return result;
+    const keys = columns.map((_, k) => `c${k}`);
+    // Without the shapes, only the rows with a value to change are grouped.
+    const some = shapes ? '' : ` WHERE ${keys.map((key) => `${key} IS NOT NULL`).join(' OR ')}`;
+    const rows = prepared(
+      this.db,
+      `SELECT ${keys.join(', ')}, count(*) FROM (SELECT ${columns.map((column, k) => `${column} AS c${k}`).join(', ')} FROM (${this.rows()}) LIMIT -1)` +
+        `${some} GROUP BY ${keys.join(', ')}`,
+    ).all(this.params) as (number | null)[][];
+    const first = shapes ? 2 : 0;
+    for (const row of rows) {
+      const n = row[columns.length]!;
+      if (shapes && row[0] !== null) result.shapes.push([row[0]!, -n]);
+      if (shapes && row[1] !== null) result.shapes.push([row[1]!, n]);
+      measures.forEach((m, j) => {
+        const [left, added] = [row[first + 2 * j], row[first + 2 * j + 1]];
+        const values = result.values.get(m)!;
+        for (let k = 0; k < n; k++) {
+          if (left != null) values.left.push(left);
+          if (added != null) values.added.push(added);
+        }
+      });
     }
     return result;
   }
+}
+
+/** What ChangedCycles.changes returns. */
+export interface Changes {
+  readonly shapes: [entered: number, n: number][];
+  readonly values: Map<number, { readonly left: number[]; readonly added: number[] }>;
 }
