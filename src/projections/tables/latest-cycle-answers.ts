@@ -11,6 +11,8 @@
  *   T and the older cycles current at T (a relationship reopened since),
  *   except the relationships the caller replayed or evaluated, whose facts
  *   it gives.
+ * SQLite sums the two (latest-cycle-deltas.ts): only the shapes' and
+ * endings' counts and the values that differ come back.
  * Now, only the few rows with a deadline due or opened after the instant
  * differ; at a past T, the cycles changed since T. The counts are sums; an
  * order statistic walks a measure's hour-wide buckets to the one holding
@@ -32,7 +34,8 @@ import { FUNNEL_PHASES, funnelStages, type Funnel } from '../../analytics/funnel
 import { OutcomeTally, type OutcomeCount, type OutcomeReasonKind } from '../../analytics/outcomes.js';
 import type { ClosedPhase } from '../../domain/events.js';
 import type { CycleMilestones } from '../../domain/state.js';
-import { cutOf, rowsOf } from './cycle-facts.js';
+import { cutOf } from './cycle-facts.js';
+import { ChangedCycles, type Changes } from './latest-cycle-deltas.js';
 import { BUCKET_SECONDS, MEASURES, type Measure } from './latest-cycle-tallies.js';
 
 type KeptKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES';
@@ -71,9 +74,10 @@ export function keptAnswer(
 ): AnalyticsAnswers[KeptKind] | null {
   const cut = cutOf(request);
   if (request.asOf && changedSince(db, tenant, cut) > Math.max(CHANGED_AT_LEAST, keptTotal(db, tenant) * CHANGED_SHARE)) return null;
-  const { left, added } = differences(db, tenant, request, skip);
-  const kept = new KeptTallies(db, tenant, left, [...extra, ...added]);
-  switch (request.question.kind) {
+  const kind = request.question.kind;
+  const measures: Measure[] = kind === 'FUNNEL' ? ['GAP_0', 'GAP_1', 'GAP_2', 'GAP_3'] : kind === 'OUTCOMES' ? [] : [kind];
+  const kept = new KeptTallies(db, tenant, new ChangedCycles(db, tenant, request, skip), measures, kind === 'FUNNEL', extra);
+  switch (kind) {
     case 'FUNNEL':
       return funnelOf(kept);
     case 'TIME_TO_PROPOSAL':
@@ -121,58 +125,6 @@ function measureOf({ entered, cycle }: KeptFacts, m: number): number | null {
   return at === null || next === null ? null : Math.floor((next - at) / 1000);
 }
 
-/** A row's columns the facts are read from (factsOfRow). */
-const FACT_COLUMNS = 'started, dating, exclusive, proposed, married_entered, first_proposal, married, ended, outcome, reason_kind, reason_value';
-
-/** The facts of a row of cycles (FACT_COLUMNS) as it reads at the instant `cut`: its milestones after it not reached yet. */
-function factsOfRow(row: readonly unknown[], cut: number): KeptFacts {
-  const [started, dating, exclusive, proposed, marriedEntered, firstProposalAt, marriedAt, endedAt] = (row as (number | null)[]).map((at, k) =>
-    k > 0 && at !== null && at > cut ? null : at,
-  );
-  const [outcome, reasonKind, reasonValue] = row.slice(8) as [ClosedPhase | null, OutcomeReasonKind | null, string | null];
-  const ended = endedAt !== null && outcome !== null;
-  return {
-    entered: [started!, dating!, exclusive!, proposed!, marriedEntered!],
-    reason: ended && reasonKind !== null ? { kind: reasonKind, value: reasonValue } : null,
-    cycle: { startedAt: started!, firstProposalAt: firstProposalAt!, marriedAt: marriedAt!, endedAt: endedAt!, outcome: ended ? outcome : null },
-  };
-}
-
-/**
- * What the tallies hold otherwise than the rows read at the instant:
- * `left`, the facts now of the latest cycles changed since, opened after it
- * or with a deadline due by it; `added`, the facts at the instant of those
- * of them in scope there and of the older cycles current at it (without
- * those the caller replayed or evaluated: the rows' own scope, rowsOf).
- */
-function differences(db: Database.Database, tenant: string, request: AnalyticsRequest, skip: readonly string[]): { left: KeptFacts[]; added: KeptFacts[] } {
-  const { sql, params } = rowsOf(tenant, request, skip);
-  const cut = cutOf(request);
-  const now = Number.MAX_SAFE_INTEGER;
-  const left: KeptFacts[] = [];
-  const added: KeptFacts[] = [];
-  const seen = new Set<unknown>();
-  const latest = `SELECT relationship_id, ${FACT_COLUMNS}, ${sql} FROM cycles WHERE tenant = @tenant AND next_started IS NULL`;
-  // Changed since the instant (a range of cycles_latest_changed) first: one read gives both readings.
-  const rows = db
-    .prepare(`${latest} AND changed > @cut UNION ALL ${latest} AND next_deadline <= @at UNION ALL ${latest} AND cycle >= 1 AND opened_at > @at`)
-    .safeIntegers(false)
-    .raw()
-    .all(params) as unknown[][];
-  for (const row of rows) {
-    if (seen.has(row[0])) continue;
-    seen.add(row[0]);
-    const columns = row.slice(1, -1);
-    left.push(factsOfRow(columns, now));
-    if (row[row.length - 1] === 1) added.push(factsOfRow(columns, cut));
-  }
-  if (request.asOf) {
-    const older = db.prepare(`SELECT ${FACT_COLUMNS} FROM cycles WHERE ${sql} AND next_started > @cut`).safeIntegers(false).raw().all(params) as unknown[][];
-    for (const row of older) added.push(factsOfRow(row, cut));
-  }
-  return { left, added };
-}
-
 function keptTotal(db: Database.Database, tenant: string): number {
   return (db.prepare('SELECT sum(n) FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).pluck().get(tenant) as number | null) ?? 0;
 }
@@ -182,20 +134,35 @@ function changedSince(db: Database.Database, tenant: string, cut: number): numbe
   return db.prepare('SELECT count(*) FROM cycles WHERE tenant = ? AND next_started IS NULL AND changed > ?').safeIntegers(false).pluck().get(tenant, cut) as number;
 }
 
-/** The tallies less the left-out relationships' facts, plus the added ones'. */
+/**
+ * The tallies plus the changes at the instant (ChangedCycles, summed by
+ * SQLite in one pass: the funnel shapes' when `shapes`, `measures`' values)
+ * and the facts the caller gives.
+ */
 class KeptTallies {
+  private readonly changes: Changes;
+
   constructor(
     private readonly db: Database.Database,
     private readonly tenant: string,
-    private readonly left: readonly KeptFacts[],
-    private readonly added: readonly KeptFacts[],
-  ) {}
+    private readonly changed: ChangedCycles,
+    measures: readonly Measure[],
+    shapes: boolean,
+    private readonly extra: readonly KeptFacts[],
+  ) {
+    this.changes = changed.changes(
+      measures.map((measure) => MEASURES.indexOf(measure)),
+      shapes,
+    );
+  }
 
-  counts(): Map<string, number> {
+  /** The funnel's counters (`funnel`) or the endings' (JSON arrays), of the tallies, the changes and the given facts. */
+  counts(of: 'funnel' | 'endings'): Map<string, number> {
     const counts = new Map<string, number>();
     const shapes = this.db.prepare('SELECT entered, ending, n FROM latest_cycle_shapes WHERE tenant = ?').safeIntegers(false).raw().all(this.tenant) as [number, string, number][];
     const bump = (name: string, n: number): void => void counts.set(name, (counts.get(name) ?? 0) + n);
-    for (const [entered, ending, n] of shapes) {
+    const changed = of === 'funnel' ? this.changes.shapes.map(([entered, n]): [number, string, number] => [entered, '', n]) : [];
+    for (const [entered, ending, n] of [...shapes, ...changed]) {
       // The shape's counters, as countInto counts a relationship's: an ending written by SQLite is keyed as JSON.stringify writes it.
       bump('total', n);
       for (let k = 0; k < FUNNEL_PHASES.length; k++) {
@@ -204,22 +171,23 @@ class KeptTallies {
       }
       if (ending !== '') bump(JSON.stringify(JSON.parse(ending)), n);
     }
-    for (const facts of this.left) countInto(counts, facts, -1);
-    for (const facts of this.added) countInto(counts, facts, 1);
+    if (of === 'endings') for (const [name, n] of this.changed.endingCounts()) bump(name, n);
+    for (const facts of this.extra) countInto(counts, facts, 1);
     return counts;
   }
 
-  values(measure: Measure): KeptValues {
-    const m = MEASURES.indexOf(measure);
-    const of = (facts: readonly KeptFacts[]): number[] => {
-      const values: number[] = [];
-      for (const f of facts) {
+  /** Each of `measures`' values (among the constructor's), read by rank. */
+  values(measures: readonly Measure[]): KeptValues[] {
+    return measures.map((measure) => {
+      const m = MEASURES.indexOf(measure);
+      const { left, added: changed } = this.changes.values.get(m)!;
+      const added = [...changed];
+      for (const f of this.extra) {
         const value = measureOf(f, m);
-        if (value !== null) values.push(value);
+        if (value !== null) added.push(value);
       }
-      return values;
-    };
-    return new KeptValues(this.db, this.tenant, m, of(this.left), of(this.added));
+      return new KeptValues(this.db, this.tenant, m, left, added);
+    });
   }
 }
 
@@ -300,10 +268,11 @@ function bucketOf(seconds: number): number {
 }
 
 function funnelOf(kept: KeptTallies): Funnel {
-  const counts = kept.counts();
+  const counts = kept.counts('funnel');
   const count = (name: string): number => counts.get(name) ?? 0;
   const phases = FUNNEL_PHASES.map((_, k) => k);
-  const gaps = phases.map((k) => (k < FUNNEL_PHASES.length - 1 ? kept.values(`GAP_${k}` as Measure) : { length: 0, at: () => Number.NaN }));
+  const keptGaps = kept.values(phases.slice(0, -1).map((k) => `GAP_${k}` as Measure));
+  const gaps = phases.map((k) => keptGaps[k] ?? { length: 0, at: () => Number.NaN });
   return {
     total: count('total'),
     stages: funnelStages(
@@ -316,13 +285,13 @@ function funnelOf(kept: KeptTallies): Funnel {
 }
 
 function durationsOf(kept: KeptTallies, measure: 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE'): DurationStats {
-  const values = kept.values(measure);
+  const [values] = kept.values([measure]) as [KeptValues];
   return { overall: distributionOfRanked(values), weeklyHistogram: weeklyHistogramOfCounts(values.weekCounts()), groups: [] };
 }
 
 function outcomesOf(kept: KeptTallies): OutcomeCount[] {
   const tally = new OutcomeTally();
-  for (const [name, n] of kept.counts()) {
+  for (const [name, n] of kept.counts('endings')) {
     if (!name.startsWith('[') || n === 0) continue;
     const [outcome, kind, value] = JSON.parse(name) as [ClosedPhase, OutcomeReasonKind, string | null];
     tally.add(outcome, { kind, value }, n);

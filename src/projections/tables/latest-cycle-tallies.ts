@@ -28,7 +28,7 @@ export function floorDiv(x: string, d: number): string {
 }
 
 /** The funnel's phases' first entries in a cycle's row (FUNNEL_PHASES: ATTRACTION is the start). */
-const FUNNEL_COLUMNS = ['started', 'dating', 'exclusive', 'proposed', 'married_entered'] as const;
+export const FUNNEL_COLUMNS = ['started', 'dating', 'exclusive', 'proposed', 'married_entered'] as const;
 
 /**
  * The kept measures: whole seconds, as the statistics count them — a
@@ -38,15 +38,25 @@ const FUNNEL_COLUMNS = ['started', 'dating', 'exclusive', 'proposed', 'married_e
 export const MEASURES = ['TIME_TO_PROPOSAL', 'TIME_TO_MARRIAGE', 'GAP_0', 'GAP_1', 'GAP_2', 'GAP_3'] as const;
 export type Measure = (typeof MEASURES)[number];
 
+/** The two milestones each of MEASURES spans, from and to (columns of cycles). */
+export const MEASURE_COLUMNS: readonly (readonly [string, string])[] = [
+  ['started', 'first_proposal'],
+  ['started', 'married'],
+  ...[0, 1, 2, 3].map((k) => [FUNNEL_COLUMNS[k]!, FUNNEL_COLUMNS[k + 1]!] as const),
+];
+
+/** Each of MEASURES as an SQL expression over a row's columns, as `column` names them (null when not reached). */
+export function measureSpans(column: (name: string) => string): string[] {
+  return MEASURE_COLUMNS.map(([from, to], m) =>
+    m < 2 ? `max(0, (${column(to)} - ${column(from)}) / 1000)` : floorDiv(`(${column(to)} - ${column(from)})`, 1000),
+  );
+}
+
 /** `SELECT measure, seconds` for each of MEASURES, of the row whose columns are prefixed by `row` ('new.' or 'old.' in a trigger). */
 function measuresSelect(row: string): string {
-  const c = (column: string): string => `${row}${column}`;
-  const spans = [
-    `max(0, (${c('first_proposal')} - ${c('started')}) / 1000)`,
-    `max(0, (${c('married')} - ${c('started')}) / 1000)`,
-    ...[0, 1, 2, 3].map((k) => floorDiv(`(${c(FUNNEL_COLUMNS[k + 1]!)} - ${c(FUNNEL_COLUMNS[k]!)})`, 1000)),
-  ];
-  return spans.map((span, m) => `SELECT ${m} AS measure, ${span} AS seconds`).join(' UNION ALL ');
+  return measureSpans((column) => `${row}${column}`)
+    .map((span, m) => `SELECT ${m} AS measure, ${span} AS seconds`)
+    .join(' UNION ALL ');
 }
 
 /** The shape of the row whose columns are prefixed by `row`: `[entered bits, ending]` as SQL expressions. */
