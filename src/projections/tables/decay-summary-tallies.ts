@@ -23,8 +23,8 @@
 import type Database from 'better-sqlite3';
 import type { AnalyticsRequest } from '../../app/read-side.js';
 import { DecayTally, type DecaySummary, type EndedCounts } from '../../analytics/decay.js';
-import type { RankedValues } from '../../analytics/distribution.js';
 import { DAY_MS, type Rules } from '../../domain/rules.js';
+import { BucketedValues, type KeptBuckets } from './bucketed-values.js';
 import { dueDeadlineFacts, tallyDecayRowsWhere } from './cycle-facts.js';
 import { frozenStatusOf, UNFROZEN_INDEX } from './decay-inputs.js';
 import { floorDiv } from './latest-cycle-tallies.js';
@@ -125,62 +125,21 @@ export function keptDecaySummary(db: Database.Database, tenant: string, request:
   for (const [, status] of left) ended[frozenStatusOf(status) ?? 'NONE']--;
   tally.addEnded(ended);
   const leftDelays = left.flatMap(([, , delay]) => (delay === null ? [] : [delay]));
-  return tally.result(new KeptDelays(db, tenant, leftDelays, tally.delays()));
+  return tally.result(keptDelays(db, tenant, leftDelays, tally.delays()));
 }
 
-/** The neglect delays by rank: the kept ones less `left`, plus `added`; only the bucket holding a rank is read. */
-class KeptDelays implements Pick<RankedValues, 'length' | 'at'> {
-  readonly length: number;
-  /** Buckets in order, with their counts (the left-out and added delays applied). */
-  private readonly buckets: { readonly bucket: number; readonly n: number }[];
-  private readonly loaded = new Map<number, Float64Array>();
-
-  constructor(
-    private readonly db: Database.Database,
-    private readonly tenant: string,
-    private readonly left: readonly number[],
-    private readonly added: readonly number[],
-  ) {
-    const rows = db.prepare('SELECT bucket, n FROM decay_frozen_buckets WHERE tenant = ? AND n > 0 ORDER BY bucket').safeIntegers(false).raw().all(tenant) as [number, number][];
-    const delta = new Map<number, number>();
-    for (const ms of left) delta.set(bucketOf(ms), (delta.get(bucketOf(ms)) ?? 0) - 1);
-    for (const ms of added) delta.set(bucketOf(ms), (delta.get(bucketOf(ms)) ?? 0) + 1);
-    const buckets: { bucket: number; n: number }[] = [];
-    for (const [bucket, n] of rows) {
-      buckets.push({ bucket, n: n + (delta.get(bucket) ?? 0) });
-      delta.delete(bucket);
-    }
-    for (const [bucket, n] of delta) buckets.push({ bucket, n });
-    if (delta.size > 0) buckets.sort((a, b) => a.bucket - b.bucket);
-    this.buckets = buckets.filter(({ n }) => n > 0);
-    this.length = this.buckets.reduce((total, { n }) => total + n, 0);
-  }
-
-  at(rank: number): number {
-    let before = 0;
-    for (const { bucket, n } of this.buckets) {
-      if (rank < before + n) return this.bucketValues(bucket)[rank - before]!;
-      before += n;
-    }
-    throw new RangeError(`rank ${rank} of ${this.length} delays`);
-  }
-
-  /** A bucket's delays in order: the kept ones in it, less the left-out, plus the added. */
-  private bucketValues(bucket: number): Float64Array {
-    let values = this.loaded.get(bucket);
-    if (values !== undefined) return values;
-    const kept = this.db
-      .prepare('SELECT delay FROM decay_frozen WHERE tenant = ? AND delay >= ? AND delay < ?')
-      .safeIntegers(false)
-      .pluck()
-      .all(this.tenant, bucket * BUCKET_MS, (bucket + 1) * BUCKET_MS) as number[];
-    for (const ms of this.left) if (bucketOf(ms) === bucket) kept.splice(kept.indexOf(ms), 1);
-    for (const ms of this.added) if (bucketOf(ms) === bucket) kept.push(ms);
-    this.loaded.set(bucket, (values = Float64Array.from(kept).sort()));
-    return values;
-  }
-}
-
-function bucketOf(ms: number): number {
-  return Math.floor(ms / BUCKET_MS);
+/** The neglect delays by rank (bucketed-values.ts): the kept ones less `left`, plus `added`. */
+function keptDelays(db: Database.Database, tenant: string, left: readonly number[], added: readonly number[]): BucketedValues {
+  const kept: KeptBuckets = {
+    width: BUCKET_MS,
+    counts: () =>
+      db.prepare('SELECT bucket, n FROM decay_frozen_buckets WHERE tenant = ? AND n > 0 ORDER BY bucket').safeIntegers(false).raw().all(tenant) as [number, number][],
+    valuesIn: (bucket) =>
+      db
+        .prepare('SELECT delay FROM decay_frozen WHERE tenant = ? AND delay >= ? AND delay < ?')
+        .safeIntegers(false)
+        .pluck()
+        .all(tenant, bucket * BUCKET_MS, (bucket + 1) * BUCKET_MS) as number[],
+  };
+  return new BucketedValues(kept, left, added);
 }

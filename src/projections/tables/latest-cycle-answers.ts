@@ -36,6 +36,7 @@ import type { ClosedPhase } from '../../domain/events.js';
 import type { CycleMilestones } from '../../domain/state.js';
 import { cutOf } from './cycle-facts.js';
 import { ChangedCycles, type Changes } from './latest-cycle-deltas.js';
+import { BucketedValues } from './bucketed-values.js';
 import { BUCKET_SECONDS, MEASURES, type Measure } from './latest-cycle-tallies.js';
 
 type KeptKind = 'FUNNEL' | 'TIME_TO_PROPOSAL' | 'TIME_TO_MARRIAGE' | 'OUTCOMES';
@@ -191,51 +192,28 @@ class KeptTallies {
   }
 }
 
-/** A measure's values read by rank through its buckets: only the bucket holding a rank is read. */
-class KeptValues implements RankedValues {
-  readonly length: number;
-  readonly sum: number;
-  /** Buckets in order, with their counts (the left-out and added values applied). */
-  private readonly buckets: { readonly bucket: number; readonly n: number }[];
-  private readonly loaded = new Map<number, Float64Array>();
-
-  constructor(
-    private readonly db: Database.Database,
-    private readonly tenant: string,
-    private readonly measure: number,
-    private readonly left: readonly number[],
-    private readonly added: readonly number[],
-  ) {
-    const rows = db
-      .prepare('SELECT bucket, n, total FROM latest_cycle_buckets WHERE tenant = ? AND measure = ? AND n > 0 ORDER BY bucket')
-      .safeIntegers(false)
-      .raw()
-      .all(tenant, measure) as [number, number, number][];
-    // The kept buckets come in order; the few the left-out and added values change are adjusted in place.
-    const delta = new Map<number, number>();
-    let sum = 0;
-    for (const seconds of left) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) - 1), (sum -= seconds);
-    for (const seconds of added) delta.set(bucketOf(seconds), (delta.get(bucketOf(seconds)) ?? 0) + 1), (sum += seconds);
-    const buckets: { bucket: number; n: number }[] = [];
-    for (const [bucket, n, total] of rows) {
-      buckets.push({ bucket, n: n + (delta.get(bucket) ?? 0) });
-      delta.delete(bucket);
-      sum += total;
-    }
-    for (const [bucket, n] of delta) buckets.push({ bucket, n });
-    if (delta.size > 0) buckets.sort((a, b) => a.bucket - b.bucket);
-    this.buckets = buckets.filter(({ n }) => n > 0);
-    this.length = this.buckets.reduce((total, { n }) => total + n, 0);
-    this.sum = sum;
-  }
-
-  at(rank: number): number {
-    let before = 0;
-    for (const { bucket, n } of this.buckets) {
-      if (rank < before + n) return this.bucketValues(bucket)[rank - before]!;
-      before += n;
-    }
-    throw new RangeError(`rank ${rank} of ${this.length} values`);
+/** A measure's values read by rank through its buckets (bucketed-values.ts), and its weekly histogram. */
+class KeptValues extends BucketedValues implements RankedValues {
+  constructor(db: Database.Database, tenant: string, measure: number, left: readonly number[], added: readonly number[]) {
+    super(
+      {
+        width: BUCKET_SECONDS,
+        counts: () =>
+          db
+            .prepare('SELECT bucket, n, total FROM latest_cycle_buckets WHERE tenant = ? AND measure = ? AND n > 0 ORDER BY bucket')
+            .safeIntegers(false)
+            .raw()
+            .all(tenant, measure) as [number, number, number][],
+        valuesIn: (bucket) =>
+          db
+            .prepare('SELECT seconds FROM latest_cycle_values WHERE tenant = ? AND measure = ? AND seconds >= ? AND seconds < ?')
+            .safeIntegers(false)
+            .pluck()
+            .all(tenant, measure, bucket * BUCKET_SECONDS, (bucket + 1) * BUCKET_SECONDS) as number[],
+      },
+      left,
+      added,
+    );
   }
 
   /** How many values fall in each bucket of the weekly histogram (weekOf; the values are durations, never negative). */
@@ -244,27 +222,6 @@ class KeptValues implements RankedValues {
     for (const { bucket, n } of this.buckets) counts[weekOf(bucket * BUCKET_SECONDS)]! += n;
     return counts;
   }
-
-  /** A bucket's values in order: the kept ones in it, less the left-out, plus the added. */
-  private bucketValues(bucket: number): Float64Array {
-    let values = this.loaded.get(bucket);
-    if (values !== undefined) return values;
-    const kept = this.db
-      .prepare('SELECT seconds FROM latest_cycle_values WHERE tenant = ? AND measure = ? AND seconds >= ? AND seconds < ?')
-      .safeIntegers(false)
-      .pluck()
-      .all(this.tenant, this.measure, bucket * BUCKET_SECONDS, (bucket + 1) * BUCKET_SECONDS) as number[];
-    for (const seconds of this.left) {
-      if (bucketOf(seconds) === bucket) kept.splice(kept.indexOf(seconds), 1);
-    }
-    for (const seconds of this.added) if (bucketOf(seconds) === bucket) kept.push(seconds);
-    this.loaded.set(bucket, (values = Float64Array.from(kept).sort()));
-    return values;
-  }
-}
-
-function bucketOf(seconds: number): number {
-  return Math.floor(seconds / BUCKET_SECONDS);
 }
 
 function funnelOf(kept: KeptTallies): Funnel {
