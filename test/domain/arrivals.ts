@@ -11,7 +11,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { CourtshipEvent, StoredEvent } from '../../src/domain/events.js';
 import { foldHistory } from '../../src/domain/history.js';
 import { defaultRules } from '../../src/domain/rules.js';
-import { initialState } from '../../src/domain/state.js';
+import { initialState, type RelationshipState } from '../../src/domain/state.js';
 import { historyArbitrary } from './arbitraries.js';
 
 export const ARRIVAL_NOW = Date.UTC(2100, 0, 1);
@@ -77,4 +77,12 @@ export function deliverPages(pages: readonly CourtshipEvent[][]): StoredEvent[] 
     advanceTo(foldHistory(stream, defaultRules, initialState(ID)), ARRIVAL_NOW, defaultRules).applied.forEach(push);
   }
   return stream;
+}
+
+/** The states of valid histories told late and in pages (`deliverPages`), folded; refused arrivals left out. */
+export function lateToldStates(maxEvents: number): fc.Arbitrary<RelationshipState> {
+  return arrivalArbitrary(maxEvents)
+    .map((arrival) => deliverPages(arrival.pages))
+    .filter((stream) => stream !== null)
+    .map((stream) => foldHistory(stream!, defaultRules, initialState(ID)));
 }

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/fold.js';
 import { generateHistory } from '../../../src/domain/generator/index.js';
-import { foldHistory } from '../../../src/domain/history.js';
 import { decayStatusAt } from '../../../src/domain/metrics/decay.js';
 import { decayInputsOf, decayScoreOfInputs, decayStatusOfInputs } from '../../../src/domain/metrics/decay-inputs.js';
 import { defaultDecayRules, type DecayRules } from '../../../src/domain/metrics/decay-rules.js';
@@ -11,7 +10,7 @@ import { currentMarriage } from '../../../src/domain/metrics/marriage.js';
 import { DAY_MS, defaultRules, type Rules } from '../../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../../src/domain/state.js';
 import { on, stored } from '../../support/events.js';
-import { arrivalArbitrary, deliverPages } from '../arrivals.js';
+import { lateToldStates } from '../arrivals.js';
 import { decayExample, exampleDay } from './decay-example.js';
 import { asOf, day, rules } from './timeline.js';
 
@@ -154,10 +153,7 @@ describe('the decay inputs', () => {
     // Given a valid history whose facts arrive out of order, in pages
     fc.assert(
       fc.property(
-        arrivalArbitrary(60)
-          .map((arrival) => deliverPages(arrival.pages))
-          .filter((stream) => stream !== null)
-          .map((stream) => foldHistory(stream!, defaultRules, initialState('rel-prop')))
+        lateToldStates(60)
           .chain((state) => fc.tuple(fc.constant(state), fc.array(instantIn(state), { minLength: 1, maxLength: 10 }))),
         ([state, instants]) => {
           // When the folded state is scored at any instant, then the inputs agree with it

@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/fold.js';
 import { generateHistory } from '../../../src/domain/generator/index.js';
-import { foldHistory } from '../../../src/domain/history.js';
 import { decayInputsOf, decayScoreOfInputs, type DecayInputs } from '../../../src/domain/metrics/decay-inputs.js';
 import { decayReferenceOf, FOREVER } from '../../../src/domain/metrics/decay-reference.js';
 import { defaultDecayRules, type DecayRules } from '../../../src/domain/metrics/decay-rules.js';
@@ -17,7 +16,7 @@ import { currentMarriage } from '../../../src/domain/metrics/marriage.js';
 import { DAY_MS, defaultRules, type Rules } from '../../../src/domain/rules.js';
 import { initialState, type RelationshipState } from '../../../src/domain/state.js';
 import { stored } from '../../support/events.js';
-import { arrivalArbitrary, deliverPages } from '../arrivals.js';
+import { lateToldStates } from '../arrivals.js';
 
 const HOUR = 60 * 60 * 1000;
 const WINDOWS = [0, 14, 28, 60, 90, 180];
@@ -121,10 +120,7 @@ describe('a decay reference', () => {
   it('bounds the score of histories told with late facts', () => {
     fc.assert(
       fc.property(
-        arrivalArbitrary(60)
-          .map((arrival) => deliverPages(arrival.pages))
-          .filter((stream) => stream !== null)
-          .map((stream) => foldHistory(stream!, defaultRules, initialState('rel-prop')))
+        lateToldStates(60)
           .filter((state) => currentMarriage(state) !== null)
           .chain((state) => fc.tuple(fc.constant(state), referenceInstant(state))),
         ([state, R]) => {
