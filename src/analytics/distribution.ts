@@ -117,11 +117,6 @@ export function sortedNumbers(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** `sorted` ascending and non-empty; q in [0, 1]. */
-export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
-  return quantileOfRanked({ length: sorted.length, at: (rank) => sorted[rank]! }, q);
-}
-
 /** `values` non-empty; q in [0, 1]: the two nearest ranks, interpolated. */
 export function quantileOfRanked(values: Pick<RankedValues, 'length' | 'at'>, q: number): number {
   const rank = q * (values.length - 1);
