@@ -136,7 +136,8 @@ export const decayInputsTable: DerivedTable = {
       if (decay === null) remove.run(row.tenant, row.id);
       else {
         const { inputs } = decay;
-        const summary = summaryOf(decay, rules);
+        const frozen = frozenAt(inputs);
+        const summary = summaryOf(decay, frozen, rules);
         upsert.run(
           row.tenant,
           row.id,
@@ -151,9 +152,9 @@ export const decayInputsTable: DerivedTable = {
           decay.vetoStanceChangedAt,
           // As the latest row of `cycles` has it: the summary leaves a deadline due to dueDeadlineFacts.
           nextDeadline(row.state, rules)?.at ?? null,
-          frozenAt(inputs),
+          frozen,
           // The frozen trend's status (STATUSES' index; -1: none), as the summary holds it: the kept tallies count by it.
-          frozenAt(inputs) === null ? null : Number.isNaN(summary[4]!) ? -1 : summary[4]!,
+          frozen === null ? null : Number.isNaN(summary[4]!) ? -1 : summary[4]!,
           bytesOf(summary),
           bytesOf(inputs),
           row.state.lastEventAt,
@@ -172,9 +173,8 @@ function frozenAt(inputs: DecayInputs): number | null {
   return Number.isNaN(inputs[1]!) ? null : inputs[1]!;
 }
 
-/** The row's summary (see the module comment); the frozen trend scored under `rules`. */
-function summaryOf(row: DecayRow, rules: Rules): Float64Array {
-  const divorce = frozenAt(row.inputs);
+/** The row's summary (see the module comment); the trend frozen at `divorce` (`frozenAt`) scored under `rules`. */
+function summaryOf(row: DecayRow, divorce: number | null, rules: Rules): Float64Array {
   const trend = divorce === null ? null : decayStatusOfInputs(row.inputs, divorce, rules);
   return Float64Array.of(row.marriedAt, row.endedAt ?? NaN, row.neglectedAt ?? NaN, divorce ?? NaN, trend === null ? NaN : STATUSES.indexOf(trend.status));
 }
