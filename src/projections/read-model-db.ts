@@ -4,7 +4,7 @@
  * through relationship-states.ts and listed by relationship-list.ts, events
  * from the log itself).
  */
-import { refreshDecayReferences } from './tables/decay-reference-refresh.js';
+import { decayReferenceRefresh } from './tables/decay-reference-refresh.js';
 import type Database from 'better-sqlite3';
 import type { PhaseChangeCursor, PhaseChangeRecord, RelationshipRow } from '../app/read-side.js';
 import type { Phase } from '../domain/events.js';
@@ -63,6 +63,8 @@ export class ReadModelDb {
   private readonly anchors: LogAnchorTable;
   /** One writer per derived table (derived-tables.ts), run for every changed row. */
   private readonly derivedWriters: ((row: RelationshipRow) => void)[];
+  /** The decay references' refresh, prepared on first use (`refreshDecayReferences`). */
+  private refreshReferences: ((at: number, limit?: number, horizonMs?: number) => number) | undefined;
   private commits = 0;
 
   constructor(
@@ -118,7 +120,8 @@ export class ReadModelDb {
 
   /** Refreshes up to `limit` decay references due by `at` (tables/decay-reference-refresh.ts); how many it refreshed. */
   refreshDecayReferences(at: number, limit?: number, horizonMs?: number): number {
-    return refreshDecayReferences(this.db, at, this.rules, limit, horizonMs);
+    this.refreshReferences ??= decayReferenceRefresh(this.db, this.rules);
+    return this.refreshReferences(at, limit, horizonMs);
   }
 
   /** Refreshes the query planner's statistics of the list table when missing or stale (after a catch-up, a rebuild). */

@@ -13,9 +13,12 @@ import { referenceColumns } from './decay-references.js';
 /** Rows refreshed per call: about 4 ms (a row is rewritten in six indexes: about 80 µs at 100k relationships). */
 export const REFRESHED_PER_SLICE = 50;
 
-/** Refreshes up to `limit` references due by `at`, around `at`; how many it refreshed. */
-export function refreshDecayReferences(db: Database.Database, at: number, rules: Rules, limit = REFRESHED_PER_SLICE, horizonMs?: number): number {
-  const tenants = db.prepare('SELECT DISTINCT tenant FROM decay_inputs').pluck().all() as string[];
+/**
+ * A refresh of the references of `db`'s decay_inputs, its statements prepared once: each call refreshes up to
+ * `limit` references due by `at`, around `at`, and says how many it refreshed.
+ */
+export function decayReferenceRefresh(db: Database.Database, rules: Rules): (at: number, limit?: number, horizonMs?: number) => number {
+  const tenants = db.prepare('SELECT DISTINCT tenant FROM decay_inputs').pluck();
   // Due by the clock, or taken after it (a clock set back: a bench's, a test's), unless their last event is after it
   // too (no reference holds before it); not those without a reference.
   const due = db
@@ -28,17 +31,17 @@ export function refreshDecayReferences(db: Database.Database, at: number, rules:
     .raw()
     .safeIntegers(false);
   const update = db.prepare('UPDATE decay_inputs SET ref_from = ?, ref_to = ?, ref_lo = ?, ref_hi = ?, ref_next = ? WHERE tenant = ? AND relationship_id = ?');
-  let refreshed = 0;
-  const refresh = db.transaction(() => {
-    for (const tenant of tenants) {
-      if (refreshed >= limit) return;
+  const refresh = db.transaction((at: number, limit: number, horizonMs: number | undefined): number => {
+    let refreshed = 0;
+    for (const tenant of tenants.all() as string[]) {
+      if (refreshed >= limit) break;
       const rows = due.all({ tenant, at, forever: FOREVER, limit: limit - refreshed }) as [string, number | null, Buffer][];
       for (const [id, lastEvent, blob] of rows) {
         update.run(...referenceColumns(decayInputsOfBlob(blob), Math.max(at, lastEvent ?? at), lastEvent, rules, horizonMs), tenant, id);
         refreshed++;
       }
     }
+    return refreshed;
   });
-  refresh();
-  return refreshed;
+  return (at, limit = REFRESHED_PER_SLICE, horizonMs) => refresh(at, limit, horizonMs);
 }
